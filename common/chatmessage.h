@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace PushChat {
+
+enum class MessageKind { Chat, Join, Leave };
+
+QString messageKindName(MessageKind kind);
+
+/// One message of a room, as stored by the server and seen by every client.
+struct ChatMessage
+{
+    qint64 seq = 0; ///< 1, 2, 3 … per room, never reused
+    qint64 ts = 0;  ///< server clock, ms since the epoch
+    QString nick;
+    QString text;
+    MessageKind kind = MessageKind::Chat;
+
+    friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
+};
+
+/// The answer to a poll: messages after the cursor, the room's last seq, whether some were missed.
+struct MessagePage
+{
+    QList<ChatMessage> messages;
+    qint64 lastSeq = 0;
+    bool gap = false;
+    bool reset = false; ///< the cursor was ahead of the server: it restarted with a new history
+    qint64 now = 0;     ///< server clock when the answer was made
+};
+
+} // namespace PushChat
+
+Q_DECLARE_METATYPE(PushChat::ChatMessage)
+Q_DECLARE_METATYPE(PushChat::MessagePage)

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QStringView>
+
+#include <optional>
+
+/// The wire format of protocol v1 (docs/PROTOCOL.md). Encoding is hand-written so the
+/// server can serialise a message once and splice the same bytes into every answer.
+namespace PushChat::JsonCodec {
+
+/// `"…"`: a JSON string literal, UTF-8, with the escapes JSON requires.
+QByteArray quote(QStringView text);
+
+/// `{"seq":…,"ts":…,"nick":"…","text":"…","kind":"…"}`
+QByteArray encodeMessage(const ChatMessage &message);
+
+/// `{"type":"message",…}` made from the output of encodeMessage() without re-encoding.
+QByteArray webSocketMessage(const QByteArray &encodedMessage);
+
+/// `{"messages":[…],"last_seq":L,"gap":G,"now":T}` from already encoded messages.
+QByteArray encodePage(const QList<QByteArray> &encodedMessages, qint64 lastSeq, bool gap,
+                      qint64 now, bool reset = false);
+
+/// `{"error":"…"}`
+QByteArray encodeError(QStringView message);
+
+/// `{"type":"error","code":…,"error":"…"}` for WebSocket clients.
+QByteArray webSocketError(int code, QStringView message);
+
+std::optional<ChatMessage> decodeMessage(const QJsonObject &object);
+
+/// Parses a poll answer; on failure returns nullopt and says why in *error.
+std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);
+
+} // namespace PushChat::JsonCodec

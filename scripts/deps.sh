@@ -1,0 +1,37 @@
+# Sourced by run.sh and test.sh: installs the Debian packages PushChat needs, only if missing.
+# Usage: pushchat_install_deps build|test
+
+pushchat_build_packages=(
+    cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
+    qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk
+)
+pushchat_test_packages=(
+    xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs npm
+)
+
+pushchat_install_deps() {
+    local wanted=("${pushchat_build_packages[@]}")
+    [ "${1:-build}" = test ] && wanted+=("${pushchat_test_packages[@]}")
+    local missing=()
+    local package
+    for package in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+pushchat_build() {
+    local build_dir="$1"
+    shift
+    if [ ! -f "$build_dir/build.ninja" ]; then
+        cmake -S "$pushchat_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    fi
+    cmake --build "$build_dir" -j2
+}

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "httpparser.h"
+#include "serverstats.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <functional>
+
+namespace PushChat {
+
+/// One HTTP/1.1 connection: reads requests one at a time (the next is not parsed until the
+/// current one is answered, so answers stay in order while a long poll is parked), writes
+/// answers, and counts every byte into the server's statistics.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+
+public:
+    enum class ParkKind { None, Messages, Compat };
+
+    HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats,
+                   qint64 nowMs, QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    QTcpSocket *socket() const { return m_socket; }
+    bool isBusy() const { return m_busy; }
+
+    /// Charges the request in flight, and the connection, to a bucket of the statistics.
+    void setBucket(StatsBucket bucket);
+    /// Decides each request's bucket before its bytes are counted.
+    void setClassifier(std::function<StatsBucket(const Http::Request &)> classify)
+    {
+        m_classify = std::move(classify);
+    }
+    StatsBucket bucket() const { return m_bucket; }
+
+    /// Answers the request in flight and goes on with the next one, if any is buffered.
+    void respond(int status, const QByteArray &body,
+                 const QByteArray &contentType = QByteArrayLiteral("application/json"),
+                 const QByteArray &extraHeaders = {}, bool emptyAnswer = false);
+    /// Answers with `{"error": message}`; `close` ends the connection afterwards.
+    void respondError(int status, const QString &message, bool close = false,
+                      const QByteArray &extraHeaders = {});
+
+    /// Stops reading and hands the socket, with the handshake still unread, to its new owner.
+    QTcpSocket *detachSocket(QObject *newParent);
+
+    void park(ParkKind kind, qint64 deadlineMs);
+    ParkKind parkKind() const { return m_parkKind; }
+    qint64 parkDeadlineMs() const { return m_parkDeadlineMs; }
+
+    /// Sends 408 if a request head has been arriving for too long, or closes an idle
+    /// keep-alive connection. Returns true when the connection is being closed.
+    bool checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs);
+
+    void closeNow();
+
+signals:
+    void requestReceived(PushChat::HttpConnection *connection, const PushChat::Http::Request &request);
+    void upgradeRequested(PushChat::HttpConnection *connection,
+                          const PushChat::Http::Request &request, qint64 headBytes);
+    void closed(PushChat::HttpConnection *connection);
+
+private:
+    void processInput();
+    void onDisconnected();
+    void write(const QByteArray &bytes);
+    TransportCounters &counters() { return (*m_stats)[m_bucket]; }
+
+    QPointer<QTcpSocket> m_socket;
+    Http::Limits m_limits;
+    ServerStats *m_stats;
+    StatsBucket m_bucket = StatsBucket::Other;
+    bool m_busy = false;
+    bool m_closing = false;
+    bool m_keepAlive = true;
+    bool m_headRequest = false;
+    bool m_sentContinue = false;
+    bool m_closedEmitted = false;
+    bool m_servedRequest = false;
+    qint64 m_pendingUpgradeBytes = 0;
+    std::function<StatsBucket(const Http::Request &)> m_classify;
+    ParkKind m_parkKind = ParkKind::None;
+    qint64 m_parkDeadlineMs = 0;
+    qint64 m_idleSinceMs = 0;
+    qint64 m_requestStartedMs = -1;
+    int m_minorVersion = 1;
+};
+
+} // namespace PushChat

@@ -1,0 +1,365 @@
+#include "httpparser.h"
+
+namespace PushChat::Http {
+
+namespace {
+
+bool isTokenChar(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= '0' && u <= '9')
+        return true;
+    if ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')
+        return true;
+    switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isToken(QByteArrayView s)
+{
+    if (s.isEmpty())
+        return false;
+    for (char c : s) {
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+// Visible ASCII only: a target never holds spaces, controls or raw 8-bit bytes.
+bool isValidTarget(QByteArrayView s)
+{
+    if (s.isEmpty() || s.front() != '/')
+        return false;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+bool isValidFieldValue(QByteArrayView s)
+{
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && u != '\t') || u == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+QByteArrayView trimmedOws(QByteArrayView s)
+{
+    while (!s.isEmpty() && (s.front() == ' ' || s.front() == '\t'))
+        s = s.sliced(1);
+    while (!s.isEmpty() && (s.back() == ' ' || s.back() == '\t'))
+        s.chop(1);
+    return s;
+}
+
+bool containsToken(QByteArrayView list, QByteArrayView token)
+{
+    for (QByteArrayView part : QByteArray(list.toByteArray()).split(',')) {
+        if (trimmedOws(part).compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+ParseResult error(int status, const QString &message)
+{
+    ParseResult result;
+    result.status = ParseResult::Status::Error;
+    result.errorStatus = status;
+    result.errorMessage = message;
+    return result;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool percentDecode(QByteArrayView in, QByteArray *out)
+{
+    out->clear();
+    out->reserve(in.size());
+    for (qsizetype i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '+') {
+            out->append(' ');
+        } else if (c == '%') {
+            if (i + 2 >= in.size())
+                return false;
+            const int hi = hexValue(in[i + 1]);
+            const int lo = hexValue(in[i + 2]);
+            if (hi < 0 || lo < 0)
+                return false;
+            out->append(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        } else {
+            out->append(c);
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+QByteArray Request::header(QByteArrayView lowerCaseName) const
+{
+    for (const auto &[name, value] : headers) {
+        if (name == lowerCaseName)
+            return value.isNull() ? QByteArray("") : value;
+    }
+    return {};
+}
+
+bool Request::hasHeader(QByteArrayView lowerCaseName) const
+{
+    for (const auto &header : headers) {
+        if (header.first == lowerCaseName)
+            return true;
+    }
+    return false;
+}
+
+bool Request::keepAlive() const
+{
+    const QByteArray connection = header("connection");
+    if (minorVersion == 0)
+        return containsToken(connection, "keep-alive");
+    return !containsToken(connection, "close");
+}
+
+bool Request::isWebSocketUpgrade() const
+{
+    return method == "GET" && containsToken(header("upgrade"), "websocket") &&
+           containsToken(header("connection"), "upgrade");
+}
+
+ParseResult parseRequest(QByteArrayView data, const Limits &limits)
+{
+    // RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request line.
+    qsizetype start = 0;
+    while (start + 1 < data.size() && data[start] == '\r' && data[start + 1] == '\n' && start < 4)
+        start += 2;
+
+    const qsizetype lineEnd = data.indexOf(QByteArrayView("\r\n"), start);
+    if (lineEnd < 0) {
+        // A request line longer than any allowed URI can only end in 414 (or 431 for junk).
+        if (data.size() - start > limits.maxUriBytes + 32)
+            return error(414, QStringLiteral("request target too long"));
+        if (data.size() - start > 0 && data.sliced(start).contains('\n'))
+            return error(400, QStringLiteral("bare LF in request line"));
+        return {};
+    }
+    const QByteArrayView requestLine = data.sliced(start, lineEnd - start);
+    const qsizetype firstSpace = requestLine.indexOf(' ');
+    const qsizetype lastSpace = requestLine.lastIndexOf(' ');
+    if (firstSpace <= 0 || lastSpace == firstSpace)
+        return error(400, QStringLiteral("malformed request line"));
+    const QByteArrayView method = requestLine.first(firstSpace);
+    const QByteArrayView target = requestLine.sliced(firstSpace + 1, lastSpace - firstSpace - 1);
+    const QByteArrayView version = requestLine.sliced(lastSpace + 1);
+    if (!isToken(method))
+        return error(400, QStringLiteral("malformed method"));
+    if (target.size() > limits.maxUriBytes)
+        return error(414, QStringLiteral("request target longer than %1 bytes")
+                              .arg(limits.maxUriBytes));
+    if (!isValidTarget(target))
+        return error(400, QStringLiteral("malformed request target"));
+    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
+        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
+        return error(400, QStringLiteral("malformed HTTP version"));
+    if (version[5] != '1')
+        return error(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
+
+    const qsizetype headEnd = data.indexOf(QByteArrayView("\r\n\r\n"), lineEnd);
+    const qsizetype headLimit = start + limits.maxHeadBytes;
+    if (headEnd < 0 || headEnd + 4 > headLimit) {
+        if (headEnd >= 0 || data.size() >= headLimit)
+            return error(431, QStringLiteral("request head larger than %1 bytes")
+                                  .arg(limits.maxHeadBytes));
+        return {};
+    }
+
+    ParseResult result;
+    Request &request = result.request;
+    request.method = method.toByteArray();
+    request.target = target.toByteArray();
+    const qsizetype question = target.indexOf('?');
+    request.path = (question < 0 ? target : target.first(question)).toByteArray();
+    if (question >= 0)
+        request.query = target.sliced(question + 1).toByteArray();
+    request.minorVersion = version[7] - '0';
+
+    qsizetype contentLength = -1;
+    int hostCount = 0;
+    qsizetype pos = lineEnd + 2;
+    while (pos < headEnd + 2) {
+        const qsizetype end = data.indexOf(QByteArrayView("\r\n"), pos);
+        const QByteArrayView line = data.sliced(pos, end - pos);
+        pos = end + 2;
+        if (line.front() == ' ' || line.front() == '\t')
+            return error(400, QStringLiteral("obsolete header line folding"));
+        if (line.contains('\n') || line.contains('\r'))
+            return error(400, QStringLiteral("bare CR or LF in header"));
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0 || !isToken(line.first(colon)))
+            return error(400, QStringLiteral("malformed header line"));
+        const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
+        if (!isValidFieldValue(value))
+            return error(400, QStringLiteral("control character in header value"));
+        if (request.headers.size() >= limits.maxHeaders)
+            return error(431, QStringLiteral("more than %1 headers").arg(limits.maxHeaders));
+        QByteArray name = line.first(colon).toByteArray().toLower();
+        if (name == "transfer-encoding")
+            return error(501, QStringLiteral("Transfer-Encoding is not supported; send "
+                                             "Content-Length"));
+        if (name == "content-length") {
+            if (contentLength >= 0)
+                return error(400, QStringLiteral("more than one Content-Length"));
+            if (value.isEmpty() || value.size() > 18)
+                return error(400, QStringLiteral("malformed Content-Length"));
+            qsizetype length = 0;
+            for (char c : value) {
+                if (c < '0' || c > '9')
+                    return error(400, QStringLiteral("malformed Content-Length"));
+                length = length * 10 + (c - '0');
+            }
+            contentLength = length;
+        } else if (name == "host") {
+            ++hostCount;
+        }
+        request.headers.append({std::move(name), value.toByteArray()});
+    }
+    if (hostCount > 1)
+        return error(400, QStringLiteral("more than one Host header"));
+    if (hostCount == 0 && request.minorVersion == 1)
+        return error(400, QStringLiteral("HTTP/1.1 request without Host header"));
+
+    if (contentLength > limits.maxBodyBytes)
+        return error(413, QStringLiteral("body larger than %1 bytes").arg(limits.maxBodyBytes));
+    const bool expectsBody =
+        request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+    if (contentLength < 0 && expectsBody)
+        return error(411, QStringLiteral("a request with a body needs Content-Length"));
+
+    result.headBytes = headEnd + 4;
+    result.headComplete = true;
+    const qsizetype bodyLength = qMax<qsizetype>(contentLength, 0);
+    if (data.size() - result.headBytes < bodyLength) {
+        result.status = ParseResult::Status::Incomplete;
+        return result;
+    }
+    request.body = data.sliced(result.headBytes, bodyLength).toByteArray();
+    result.consumed = result.headBytes + bodyLength;
+    result.status = ParseResult::Status::Complete;
+    return result;
+}
+
+bool parseQuery(QByteArrayView query, QList<std::pair<QByteArray, QByteArray>> *out)
+{
+    out->clear();
+    qsizetype pos = 0;
+    while (pos <= query.size()) {
+        qsizetype amp = query.indexOf('&', pos);
+        if (amp < 0)
+            amp = query.size();
+        const QByteArrayView part = query.sliced(pos, amp - pos);
+        pos = amp + 1;
+        if (part.isEmpty())
+            continue;
+        const qsizetype eq = part.indexOf('=');
+        QByteArray key;
+        QByteArray value;
+        if (!percentDecode(eq < 0 ? part : part.first(eq), &key))
+            return false;
+        if (eq >= 0 && !percentDecode(part.sliced(eq + 1), &value))
+            return false;
+        out->append({std::move(key), std::move(value)});
+    }
+    return true;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 426:
+        return "Upgrade Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
+    }
+}
+
+} // namespace PushChat::Http

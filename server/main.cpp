@@ -1,0 +1,161 @@
+// pushchat-server: the room server without a window.
+
+#include "serverhost.h"
+#include "serverlog.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QNetworkInterface>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+QStringList joinUrls(const QHostAddress &bind, quint16 port)
+{
+    QStringList urls;
+    auto add = [&](const QHostAddress &address) {
+        QString host = address.toString();
+        if (address.protocol() == QAbstractSocket::IPv6Protocol)
+            host = u'[' + host + u']';
+        urls << QStringLiteral("http://%1:%2/").arg(host).arg(port);
+    };
+    if (bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
+        bind != QHostAddress::AnyIPv6) {
+        add(bind);
+        return urls;
+    }
+    add(QHostAddress::LocalHost);
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.isLoopback() || address.isLinkLocal())
+            continue;
+        if (bind == QHostAddress::AnyIPv4 && address.protocol() != QAbstractSocket::IPv4Protocol)
+            continue;
+        add(address);
+    }
+    return urls;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("pushchat-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PUSHCHAT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("PushChat room server: polling, long polling and WebSocket on one port."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption portOption({QStringLiteral("p"), QStringLiteral("port")},
+                                        QStringLiteral("TCP port (0 picks a free one)."),
+                                        QStringLiteral("port"), QStringLiteral("8765"));
+    const QCommandLineOption bindOption(QStringLiteral("bind"),
+                                        QStringLiteral("Address to listen on (default: all)."),
+                                        QStringLiteral("address"));
+    const QCommandLineOption keyOption(QStringLiteral("key"),
+                                       QStringLiteral("Room key clients must present."),
+                                       QStringLiteral("key"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("Room name."),
+                                        QStringLiteral("name"), QStringLiteral("PushChat"));
+    const QCommandLineOption historyOption(QStringLiteral("history"),
+                                           QStringLiteral("Messages kept for replay."),
+                                           QStringLiteral("count"), QStringLiteral("10000"));
+    const QCommandLineOption maxTextOption(QStringLiteral("max-text"),
+                                           QStringLiteral("Longest message in UTF-8 bytes."),
+                                           QStringLiteral("bytes"), QStringLiteral("4096"));
+    const QCommandLineOption rateOption(
+        QStringLiteral("rate-limit"),
+        QStringLiteral("Messages per second per sender; 0 turns the limit off."),
+        QStringLiteral("rate"), QStringLiteral("20"));
+    const QCommandLineOption originOption(
+        QStringLiteral("allow-origin"),
+        QStringLiteral("Allow browser pages from this origin too (repeatable)."),
+        QStringLiteral("origin"));
+    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption,
+                       maxTextOption, rateOption, originOption});
+    parser.process(app);
+
+    PushChat::ServerConfig config;
+    bool ok = false;
+    const uint port = parser.value(portOption).toUInt(&ok);
+    if (!ok || port > 65535) {
+        std::fprintf(stderr, "pushchat-server: --port must be 0…65535\n");
+        return 2;
+    }
+    config.port = quint16(port);
+    if (parser.isSet(bindOption) && !config.bindAddress.setAddress(parser.value(bindOption))) {
+        std::fprintf(stderr, "pushchat-server: --bind needs an IP address\n");
+        return 2;
+    }
+    config.key = parser.value(keyOption);
+    config.roomName = parser.value(nameOption);
+    config.historyLimit = parser.value(historyOption).toInt(&ok);
+    if (!ok || config.historyLimit < 1) {
+        std::fprintf(stderr, "pushchat-server: --history must be a positive number\n");
+        return 2;
+    }
+    config.maxTextBytes = parser.value(maxTextOption).toInt(&ok);
+    if (!ok || config.maxTextBytes < 1) {
+        std::fprintf(stderr, "pushchat-server: --max-text must be a positive number\n");
+        return 2;
+    }
+    config.rateLimitPerSecond = parser.value(rateOption).toDouble(&ok);
+    if (!ok || config.rateLimitPerSecond < 0) {
+        std::fprintf(stderr, "pushchat-server: --rate-limit must be >= 0\n");
+        return 2;
+    }
+    config.allowedOrigins = parser.values(originOption);
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+        std::perror("pushchat-server: socketpair");
+        return 1;
+    }
+    QSocketNotifier signalNotifier(signalPipe[0], QSocketNotifier::Read);
+    PushChat::ServerHost host;
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
+        char byte;
+        [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
+        qCInfo(lcServer) << "signal received; stopping";
+        host.stop();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    int exitCode = 0;
+    QObject::connect(&host, &PushChat::ServerHost::started, &app, [&](quint16 actualPort) {
+        std::printf("PushChat room \"%s\" is open. Join at:\n",
+                    qPrintable(config.roomName));
+        for (const QString &url : joinUrls(config.bindAddress, actualPort))
+            std::printf("  %s\n", qPrintable(url));
+        std::printf("Press Ctrl+C to stop.\n");
+        std::fflush(stdout);
+    });
+    QObject::connect(&host, &PushChat::ServerHost::failed, &app, [&](const QString &message) {
+        std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(message));
+        exitCode = 1;
+        QCoreApplication::exit(1);
+    });
+    QObject::connect(&host, &PushChat::ServerHost::stopped, &app,
+                     [&] { QCoreApplication::exit(exitCode); });
+    host.start(config);
+    return app.exec();
+}

@@ -1,0 +1,97 @@
+#include "presence.h"
+
+#include <algorithm>
+
+namespace PushChat {
+
+Presence::Presence(qint64 timeoutMs)
+    : m_timeoutMs(timeoutMs)
+{
+}
+
+bool Presence::touch(const QString &nick, Transport transport, qint64 nowMs)
+{
+    auto it = m_members.find(nick);
+    const bool isNew = it == m_members.end();
+    if (isNew)
+        it = m_members.insert(nick, Member{nick, transport, 0, 0});
+    if (it->openWebSockets == 0)
+        it->transport = transport;
+    it->expiresAtMs = qMax(it->expiresAtMs, nowMs + m_timeoutMs);
+    return isNew;
+}
+
+bool Presence::webSocketOpened(const QString &nick, qint64 nowMs)
+{
+    auto it = m_members.find(nick);
+    const bool isNew = it == m_members.end();
+    if (isNew)
+        it = m_members.insert(nick, Member{nick, Transport::WebSocket, nowMs, 0});
+    ++it->openWebSockets;
+    it->transport = Transport::WebSocket;
+    return isNew;
+}
+
+void Presence::webSocketClosed(const QString &nick, qint64 nowMs, qint64 graceMs)
+{
+    auto it = m_members.find(nick);
+    if (it == m_members.end())
+        return;
+    it->openWebSockets = qMax(0, it->openWebSockets - 1);
+    it->expiresAtMs = qMax(it->expiresAtMs, nowMs + graceMs);
+}
+
+QStringList Presence::expire(qint64 nowMs)
+{
+    QStringList gone;
+    for (auto it = m_members.begin(); it != m_members.end();) {
+        if (it->openWebSockets == 0 && it->expiresAtMs <= nowMs) {
+            gone.append(it->nick);
+            it = m_members.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    std::sort(gone.begin(), gone.end());
+    return gone;
+}
+
+QList<Presence::Member> Presence::members() const
+{
+    QList<Member> list = m_members.values();
+    std::sort(list.begin(), list.end(),
+              [](const Member &a, const Member &b) { return a.nick < b.nick; });
+    return list;
+}
+
+RateLimiter::RateLimiter(double ratePerSecond)
+    : m_rate(ratePerSecond)
+{
+}
+
+bool RateLimiter::allow(const QString &sender, qint64 nowMs)
+{
+    if (m_rate <= 0)
+        return true;
+    auto it = m_buckets.find(sender);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(sender, Bucket{m_rate, nowMs});
+    it->tokens = qMin(m_rate, it->tokens + (nowMs - it->updatedMs) * m_rate / 1000.0);
+    it->updatedMs = nowMs;
+    if (it->tokens < 1.0)
+        return false;
+    it->tokens -= 1.0;
+    return true;
+}
+
+void RateLimiter::prune(qint64 nowMs)
+{
+    for (auto it = m_buckets.begin(); it != m_buckets.end();) {
+        if (it->tokens + (nowMs - it->updatedMs) * m_rate / 1000.0 >= m_rate)
+            it = m_buckets.erase(it);
+        else
+            ++it;
+    }
+}
+
+} // namespace PushChat

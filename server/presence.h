@@ -1,0 +1,64 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace PushChat {
+
+/// Who is online: a nick seen by a poll within the timeout, or with a WebSocket open.
+class Presence
+{
+public:
+    struct Member
+    {
+        QString nick;
+        Transport transport = Transport::Polling;
+        qint64 expiresAtMs = 0;
+        int openWebSockets = 0;
+    };
+
+    explicit Presence(qint64 timeoutMs = 30000);
+
+    /// A poll or a post from `nick`. Returns true when the nick has just come online.
+    bool touch(const QString &nick, Transport transport, qint64 nowMs);
+    /// Returns true when the nick has just come online.
+    bool webSocketOpened(const QString &nick, qint64 nowMs);
+    /// The nick stays online for `graceMs` more, so a client switching mode does not "leave".
+    void webSocketClosed(const QString &nick, qint64 nowMs, qint64 graceMs);
+    /// Removes and returns the nicks whose time ran out, in a stable order.
+    QStringList expire(qint64 nowMs);
+
+    QList<Member> members() const;
+    bool isOnline(const QString &nick) const { return m_members.contains(nick); }
+    void clear() { m_members.clear(); }
+
+private:
+    qint64 m_timeoutMs;
+    QHash<QString, Member> m_members;
+};
+
+/// A token bucket per sender: `rate` messages a second, bursts up to `rate`.
+class RateLimiter
+{
+public:
+    explicit RateLimiter(double ratePerSecond = 20);
+    /// Takes one token for `sender`; false when the sender is over the limit.
+    bool allow(const QString &sender, qint64 nowMs);
+    /// Forgets senders whose bucket is full again.
+    void prune(qint64 nowMs);
+
+private:
+    struct Bucket
+    {
+        double tokens = 0;
+        qint64 updatedMs = 0;
+    };
+    double m_rate;
+    QHash<QString, Bucket> m_buckets;
+};
+
+} // namespace PushChat

@@ -1,0 +1,938 @@
+#include "roomserver.h"
+
+#include "jsoncodec.h"
+#include "serverlog.h"
+#include "systemlimits.h"
+#include "websocketframe.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStringDecoder>
+#include <QTcpServer>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace PushChat {
+
+namespace {
+
+using QueryItems = QList<std::pair<QByteArray, QByteArray>>;
+
+constexpr int SweepIntervalMs = 100;
+constexpr int SlowSweepIntervalMs = 1000;
+constexpr qint64 MaxCursor = 9007199254740991LL; // 2^53 - 1: exact in every JSON reader
+
+qint64 wallClockMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QByteArray queryValue(const QueryItems &items, QByteArrayView key)
+{
+    for (const auto &[name, value] : items) {
+        if (name == key)
+            return value.isNull() ? QByteArray("") : value;
+    }
+    return {};
+}
+
+bool decodeUtf8(const QByteArray &bytes, QString *out)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    *out = decoder.decode(bytes);
+    return !decoder.hasError();
+}
+
+// A whole number in [min, max]; nullopt for anything else ("", "1.5", "-1", "1e3", "0x10").
+std::optional<qint64> parseInteger(const QByteArray &text, qint64 min, qint64 max)
+{
+    if (text.isEmpty() || text.size() > 16)
+        return std::nullopt;
+    qint64 value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    if (value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    // Hashing first makes the comparison independent of both contents and lengths.
+    const QByteArray ha = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
+    const QByteArray hb = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < ha.size(); ++i)
+        diff |= static_cast<unsigned char>(ha[i] ^ hb[i]);
+    return diff == 0;
+}
+
+// "host:port", "[v6]:port" or "host" → lower-case host and port (default 80).
+std::pair<QString, int> splitHostPort(const QByteArray &hostHeader)
+{
+    QString host = QString::fromLatin1(hostHeader).trimmed().toLower();
+    int port = 80;
+    const qsizetype bracket = host.lastIndexOf(u']');
+    const qsizetype colon = host.lastIndexOf(u':');
+    if (colon > bracket && colon >= 0) {
+        bool ok = false;
+        port = host.mid(colon + 1).toInt(&ok);
+        if (!ok)
+            port = -1;
+        host.truncate(colon);
+    }
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    return {host, port};
+}
+
+} // namespace
+
+RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_snapshot(snapshot)
+    , m_room(config.historyLimit)
+    , m_presence(config.onlineTimeoutMs)
+    , m_rateLimiter(config.rateLimitPerSecond)
+{
+    m_room.restore(snapshot.messages, snapshot.lastSeq);
+}
+
+RoomServer::~RoomServer()
+{
+    closeEverything();
+}
+
+qint64 RoomServer::monotonicMs() const
+{
+    return QDeadlineTimer::current().deadline();
+}
+
+void RoomServer::start()
+{
+    if (m_running)
+        return;
+    raiseOpenFileLimit();
+    m_uptime.start();
+
+    m_tcpServer = new QTcpServer(this);
+    m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
+    m_tcpServer->setMaxPendingConnections(m_config.listenBacklog);
+    if (!m_tcpServer->listen(m_config.bindAddress, m_config.port)) {
+        const QString message =
+            QStringLiteral("Cannot listen on %1 port %2: %3")
+                .arg(m_config.bindAddress.toString(), QString::number(m_config.port),
+                     m_tcpServer->errorString());
+        qCWarning(lcServer).noquote() << message;
+        delete m_tcpServer;
+        m_tcpServer = nullptr;
+        emit failed(message);
+        return;
+    }
+    connect(m_tcpServer, &QTcpServer::newConnection, this, &RoomServer::onNewTcpConnections);
+
+    m_webSocketServer = new QWebSocketServer(QStringLiteral("PushChat"),
+                                             QWebSocketServer::NonSecureMode, this);
+    m_webSocketServer->setHandshakeTimeout(m_config.headTimeoutMs);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this,
+            &RoomServer::onNewWebSockets);
+
+    m_sweepTimer = new QTimer(this);
+    m_sweepTimer->setInterval(SweepIntervalMs);
+    connect(m_sweepTimer, &QTimer::timeout, this, &RoomServer::sweep);
+    m_sweepTimer->start();
+
+    m_running = true;
+    qCInfo(lcServer) << "listening on" << m_tcpServer->serverAddress().toString()
+                     << m_tcpServer->serverPort();
+    emit started(m_tcpServer->serverPort());
+}
+
+void RoomServer::stop()
+{
+    closeEverything();
+    emit stopped(RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq()});
+}
+
+void RoomServer::closeEverything()
+{
+    m_running = false;
+    delete m_sweepTimer;
+    m_sweepTimer = nullptr;
+    if (m_tcpServer)
+        m_tcpServer->close();
+    delete m_tcpServer;
+    m_tcpServer = nullptr;
+    m_parkedPolls.clear();
+    m_parkedCompat.clear();
+    // Deleted here, not as children: their destructors update m_stats, a member.
+    const QSet<HttpConnection *> connections = std::exchange(m_connections, {});
+    for (HttpConnection *connection : connections) {
+        disconnect(connection, nullptr, this, nullptr);
+        if (connection->socket())
+            connection->socket()->abort();
+        delete connection;
+    }
+    const auto clients = std::exchange(m_webSocketClients, {});
+    for (WebSocketClient *client : clients) {
+        disconnect(client->socket, nullptr, this, nullptr);
+        client->socket->abort();
+        delete client->socket;
+        delete client;
+    }
+    m_pendingHandshakes.clear();
+    delete m_webSocketServer;
+    m_webSocketServer = nullptr;
+    m_presence.clear();
+    for (TransportCounters &counters : m_stats.buckets) {
+        counters.openConnections = 0;
+        counters.parked = 0;
+    }
+}
+
+void RoomServer::onNewTcpConnections()
+{
+    while (m_tcpServer && m_tcpServer->hasPendingConnections()) {
+        QTcpSocket *socket = m_tcpServer->nextPendingConnection();
+        if (m_connections.size() + m_webSocketClients.size() >= m_config.maxConnections) {
+            const QByteArray body = JsonCodec::encodeError(
+                QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                          "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        auto *connection =
+            new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
+        connection->setClassifier(
+            [this](const Http::Request &request) { return classify(request); });
+        m_connections.insert(connection);
+        connect(connection, &HttpConnection::requestReceived, this, &RoomServer::handleRequest);
+        connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
+        connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
+            m_connections.remove(closed);
+            if (m_parkedPolls.remove(closed) || m_parkedCompat.remove(closed))
+                --m_stats[StatsBucket::LongPoll].parked;
+            closed->deleteLater();
+        });
+        // Data may have arrived with the connection itself.
+        if (socket->bytesAvailable() > 0)
+            QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
+    }
+}
+
+StatsBucket RoomServer::classify(const Http::Request &request) const
+{
+    if (request.path == Paths::Messages) {
+        if (request.method == "GET" || request.method == "HEAD") {
+            return request.query.contains("wait=") ? StatsBucket::LongPoll : StatsBucket::Polling;
+        }
+        if (request.query.contains("via=polling"))
+            return StatsBucket::Polling;
+        if (request.query.contains("via=longpoll"))
+            return StatsBucket::LongPoll;
+        return StatsBucket::Other;
+    }
+    if (request.path == Paths::CompatUpdateMessage)
+        return StatsBucket::LongPoll;
+    if (request.path == Paths::WebSocket || request.path == Paths::Echo)
+        return StatsBucket::WebSocket;
+    return StatsBucket::Other;
+}
+
+bool RoomServer::checkAccess(HttpConnection *connection, const Http::Request &request,
+                             const QueryItems &query)
+{
+    const QByteArray origin = request.header("origin");
+    if (!origin.isNull() && !m_config.allowedOrigins.contains(QString::fromLatin1(origin))) {
+        const QUrl originUrl(QString::fromLatin1(origin));
+        const int defaultPort = originUrl.scheme() == u"https" ? 443 : 80;
+        const auto [host, port] = splitHostPort(request.header("host"));
+        const bool sameOrigin = originUrl.isValid() && !originUrl.host().isEmpty() &&
+                                originUrl.host().toLower() == host &&
+                                originUrl.port(defaultPort) == port;
+        if (!sameOrigin) {
+            connection->respondError(403, QStringLiteral("cross-origin request from %1 refused")
+                                              .arg(QString::fromLatin1(origin)));
+            return false;
+        }
+    }
+    if (m_config.key.isEmpty())
+        return true;
+    QByteArray presented;
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.startsWith("Bearer "))
+        presented = authorization.mid(7).trimmed();
+    else
+        presented = queryValue(query, "key");
+    if (presented.isNull() || !constantTimeEquals(presented, m_config.key.toUtf8())) {
+        connection->respondError(401,
+                                 presented.isNull() ? QStringLiteral("this room needs a key")
+                                                    : QStringLiteral("wrong room key"),
+                                 false, QByteArrayLiteral("WWW-Authenticate: Bearer\r\n"));
+        return false;
+    }
+    return true;
+}
+
+QString RoomServer::validateNick(const QString &nick) const
+{
+    const QString trimmed = nick.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("nick is empty");
+    qsizetype characters = 0;
+    for (const char32_t ch : trimmed.toUcs4()) {
+        ++characters;
+        const auto category = QChar::category(ch);
+        if (category == QChar::Other_Control || category == QChar::Separator_Line ||
+            category == QChar::Separator_Paragraph)
+            return QStringLiteral("nick contains a control character");
+    }
+    if (characters > m_config.maxNickChars)
+        return QStringLiteral("nick longer than %1 characters").arg(m_config.maxNickChars);
+    return {};
+}
+
+void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &request)
+{
+    QueryItems query;
+    if (!Http::parseQuery(request.query, &query)) {
+        connection->respondError(400, QStringLiteral("malformed query string"));
+        return;
+    }
+    const QByteArray &path = request.path;
+    const QByteArray &method = request.method;
+    const bool isGet = method == "GET" || method == "HEAD";
+    auto methodNotAllowed = [connection](const char *allow) {
+        connection->respondError(405, QStringLiteral("method not allowed; use %1")
+                                          .arg(QString::fromLatin1(allow)),
+                                 false, QByteArray("Allow: ") + allow + "\r\n");
+    };
+
+    if (path == "/" || path == "/index.html") {
+        if (!isGet)
+            return methodNotAllowed("GET, HEAD");
+        return handleIndex(connection);
+    }
+    const bool known = path == Paths::Messages || path == Paths::Room || path == Paths::Stats ||
+                       path == Paths::WebSocket || path == Paths::Echo ||
+                       path == Paths::CompatNewMessage || path == Paths::CompatUpdateMessage;
+    if (!known) {
+        connection->respondError(404, QStringLiteral("no such resource: %1")
+                                          .arg(QString::fromUtf8(path.left(200))));
+        return;
+    }
+    if (path == Paths::Messages) {
+        if (!isGet && method != "POST")
+            return methodNotAllowed("GET, HEAD, POST");
+    } else if (path == Paths::Room || path == Paths::Stats || path == Paths::WebSocket ||
+               path == Paths::Echo) {
+        if (!isGet)
+            return methodNotAllowed("GET, HEAD");
+    } else if (method != "POST") {
+        return methodNotAllowed("POST");
+    }
+    if (!checkAccess(connection, request, query))
+        return;
+
+    if (path == Paths::Messages)
+        return isGet ? handleGetMessages(connection, query)
+                     : handlePostMessage(connection, request, query);
+    if (path == Paths::Room)
+        return handleRoom(connection);
+    if (path == Paths::Stats)
+        return handleStats(connection);
+    if (path == Paths::WebSocket || path == Paths::Echo) {
+        connection->respondError(426, QStringLiteral("this is a WebSocket endpoint; send an "
+                                                     "Upgrade: websocket request"),
+                                 false, QByteArrayLiteral("Upgrade: websocket\r\n"));
+        return;
+    }
+    if (path == Paths::CompatNewMessage)
+        return handleCompatNewMessage(connection, request, query);
+    return handleCompatUpdate(connection, request, query);
+}
+
+void RoomServer::seen(const QString &nick, Transport transport)
+{
+    if (nick.isEmpty())
+        return;
+    if (m_presence.touch(nick, transport, monotonicMs()))
+        appendAndFanOut(MessageKind::Join, nick, QString());
+}
+
+void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems &query)
+{
+    const QByteArray afterText = queryValue(query, "after");
+    const auto after = afterText.isNull() ? std::optional<qint64>(0)
+                                          : parseInteger(afterText, 0, MaxCursor);
+    if (!after) {
+        connection->respondError(400, QStringLiteral("\"after\" must be a whole number >= 0"));
+        return;
+    }
+    const QByteArray waitText = queryValue(query, "wait");
+    std::optional<qint64> wait = 0;
+    if (!waitText.isNull()) {
+        wait = parseInteger(waitText, 1, m_config.maxLongPollWaitSeconds);
+        if (!wait) {
+            connection->respondError(400, QStringLiteral("\"wait\" must be a whole number of "
+                                                         "seconds from 1 to %1")
+                                              .arg(m_config.maxLongPollWaitSeconds));
+            return;
+        }
+    }
+    const QByteArray nickBytes = queryValue(query, "nick");
+    QString nick;
+    if (!nickBytes.isNull()) {
+        QString error;
+        if (!decodeUtf8(nickBytes, &nick))
+            error = QStringLiteral("nick is not valid UTF-8");
+        else
+            error = validateNick(nick);
+        if (!error.isEmpty()) {
+            connection->respondError(400, error);
+            return;
+        }
+        nick = nick.trimmed();
+    }
+    seen(nick, *wait > 0 ? Transport::LongPoll : Transport::Polling);
+
+    const Room::Slice slice = m_room.after(*after);
+    if (*wait == 0 || !slice.json.isEmpty() || slice.reset) {
+        connection->respond(200,
+                            JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap,
+                                                  wallClockMs(), slice.reset),
+                            QByteArrayLiteral("application/json"), {}, slice.json.isEmpty());
+        return;
+    }
+    connection->park(HttpConnection::ParkKind::Messages, monotonicMs() + *wait * 1000);
+    m_parkedPolls.insert(connection);
+    ++m_stats[StatsBucket::LongPoll].parked;
+}
+
+int RoomServer::acceptChat(const QString &nick, const QString &text, const QString &sender,
+                           Transport via, QString *error, const Room::Entry **stored)
+{
+    if (nick.isEmpty()) {
+        *error = QStringLiteral("\"nick\" is required to send");
+        return 400;
+    }
+    if (const QString nickError = validateNick(nick); !nickError.isEmpty()) {
+        *error = nickError;
+        return 400;
+    }
+    if (text.isEmpty()) {
+        *error = QStringLiteral("\"text\" is empty");
+        return 400;
+    }
+    if (text.toUtf8().size() > m_config.maxTextBytes) {
+        *error = QStringLiteral("\"text\" longer than %1 bytes").arg(m_config.maxTextBytes);
+        return 400;
+    }
+    if (!m_rateLimiter.allow(sender, monotonicMs())) {
+        *error = QStringLiteral("more than %1 messages a second; slow down")
+                     .arg(m_config.rateLimitPerSecond);
+        return 429;
+    }
+    seen(nick.trimmed(), via);
+    *stored = &appendAndFanOut(MessageKind::Chat, nick.trimmed(), text);
+    return 0;
+}
+
+void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Request &request,
+                                   const QueryItems &query)
+{
+    QString body;
+    if (!decodeUtf8(request.body, &body)) {
+        connection->respondError(400, QStringLiteral("body is not valid UTF-8"));
+        return;
+    }
+    const QByteArray contentType = request.header("content-type").split(';').first().trimmed().toLower();
+    QString nick;
+    QString text;
+    bool haveNick = false;
+    bool haveText = false;
+    if (contentType == "application/json" ||
+        (contentType.isEmpty() && request.body.trimmed().startsWith('{'))) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            connection->respondError(400, parseError.error != QJsonParseError::NoError
+                                              ? QStringLiteral("malformed JSON: %1")
+                                                    .arg(parseError.errorString())
+                                              : QStringLiteral("expected a JSON object"));
+            return;
+        }
+        const QJsonObject object = document.object();
+        const QJsonValue nickValue = object.value(u"nick");
+        const QJsonValue textValue = object.value(u"text");
+        if ((!nickValue.isUndefined() && !nickValue.isString()) ||
+            (!textValue.isUndefined() && !textValue.isString())) {
+            connection->respondError(400, QStringLiteral("\"nick\" and \"text\" must be strings"));
+            return;
+        }
+        haveNick = nickValue.isString();
+        haveText = textValue.isString();
+        nick = nickValue.toString();
+        text = textValue.toString();
+    } else if (contentType == "application/x-www-form-urlencoded" || contentType.isEmpty()) {
+        QueryItems form;
+        if (!Http::parseQuery(request.body, &form)) {
+            connection->respondError(400, QStringLiteral("malformed form body"));
+            return;
+        }
+        const QByteArray nickBytes = queryValue(form, "nick");
+        const QByteArray textBytes = queryValue(form, "text");
+        if ((!nickBytes.isNull() && !decodeUtf8(nickBytes, &nick)) ||
+            (!textBytes.isNull() && !decodeUtf8(textBytes, &text))) {
+            connection->respondError(400, QStringLiteral("form field is not valid UTF-8"));
+            return;
+        }
+        haveNick = !nickBytes.isNull();
+        haveText = !textBytes.isNull();
+    } else {
+        connection->respondError(415, QStringLiteral("send application/json or "
+                                                     "application/x-www-form-urlencoded"));
+        return;
+    }
+    if (!haveNick || !haveText) {
+        connection->respondError(400, QStringLiteral("missing field \"%1\"")
+                                          .arg(haveNick ? u"text" : u"nick"));
+        return;
+    }
+    const QByteArray via = queryValue(query, "via");
+    const Transport transport = via == "longpoll" ? Transport::LongPoll : Transport::Polling;
+    const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
+    QString error;
+    const Room::Entry *stored = nullptr;
+    if (const int status = acceptChat(nick, text, sender, transport, &error, &stored)) {
+        connection->respondError(status, error, false,
+                                 status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
+                                               : QByteArray());
+        return;
+    }
+    connection->respond(201, "{\"seq\":" + QByteArray::number(stored->message.seq) +
+                                 ",\"ts\":" + QByteArray::number(stored->message.ts) + '}');
+}
+
+void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
+                                        const QueryItems &query)
+{
+    QueryItems form;
+    if (!Http::parseQuery(request.body, &form)) {
+        connection->respondError(400, QStringLiteral("malformed form body"));
+        return;
+    }
+    QString text;
+    QString nick = QStringLiteral("guest");
+    const QByteArray msg = queryValue(form, "msg");
+    const QByteArray nickBytes = queryValue(form, "nick").isNull() ? queryValue(query, "nick")
+                                                                   : queryValue(form, "nick");
+    if (msg.isNull()) {
+        connection->respondError(400, QStringLiteral("missing form field \"msg\""));
+        return;
+    }
+    if (!decodeUtf8(msg, &text) || (!nickBytes.isNull() && !decodeUtf8(nickBytes, &nick))) {
+        connection->respondError(400, QStringLiteral("form field is not valid UTF-8"));
+        return;
+    }
+    const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
+    QString error;
+    const Room::Entry *stored = nullptr;
+    if (const int status =
+            acceptChat(nick, text, sender, Transport::LongPoll, &error, &stored)) {
+        connection->respondError(status, error);
+        return;
+    }
+    connection->respond(200, stored->json);
+}
+
+void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
+                                    const QueryItems &query)
+{
+    QueryItems form;
+    if (!Http::parseQuery(request.body, &form)) {
+        connection->respondError(400, QStringLiteral("malformed form body"));
+        return;
+    }
+    QByteArray cursorText = queryValue(form, "cursor");
+    if (cursorText.isNull())
+        cursorText = queryValue(query, "cursor");
+    qint64 cursor = m_room.lastSeq();
+    if (!cursorText.isEmpty()) {
+        const auto parsed = parseInteger(cursorText, 0, MaxCursor);
+        if (!parsed) {
+            connection->respondError(400, QStringLiteral("\"cursor\" must be a whole number"));
+            return;
+        }
+        cursor = *parsed;
+    }
+    const Room::Slice slice = m_room.after(cursor);
+    if (!slice.json.isEmpty()) {
+        connection->respond(200, '[' + slice.json.join(',') + ']');
+        return;
+    }
+    connection->park(HttpConnection::ParkKind::Compat,
+                     monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
+    m_parkedCompat.insert(connection);
+    ++m_stats[StatsBucket::LongPoll].parked;
+}
+
+const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &nick,
+                                               const QString &text)
+{
+    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs());
+    // Every parked poll waits on the previous seq, so one body serves them all.
+    if (!m_parkedPolls.isEmpty()) {
+        const QByteArray body =
+            JsonCodec::encodePage({entry.json}, m_room.lastSeq(), false, wallClockMs());
+        const QSet<HttpConnection *> parked = std::exchange(m_parkedPolls, {});
+        m_stats[StatsBucket::LongPoll].parked -= parked.size();
+        for (HttpConnection *connection : parked)
+            connection->respond(200, body);
+    }
+    if (!m_parkedCompat.isEmpty()) {
+        const QByteArray body = '[' + entry.json + ']';
+        const QSet<HttpConnection *> parked = std::exchange(m_parkedCompat, {});
+        m_stats[StatsBucket::LongPoll].parked -= parked.size();
+        for (HttpConnection *connection : parked)
+            connection->respond(200, body);
+    }
+    for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
+        if (!client->echo)
+            writeFrame(client, entry.webSocketFrame);
+    }
+    return entry;
+}
+
+void RoomServer::handleRoom(HttpConnection *connection)
+{
+    QByteArray online = "[";
+    bool first = true;
+    for (const Presence::Member &member : m_presence.members()) {
+        if (!first)
+            online.append(',');
+        first = false;
+        online.append("{\"nick\":").append(JsonCodec::quote(member.nick));
+        online.append(",\"transport\":\"").append(transportName(member.transport).toLatin1());
+        online.append("\"}");
+    }
+    online.append(']');
+    QByteArray body = "{\"name\":" + JsonCodec::quote(m_config.roomName);
+    body += ",\"protocol\":" + QByteArray::number(ProtocolVersion);
+    body += ",\"last_seq\":" + QByteArray::number(m_room.lastSeq());
+    body += ",\"key_required\":" + QByteArray(m_config.key.isEmpty() ? "false" : "true");
+    body += ",\"online\":" + online;
+    body += ",\"limits\":{\"max_text_bytes\":" + QByteArray::number(m_config.maxTextBytes);
+    body += ",\"max_nick_chars\":" + QByteArray::number(m_config.maxNickChars);
+    body += ",\"max_body_bytes\":" + QByteArray::number(m_config.http.maxBodyBytes);
+    body += ",\"max_websocket_message_bytes\":" +
+            QByteArray::number(m_config.maxWebSocketMessageBytes);
+    body += ",\"history\":" + QByteArray::number(m_config.historyLimit);
+    body += ",\"max_wait_seconds\":" + QByteArray::number(m_config.maxLongPollWaitSeconds);
+    body += ",\"rate_per_second\":" + QByteArray::number(m_config.rateLimitPerSecond);
+    body += ",\"online_timeout_ms\":" + QByteArray::number(m_config.onlineTimeoutMs);
+    body += "},\"now\":" + QByteArray::number(wallClockMs()) + '}';
+    connection->respond(200, body);
+}
+
+void RoomServer::handleStats(HttpConnection *connection)
+{
+    QByteArray body = "{";
+    for (const StatsBucket bucket : {StatsBucket::Polling, StatsBucket::LongPoll,
+                                     StatsBucket::WebSocket, StatsBucket::Other}) {
+        const TransportCounters &c = m_stats[bucket];
+        body += '"' + QByteArray(statsBucketName(bucket)) + "\":{";
+        body += "\"requests\":" + QByteArray::number(c.requests);
+        body += ",\"responses\":" + QByteArray::number(c.responses);
+        body += ",\"empty_responses\":" + QByteArray::number(c.emptyResponses);
+        body += ",\"frames_in\":" + QByteArray::number(c.framesIn);
+        body += ",\"frames_out\":" + QByteArray::number(c.framesOut);
+        body += ",\"bytes_in\":" + QByteArray::number(c.bytesIn);
+        body += ",\"bytes_out\":" + QByteArray::number(c.bytesOut);
+        body += ",\"open_connections\":" + QByteArray::number(c.openConnections);
+        body += ",\"parked\":" + QByteArray::number(c.parked) + "},";
+    }
+    body += "\"uptime_ms\":" + QByteArray::number(m_uptime.elapsed());
+    body += ",\"messages\":" + QByteArray::number(m_room.lastSeq());
+    body += ",\"retained\":" + QByteArray::number(m_room.retainedCount());
+    body += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
+    connection->respond(200, body);
+}
+
+void RoomServer::handleIndex(HttpConnection *connection)
+{
+    const QString name = m_config.roomName.toHtmlEscaped();
+    const QString page =
+        QStringLiteral(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>%1 · PushChat</title></head><body>\n<h1>%1</h1>\n"
+            "<p>A PushChat room (protocol v%2). Endpoints:</p>\n<ul>"
+            "<li><code>POST /api/messages</code> {\"nick\",\"text\"}</li>"
+            "<li><code>GET /api/messages?after=N</code> (poll), "
+            "<code>&amp;wait=S</code> (long poll)</li>"
+            "<li><code>GET /ws?nick=NAME&amp;after=N</code> (WebSocket)</li>"
+            "<li><code>GET /api/room</code>, <code>GET /api/stats</code></li>"
+            "<li><code>GET /echo</code> (WebSocket echo)</li>"
+            "<li><code>POST /new-message</code>, <code>POST /update-message</code> "
+            "(tutorial compatibility)</li></ul>\n</body></html>\n")
+            .arg(name)
+            .arg(ProtocolVersion);
+    connection->respond(200, page.toUtf8(), QByteArrayLiteral("text/html; charset=utf-8"));
+}
+
+void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &request,
+                               qint64 headBytes)
+{
+    QueryItems query;
+    if (!Http::parseQuery(request.query, &query)) {
+        connection->respondError(400, QStringLiteral("malformed query string"));
+        return;
+    }
+    const bool echo = request.path == Paths::Echo;
+    if (request.path != Paths::WebSocket && !echo) {
+        connection->respondError(404, QStringLiteral("no WebSocket endpoint at %1")
+                                          .arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    if (!checkAccess(connection, request, query))
+        return;
+    PendingHandshake pending;
+    pending.echo = echo;
+    pending.tcp = connection->socket();
+    if (!echo) {
+        const QByteArray afterText = queryValue(query, "after");
+        const auto after = afterText.isNull() ? std::optional<qint64>(0)
+                                              : parseInteger(afterText, 0, MaxCursor);
+        if (!after) {
+            connection->respondError(400, QStringLiteral("\"after\" must be a whole number >= 0"));
+            return;
+        }
+        pending.after = *after;
+        const QByteArray nickBytes = queryValue(query, "nick");
+        if (!nickBytes.isNull()) {
+            QString error;
+            if (!decodeUtf8(nickBytes, &pending.nick))
+                error = QStringLiteral("nick is not valid UTF-8");
+            else
+                error = validateNick(pending.nick);
+            if (!error.isEmpty()) {
+                connection->respondError(400, error);
+                return;
+            }
+            pending.nick = pending.nick.trimmed();
+        }
+    }
+    QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
+    if (!socket)
+        return;
+    TransportCounters &counters = m_stats[StatsBucket::WebSocket];
+    counters.requests += 1;
+    counters.bytesIn += headBytes;
+    // Everything written from now on (the 101, frames, pongs, close) is WebSocket traffic.
+    connect(socket, &QTcpSocket::bytesWritten, this,
+            [this](qint64 bytes) { m_stats[StatsBucket::WebSocket].bytesOut += bytes; });
+    const QString peer =
+        socket->peerAddress().toString() + u'|' + QString::number(socket->peerPort());
+    m_pendingHandshakes.insert(peer, pending);
+    connect(socket, &QObject::destroyed, this, [this, peer] { m_pendingHandshakes.remove(peer); });
+    m_webSocketServer->handleConnection(socket);
+}
+
+void RoomServer::onNewWebSockets()
+{
+    while (m_webSocketServer && m_webSocketServer->hasPendingConnections()) {
+        QWebSocket *socket = m_webSocketServer->nextPendingConnection();
+        const QString peer =
+            socket->peerAddress().toString() + u'|' + QString::number(socket->peerPort());
+        const auto pending = m_pendingHandshakes.take(peer);
+        socket->setParent(this);
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxWebSocketMessageBytes));
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxWebSocketMessageBytes));
+
+        auto *client = new WebSocketClient;
+        client->socket = socket;
+        client->tcp = pending.tcp;
+        client->nick = pending.nick;
+        client->echo = pending.echo;
+        ++m_stats[StatsBucket::WebSocket].openConnections;
+
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, client](const QString &text) { onWebSocketText(client, text); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this,
+                [this, client](const QByteArray &data) { onWebSocketBinary(client, data); });
+        connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {
+            TransportCounters &counters = m_stats[StatsBucket::WebSocket];
+            ++counters.framesIn;
+            counters.bytesIn += WebSocketFrame::wireSize(payload.size(), true);
+        });
+        connect(socket, &QWebSocket::disconnected, this,
+                [this, socket] { onWebSocketClosed(socket); });
+
+        if (client->echo) {
+            m_webSocketClients.insert(socket, client);
+            continue;
+        }
+        const Room::Slice slice = m_room.after(pending.after);
+        QByteArray hello = "{\"type\":\"hello\",\"room\":" + JsonCodec::quote(m_config.roomName);
+        hello += ",\"protocol\":" + QByteArray::number(ProtocolVersion);
+        hello += ",\"last_seq\":" + QByteArray::number(m_room.lastSeq());
+        hello += ",\"gap\":" + QByteArray(slice.gap ? "true" : "false");
+        hello += ",\"reset\":" + QByteArray(slice.reset ? "true" : "false");
+        hello += ",\"observer\":" + QByteArray(client->nick.isEmpty() ? "true" : "false");
+        hello += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
+        sendToClient(client, hello);
+        for (const Room::Entry *entry : m_room.entriesAfter(slice.reset ? 0 : pending.after))
+            writeFrame(client, entry->webSocketFrame);
+        m_webSocketClients.insert(socket, client);
+        if (!client->nick.isEmpty() && m_presence.webSocketOpened(client->nick, monotonicMs()))
+            appendAndFanOut(MessageKind::Join, client->nick, QString());
+    }
+}
+
+void RoomServer::writeFrame(WebSocketClient *client, const QByteArray &frame)
+{
+    // The frame is complete and shared by every recipient: written as it is, no re-encoding.
+    if (client->tcp && client->tcp->state() == QAbstractSocket::ConnectedState) {
+        client->tcp->write(frame);
+        ++m_stats[StatsBucket::WebSocket].framesOut;
+    }
+}
+
+void RoomServer::sendToClient(WebSocketClient *client, const QByteArray &payload)
+{
+    writeFrame(client, WebSocketFrame::text(payload));
+}
+
+void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
+{
+    TransportCounters &counters = m_stats[StatsBucket::WebSocket];
+    const QByteArray utf8 = text.toUtf8();
+    ++counters.framesIn;
+    counters.bytesIn += WebSocketFrame::wireSize(utf8.size(), true);
+    if (client->echo) {
+        client->socket->sendTextMessage(text);
+        ++counters.framesOut;
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
+    const QJsonObject object = document.object();
+    const QJsonValue id = object.value(u"id");
+    const QByteArray idField =
+        id.isUndefined() ? QByteArray()
+                         : ",\"id\":" + QJsonDocument(QJsonObject{{"id", id}})
+                                            .toJson(QJsonDocument::Compact)
+                                            .mid(6)
+                                            .chopped(1);
+    auto sendError = [&](int code, const QString &message) {
+        QByteArray payload = JsonCodec::webSocketError(code, message);
+        if (!idField.isEmpty())
+            payload.insert(payload.size() - 1, idField);
+        sendToClient(client, payload);
+    };
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        sendError(400, QStringLiteral("expected a JSON object such as "
+                                      "{\"type\":\"send\",\"text\":\"hi\"}"));
+        return;
+    }
+    const QString type = object.value(u"type").toString();
+    if (type != u"send") {
+        sendError(400, QStringLiteral("unknown message type \"%1\"").arg(type.left(40)));
+        return;
+    }
+    if (client->nick.isEmpty()) {
+        sendError(403, QStringLiteral("observers cannot send; connect with ?nick=NAME"));
+        return;
+    }
+    const QJsonValue textValue = object.value(u"text");
+    if (!textValue.isString()) {
+        sendError(400, QStringLiteral("\"text\" must be a string"));
+        return;
+    }
+    QString error;
+    const Room::Entry *stored = nullptr;
+    const QString sender = client->nick + u'@' + client->socket->peerAddress().toString();
+    if (const int status = acceptChat(client->nick, textValue.toString(), sender,
+                                      Transport::WebSocket, &error, &stored)) {
+        sendError(status, error);
+        return;
+    }
+    if (!idField.isEmpty()) {
+        sendToClient(client, "{\"type\":\"ack\"" + idField +
+                                 ",\"seq\":" + QByteArray::number(stored->message.seq) +
+                                 ",\"ts\":" + QByteArray::number(stored->message.ts) + '}');
+    }
+}
+
+void RoomServer::onWebSocketBinary(WebSocketClient *client, const QByteArray &data)
+{
+    TransportCounters &counters = m_stats[StatsBucket::WebSocket];
+    ++counters.framesIn;
+    counters.bytesIn += WebSocketFrame::wireSize(data.size(), true);
+    if (client->echo) {
+        client->socket->sendBinaryMessage(data);
+        ++counters.framesOut;
+        return;
+    }
+    sendToClient(client, JsonCodec::webSocketError(
+                             400, QStringLiteral("binary frames are not understood on /ws")));
+}
+
+void RoomServer::onWebSocketClosed(QWebSocket *socket)
+{
+    WebSocketClient *client = m_webSocketClients.take(socket);
+    if (!client)
+        return;
+    --m_stats[StatsBucket::WebSocket].openConnections;
+    if (!client->nick.isEmpty())
+        m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);
+    delete client;
+    socket->deleteLater();
+}
+
+void RoomServer::sweep()
+{
+    const qint64 now = monotonicMs();
+    auto expire = [&](QSet<HttpConnection *> &parked, const QByteArray &emptyBody) {
+        for (auto it = parked.begin(); it != parked.end();) {
+            HttpConnection *connection = *it;
+            if (connection->parkDeadlineMs() <= now) {
+                it = parked.erase(it);
+                --m_stats[StatsBucket::LongPoll].parked;
+                connection->respond(200, emptyBody, QByteArrayLiteral("application/json"), {},
+                                    true);
+            } else {
+                ++it;
+            }
+        }
+    };
+    if (!m_parkedPolls.isEmpty())
+        expire(m_parkedPolls, JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()));
+    if (!m_parkedCompat.isEmpty())
+        expire(m_parkedCompat, QByteArrayLiteral("[]"));
+
+    if (now - m_lastSlowSweepMs < SlowSweepIntervalMs)
+        return;
+    m_lastSlowSweepMs = now;
+    const QSet<HttpConnection *> connections = m_connections;
+    for (HttpConnection *connection : connections)
+        connection->checkTimeouts(now, m_config.headTimeoutMs, m_config.idleTimeoutMs);
+    for (const QString &nick : m_presence.expire(now))
+        appendAndFanOut(MessageKind::Leave, nick, QString());
+    m_rateLimiter.prune(now);
+}
+
+} // namespace PushChat

@@ -1,0 +1,124 @@
+#pragma once
+
+#include "httpconnection.h"
+#include "presence.h"
+#include "room.h"
+#include "serverconfig.h"
+#include "serverstats.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+
+class QTcpServer;
+class QTimer;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace PushChat {
+
+/// The room server. Lives in its own thread (see ServerHost); start() creates every socket
+/// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HTTP/1.1 for polls,
+/// long polls and posts, WebSocket upgrades handed to QWebSocketServer.
+class RoomServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RoomServer)
+
+public:
+    explicit RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot = {},
+                        QObject *parent = nullptr);
+    ~RoomServer() override;
+
+public slots:
+    void start();
+    void stop();
+
+signals:
+    void started(quint16 port);
+    void failed(const QString &message);
+    void stopped(const PushChat::RoomSnapshot &snapshot);
+
+private:
+    struct WebSocketClient
+    {
+        QWebSocket *socket = nullptr;
+        QPointer<QTcpSocket> tcp;
+        QString nick; ///< empty: an observer
+        bool echo = false;
+    };
+    struct PendingHandshake
+    {
+        QString nick;
+        qint64 after = 0;
+        bool echo = false;
+        QPointer<QTcpSocket> tcp;
+    };
+    struct PostedMessage
+    {
+        QString nick;
+        QString text;
+    };
+
+    void onNewTcpConnections();
+    void onNewWebSockets();
+    void onWebSocketText(WebSocketClient *client, const QString &text);
+    void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
+    void onWebSocketClosed(QWebSocket *socket);
+    void sweep();
+    void closeEverything();
+
+    StatsBucket classify(const Http::Request &request) const;
+    void handleRequest(HttpConnection *connection, const Http::Request &request);
+    void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
+    bool checkAccess(HttpConnection *connection, const Http::Request &request,
+                     const QList<std::pair<QByteArray, QByteArray>> &query);
+    void handleGetMessages(HttpConnection *connection,
+                           const QList<std::pair<QByteArray, QByteArray>> &query);
+    void handlePostMessage(HttpConnection *connection, const Http::Request &request,
+                           const QList<std::pair<QByteArray, QByteArray>> &query);
+    void handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
+                                const QList<std::pair<QByteArray, QByteArray>> &query);
+    void handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
+                            const QList<std::pair<QByteArray, QByteArray>> &query);
+    void handleRoom(HttpConnection *connection);
+    void handleStats(HttpConnection *connection);
+    void handleIndex(HttpConnection *connection);
+
+    /// Validates, rate-limits and stores a chat message. On failure returns the HTTP status
+    /// and sets *error; on success returns 0 and fans the message out.
+    int acceptChat(const QString &nick, const QString &text, const QString &sender,
+                   Transport via, QString *error, const Room::Entry **stored);
+    const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick,
+                                       const QString &text);
+    void seen(const QString &nick, Transport transport);
+    void writeFrame(WebSocketClient *client, const QByteArray &frame);
+    void sendToClient(WebSocketClient *client, const QByteArray &payload);
+    QString validateNick(const QString &nick) const;
+
+    qint64 monotonicMs() const;
+
+    ServerConfig m_config;
+    RoomSnapshot m_snapshot;
+    Room m_room;
+    Presence m_presence;
+    RateLimiter m_rateLimiter;
+    ServerStats m_stats;
+    QElapsedTimer m_uptime;
+
+    QTcpServer *m_tcpServer = nullptr;
+    QWebSocketServer *m_webSocketServer = nullptr;
+    QTimer *m_sweepTimer = nullptr;
+    QSet<HttpConnection *> m_connections;
+    QSet<HttpConnection *> m_parkedPolls;
+    QSet<HttpConnection *> m_parkedCompat;
+    QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address:port"
+    QHash<QWebSocket *, WebSocketClient *> m_webSocketClients;
+    qint64 m_lastSlowSweepMs = 0;
+    bool m_running = false;
+};
+
+} // namespace PushChat

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "httpparser.h"
+
+#include <QHostAddress>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace PushChat {
+
+/// Everything a room server can be told at start. A value type: it crosses threads by copy.
+struct ServerConfig
+{
+    QHostAddress bindAddress = QHostAddress::Any;
+    quint16 port = 8765; ///< 0 picks a free port
+    QString roomName = QStringLiteral("PushChat");
+    QString key; ///< empty: no room key
+    int historyLimit = 10000;
+    int maxTextBytes = 4096;
+    int maxNickChars = 32;
+    Http::Limits http;
+    int headTimeoutMs = 10000;
+    int idleTimeoutMs = 120000; ///< keep-alive connection with no request
+    int maxConnections = 20000;
+    int maxWebSocketMessageBytes = 64 * 1024;
+    double rateLimitPerSecond = 20; ///< per sender; 0 turns the limit off
+    int onlineTimeoutMs = 30000;
+    int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
+    int maxLongPollWaitSeconds = 60;
+    int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
+    int listenBacklog = 4096;
+    QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+};
+
+} // namespace PushChat
+
+Q_DECLARE_METATYPE(PushChat::ServerConfig)

@@ -1,0 +1,111 @@
+#include "serverhost.h"
+
+#include "roomserver.h"
+#include "serverlog.h"
+
+#include <QThread>
+#include <QtCore/private/qeventdispatcher_unix_p.h>
+
+namespace PushChat {
+
+ServerHost::ServerHost(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<RoomSnapshot>();
+    qRegisterMetaType<ServerConfig>();
+}
+
+ServerHost::~ServerHost()
+{
+    stopAndWait();
+}
+
+void ServerHost::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void ServerHost::start(const ServerConfig &config)
+{
+    if (m_state != State::Stopped) {
+        emit failed(QStringLiteral("the server is already running"));
+        return;
+    }
+    m_config = config;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("PushChat server"));
+    // GLib's dispatcher costs time in proportion to every open socket on each wake-up;
+    // Qt's own UNIX dispatcher is several times cheaper with thousands of clients.
+    m_thread->setEventDispatcher(new QEventDispatcherUNIX);
+    auto *server = new RoomServer(config, m_snapshot);
+    server->moveToThread(m_thread);
+    m_server = server;
+    connect(m_thread, &QThread::started, server, &RoomServer::start);
+    connect(m_thread, &QThread::finished, server, &QObject::deleteLater);
+    connect(server, &RoomServer::started, this, [this](quint16 port) {
+        m_port = port;
+        setState(State::Running);
+        emit started(port);
+    });
+    connect(server, &RoomServer::failed, this, [this](const QString &message) {
+        joinThread();
+        setState(State::Stopped);
+        emit failed(message);
+    });
+    connect(server, &RoomServer::stopped, this, [this](const RoomSnapshot &snapshot) {
+        m_snapshot = snapshot;
+        joinThread();
+        setState(State::Stopped);
+        emit stopped();
+    });
+    setState(State::Starting);
+    m_thread->start();
+}
+
+void ServerHost::stop()
+{
+    if (m_state != State::Starting && m_state != State::Running)
+        return;
+    setState(State::Stopping);
+    QMetaObject::invokeMethod(m_server, &RoomServer::stop, Qt::QueuedConnection);
+}
+
+void ServerHost::stopAndWait()
+{
+    if (!m_thread)
+        return;
+    if (m_server && m_state != State::Stopped) {
+        disconnect(m_server, nullptr, this, nullptr);
+        RoomSnapshot snapshot;
+        QMetaObject::invokeMethod(
+            m_server,
+            [server = m_server.data(), &snapshot] {
+                QObject::connect(server, &RoomServer::stopped, server,
+                                 [&snapshot](const RoomSnapshot &s) { snapshot = s; });
+                server->stop();
+            },
+            Qt::BlockingQueuedConnection);
+        m_snapshot = snapshot;
+    }
+    joinThread();
+    if (m_state != State::Stopped) {
+        setState(State::Stopped);
+        emit stopped();
+    }
+}
+
+void ServerHost::joinThread()
+{
+    if (!m_thread)
+        return;
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_port = 0;
+}
+
+} // namespace PushChat

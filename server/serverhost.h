@@ -1,0 +1,58 @@
+#pragma once
+
+#include "room.h"
+#include "serverconfig.h"
+
+#include <QObject>
+#include <QPointer>
+
+class QThread;
+
+namespace PushChat {
+
+class RoomServer;
+
+/// Runs a RoomServer in a thread of its own and talks to it only through queued signals.
+/// The room's history survives stop() and is handed to the next start().
+class ServerHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerHost)
+
+public:
+    enum class State { Stopped, Starting, Running, Stopping };
+    Q_ENUM(State)
+
+    explicit ServerHost(QObject *parent = nullptr);
+    ~ServerHost() override;
+
+    /// Starts the server thread; answers with started() or failed().
+    void start(const ServerConfig &config);
+    /// Closes every socket, then joins the thread; answers with stopped().
+    void stop();
+    /// stop() that returns only once the thread is joined (for shutdown).
+    void stopAndWait();
+
+    State state() const { return m_state; }
+    quint16 port() const { return m_port; }
+    ServerConfig config() const { return m_config; }
+
+signals:
+    void started(quint16 port);
+    void failed(const QString &message);
+    void stopped();
+    void stateChanged(PushChat::ServerHost::State state);
+
+private:
+    void setState(State state);
+    void joinThread();
+
+    ServerConfig m_config;
+    RoomSnapshot m_snapshot;
+    QThread *m_thread = nullptr;
+    QPointer<RoomServer> m_server;
+    State m_state = State::Stopped;
+    quint16 m_port = 0;
+};
+
+} // namespace PushChat
