@@ -7,7 +7,7 @@ pushchat_build_packages=(
     qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk
 )
 pushchat_test_packages=(
-    xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs npm
+    xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs
 )
 
 pushchat_install_deps() {
