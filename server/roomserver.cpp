@@ -172,6 +172,25 @@ void RoomServer::closeEverything()
         m_tcpServer->close();
     delete m_tcpServer;
     m_tcpServer = nullptr;
+    abortConnections();
+    delete m_webSocketServer;
+    m_webSocketServer = nullptr;
+    m_presence.clear();
+    for (TransportCounters &counters : m_stats.buckets) {
+        counters.openConnections = 0;
+        counters.parked = 0;
+    }
+}
+
+void RoomServer::dropConnections()
+{
+    qCInfo(lcServer) << "dropping every connection";
+    abortConnections();
+}
+
+void RoomServer::abortConnections()
+{
+    m_stats[StatsBucket::LongPoll].parked -= m_parkedPolls.size() + m_parkedCompat.size();
     m_parkedPolls.clear();
     m_parkedCompat.clear();
     // Deleted here, not as children: their destructors update m_stats, a member.
@@ -188,14 +207,7 @@ void RoomServer::closeEverything()
         client->socket->abort();
         delete client->socket;
         delete client;
-    }
-    m_pendingHandshakes.clear();
-    delete m_webSocketServer;
-    m_webSocketServer = nullptr;
-    m_presence.clear();
-    for (TransportCounters &counters : m_stats.buckets) {
-        counters.openConnections = 0;
-        counters.parked = 0;
+        --m_stats[StatsBucket::WebSocket].openConnections;
     }
 }
 

@@ -36,6 +36,9 @@ public:
 public slots:
     void start();
     void stop();
+    /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
+    /// what clients see when a network drops them (used by fault tests).
+    void dropConnections();
 
 signals:
     void started(quint16 port);
@@ -70,6 +73,7 @@ private:
     void onWebSocketClosed(QWebSocket *socket);
     void sweep();
     void closeEverything();
+    void abortConnections();
 
     StatsBucket classify(const Http::Request &request) const;
     void handleRequest(HttpConnection *connection, const Http::Request &request);

@@ -73,6 +73,12 @@ void ServerHost::stop()
     QMetaObject::invokeMethod(m_server, &RoomServer::stop, Qt::QueuedConnection);
 }
 
+void ServerHost::dropConnections()
+{
+    if (m_server && m_state == State::Running)
+        QMetaObject::invokeMethod(m_server, &RoomServer::dropConnections, Qt::QueuedConnection);
+}
+
 void ServerHost::stopAndWait()
 {
     if (!m_thread)

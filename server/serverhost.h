@@ -32,6 +32,8 @@ public:
     void stop();
     /// stop() that returns only once the thread is joined (for shutdown).
     void stopAndWait();
+    /// Aborts every client connection, keeping the room and the listening socket.
+    void dropConnections();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
