@@ -83,6 +83,7 @@ class tst_RoomServer : public QObject
 
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void startsAndStopsTwiceOnItsThread();
     void reportsListenFailure();
     void postAndShortPoll();
@@ -112,11 +113,19 @@ private slots:
     void clientLeavingWhileParkedIsDropped();
     void dropConnectionsKeepsRoom();
     void thousandParkedLongPollsReleasedByOnePost();
+
+private:
+    std::unique_ptr<RunningServer> m_sharedServer; ///< for the many rows of errors()
 };
 
 void tst_RoomServer::initTestCase()
 {
     raiseOpenFileLimit();
+}
+
+void tst_RoomServer::cleanupTestCase()
+{
+    m_sharedServer.reset();
 }
 
 void tst_RoomServer::startsAndStopsTwiceOnItsThread()
@@ -552,9 +561,11 @@ void tst_RoomServer::errors()
     QFETCH(QByteArray, raw);
     QFETCH(int, status);
     QFETCH(QByteArray, header);
-    static RunningServer server;
-    if (!server.port)
-        QVERIFY(server.start());
+    if (!m_sharedServer) {
+        m_sharedServer = std::make_unique<RunningServer>();
+        QVERIFY(m_sharedServer->start());
+    }
+    RunningServer &server = *m_sharedServer;
     const auto reply = TestHttp::exchange(server.port, raw);
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
