@@ -683,7 +683,7 @@ void tst_RoomServer::connectionLimit()
     QCOMPARE(refused.status, 503);
     QVERIFY(!refused.json().value(u"error").toString().isEmpty());
     held.pop_back();
-    QTRY_COMPARE(TestHttp::get(server.port, "/api/room").status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(TestHttp::get(server.port, "/api/room").status, 200, 20000);
 }
 
 void tst_RoomServer::roomKey()
