@@ -371,8 +371,17 @@ void BenchRun::delivered(BenchClient *client, int index, qint64 sendNs)
     m_latencyNs.push_back(now - sendNs);
     m_lastDeliveryNs = now;
     ++m_delivered;
-    if (++m_deliveredPerMessage[size_t(index)] == m_receivers.size() && m_options.rate <= 0)
-        sendOne();
+    if (++m_deliveredPerMessage[size_t(index)] == m_receivers.size() && m_options.rate <= 0) {
+        if (m_options.technique == Technique::Poll) {
+            // Sending right after a poll answered would always wait a whole interval: start the
+            // next message at a random point of the poll cycle instead.
+            QTimer::singleShot(
+                QRandomGenerator::global()->bounded(std::max(1, m_options.pollIntervalMs)), this,
+                &BenchRun::sendOne);
+        } else {
+            sendOne();
+        }
+    }
     checkDone();
 }
 
