@@ -112,8 +112,9 @@ void BenchClient::onConnected()
         return;
     }
     if (m_role == Role::Sender) {
-        m_ready = true;
-        m_run->clientReady(this);
+        // A first request makes the connection a kept-alive one: servers may close a connection
+        // whose first request head does not come within a few seconds (PushChat: 408 after 10 s).
+        sendGet("/api/room", Pending::Room);
         return;
     }
     pollNow();
@@ -198,7 +199,12 @@ void BenchClient::handleResponse(int status, const QByteArray &body)
     }
     switch (pending) {
     case Pending::Room:
-        m_run->roomProbed(QJsonDocument::fromJson(body).object().value("last_seq").toInteger());
+        if (m_role == Role::Probe) {
+            m_run->roomProbed(QJsonDocument::fromJson(body).object().value("last_seq").toInteger());
+        } else if (!m_ready) {
+            m_ready = true;
+            m_run->clientReady(this);
+        }
         return;
     case Pending::Post:
         m_run->postAccepted(this, rtt);
