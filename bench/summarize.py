@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""Turns run-all.sh's JSON lines into a Markdown table with PushChat ÷ Tornado ratios."""
+"""Turns run-all.sh's JSON lines into a Markdown table with PushChat ÷ Tornado ratios.
+
+Without those two labels, the ratio row divides the first label seen by the second
+(or: summarize.py FILE AFTER BEFORE, e.g. epoll unix for a before/after run)."""
 
 import json
 import statistics
@@ -63,11 +66,15 @@ def main():
                     cell += f" ({fmt(min(values))}–{fmt(max(values))})"
                 cells.append(cell)
             print(f"| {scenario} | {technique} | {clients} | {label} | " + " | ".join(cells) + " |")
-        if "pushchat" in medians and "tornado" in medians:
+        labels = list(medians)
+        pair = ("pushchat", "tornado") if {"pushchat", "tornado"} <= set(labels) else labels[:2]
+        if len(sys.argv) == 4:
+            pair = (sys.argv[2], sys.argv[3])
+        if len(pair) == 2:
             ratios = []
-            for a, b in zip(medians["pushchat"], medians["tornado"]):
+            for a, b in zip(medians[pair[0]], medians[pair[1]]):
                 ratios.append(f"{a / b:.2f}×" if a is not None and b else "–")
-            print(f"| {scenario} | {technique} | {clients} | **÷** | " + " | ".join(ratios) + " |")
+            print(f"| {scenario} | {technique} | {clients} | **{pair[0]} ÷ {pair[1]}** | " + " | ".join(ratios) + " |")
 
 
 if __name__ == "__main__":
