@@ -77,6 +77,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         }
     }
 
+    applyInterest();
     int ready;
     do {
         ready = ::epoll_wait(m_epollFd, m_events.data(), int(m_events.size()), timeoutMs);
@@ -141,36 +142,59 @@ int EpollEventDispatcher::activateSocketNotifiers(int ready)
     return activated;
 }
 
-void EpollEventDispatcher::updateInterest(int fd, const Notifiers &notifiers, bool existed)
+void EpollEventDispatcher::markDirty(int fd, Notifiers &notifiers)
 {
-    epoll_event event{};
-    event.data.fd = fd;
-    if (notifiers.read)
-        event.events |= EPOLLIN;
-    if (notifiers.write)
-        event.events |= EPOLLOUT;
-    if (notifiers.exception)
-        event.events |= EPOLLPRI;
-    if (event.events == 0) {
-        m_notifiers.remove(fd);
-        ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, &event);
-        return;
+    if (!notifiers.dirty) {
+        notifiers.dirty = true;
+        m_dirty.push_back(fd);
     }
-    if (::epoll_ctl(m_epollFd, existed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) != 0) {
-        // The fd may have been closed and reused behind our back: re-add it.
-        if (errno == ENOENT)
-            ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event);
-        else if (errno == EEXIST)
-            ::epoll_ctl(m_epollFd, EPOLL_CTL_MOD, fd, &event);
-        else
-            qWarning("EpollEventDispatcher: epoll_ctl(%d): %s", fd, strerror(errno));
+}
+
+// Interest changes are applied once, just before waiting: a socket that enables its write
+// notifier and disables it again in one iteration (a write that went out at once) costs no
+// epoll_ctl at all.
+void EpollEventDispatcher::applyInterest()
+{
+    for (const int fd : m_dirty) {
+        const auto it = m_notifiers.find(fd);
+        if (it == m_notifiers.end())
+            continue;
+        Notifiers &notifiers = *it;
+        notifiers.dirty = false;
+        epoll_event event{};
+        event.data.fd = fd;
+        if (notifiers.read)
+            event.events |= EPOLLIN;
+        if (notifiers.write)
+            event.events |= EPOLLOUT;
+        if (notifiers.exception)
+            event.events |= EPOLLPRI;
+        if (event.events == notifiers.registered) {
+            if (event.events == 0)
+                m_notifiers.erase(it);
+            continue;
+        }
+        if (event.events == 0) {
+            // The fd may be closed already, which removed it from epoll: nothing to report.
+            ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, &event);
+            m_notifiers.erase(it);
+            continue;
+        }
+        int op = notifiers.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+        if (::epoll_ctl(m_epollFd, op, fd, &event) != 0) {
+            // The fd was closed and reused behind our back, or is new under an old number.
+            op = errno == ENOENT ? EPOLL_CTL_ADD : errno == EEXIST ? EPOLL_CTL_MOD : -1;
+            if (op < 0 || ::epoll_ctl(m_epollFd, op, fd, &event) != 0)
+                qWarning("EpollEventDispatcher: epoll_ctl(%d): %s", fd, strerror(errno));
+        }
+        notifiers.registered = event.events;
     }
+    m_dirty.clear();
 }
 
 void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
-    const bool existed = m_notifiers.contains(fd);
     Notifiers &notifiers = m_notifiers[fd];
     switch (notifier->type()) {
     case QSocketNotifier::Read:
@@ -183,7 +207,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         notifiers.exception = notifier;
         break;
     }
-    updateInterest(fd, notifiers, existed);
+    markDirty(fd, notifiers);
 }
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
@@ -201,8 +225,17 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         notifiers.exception = nullptr;
     else
         return;
-    const Notifiers copy = notifiers;
-    updateInterest(fd, copy, true);
+    if (!notifiers.read && !notifiers.write && !notifiers.exception) {
+        // Removed at once: the fd is likely closed next and its number reused by a new socket,
+        // which epoll would otherwise never be told about.
+        if (notifiers.registered) {
+            epoll_event event{};
+            ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, &event);
+        }
+        m_notifiers.erase(it); // a stale entry in m_dirty is skipped by applyInterest()
+        return;
+    }
+    markDirty(fd, notifiers);
 }
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,

@@ -49,9 +49,12 @@ private:
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
+        quint32 registered = 0; // the events epoll has for this fd now
+        bool dirty = false;
     };
 
-    void updateInterest(int fd, const Notifiers &notifiers, bool existed);
+    void markDirty(int fd, Notifiers &notifiers);
+    void applyInterest();
     int activateSocketNotifiers(int ready);
     int activateTimers();
 
@@ -60,6 +63,7 @@ private:
     QAtomicInt m_wakeUps;
     QAtomicInt m_interrupt;
     QHash<int, Notifiers> m_notifiers;
+    std::vector<int> m_dirty; // fds whose notifiers changed since the last epoll_wait
     std::unique_ptr<QTimerInfoList> m_timers;
     std::vector<::epoll_event> m_events;
 };

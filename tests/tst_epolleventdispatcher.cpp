@@ -54,6 +54,7 @@ private slots:
     void readNotifier();
     void writeNotifierAndDisable();
     void tcpRoundTrip();
+    void reusedDescriptor();
     void wakeUpFromAnotherThread();
     void excludeSocketNotifiers();
     void excludeTimers();
@@ -186,6 +187,26 @@ void TestEpollEventDispatcher::tcpRoundTrip()
     QCOMPARE(echoed, payload);
     peer->close();
     QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+}
+
+void TestEpollEventDispatcher::reusedDescriptor()
+{
+    // A notifier removed and its fd closed in one iteration; the next socket gets the same
+    // number and must still be watched.
+    auto first = std::make_unique<SocketPair>();
+    const int number = first->fds[0];
+    auto notifier = std::make_unique<QSocketNotifier>(number, QSocketNotifier::Read);
+    QTest::qWait(10);
+    notifier.reset();
+    first.reset();
+    SocketPair second;
+    QCOMPARE(second.fds[0], number);
+    QSocketNotifier again(second.fds[0], QSocketNotifier::Read);
+    QSignalSpy spy(&again, &QSocketNotifier::activated);
+    QCOMPARE(::write(second.fds[1], "r", 1), 1);
+    QTRY_VERIFY(spy.size() >= 1);
+    char byte;
+    QCOMPARE(::read(second.fds[0], &byte, 1), 1);
 }
 
 void TestEpollEventDispatcher::wakeUpFromAnotherThread()
