@@ -818,6 +818,8 @@ void RoomServer::writeFrame(WebSocketClient *client, const QByteArray &frame)
     // The frame is complete and shared by every recipient: written as it is, no re-encoding.
     if (client->tcp && client->tcp->state() == QAbstractSocket::ConnectedState) {
         client->tcp->write(frame);
+        // Straight to the kernel: waiting for a write notification costs a wake-up per socket.
+        client->tcp->flush();
         ++m_stats[StatsBucket::WebSocket].framesOut;
     }
 }
