@@ -247,6 +247,7 @@ void BenchRun::startWindow()
     m_windowOpen = true;
     m_windowStartNs = nowNs();
     m_windowStartCounters = m_counters;
+    m_selfCpuStart = ProcessProbe(QCoreApplication::applicationPid()).cpuSeconds();
     m_errors = 0; // only what goes wrong while measuring counts; failed connects stay counted
     m_errors += m_failedClients;
     if (m_probe.isValid()) {
@@ -404,6 +405,7 @@ void BenchRun::finishWindow()
     m_done = true;
     if (m_probe.isValid())
         m_cpuEnd = m_probe.cpuSeconds();
+    m_selfCpuEnd = ProcessProbe(QCoreApplication::applicationPid()).cpuSeconds();
     for (QTimer *timer : {m_pollTimer, m_sendTimer, m_rssTimer, m_deadline}) {
         if (timer)
             timer->stop();
@@ -480,6 +482,7 @@ void BenchRun::report()
         {"bytes_per_delivered", round3(double(bytes) * perDelivered)},
         {"server_cpu_s", round3(cpu)},
         {"server_cpu_us_per_delivered", round3(cpu * 1e6 * perDelivered)},
+        {"client_cpu_s", round3(m_selfCpuEnd - m_selfCpuStart)},
         {"rss_baseline_kib", m_rssBaselineKiB},
         {"rss_connected_kib", m_rssConnectedKiB},
         {"rss_peak_kib", m_rssPeakKiB},
@@ -529,6 +532,7 @@ void BenchRun::report()
                  num(json.value("bytes_per_delivered").toDouble(), 1)));
     row("server CPU s (us per msg)",
         QStringLiteral("%1 (%2)").arg(num(cpu), num(cpu * 1e6 * perDelivered, 1)));
+    row("load generator CPU s", num(m_selfCpuEnd - m_selfCpuStart));
     row("server RSS KiB base/conn/peak", QStringLiteral("%1 / %2 / %3")
                                              .arg(m_rssBaselineKiB)
                                              .arg(m_rssConnectedKiB)

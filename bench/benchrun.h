@@ -132,6 +132,8 @@ private:
     WireCounters m_windowStartCounters;
     double m_cpuStart = 0;
     double m_cpuEnd = 0;
+    double m_selfCpuStart = 0; // the tool's own CPU: on 2 cores it competes with the server
+    double m_selfCpuEnd = 0;
     qint64 m_rssBaselineKiB = -1;
     qint64 m_rssConnectedKiB = -1;
     qint64 m_rssPeakKiB = -1;

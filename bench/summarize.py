@@ -21,6 +21,7 @@ FIELDS = [
     ("bytes/s", lambda r: r["bytes_per_s"] if not r["messages"] else None),
     ("CPU s", lambda r: r["server_cpu_s"]),
     ("CPU µs/msg", lambda r: r["server_cpu_us_per_delivered"] if r["delivered"] else None),
+    ("bench CPU s", lambda r: r.get("client_cpu_s")),
     ("peak RSS MiB", lambda r: r["rss_peak_kib"] / 1024),
     ("KiB/client", lambda r: r["mem_per_client_kib"]),
     ("lost+err", lambda r: r["undelivered"] + r["errors"] + r["duplicates"]),
