@@ -4,7 +4,8 @@
 #   bench/run-all.sh [build-dir]        # default: build
 #
 # Environment: REPEAT=n runs each scenario n times (default 1); SCENARIOS="idle fanout burst
-# single big" picks some; FANOUT_SIZES="100 1000 5000"; FANOUT_MESSAGES=10; OUT=file.jsonl.
+# single big" picks some; FANOUT_SIZES="100 1000 5000"; FANOUT_MESSAGES=10; TECHNIQUES="poll
+# longpoll ws" (fan-out only); OUT=file.jsonl.
 # Each run prints its table; the JSON lines go to $OUT, summarised at the end by summarize.py.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +18,7 @@ repeat=${REPEAT:-1}
 scenarios=${SCENARIOS:-"idle fanout burst single big"}
 fanout_sizes=${FANOUT_SIZES:-"100 1000 5000"}
 fanout_messages=${FANOUT_MESSAGES:-10}
+techniques=${TECHNIQUES:-"poll longpoll ws"}
 
 pushchat_cmd="$server --port 0 --bind 127.0.0.1 --rate-limit 0"
 tornado_cmd="$python $here/peers/tornado_server.py --port 0 --bind 127.0.0.1"
@@ -53,7 +55,7 @@ for scenario in $scenarios; do
         ;;
     fanout)
         for n in $fanout_sizes; do
-            for t in poll longpoll ws; do
+            for t in $techniques; do
                 run "fanout-$n" --technique "$t" --clients "$n" --messages "$fanout_messages" \
                     --rate 1 --source-addresses 4
             done
