@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QThread>
+#include <QtCore/private/qobject_p.h>
 #include <QtCore/private/qthread_p.h>
 #include <QtCore/private/qtimerinfo_unix_p.h>
 
@@ -58,7 +59,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
     const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
-    QThreadData *threadData = QThreadData::get2(thread());
+    // The thread's data through QObjectPrivate: QThreadData::current() and QThreadPrivate are
+    // not exported (sanitizer builds need the latter's type info).
+    QThreadData *threadData = QObjectPrivate::get(this)->threadData.loadRelaxed();
     const bool canWait = (flags & QEventLoop::WaitForMoreEvents) && threadData->canWaitLocked() &&
                          !m_interrupt.loadRelaxed();
     if (canWait)
