@@ -11,6 +11,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
@@ -145,6 +146,7 @@ private:
 
     QList<OutboxEntry> m_outbox;
     qint64 m_nextId = 1;
+    QSet<qint64> m_claimedSeqs; ///< seqs known to be our own accepted messages
     bool m_needCatchUp = false;
     qint64 m_catchUpSeq = -1; ///< last_seq read after the link came back; -1: not read yet
     int m_roomFetchSerial = 0;

@@ -29,6 +29,8 @@ enum class ErrorCode {
 
 QString errorCodeName(ErrorCode code);
 bool isRetryable(ErrorCode code);
+/// The error an HTTP status other than 2xx stands for.
+ErrorCode errorCodeForHttpStatus(int status);
 
 /// What every transport needs to know; filled in by ChatClient.
 struct TransportContext
@@ -91,8 +93,13 @@ protected:
     void setState(State state);
     /// Sets state Closed and emits errorOccurred once.
     void fail(ErrorCode code, const QString &message);
-    /// Records latency for live messages and counts them.
-    void deliver(const MessagePage &page, bool live);
+    /// Counts the messages, records the latency of live ones (ts >= liveFromServerMs and
+    /// seq > liveAfterSeq: older ones were waiting before we asked) and emits them.
+    void deliver(const MessagePage &page, qint64 liveFromServerMs, qint64 liveAfterSeq);
+    /// `Authorization` header line for the room key, or nothing.
+    QByteArray authHeader() const;
+    /// `&nick=…` (percent-encoded) or nothing for an observer.
+    QByteArray nickQuery() const;
 
     TransportContext m_context;
 

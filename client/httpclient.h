@@ -57,6 +57,8 @@ public:
     bool isConnected() const;
 
 signals:
+    /// The TCP connection is established (before the request is written).
+    void connected();
     void finished(const PushChat::HttpResponse &response);
     /// `written`: the request went (at least partly) out, so the server may have acted on it.
     void failed(PushChat::ErrorCode code, const QString &message, bool written);

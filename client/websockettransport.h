@@ -3,6 +3,8 @@
 #include "chattransport.h"
 
 #include <QHash>
+#include <QList>
+#include <QString>
 #include <QTimer>
 
 namespace PushChat {
@@ -37,6 +39,8 @@ private:
     QTimer m_pingTimer;
     QTimer m_pongTimer;
     QHash<qint64, qint64> m_sentAtMs; ///< id → local time, for clock samples from acks
+    QHash<qint64, QString> m_texts;   ///< id → text until acked or refused
+    QList<qint64> m_queued;           ///< sent before the hello came
     qint64 m_after = 0;
     qint64 m_openedAtMs = 0;
     qint64 m_helloLastSeq = 0;
