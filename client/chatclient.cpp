@@ -253,7 +253,10 @@ void ChatClient::onTransportState(ChatTransport::State state)
 void ChatClient::onTransportError(ErrorCode code, const QString &message)
 {
     qCDebug(lcClient) << "transport error" << errorCodeName(code) << message;
+    ChatTransport *failed = m_transport;
     emit errorOccurred(code, message);
+    if (!m_wanted || m_transport != failed)
+        return; // a slot disconnected us, or started another transport already
     if (isRetryable(code)) {
         scheduleReconnect(message);
         return;
