@@ -5,9 +5,13 @@
 #include "httptestclient.h"
 #include "serverhost.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -125,6 +129,10 @@ private slots:
     void bytesMatchServer_data() { addModeRows(); }
     void bytesMatchServer();
     void refusedMessageIsReported();
+    void newHistoryResetsCursor_data() { addModeRows(); }
+    void newHistoryResetsCursor();
+    void pollIntervalChangesLive();
+    void missingPongReconnects();
     void wrongKeyDisconnects();
 };
 
@@ -436,6 +444,88 @@ void tst_ChatClient::wrongKeyDisconnects()
         good->connectToServer();
         QTRY_COMPARE(good->state(), ChatClient::State::Connected);
     }
+}
+
+void tst_ChatClient::newHistoryResetsCursor()
+{
+    QFETCH(Transport, mode);
+    Server first;
+    QVERIFY(first.start());
+    auto client = makeClient(first, QString(), mode);
+    QSignalSpy reset(client.get(), &ChatClient::historyReset);
+    client->connectToServer();
+    for (int i = 0; i < 3; ++i)
+        TestHttp::postJson(first.port, "/api/messages", R"({"nick":"old","text":"old"})");
+    QTRY_COMPARE(client->cursor(), 4); // old's join and three messages
+    QVERIFY(first.stop());
+
+    // Another server (a new process, say) on the same port, with a history of its own.
+    Server second;
+    second.config.port = first.port;
+    QVERIFY(second.start());
+    TestHttp::postJson(second.port, "/api/messages", R"({"nick":"new","text":"fresh"})");
+    QTRY_VERIFY_WITH_TIMEOUT(reset.size() == 1, 15000);
+    QTRY_COMPARE(client->cursor(), 2);
+    QCOMPARE(client->messages().size(), 2);
+    QCOMPARE(client->messages().last().text, QStringLiteral("fresh"));
+    QVERIFY(isComplete(*client, 2));
+}
+
+void tst_ChatClient::pollIntervalChangesLive()
+{
+    Server server;
+    QVERIFY(server.start());
+    auto client = makeClient(server, QString(), Transport::Polling, 10000);
+    client->connectToServer();
+    QTRY_COMPARE(client->state(), ChatClient::State::Connected);
+    client->resetMetrics();
+    client->setPollInterval(100);
+    QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::Polling).httpRequests >= 5, 5000);
+    client->setPollInterval(50); // clamped to 100 ms
+    QCOMPARE(client->pollInterval(), 100);
+}
+
+void tst_ChatClient::missingPongReconnects()
+{
+    // A WebSocket server that says hello and then never answers a ping.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    int connections = 0;
+    QObject::connect(&silent, &QTcpServer::newConnection, &silent, [&] {
+        QTcpSocket *socket = silent.nextPendingConnection();
+        ++connections;
+        QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            const QByteArray head = socket->readAll();
+            const qsizetype at = head.indexOf("Sec-WebSocket-Key: ");
+            if (at < 0)
+                return; // a ping: ignored on purpose
+            const QByteArray key = head.mid(at + 19, head.indexOf("\r\n", at) - at - 19);
+            const QByteArray accept =
+                QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                         QCryptographicHash::Sha1)
+                    .toBase64();
+            socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                          accept + "\r\n\r\n");
+            const QByteArray hello =
+                R"({"type":"hello","room":"r","protocol":1,"last_seq":0,"gap":false,)"
+                R"("reset":false,"observer":true,"now":)" +
+                QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + "}";
+            socket->write(QByteArray(1, char(0x81)) + char(hello.size()) + hello);
+        });
+    });
+    ChatClient client;
+    client.setServerUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort())));
+    client.setMode(Transport::WebSocket);
+    client.setWebSocketTiming(200, 300);
+    QSignalSpy errors(&client, &ChatClient::errorOccurred);
+    client.connectToServer();
+    QTRY_COMPARE(client.state(), ChatClient::State::Connected);
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 5000);
+    QCOMPARE(errors.first().first().value<ErrorCode>(), ErrorCode::Timeout);
+    QVERIFY(client.stateReason().contains(QStringLiteral("pong")));
+    QTRY_VERIFY_WITH_TIMEOUT(connections >= 2, 5000);
+    QCOMPARE(client.metrics(Transport::WebSocket).reconnects, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
