@@ -138,6 +138,8 @@ private slots:
     void sendsAndReceives();
     void switchingLosesNothing_data();
     void switchingLosesNothing();
+    void senderSwitchingSendsOnce_data();
+    void senderSwitchingSendsOnce();
     void resumesAfterRestart_data() { addModeRows(); }
     void resumesAfterRestart();
     void refusedConnectionKeepsTrying();
@@ -260,6 +262,50 @@ void tst_ChatClient::switchingLosesNothing()
             << receiver->metrics(Transport::Polling).reconnects +
                    receiver->metrics(Transport::LongPoll).reconnects +
                    receiver->metrics(Transport::WebSocket).reconnects;
+}
+
+void tst_ChatClient::senderSwitchingSendsOnce_data()
+{
+    QTest::addColumn<int>("intervalMs");
+    QTest::newRow("every 50 ms") << 50;
+    QTest::newRow("every millisecond") << 1;
+}
+
+void tst_ChatClient::senderSwitchingSendsOnce()
+{
+    // The sender switches while its messages are on their way: each is stored exactly once,
+    // in the order typed.
+    QFETCH(int, intervalMs);
+    constexpr int Count = 2000;
+    Server server;
+    server.config.rateLimitPerSecond = 0;
+    QVERIFY(server.start());
+    auto sender = makeClient(server, QStringLiteral("switcher"), Transport::Polling);
+    sender->connectToServer();
+    QSignalSpy failed(sender.get(), &ChatClient::sendFailed);
+    for (int i = 1; i <= Count; ++i)
+        sender->send(QStringLiteral("s%1").arg(i));
+    const Transport cycle[] = {Transport::WebSocket, Transport::LongPoll, Transport::Polling};
+    int switches = 0;
+    QTimer switcher;
+    switcher.setInterval(intervalMs);
+    QObject::connect(&switcher, &QTimer::timeout, sender.get(),
+                     [&] { sender->setMode(cycle[switches++ % 3]); });
+    switcher.start();
+    QVERIFY(waitUntil([&] { return sender->pendingCount() == 0; }, 60000));
+    switcher.stop();
+    QVERIFY(failed.isEmpty());
+    const QJsonArray all =
+        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    QStringList texts;
+    for (const QJsonValue &value : all) {
+        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+            texts.append(value.toObject()["text"].toString());
+    }
+    QCOMPARE(texts.size(), Count);
+    for (int i = 1; i <= Count; ++i)
+        QCOMPARE(texts.at(i - 1), QStringLiteral("s%1").arg(i));
+    qInfo() << "switches while sending:" << switches;
 }
 
 void tst_ChatClient::resumesAfterRestart()
