@@ -115,6 +115,69 @@ template<typename Condition> bool waitUntil(Condition condition, int timeoutMs)
     return condition();
 }
 
+// A WebSocket server of a few lines: handshake, hello (with its clock shifted by skewMs),
+// frames on demand, and never a pong.
+class FakeWebSocketServer : public QTcpServer
+{
+public:
+    qint64 skewMs = 0;
+    int connections = 0;
+    QList<QTcpSocket *> sockets;
+
+    FakeWebSocketServer()
+    {
+        QObject::connect(this, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = nextPendingConnection();
+            ++connections;
+            sockets.append(socket);
+            QObject::connect(socket, &QTcpSocket::readyRead, socket,
+                             [this, socket] { onRead(socket); });
+        });
+    }
+
+    void sendToAll(const QByteArray &text)
+    {
+        for (QTcpSocket *socket : std::as_const(sockets)) {
+            if (socket->state() == QAbstractSocket::ConnectedState)
+                socket->write(frame(text));
+        }
+    }
+
+private:
+    static QByteArray frame(const QByteArray &text)
+    {
+        QByteArray out(1, char(0x81));
+        if (text.size() < 126) {
+            out.append(char(text.size()));
+        } else {
+            out.append(char(126));
+            out.append(char(text.size() >> 8));
+            out.append(char(text.size() & 0xff));
+        }
+        return out + text;
+    }
+
+    void onRead(QTcpSocket *socket)
+    {
+        const QByteArray head = socket->readAll();
+        const qsizetype at = head.indexOf("Sec-WebSocket-Key: ");
+        if (at < 0)
+            return; // a ping: ignored on purpose
+        const QByteArray key = head.mid(at + 19, head.indexOf("\r\n", at) - at - 19);
+        const QByteArray accept =
+            QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                     QCryptographicHash::Sha1)
+                .toBase64();
+        socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                      accept + "\r\n\r\n");
+        socket->write(frame(R"({"type":"hello","room":"r","protocol":1,"last_seq":0,"gap":false,)"
+                            R"("reset":false,"observer":true,"now":)" +
+                            QByteArray::number(QDateTime::currentMSecsSinceEpoch() + skewMs) +
+                            "}"));
+    }
+};
+
 void addModeRows()
 {
     QTest::addColumn<Transport>("mode");
@@ -155,6 +218,8 @@ private slots:
     void newHistoryResetsCursor();
     void pollIntervalChangesLive();
     void missingPongReconnects();
+    void latencyCorrectsClockOffset_data();
+    void latencyCorrectsClockOffset();
     void wrongKeyDisconnects();
 };
 
@@ -563,33 +628,8 @@ void tst_ChatClient::pollIntervalChangesLive()
 
 void tst_ChatClient::missingPongReconnects()
 {
-    // A WebSocket server that says hello and then never answers a ping.
-    QTcpServer silent;
+    FakeWebSocketServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost));
-    int connections = 0;
-    QObject::connect(&silent, &QTcpServer::newConnection, &silent, [&] {
-        QTcpSocket *socket = silent.nextPendingConnection();
-        ++connections;
-        QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-            const QByteArray head = socket->readAll();
-            const qsizetype at = head.indexOf("Sec-WebSocket-Key: ");
-            if (at < 0)
-                return; // a ping: ignored on purpose
-            const QByteArray key = head.mid(at + 19, head.indexOf("\r\n", at) - at - 19);
-            const QByteArray accept =
-                QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                         QCryptographicHash::Sha1)
-                    .toBase64();
-            socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
-                          accept + "\r\n\r\n");
-            const QByteArray hello =
-                R"({"type":"hello","room":"r","protocol":1,"last_seq":0,"gap":false,)"
-                R"("reset":false,"observer":true,"now":)" +
-                QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + "}";
-            socket->write(QByteArray(1, char(0x81)) + char(hello.size()) + hello);
-        });
-    });
     ChatClient client;
     client.setServerUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort())));
     client.setMode(Transport::WebSocket);
@@ -600,8 +640,40 @@ void tst_ChatClient::missingPongReconnects()
     QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 5000);
     QCOMPARE(errors.first().first().value<ErrorCode>(), ErrorCode::Timeout);
     QVERIFY(client.stateReason().contains(QStringLiteral("pong")));
-    QTRY_VERIFY_WITH_TIMEOUT(connections >= 2, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(silent.connections >= 2, 5000);
     QCOMPARE(client.metrics(Transport::WebSocket).reconnects, 1);
+}
+
+void tst_ChatClient::latencyCorrectsClockOffset_data()
+{
+    QTest::addColumn<qint64>("skewMs");
+    QTest::newRow("server clock 1 h behind") << qint64(-3600000);
+    QTest::newRow("server clock 1 h ahead") << qint64(3600000);
+    QTest::newRow("same clock") << qint64(0);
+}
+
+void tst_ChatClient::latencyCorrectsClockOffset()
+{
+    // The server's clock differs from ours; a message it stamps now arrives now: the latency
+    // must come out near 0, not near an hour (nor clamped from minus an hour).
+    QFETCH(qint64, skewMs);
+    FakeWebSocketServer server;
+    server.skewMs = skewMs;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    ChatClient client;
+    client.setServerUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())));
+    client.setMode(Transport::WebSocket);
+    client.connectToServer();
+    QTRY_COMPARE(client.state(), ChatClient::State::Connected);
+    QVERIFY(qAbs(client.clock().offsetMs() - skewMs) <= 1000);
+    // Stamped 300 ms ago on the server's clock.
+    const qint64 ts = QDateTime::currentMSecsSinceEpoch() + skewMs - 300;
+    server.sendToAll(R"({"type":"message","seq":1,"ts":)" + QByteArray::number(ts) +
+                     R"(,"nick":"x","text":"t","kind":"chat"})");
+    QTRY_COMPARE(client.cursor(), 1);
+    const LatencyStats latency = client.metrics(Transport::WebSocket).latency;
+    QCOMPARE(latency.samples, 1);
+    QVERIFY2(latency.max >= 250 && latency.max < 1300, qPrintable(QString::number(latency.max)));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
