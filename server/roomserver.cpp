@@ -2,6 +2,7 @@
 
 #include "jsoncodec.h"
 #include "serverlog.h"
+#include "staticfiles.h"
 #include "systemlimits.h"
 #include "websocketframe.h"
 
@@ -332,10 +333,10 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
                                  false, QByteArray("Allow: ") + allow + "\r\n");
     };
 
-    if (path == "/" || path == "/index.html") {
+    if (path == "/" || path == "/index.html" || path.startsWith("/static/")) {
         if (!isGet)
             return methodNotAllowed("GET, HEAD");
-        return handleIndex(connection);
+        return handleStatic(connection, request);
     }
     const bool known = path == Paths::Messages || path == Paths::Room || path == Paths::Stats ||
                        path == Paths::WebSocket || path == Paths::Echo ||
@@ -683,26 +684,13 @@ void RoomServer::handleStats(HttpConnection *connection)
     connection->respond(200, body);
 }
 
-void RoomServer::handleIndex(HttpConnection *connection)
+void RoomServer::handleStatic(HttpConnection *connection, const Http::Request &request)
 {
-    const QString name = m_config.roomName.toHtmlEscaped();
-    const QString page =
-        QStringLiteral(
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>%1 · PushChat</title></head><body>\n<h1>%1</h1>\n"
-            "<p>A PushChat room (protocol v%2). Endpoints:</p>\n<ul>"
-            "<li><code>POST /api/messages</code> {\"nick\",\"text\"}</li>"
-            "<li><code>GET /api/messages?after=N</code> (poll), "
-            "<code>&amp;wait=S</code> (long poll)</li>"
-            "<li><code>GET /ws?nick=NAME&amp;after=N</code> (WebSocket)</li>"
-            "<li><code>GET /api/room</code>, <code>GET /api/stats</code></li>"
-            "<li><code>GET /echo</code> (WebSocket echo)</li>"
-            "<li><code>POST /new-message</code>, <code>POST /update-message</code> "
-            "(tutorial compatibility)</li></ul>\n</body></html>\n")
-            .arg(name)
-            .arg(ProtocolVersion);
-    connection->respond(200, page.toUtf8(), QByteArrayLiteral("text/html; charset=utf-8"));
+    const StaticResponse file = StaticFiles::serve(request.path, request.header("if-none-match"));
+    QByteArray headers = file.extraHeaders;
+    if (!file.etag.isEmpty())
+        headers += "ETag: " + file.etag + "\r\nCache-Control: " + file.cacheControl + "\r\n";
+    connection->respond(file.status, file.body, file.contentType, headers);
 }
 
 void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &request,

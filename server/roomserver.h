@@ -90,7 +90,7 @@ private:
                             const QList<std::pair<QByteArray, QByteArray>> &query);
     void handleRoom(HttpConnection *connection);
     void handleStats(HttpConnection *connection);
-    void handleIndex(HttpConnection *connection);
+    void handleStatic(HttpConnection *connection, const Http::Request &request);
 
     /// Validates, rate-limits and stores a chat message. On failure returns the HTTP status
     /// and sets *error; on success returns 0 and fans the message out.
