@@ -238,8 +238,8 @@
     $('mode-hint').textContent = t(hints[app.mode], { interval: formatMs(app.intervalMs) });
     $('interval-row').hidden = app.mode !== 'polling';
     $('interval-out').textContent = formatMs(app.intervalMs);
-    for (const row of document.querySelectorAll('#stats tbody tr'))
-      row.classList.toggle('active', row.dataset.mode === app.mode);
+    for (const cell of document.querySelectorAll('#stats [data-mode]'))
+      cell.classList.toggle('active', cell.dataset.mode === app.mode);
   }
 
   function renderOffset() {
@@ -257,7 +257,7 @@
       statsScheduled = false;
       for (const mode of MODES) {
         const c = app.counters[mode];
-        const row = document.querySelector(`#stats tr[data-mode="${mode}"]`);
+
         const sorted = [...c.latencies].sort((a, b) => a - b);
         const p50 = percentile(sorted, 0.5);
         const p95 = percentile(sorted, 0.95);
@@ -271,7 +271,8 @@
           down: formatBytes(c.down),
         };
         for (const [key, value] of Object.entries(values))
-          row.querySelector(`[data-k="${key}"]`).textContent = value;
+          document.querySelector(`#stats tr[data-k="${key}"] td[data-mode="${mode}"]`)
+            .textContent = value;
       }
     });
   }
