@@ -75,8 +75,7 @@ void HttpConnection::processInput()
         switch (result.status) {
         case Http::ParseResult::Status::Incomplete:
             if (result.headComplete && !m_sentContinue &&
-                result.request.header("expect").compare("100-continue", Qt::CaseInsensitive) ==
-                    0) {
+                result.request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0) {
                 m_sentContinue = true;
                 write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
@@ -214,9 +213,10 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
         if (nowMs - since >= headTimeoutMs) {
             m_socket->skip(m_socket->bytesAvailable());
             m_busy = true;
-            respondError(408, QStringLiteral("request head not complete within %1 s")
-                                  .arg(headTimeoutMs / 1000.0),
-                         true);
+            respondError(
+                408,
+                QStringLiteral("request head not complete within %1 s").arg(headTimeoutMs / 1000.0),
+                true);
             return true;
         }
         return false;

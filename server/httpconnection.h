@@ -22,8 +22,8 @@ class HttpConnection final : public QObject
 public:
     enum class ParkKind { None, Messages, Compat };
 
-    HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats,
-                   qint64 nowMs, QObject *parent = nullptr);
+    HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats, qint64 nowMs,
+                   QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QTcpSocket *socket() const { return m_socket; }
@@ -60,7 +60,8 @@ public:
     void closeNow();
 
 signals:
-    void requestReceived(PushChat::HttpConnection *connection, const PushChat::Http::Request &request);
+    void requestReceived(PushChat::HttpConnection *connection,
+                         const PushChat::Http::Request &request);
     void upgradeRequested(PushChat::HttpConnection *connection,
                           const PushChat::Http::Request &request, qint64 headBytes);
     void closed(PushChat::HttpConnection *connection);

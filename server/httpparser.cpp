@@ -190,8 +190,8 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
     if (!isToken(method))
         return error(400, QStringLiteral("malformed method"));
     if (target.size() > limits.maxUriBytes)
-        return error(414, QStringLiteral("request target longer than %1 bytes")
-                              .arg(limits.maxUriBytes));
+        return error(414,
+                     QStringLiteral("request target longer than %1 bytes").arg(limits.maxUriBytes));
     if (!isValidTarget(target))
         return error(400, QStringLiteral("malformed request target"));
     if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
@@ -204,8 +204,8 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
     const qsizetype headLimit = start + limits.maxHeadBytes;
     if (headEnd < 0 || headEnd + 4 > headLimit) {
         if (headEnd >= 0 || data.size() >= headLimit)
-            return error(431, QStringLiteral("request head larger than %1 bytes")
-                                  .arg(limits.maxHeadBytes));
+            return error(
+                431, QStringLiteral("request head larger than %1 bytes").arg(limits.maxHeadBytes));
         return {};
     }
 

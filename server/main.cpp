@@ -86,8 +86,8 @@ int main(int argc, char *argv[])
         QStringLiteral("allow-origin"),
         QStringLiteral("Allow browser pages from this origin too (repeatable)."),
         QStringLiteral("origin"));
-    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption,
-                       maxTextOption, rateOption, originOption});
+    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
+                       rateOption, originOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -142,8 +142,7 @@ int main(int argc, char *argv[])
 
     int exitCode = 0;
     QObject::connect(&host, &PushChat::ServerHost::started, &app, [&](quint16 actualPort) {
-        std::printf("PushChat room \"%s\" is open. Join at:\n",
-                    qPrintable(config.roomName));
+        std::printf("PushChat room \"%s\" is open. Join at:\n", qPrintable(config.roomName));
         for (const QString &url : joinUrls(config.bindAddress, actualPort))
             std::printf("  %s\n", qPrintable(url));
         std::printf("Press Ctrl+C to stop.\n");

@@ -6,8 +6,7 @@ namespace PushChat {
 
 Presence::Presence(qint64 timeoutMs)
     : m_timeoutMs(timeoutMs)
-{
-}
+{}
 
 bool Presence::touch(const QString &nick, Transport transport, qint64 nowMs)
 {
@@ -66,8 +65,7 @@ QList<Presence::Member> Presence::members() const
 
 RateLimiter::RateLimiter(double ratePerSecond)
     : m_rate(ratePerSecond)
-{
-}
+{}
 
 bool RateLimiter::allow(const QString &sender, qint64 nowMs)
 {

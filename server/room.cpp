@@ -7,8 +7,7 @@ namespace PushChat {
 
 Room::Room(int historyLimit)
     : m_historyLimit(qMax(1, historyLimit))
-{
-}
+{}
 
 const Room::Entry &Room::append(MessageKind kind, const QString &nick, const QString &text,
                                 qint64 ts)

@@ -141,8 +141,8 @@ void RoomServer::start()
     }
     connect(m_tcpServer, &QTcpServer::newConnection, this, &RoomServer::onNewTcpConnections);
 
-    m_webSocketServer = new QWebSocketServer(QStringLiteral("PushChat"),
-                                             QWebSocketServer::NonSecureMode, this);
+    m_webSocketServer =
+        new QWebSocketServer(QStringLiteral("PushChat"), QWebSocketServer::NonSecureMode, this);
     m_webSocketServer->setHandshakeTimeout(m_config.headTimeoutMs);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this,
             &RoomServer::onNewWebSockets);
@@ -226,8 +226,7 @@ void RoomServer::onNewTcpConnections()
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
-        auto *connection =
-            new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
+        auto *connection = new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(
             [this](const Http::Request &request) { return classify(request); });
         m_connections.insert(connection);
@@ -328,9 +327,9 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
     const QByteArray &method = request.method;
     const bool isGet = method == "GET" || method == "HEAD";
     auto methodNotAllowed = [connection](const char *allow) {
-        connection->respondError(405, QStringLiteral("method not allowed; use %1")
-                                          .arg(QString::fromLatin1(allow)),
-                                 false, QByteArray("Allow: ") + allow + "\r\n");
+        connection->respondError(
+            405, QStringLiteral("method not allowed; use %1").arg(QString::fromLatin1(allow)),
+            false, QByteArray("Allow: ") + allow + "\r\n");
     };
 
     if (path == "/" || path == "/index.html" || path.startsWith("/static/")) {
@@ -342,8 +341,8 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
                        path == Paths::WebSocket || path == Paths::Echo ||
                        path == Paths::CompatNewMessage || path == Paths::CompatUpdateMessage;
     if (!known) {
-        connection->respondError(404, QStringLiteral("no such resource: %1")
-                                          .arg(QString::fromUtf8(path.left(200))));
+        connection->respondError(
+            404, QStringLiteral("no such resource: %1").arg(QString::fromUtf8(path.left(200))));
         return;
     }
     if (path == Paths::Messages) {
@@ -367,8 +366,9 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
     if (path == Paths::Stats)
         return handleStats(connection);
     if (path == Paths::WebSocket || path == Paths::Echo) {
-        connection->respondError(426, QStringLiteral("this is a WebSocket endpoint; send an "
-                                                     "Upgrade: websocket request"),
+        connection->respondError(426,
+                                 QStringLiteral("this is a WebSocket endpoint; send an "
+                                                "Upgrade: websocket request"),
                                  false, QByteArrayLiteral("Upgrade: websocket\r\n"));
         return;
     }
@@ -388,8 +388,8 @@ void RoomServer::seen(const QString &nick, Transport transport)
 void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems &query)
 {
     const QByteArray afterText = queryValue(query, "after");
-    const auto after = afterText.isNull() ? std::optional<qint64>(0)
-                                          : parseInteger(afterText, 0, MaxCursor);
+    const auto after =
+        afterText.isNull() ? std::optional<qint64>(0) : parseInteger(afterText, 0, MaxCursor);
     if (!after) {
         connection->respondError(400, QStringLiteral("\"after\" must be a whole number >= 0"));
         return;
@@ -471,7 +471,8 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         connection->respondError(400, QStringLiteral("body is not valid UTF-8"));
         return;
     }
-    const QByteArray contentType = request.header("content-type").split(';').first().trimmed().toLower();
+    const QByteArray contentType =
+        request.header("content-type").split(';').first().trimmed().toLower();
     QString nick;
     QString text;
     bool haveNick = false;
@@ -481,10 +482,10 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            connection->respondError(400, parseError.error != QJsonParseError::NoError
-                                              ? QStringLiteral("malformed JSON: %1")
-                                                    .arg(parseError.errorString())
-                                              : QStringLiteral("expected a JSON object"));
+            connection->respondError(
+                400, parseError.error != QJsonParseError::NoError
+                         ? QStringLiteral("malformed JSON: %1").arg(parseError.errorString())
+                         : QStringLiteral("expected a JSON object"));
             return;
         }
         const QJsonObject object = document.object();
@@ -520,8 +521,8 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         return;
     }
     if (!haveNick || !haveText) {
-        connection->respondError(400, QStringLiteral("missing field \"%1\"")
-                                          .arg(haveNick ? u"text" : u"nick"));
+        connection->respondError(
+            400, QStringLiteral("missing field \"%1\"").arg(haveNick ? u"text" : u"nick"));
         return;
     }
     const QByteArray via = queryValue(query, "via");
@@ -550,8 +551,8 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
     QString text;
     QString nick = QStringLiteral("guest");
     const QByteArray msg = queryValue(form, "msg");
-    const QByteArray nickBytes = queryValue(form, "nick").isNull() ? queryValue(query, "nick")
-                                                                   : queryValue(form, "nick");
+    const QByteArray nickBytes =
+        queryValue(form, "nick").isNull() ? queryValue(query, "nick") : queryValue(form, "nick");
     if (msg.isNull()) {
         connection->respondError(400, QStringLiteral("missing form field \"msg\""));
         return;
@@ -563,8 +564,7 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
-    if (const int status =
-            acceptChat(nick, text, sender, Transport::LongPoll, &error, &stored)) {
+    if (const int status = acceptChat(nick, text, sender, Transport::LongPoll, &error, &stored)) {
         connection->respondError(status, error);
         return;
     }
@@ -650,8 +650,8 @@ void RoomServer::handleRoom(HttpConnection *connection)
     body += ",\"limits\":{\"max_text_bytes\":" + QByteArray::number(m_config.maxTextBytes);
     body += ",\"max_nick_chars\":" + QByteArray::number(m_config.maxNickChars);
     body += ",\"max_body_bytes\":" + QByteArray::number(m_config.http.maxBodyBytes);
-    body += ",\"max_websocket_message_bytes\":" +
-            QByteArray::number(m_config.maxWebSocketMessageBytes);
+    body +=
+        ",\"max_websocket_message_bytes\":" + QByteArray::number(m_config.maxWebSocketMessageBytes);
     body += ",\"history\":" + QByteArray::number(m_config.historyLimit);
     body += ",\"max_wait_seconds\":" + QByteArray::number(m_config.maxLongPollWaitSeconds);
     body += ",\"rate_per_second\":" + QByteArray::number(m_config.rateLimitPerSecond);
@@ -714,8 +714,8 @@ void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &
     pending.tcp = connection->socket();
     if (!echo) {
         const QByteArray afterText = queryValue(query, "after");
-        const auto after = afterText.isNull() ? std::optional<qint64>(0)
-                                              : parseInteger(afterText, 0, MaxCursor);
+        const auto after =
+            afterText.isNull() ? std::optional<qint64>(0) : parseInteger(afterText, 0, MaxCursor);
         if (!after) {
             connection->respondError(400, QStringLiteral("\"after\" must be a whole number >= 0"));
             return;
@@ -831,12 +831,12 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     const QJsonObject object = document.object();
     const QJsonValue id = object.value(u"id");
-    const QByteArray idField =
-        id.isUndefined() ? QByteArray()
-                         : ",\"id\":" + QJsonDocument(QJsonObject{{"id", id}})
-                                            .toJson(QJsonDocument::Compact)
-                                            .mid(6)
-                                            .chopped(1);
+    const QByteArray idField = id.isUndefined()
+                                   ? QByteArray()
+                                   : ",\"id\":" + QJsonDocument(QJsonObject{{"id", id}})
+                                                      .toJson(QJsonDocument::Compact)
+                                                      .mid(6)
+                                                      .chopped(1);
     auto sendError = [&](int code, const QString &message) {
         QByteArray payload = JsonCodec::webSocketError(code, message);
         if (!idField.isEmpty())

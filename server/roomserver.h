@@ -12,7 +12,6 @@
 #include <QPointer>
 #include <QSet>
 
-
 class QTcpServer;
 class QTimer;
 class QWebSocket;
@@ -94,10 +93,9 @@ private:
 
     /// Validates, rate-limits and stores a chat message. On failure returns the HTTP status
     /// and sets *error; on success returns 0 and fans the message out.
-    int acceptChat(const QString &nick, const QString &text, const QString &sender,
-                   Transport via, QString *error, const Room::Entry **stored);
-    const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick,
-                                       const QString &text);
+    int acceptChat(const QString &nick, const QString &text, const QString &sender, Transport via,
+                   QString *error, const Room::Entry **stored);
+    const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text);
     void seen(const QString &nick, Transport transport);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
     void sendToClient(WebSocketClient *client, const QByteArray &payload);

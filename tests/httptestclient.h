@@ -1,0 +1,43 @@
+#pragma once
+
+// A deliberately small HTTP/1.1 client for tests: it writes exact bytes and reads exact
+// replies, so tests can send malformed requests and check every header.
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QTcpSocket>
+
+#include <utility>
+
+namespace TestHttp {
+
+struct Reply
+{
+    int status = 0;
+    QList<std::pair<QByteArray, QByteArray>> headers; ///< names in lower case
+    QByteArray body;
+    qsizetype wireBytes = 0;
+
+    QByteArray header(const QByteArray &lowerCaseName) const;
+    QJsonObject json() const;
+};
+
+/// Parses one reply from the start of `buffer`; returns its size, or 0 while incomplete.
+qsizetype parseReply(const QByteArray &buffer, Reply *reply);
+
+/// Reads one reply from a connected socket, waiting up to `timeoutMs`. status 0 on failure.
+Reply readReply(QTcpSocket &socket, QByteArray *buffer, int timeoutMs = 10000);
+
+/// Opens a connection to 127.0.0.1:port, writes `raw`, returns the first reply.
+Reply exchange(quint16 port, const QByteArray &raw, int timeoutMs = 10000);
+
+/// A well-formed request: `extraHeaders` lines end in "\r\n".
+QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &body = {},
+                   const QByteArray &extraHeaders = {});
+
+Reply get(quint16 port, const QByteArray &target, const QByteArray &extraHeaders = {});
+Reply postJson(quint16 port, const QByteArray &target, const QByteArray &json,
+               const QByteArray &extraHeaders = {});
+
+} // namespace TestHttp

@@ -1,0 +1,89 @@
+// The headless executable, end to end: options, the printed join URL, SIGTERM/SIGINT.
+
+#include "httptestclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+class tst_PushChatServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void servesAndStopsOnSignal_data();
+    void servesAndStopsOnSignal();
+    void reportsPortInUse();
+    void rejectsBadOptions();
+
+private:
+    static quint16 startAndReadPort(QProcess &process, const QStringList &arguments);
+};
+
+quint16 tst_PushChatServer::startAndReadPort(QProcess &process, const QStringList &arguments)
+{
+    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH), arguments);
+    if (!process.waitForStarted(10000))
+        return 0;
+    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {
+        if (!process.waitForReadyRead(10000))
+            return 0;
+        out += process.readAllStandardOutput();
+    }
+    return quint16(match.captured(1).toUInt());
+}
+
+void tst_PushChatServer::servesAndStopsOnSignal_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << SIGTERM;
+    QTest::newRow("SIGINT") << SIGINT;
+}
+
+void tst_PushChatServer::servesAndStopsOnSignal()
+{
+    QFETCH(int, signal);
+    QProcess process;
+    const quint16 port = startAndReadPort(
+        process, {"--port", "0", "--bind", "127.0.0.1", "--name", "Class 4B", "--key", "k"});
+    QVERIFY(port != 0);
+    const auto room = TestHttp::get(port, "/api/room?key=k");
+    QCOMPARE(room.status, 200);
+    QCOMPARE(room.json().value(u"name").toString(), QString("Class 4B"));
+    QCOMPARE(TestHttp::get(port, "/api/room").status, 401);
+    ::kill(pid_t(process.processId()), signal);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+}
+
+void tst_PushChatServer::reportsPortInUse()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    QProcess process;
+    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH),
+                  {"--port", QString::number(occupier.serverPort()), "--bind", "127.0.0.1"});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 1);
+    const QString error = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(error.contains(u"in use", Qt::CaseInsensitive), qPrintable(error));
+}
+
+void tst_PushChatServer::rejectsBadOptions()
+{
+    QProcess process;
+    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH), {"--port", "70000"});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardError().contains("--port"));
+}
+
+QTEST_GUILESS_MAIN(tst_PushChatServer)
+#include "tst_pushchatserver.moc"

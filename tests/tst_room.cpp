@@ -1,0 +1,174 @@
+#include "jsoncodec.h"
+#include "presence.h"
+#include "room.h"
+#include "websocketframe.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace PushChat;
+
+class tst_Room : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sequenceAndSlices();
+    void evictionAndGap();
+    void cursorAheadIsReset();
+    void restoreKeepsSequence();
+    void encodedMessageRoundTrips_data();
+    void encodedMessageRoundTrips();
+    void webSocketFrameHeaders_data();
+    void webSocketFrameHeaders();
+    void presenceTimeoutAndWebSocketGrace();
+    void rateLimiterBucket();
+};
+
+void tst_Room::sequenceAndSlices()
+{
+    Room room(100);
+    QCOMPARE(room.lastSeq(), 0);
+    QCOMPARE(room.after(0).json.size(), 0);
+    room.append(MessageKind::Join, "a", {}, 10);
+    const Room::Entry &entry = room.append(MessageKind::Chat, "a", "hi", 11);
+    QCOMPARE(entry.message.seq, 2);
+    QCOMPARE(room.lastSeq(), 2);
+    const Room::Slice slice = room.after(1);
+    QCOMPARE(slice.json.size(), 1);
+    QCOMPARE(slice.json.first(), entry.json);
+    QVERIFY(!slice.gap);
+    QVERIFY(!slice.reset);
+    QCOMPARE(room.entriesAfter(0).size(), 2);
+    QCOMPARE(room.entriesAfter(2).size(), 0);
+}
+
+void tst_Room::evictionAndGap()
+{
+    Room room(3);
+    for (int i = 0; i < 10; ++i)
+        room.append(MessageKind::Chat, "a", QString::number(i), i);
+    QCOMPARE(room.retainedCount(), 3);
+    QCOMPARE(room.firstRetainedSeq(), 8);
+    QVERIFY(room.after(0).gap);
+    QVERIFY(room.after(6).gap);
+    QVERIFY(!room.after(7).gap);
+    QVERIFY(!room.after(10).gap);
+    QCOMPARE(room.after(0).json.size(), 3);
+    QCOMPARE(room.entriesAfter(2).first()->message.seq, 8);
+}
+
+void tst_Room::cursorAheadIsReset()
+{
+    Room room;
+    room.append(MessageKind::Chat, "a", "x", 1);
+    const Room::Slice slice = room.after(50);
+    QVERIFY(slice.reset);
+    QCOMPARE(slice.json.size(), 1);
+}
+
+void tst_Room::restoreKeepsSequence()
+{
+    Room room(5);
+    for (int i = 0; i < 8; ++i)
+        room.append(MessageKind::Chat, "a", QString::number(i), i);
+    Room restored(5);
+    restored.restore(room.retainedMessages(), room.lastSeq());
+    QCOMPARE(restored.lastSeq(), 8);
+    QCOMPARE(restored.firstRetainedSeq(), 4);
+    QCOMPARE(restored.append(MessageKind::Chat, "b", "next", 9).message.seq, 9);
+}
+
+void tst_Room::encodedMessageRoundTrips_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain") << QStringLiteral("hello");
+    QTest::newRow("quotes and backslash") << QStringLiteral("say \"hi\" \\ bye");
+    QTest::newRow("control characters") << QStringLiteral("a\nb\tc\rd\x01\x1f");
+    QTest::newRow("markup stays text") << QStringLiteral("<script>alert(1)</script>");
+    QTest::newRow("CJK and emoji") << QStringLiteral("你好 🎉");
+    QTest::newRow("line separator") << QString(QChar(0x2028));
+}
+
+void tst_Room::encodedMessageRoundTrips()
+{
+    QFETCH(QString, text);
+    const ChatMessage message{42, 1764100000123, QStringLiteral("ä\"b"), text, MessageKind::Chat};
+    const QByteArray json = JsonCodec::encodeMessage(message);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const auto decoded = JsonCodec::decodeMessage(document.object());
+    QVERIFY(decoded);
+    QCOMPARE(*decoded, message);
+
+    const QJsonObject frame = QJsonDocument::fromJson(JsonCodec::webSocketMessage(json)).object();
+    QCOMPARE(frame.value(u"type").toString(), QString("message"));
+    QCOMPARE(frame.value(u"text").toString(), text);
+
+    const QByteArray page = JsonCodec::encodePage({json, json}, 42, true, 7);
+    const auto decodedPage = JsonCodec::decodePage(page);
+    QVERIFY(decodedPage);
+    QCOMPARE(decodedPage->messages.size(), 2);
+    QCOMPARE(decodedPage->lastSeq, 42);
+    QVERIFY(decodedPage->gap);
+    QCOMPARE(decodedPage->now, 7);
+}
+
+void tst_Room::webSocketFrameHeaders_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("headerBytes");
+    QTest::newRow("empty") << 0 << 2;
+    QTest::newRow("125") << 125 << 2;
+    QTest::newRow("126") << 126 << 4;
+    QTest::newRow("65535") << 65535 << 4;
+    QTest::newRow("65536") << 65536 << 10;
+}
+
+void tst_Room::webSocketFrameHeaders()
+{
+    QFETCH(int, size);
+    QFETCH(int, headerBytes);
+    const QByteArray frame = WebSocketFrame::text(QByteArray(size, 'x'));
+    QCOMPARE(frame.size(), size + headerBytes);
+    QCOMPARE(quint8(frame.at(0)), quint8(0x81));
+    QCOMPARE(WebSocketFrame::wireSize(size, false), qint64(frame.size()));
+    QCOMPARE(WebSocketFrame::wireSize(size, true), qint64(frame.size()) + 4);
+}
+
+void tst_Room::presenceTimeoutAndWebSocketGrace()
+{
+    Presence presence(1000);
+    QVERIFY(presence.touch("a", Transport::Polling, 0));
+    QVERIFY(!presence.touch("a", Transport::LongPoll, 500));
+    QCOMPARE(presence.members().first().transport, Transport::LongPoll);
+    QVERIFY(presence.expire(1400).isEmpty());
+    QCOMPARE(presence.expire(1500), QStringList{"a"});
+
+    QVERIFY(presence.webSocketOpened("w", 0));
+    QVERIFY(presence.expire(100000).isEmpty()); // an open socket never times out
+    QVERIFY(!presence.touch("w", Transport::Polling, 100000));
+    QCOMPARE(presence.members().first().transport, Transport::WebSocket);
+    presence.webSocketClosed("w", 200000, 300);
+    QVERIFY(presence.expire(200200).isEmpty());
+    QCOMPARE(presence.expire(200300), QStringList{"w"});
+}
+
+void tst_Room::rateLimiterBucket()
+{
+    RateLimiter limiter(2);
+    QVERIFY(limiter.allow("a", 0));
+    QVERIFY(limiter.allow("a", 0));
+    QVERIFY(!limiter.allow("a", 0));
+    QVERIFY(limiter.allow("b", 0));
+    QVERIFY(limiter.allow("a", 500)); // one token back after half a second
+    QVERIFY(!limiter.allow("a", 500));
+    RateLimiter off(0);
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(off.allow("a", 0));
+}
+
+QTEST_APPLESS_MAIN(tst_Room)
+#include "tst_room.moc"

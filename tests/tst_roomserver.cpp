@@ -1,0 +1,959 @@
+#include "httptestclient.h"
+#include "serverhost.h"
+#include "systemlimits.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QThread>
+#include <QWebSocket>
+
+#include <memory>
+
+using namespace PushChat;
+
+namespace {
+
+// A server on its worker thread, on 127.0.0.1 and a free port.
+struct RunningServer
+{
+    std::unique_ptr<ServerHost> host = std::make_unique<ServerHost>();
+    quint16 port = 0;
+
+    bool start(ServerConfig config = {})
+    {
+        config.bindAddress = QHostAddress::LocalHost;
+        config.port = port; // 0 the first time; the same port on a restart
+        QSignalSpy started(host.get(), &ServerHost::started);
+        host->start(config);
+        if (!started.wait(10000))
+            return false;
+        port = started.first().first().value<quint16>();
+        return true;
+    }
+};
+
+ServerConfig quietConfig()
+{
+    ServerConfig config;
+    config.rateLimitPerSecond = 0;
+    return config;
+}
+
+QJsonArray messagesOf(const TestHttp::Reply &reply)
+{
+    return reply.json().value(u"messages").toArray();
+}
+
+QUrl wsUrl(quint16 port, const QString &pathAndQuery)
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(pathAndQuery));
+}
+
+// Collects the JSON text frames a WebSocket receives.
+struct FrameCollector
+{
+    QList<QJsonObject> frames;
+    explicit FrameCollector(QWebSocket *socket)
+    {
+        QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                         [this](const QString &text) {
+                             frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
+                         });
+    }
+    QList<QJsonObject> ofType(const QString &type) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &frame : frames) {
+            if (frame.value(u"type").toString() == type)
+                out.append(frame);
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+class tst_RoomServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void startsAndStopsTwiceOnItsThread();
+    void reportsListenFailure();
+    void postAndShortPoll();
+    void formPostAndHead();
+    void longPollIsReleasedByPost();
+    void longPollTimesOut();
+    void pipelinedRequestAnsweredAfterParkedLongPoll();
+    void webSocketReplaysAndReceives();
+    void webSocketSendAckAndErrors();
+    void webSocketObserverCannotSend();
+    void webSocketFrameTooLargeCloses1009();
+    void echoEndpoint();
+    void compatibilityEndpoints();
+    void errors_data();
+    void errors();
+    void expectContinue();
+    void http10ClosesConnection();
+    void rateLimit();
+    void headTimeout();
+    void connectionLimit();
+    void roomKey();
+    void originCheck();
+    void presenceJoinAndLeave();
+    void historyEvictionReportsGap();
+    void cursorAheadReportsReset();
+    void statsCountBytesAtTheSocket();
+    void clientLeavingWhileParkedIsDropped();
+    void dropConnectionsKeepsRoom();
+    void thousandParkedLongPollsReleasedByOnePost();
+
+private:
+    std::unique_ptr<RunningServer> m_sharedServer; ///< for the many rows of errors()
+};
+
+void tst_RoomServer::initTestCase()
+{
+    raiseOpenFileLimit();
+}
+
+void tst_RoomServer::cleanupTestCase()
+{
+    m_sharedServer.reset();
+}
+
+void tst_RoomServer::startsAndStopsTwiceOnItsThread()
+{
+    RunningServer server;
+    for (int round = 0; round < 2; ++round) {
+        QVERIFY(server.start(quietConfig()));
+        QCOMPARE(server.host->state(), ServerHost::State::Running);
+        const auto posted =
+            TestHttp::postJson(server.port, "/api/messages", R"({"nick":"ann","text":"round"})");
+        QCOMPARE(posted.status, 201);
+        QSignalSpy stopped(server.host.get(), &ServerHost::stopped);
+        server.host->stop();
+        QVERIFY(stopped.wait(10000));
+        QCOMPARE(server.host->state(), ServerHost::State::Stopped);
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(!probe.waitForConnected(2000) || probe.state() != QAbstractSocket::ConnectedState);
+    }
+    // The history survived both stops. Presence did not: ann joined in each round.
+    QVERIFY(server.start(quietConfig()));
+    const auto poll = TestHttp::get(server.port, "/api/messages?after=0");
+    QCOMPARE(poll.json().value(u"last_seq").toInteger(), 4);
+    QCOMPARE(messagesOf(poll).last().toObject().value(u"text").toString(), QString("round"));
+    server.host->stopAndWait();
+    QCOMPARE(server.host->state(), ServerHost::State::Stopped);
+}
+
+void tst_RoomServer::reportsListenFailure()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    ServerHost host;
+    QSignalSpy failed(&host, &ServerHost::failed);
+    ServerConfig config;
+    config.bindAddress = QHostAddress::LocalHost;
+    config.port = occupier.serverPort();
+    host.start(config);
+    QVERIFY(failed.wait(10000));
+    const QString message = failed.first().first().toString();
+    QVERIFY2(message.contains(QString::number(config.port)), qPrintable(message));
+    QVERIFY2(message.contains(u"in use", Qt::CaseInsensitive), qPrintable(message));
+    QCOMPARE(host.state(), ServerHost::State::Stopped);
+    // And the host can start again elsewhere.
+    config.port = 0;
+    QSignalSpy started(&host, &ServerHost::started);
+    host.start(config);
+    QVERIFY(started.wait(10000));
+}
+
+void tst_RoomServer::postAndShortPoll()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const auto empty = TestHttp::get(server.port, "/api/messages?after=0");
+    QCOMPARE(empty.status, 200);
+    QCOMPARE(empty.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(messagesOf(empty).size(), 0);
+    QCOMPARE(empty.json().value(u"gap").toBool(true), false);
+    QVERIFY(empty.json().value(u"now").toInteger() > 1700000000000);
+
+    const auto posted = TestHttp::postJson(server.port, "/api/messages",
+                                           R"({"nick":"alice","text":"héllo <b>x</b>"})");
+    QCOMPARE(posted.status, 201);
+    QCOMPARE(posted.json().value(u"seq").toInteger(), 2); // 1 is alice's join
+    QVERIFY(posted.json().value(u"ts").toInteger() > 1700000000000);
+
+    const auto poll = TestHttp::get(server.port, "/api/messages?after=0");
+    const QJsonArray messages = messagesOf(poll);
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages.at(0).toObject().value(u"kind").toString(), QString("join"));
+    const QJsonObject chat = messages.at(1).toObject();
+    QCOMPARE(chat.value(u"seq").toInteger(), 2);
+    QCOMPARE(chat.value(u"nick").toString(), QString("alice"));
+    QCOMPARE(chat.value(u"text").toString(), QString("héllo <b>x</b>"));
+    QCOMPARE(chat.value(u"kind").toString(), QString("chat"));
+    QCOMPARE(poll.json().value(u"last_seq").toInteger(), 2);
+
+    const auto after = TestHttp::get(server.port, "/api/messages?after=1");
+    QCOMPARE(messagesOf(after).size(), 1);
+    QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=2")).size(), 0);
+}
+
+void tst_RoomServer::formPostAndHead()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const auto posted = TestHttp::exchange(
+        server.port, TestHttp::request("POST", "/api/messages", "nick=bob&text=a+b%26c",
+                                       "Content-Type: application/x-www-form-urlencoded\r\n"));
+    QCOMPARE(posted.status, 201);
+    const auto poll = TestHttp::get(server.port, "/api/messages?after=1");
+    QCOMPARE(messagesOf(poll).first().toObject().value(u"text").toString(), QString("a b&c"));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(TestHttp::request("HEAD", "/api/room") + TestHttp::request("GET", "/api/room"));
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).count("HTTP/1.1 200 OK") == 2 &&
+                received.endsWith("}"));
+    // The HEAD answer has the GET's headers and no body: the GET's answer follows at once.
+    const qsizetype second = received.indexOf("HTTP/1.1 200 OK", 1);
+    QVERIFY(received.left(second).endsWith("\r\n\r\n"));
+    QVERIFY(received.left(second).contains("Content-Length: "));
+}
+
+void tst_RoomServer::longPollIsReleasedByPost()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QTcpSocket parked;
+    parked.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(parked.waitForConnected(5000));
+    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                     .json()
+                     .value(u"longpoll")
+                     .toObject()
+                     .value(u"parked")
+                     .toInt(),
+                 1);
+    QCOMPARE(parked.bytesAvailable(), 0);
+    QCOMPARE(
+        TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"wake"})").status,
+        201);
+    QByteArray buffer;
+    const auto reply = TestHttp::readReply(parked, &buffer, 5000);
+    QCOMPARE(reply.status, 200);
+    const QJsonArray messages = messagesOf(reply);
+    // Released by the first new message (a's join); the chat follows on the next poll.
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.first().toObject().value(u"seq").toInteger(), 1);
+}
+
+void tst_RoomServer::longPollTimesOut()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const auto reply = TestHttp::get(server.port, "/api/messages?after=0&wait=1");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(messagesOf(reply).size(), 0);
+    const QJsonObject longpoll =
+        TestHttp::get(server.port, "/api/stats").json().value(u"longpoll").toObject();
+    QCOMPARE(longpoll.value(u"empty_responses").toInt(), 1);
+    QCOMPARE(longpoll.value(u"parked").toInt(), 0);
+}
+
+void tst_RoomServer::pipelinedRequestAnsweredAfterParkedLongPoll()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(TestHttp::request("GET", "/api/messages?after=0&wait=30") +
+                 TestHttp::request("GET", "/api/room"));
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                     .json()
+                     .value(u"longpoll")
+                     .toObject()
+                     .value(u"parked")
+                     .toInt(),
+                 1);
+    QCOMPARE(socket.bytesAvailable(), 0); // the room answer waits its turn
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})").status,
+             201);
+    QByteArray buffer;
+    const auto first = TestHttp::readReply(socket, &buffer);
+    const auto second = TestHttp::readReply(socket, &buffer);
+    QCOMPARE(first.status, 200);
+    QVERIFY(first.json().contains(u"messages"));
+    QCOMPARE(second.status, 200);
+    QCOMPARE(second.json().value(u"protocol").toInt(), 1);
+}
+
+void tst_RoomServer::webSocketReplaysAndReceives()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    for (int i = 0; i < 3; ++i)
+        TestHttp::postJson(server.port, "/api/messages",
+                           QByteArray(R"({"nick":"a","text":"m)") + QByteArray::number(i) + "\"}");
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws?nick=bob&after=2"));
+    // hello, replay of seq 3 and 4, then bob's own join (seq 5).
+    QTRY_COMPARE(collector.frames.size(), 4);
+    const QJsonObject hello = collector.frames.at(0);
+    QCOMPARE(hello.value(u"type").toString(), QString("hello"));
+    QCOMPARE(hello.value(u"last_seq").toInteger(), 4);
+    QCOMPARE(hello.value(u"observer").toBool(), false);
+    QCOMPARE(collector.frames.at(1).value(u"seq").toInteger(), 3);
+    QCOMPARE(collector.frames.at(2).value(u"seq").toInteger(), 4);
+    QCOMPARE(collector.frames.at(3).value(u"kind").toString(), QString("join"));
+    QCOMPARE(collector.frames.at(3).value(u"nick").toString(), QString("bob"));
+
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"live"})");
+    QTRY_COMPARE(collector.frames.size(), 5);
+    QCOMPARE(collector.frames.at(4).value(u"type").toString(), QString("message"));
+    QCOMPARE(collector.frames.at(4).value(u"text").toString(), QString("live"));
+
+    const auto room = TestHttp::get(server.port, "/api/room").json();
+    bool bobListed = false;
+    for (const QJsonValue &member : room.value(u"online").toArray()) {
+        if (member.toObject().value(u"nick").toString() == u"bob")
+            bobListed = member.toObject().value(u"transport").toString() == u"websocket";
+    }
+    QVERIFY(bobListed);
+}
+
+void tst_RoomServer::webSocketSendAckAndErrors()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.maxTextBytes = 10;
+    QVERIFY(server.start(config));
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws?nick=carol"));
+    QTRY_COMPARE(collector.frames.size(), 2); // hello + join
+    ws.sendTextMessage(R"({"type":"send","text":"hi","id":"c1"})");
+    QTRY_COMPARE(collector.ofType("ack").size(), 1);
+    QCOMPARE(collector.ofType("ack").first().value(u"id").toString(), QString("c1"));
+    QCOMPARE(collector.ofType("ack").first().value(u"seq").toInteger(), 2);
+    QCOMPARE(collector.ofType("message").last().value(u"text").toString(), QString("hi"));
+
+    ws.sendTextMessage("not json");
+    ws.sendTextMessage(R"({"type":"send","text":"far too long text","id":7})");
+    ws.sendTextMessage(R"({"type":"dance"})");
+    ws.sendBinaryMessage("\x01\x02");
+    QTRY_COMPARE(collector.ofType("error").size(), 4);
+    const auto errors = collector.ofType("error");
+    QCOMPARE(errors.at(0).value(u"code").toInt(), 400);
+    QCOMPARE(errors.at(1).value(u"code").toInt(), 400);
+    QCOMPARE(errors.at(1).value(u"id").toInt(), 7);
+    QVERIFY(errors.at(1).value(u"error").toString().contains(u"10 bytes"));
+    QVERIFY(!errors.at(2).value(u"error").toString().isEmpty());
+    QCOMPARE(errors.at(3).value(u"code").toInt(), 400);
+    QCOMPARE(ws.state(), QAbstractSocket::ConnectedState);
+}
+
+void tst_RoomServer::webSocketObserverCannotSend()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws"));
+    QTRY_COMPARE(collector.frames.size(), 1);
+    QCOMPARE(collector.frames.first().value(u"observer").toBool(), true);
+    ws.sendTextMessage(R"({"type":"send","text":"hi"})");
+    QTRY_COMPARE(collector.ofType("error").size(), 1);
+    QCOMPARE(collector.ofType("error").first().value(u"code").toInt(), 403);
+    // Observers are neither announced nor listed.
+    const auto room = TestHttp::get(server.port, "/api/room").json();
+    QCOMPARE(room.value(u"online").toArray().size(), 0);
+    QCOMPARE(room.value(u"last_seq").toInt(), 0);
+}
+
+void tst_RoomServer::webSocketFrameTooLargeCloses1009()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QWebSocket ws;
+    QSignalSpy connected(&ws, &QWebSocket::connected);
+    QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
+    ws.open(wsUrl(server.port, "/ws?nick=big"));
+    QVERIFY(connected.wait(5000));
+    ws.sendTextMessage(QString(70 * 1024, u'x'));
+    QVERIFY(disconnected.wait(5000));
+    QCOMPARE(int(ws.closeCode()), 1009);
+}
+
+void tst_RoomServer::echoEndpoint()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QWebSocket ws;
+    QSignalSpy text(&ws, &QWebSocket::textMessageReceived);
+    QSignalSpy binary(&ws, &QWebSocket::binaryMessageReceived);
+    QSignalSpy connected(&ws, &QWebSocket::connected);
+    ws.open(wsUrl(server.port, "/echo"));
+    QVERIFY(connected.wait(5000));
+    ws.sendTextMessage("Hello, World");
+    QVERIFY(text.wait(5000));
+    QCOMPARE(text.first().first().toString(), QString("Hello, World"));
+    ws.sendBinaryMessage(QByteArray("\x00\x01\xff", 3));
+    QVERIFY(binary.wait(5000));
+    QCOMPARE(binary.first().first().toByteArray(), QByteArray("\x00\x01\xff", 3));
+}
+
+void tst_RoomServer::compatibilityEndpoints()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const auto posted = TestHttp::exchange(
+        server.port, TestHttp::request("POST", "/new-message", "msg=hello+tornado",
+                                       "Content-Type: application/x-www-form-urlencoded\r\n"));
+    QCOMPARE(posted.status, 200);
+    QCOMPARE(posted.json().value(u"text").toString(), QString("hello tornado"));
+    QCOMPARE(posted.json().value(u"nick").toString(), QString("guest"));
+
+    const auto backlog =
+        TestHttp::exchange(server.port, TestHttp::request("POST", "/update-message", "cursor=0"));
+    QCOMPARE(backlog.status, 200);
+    const QJsonArray array = QJsonDocument::fromJson(backlog.body).array();
+    QCOMPARE(array.size(), 2);
+    QCOMPARE(array.at(1).toObject().value(u"text").toString(), QString("hello tornado"));
+
+    // Without a cursor it waits for the next message, like the tutorial.
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(waiting.waitForConnected(5000));
+    waiting.write(TestHttp::request("POST", "/update-message", ""));
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                     .json()
+                     .value(u"longpoll")
+                     .toObject()
+                     .value(u"parked")
+                     .toInt(),
+                 1);
+    TestHttp::exchange(server.port,
+                       TestHttp::request("POST", "/new-message", "msg=next&nick=guest"));
+    QByteArray buffer;
+    const auto released = TestHttp::readReply(waiting, &buffer);
+    QCOMPARE(released.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(released.body).array().first().toObject().value(u"text"),
+             QJsonValue("next"));
+}
+
+void tst_RoomServer::errors_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("header");
+
+    using TestHttp::request;
+    const QByteArray json = "Content-Type: application/json\r\n";
+    QTest::newRow("unknown path") << request("GET", "/nope") << 404 << QByteArray();
+    QTest::newRow("wrong method") << request("DELETE", "/api/messages") << 405
+                                  << QByteArray("allow");
+    QTest::newRow("POST to room") << request("POST", "/api/room", "x") << 405
+                                  << QByteArray("allow");
+    QTest::newRow("GET new-message")
+        << request("GET", "/new-message") << 405 << QByteArray("allow");
+    QTest::newRow("no length") << QByteArray("POST /api/messages HTTP/1.1\r\nHost: h\r\n\r\n")
+                               << 411 << QByteArray();
+    QTest::newRow("body too large")
+        << QByteArray("POST /api/messages HTTP/1.1\r\nHost: h\r\nContent-Length: 70000\r\n\r\n")
+        << 413 << QByteArray();
+    QTest::newRow("URI too long") << request("GET", "/api/messages?x=" + QByteArray(5000, 'a'))
+                                  << 414 << QByteArray();
+    QTest::newRow("head too large")
+        << request("GET", "/api/room", {}, "X-Big: " + QByteArray(17000, 'b') + "\r\n") << 431
+        << QByteArray();
+    QTest::newRow("chunked")
+        << QByteArray("POST /api/messages HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "0\r\n\r\n")
+        << 501 << QByteArray();
+    QTest::newRow("smuggling: two lengths")
+        << QByteArray("POST /api/messages HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n"
+                      "Content-Length: 30\r\n\r\n{}")
+        << 400 << QByteArray();
+    QTest::newRow("HTTP/2") << QByteArray("GET / HTTP/2.0\r\nHost: h\r\n\r\n") << 505
+                            << QByteArray();
+    QTest::newRow("malformed JSON")
+        << request("POST", "/api/messages", "{\"nick\":", json) << 400 << QByteArray();
+    QTest::newRow("JSON array") << request("POST", "/api/messages", "[1]", json) << 400
+                                << QByteArray();
+    QTest::newRow("missing text") << request("POST", "/api/messages", R"({"nick":"a"})", json)
+                                  << 400 << QByteArray();
+    QTest::newRow("missing nick") << request("POST", "/api/messages", R"({"text":"a"})", json)
+                                  << 400 << QByteArray();
+    QTest::newRow("text not a string")
+        << request("POST", "/api/messages", R"({"nick":"a","text":5})", json) << 400
+        << QByteArray();
+    QTest::newRow("empty text") << request("POST", "/api/messages", R"({"nick":"a","text":""})",
+                                           json)
+                                << 400 << QByteArray();
+    QTest::newRow("text too long")
+        << request("POST", "/api/messages",
+                   R"({"nick":"a","text":")" + QByteArray(4097, 'x') + "\"}", json)
+        << 400 << QByteArray();
+    QTest::newRow("nick too long")
+        << request("POST", "/api/messages",
+                   R"({"nick":")" + QByteArray(33, 'n') + R"(","text":"x"})", json)
+        << 400 << QByteArray();
+    QTest::newRow("nick with control character")
+        << request("POST", "/api/messages", R"({"nick":"a\u0007b","text":"x"})", json) << 400
+        << QByteArray();
+    QTest::newRow("bad UTF-8 body")
+        << request("POST", "/api/messages", "{\"nick\":\"a\",\"text\":\"\xc3\x28\"}", json) << 400
+        << QByteArray();
+    QTest::newRow("bad UTF-8 form")
+        << request("POST", "/api/messages", "nick=a&text=%C3%28",
+                   "Content-Type: application/x-www-form-urlencoded\r\n")
+        << 400 << QByteArray();
+    QTest::newRow("unsupported media type")
+        << request("POST", "/api/messages", "hello", "Content-Type: text/plain\r\n") << 415
+        << QByteArray();
+    QTest::newRow("after not a number")
+        << request("GET", "/api/messages?after=abc") << 400 << QByteArray();
+    QTest::newRow("after negative")
+        << request("GET", "/api/messages?after=-1") << 400 << QByteArray();
+    QTest::newRow("after fractional")
+        << request("GET", "/api/messages?after=1.5") << 400 << QByteArray();
+    QTest::newRow("wait zero") << request("GET", "/api/messages?after=0&wait=0") << 400
+                               << QByteArray();
+    QTest::newRow("wait too long")
+        << request("GET", "/api/messages?after=0&wait=61") << 400 << QByteArray();
+    QTest::newRow("bad escape in query")
+        << request("GET", "/api/messages?after=%zz") << 400 << QByteArray();
+    QTest::newRow("plain GET of /ws") << request("GET", "/ws") << 426 << QByteArray("upgrade");
+    QTest::newRow("bad cursor") << request("POST", "/update-message", "cursor=x") << 400
+                                << QByteArray();
+    QTest::newRow("new-message without msg")
+        << request("POST", "/new-message", "text=x") << 400 << QByteArray();
+    QTest::newRow("WebSocket to unknown path")
+        << request("GET", "/nowhere", {},
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+        << 404 << QByteArray();
+    QTest::newRow("WebSocket with bad nick")
+        << request("GET", "/ws?nick=", {},
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+        << 400 << QByteArray();
+}
+
+void tst_RoomServer::errors()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(int, status);
+    QFETCH(QByteArray, header);
+    if (!m_sharedServer) {
+        m_sharedServer = std::make_unique<RunningServer>();
+        QVERIFY(m_sharedServer->start());
+    }
+    RunningServer &server = *m_sharedServer;
+    const auto reply = TestHttp::exchange(server.port, raw);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
+    const QString error = reply.json().value(u"error").toString();
+    QVERIFY2(!error.isEmpty(), reply.body.constData());
+    if (!header.isEmpty())
+        QVERIFY2(!reply.header(header).isEmpty(), header.constData());
+    // Nothing broke: the server still answers.
+    QCOMPARE(TestHttp::get(server.port, "/api/room").status, 200);
+}
+
+void tst_RoomServer::expectContinue()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray body = R"({"nick":"a","text":"continued"})";
+    socket.write("POST /api/messages HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                 "Content-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+    socket.write(body);
+    QByteArray buffer = received;
+    const auto reply = TestHttp::readReply(socket, &buffer);
+    QCOMPARE(reply.status, 201);
+}
+
+void tst_RoomServer::http10ClosesConnection()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QTcpSocket socket;
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /api/room HTTP/1.0\r\n\r\n");
+    QByteArray buffer;
+    const auto reply = TestHttp::readReply(socket, &buffer);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("connection").toLower(), QByteArray("close"));
+    QVERIFY(disconnected.size() == 1 || disconnected.wait(5000));
+
+    // HTTP/1.1 stays open for a second request on the same connection.
+    QTcpSocket keepAlive;
+    keepAlive.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(keepAlive.waitForConnected(5000));
+    QByteArray keepBuffer;
+    for (int i = 0; i < 3; ++i) {
+        keepAlive.write(TestHttp::request("GET", "/api/room"));
+        QCOMPARE(TestHttp::readReply(keepAlive, &keepBuffer).status, 200);
+    }
+    QCOMPARE(keepAlive.state(), QAbstractSocket::ConnectedState);
+}
+
+void tst_RoomServer::rateLimit()
+{
+    RunningServer server;
+    ServerConfig config;
+    config.rateLimitPerSecond = 2;
+    QVERIFY(server.start(config));
+    QList<int> statuses;
+    for (int i = 0; i < 6; ++i)
+        statuses << TestHttp::postJson(server.port, "/api/messages",
+                                       R"({"nick":"fast","text":"x"})")
+                        .status;
+    QCOMPARE(statuses.first(), 201);
+    QVERIFY2(statuses.contains(429), qPrintable(QString::number(statuses.count(201))));
+    const auto limited =
+        TestHttp::postJson(server.port, "/api/messages", R"({"nick":"fast","text":"x"})");
+    if (limited.status == 429)
+        QCOMPARE(limited.header("retry-after"), QByteArray("1"));
+    // Another sender is not affected.
+    QCOMPARE(
+        TestHttp::postJson(server.port, "/api/messages", R"({"nick":"slow","text":"x"})").status,
+        201);
+}
+
+void tst_RoomServer::headTimeout()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.headTimeoutMs = 300;
+    QVERIFY(server.start(config));
+    QTcpSocket socket;
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /api/room HTTP/1.1\r\nHost: slow");
+    QByteArray buffer;
+    const auto reply = TestHttp::readReply(socket, &buffer, 10000);
+    QCOMPARE(reply.status, 408);
+    QVERIFY(!reply.json().value(u"error").toString().isEmpty());
+    QVERIFY(disconnected.size() == 1 || disconnected.wait(5000));
+}
+
+void tst_RoomServer::connectionLimit()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.maxConnections = 3;
+    QVERIFY(server.start(config));
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<QTcpSocket>());
+        held.back()->connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(held.back()->waitForConnected(5000));
+        QByteArray buffer;
+        held.back()->write(TestHttp::request("GET", "/api/room"));
+        QCOMPARE(TestHttp::readReply(*held.back(), &buffer).status, 200);
+    }
+    const auto refused = TestHttp::get(server.port, "/api/room");
+    QCOMPARE(refused.status, 503);
+    QVERIFY(!refused.json().value(u"error").toString().isEmpty());
+    held.pop_back();
+    QTRY_COMPARE_WITH_TIMEOUT(TestHttp::get(server.port, "/api/room").status, 200, 20000);
+}
+
+void tst_RoomServer::roomKey()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.key = QStringLiteral("s3cret");
+    QVERIFY(server.start(config));
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0").status, 401);
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0&key=wrong").status, 401);
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0&key=s3cret").status, 200);
+    QCOMPARE(TestHttp::get(server.port, "/api/stats", "Authorization: Bearer s3cret\r\n").status,
+             200);
+    QCOMPARE(TestHttp::get(server.port, "/api/stats", "Authorization: Bearer s3cre\r\n").status,
+             401);
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})").status,
+             401);
+    QCOMPARE(
+        TestHttp::exchange(server.port, TestHttp::request("POST", "/new-message", "msg=x")).status,
+        401);
+    QCOMPARE(TestHttp::get(server.port, "/").status, 200); // the page itself asks for the key
+
+    QWebSocket refused;
+    QSignalSpy refusedError(&refused, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+    refused.open(wsUrl(server.port, "/ws?nick=x"));
+    QVERIFY(refusedError.wait(5000));
+    QTRY_COMPARE(refused.state(), QAbstractSocket::UnconnectedState);
+
+    QWebSocket admitted;
+    QSignalSpy connected(&admitted, &QWebSocket::connected);
+    admitted.open(wsUrl(server.port, "/ws?nick=x&key=s3cret"));
+    QVERIFY(connected.wait(5000));
+    QWebSocket echo;
+    QSignalSpy echoConnected(&echo, &QWebSocket::connected);
+    QNetworkRequest echoRequest(wsUrl(server.port, "/echo"));
+    echoRequest.setRawHeader("Authorization", "Bearer s3cret");
+    echo.open(echoRequest);
+    QVERIFY(echoConnected.wait(5000));
+}
+
+void tst_RoomServer::originCheck()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.allowedOrigins = {QStringLiteral("http://teacher.example:8080")};
+    QVERIFY(server.start(config));
+    const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(server.port) + "\r\n";
+    auto withOrigin = [&](const QByteArray &origin) {
+        return TestHttp::exchange(server.port, "GET /api/room HTTP/1.1\r\n" + host +
+                                                   "Origin: " + origin + "\r\n\r\n")
+            .status;
+    };
+    QCOMPARE(withOrigin("http://127.0.0.1:" + QByteArray::number(server.port)), 200);
+    QCOMPARE(withOrigin("http://evil.example"), 403);
+    QCOMPARE(withOrigin("http://127.0.0.1:1"), 403);
+    QCOMPARE(withOrigin("null"), 403);
+    QCOMPARE(withOrigin("http://teacher.example:8080"), 200);
+
+    // QWebSocket sends no Origin unless asked; ask for a foreign one.
+    QWebSocket withForeignOrigin(QStringLiteral("http://evil.example"));
+    QSignalSpy evilError(&withForeignOrigin,
+                         qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+    withForeignOrigin.open(wsUrl(server.port, "/ws?nick=y"));
+    QVERIFY(evilError.wait(5000));
+    QTRY_COMPARE(withForeignOrigin.state(), QAbstractSocket::UnconnectedState);
+    const auto raw = TestHttp::exchange(
+        server.port, "GET /ws HTTP/1.1\r\n" + host +
+                         "Origin: http://evil.example\r\nUpgrade: websocket\r\n"
+                         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n\r\n");
+    QCOMPARE(raw.status, 403);
+}
+
+void tst_RoomServer::presenceJoinAndLeave()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.onlineTimeoutMs = 300;
+    config.webSocketLeaveGraceMs = 200;
+    QVERIFY(server.start(config));
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0&nick=dora").status, 200);
+    auto room = TestHttp::get(server.port, "/api/room").json();
+    QCOMPARE(room.value(u"online").toArray().size(), 1);
+    QCOMPARE(room.value(u"online").toArray().first().toObject().value(u"transport").toString(),
+             QString("polling"));
+    // dora stops polling: after the timeout the server writes her leave.
+    QTRY_COMPARE(
+        TestHttp::get(server.port, "/api/messages?after=1").json().value(u"last_seq").toInt(), 2);
+    const auto leave = messagesOf(TestHttp::get(server.port, "/api/messages?after=1"));
+    QCOMPARE(leave.first().toObject().value(u"kind").toString(), QString("leave"));
+    QCOMPARE(leave.first().toObject().value(u"nick").toString(), QString("dora"));
+    QCOMPARE(TestHttp::get(server.port, "/api/room").json().value(u"online").toArray().size(), 0);
+
+    // A WebSocket keeps its nick online however long it stays quiet; closing lets it leave.
+    auto ws = std::make_unique<QWebSocket>();
+    QSignalSpy connected(ws.get(), &QWebSocket::connected);
+    ws->open(wsUrl(server.port, "/ws?nick=eve"));
+    QVERIFY(connected.wait(5000));
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/room").json().value(u"last_seq").toInt(), 3);
+    ws->close();
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/room").json().value(u"last_seq").toInt(), 4);
+    QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=3"))
+                 .first()
+                 .toObject()
+                 .value(u"kind")
+                 .toString(),
+             QString("leave"));
+}
+
+void tst_RoomServer::historyEvictionReportsGap()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.historyLimit = 5;
+    QVERIFY(server.start(config));
+    for (int i = 0; i < 10; ++i)
+        TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})");
+    const auto poll = TestHttp::get(server.port, "/api/messages?after=2");
+    QCOMPARE(poll.json().value(u"gap").toBool(), true);
+    const QJsonArray messages = messagesOf(poll);
+    QCOMPARE(messages.size(), 5);
+    QCOMPARE(messages.first().toObject().value(u"seq").toInteger(), 7);
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=6").json().value(u"gap").toBool(),
+             false);
+
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws?after=1"));
+    QTRY_COMPARE(collector.frames.size(), 6);
+    QCOMPARE(collector.frames.first().value(u"gap").toBool(), true);
+}
+
+void tst_RoomServer::cursorAheadReportsReset()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})");
+    const auto poll = TestHttp::get(server.port, "/api/messages?after=999&wait=30");
+    QCOMPARE(poll.status, 200);
+    QCOMPARE(poll.json().value(u"reset").toBool(), true);
+    QCOMPARE(messagesOf(poll).size(), 2);
+}
+
+void tst_RoomServer::statsCountBytesAtTheSocket()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const QByteArray raw = TestHttp::request("GET", "/api/messages?after=0");
+    const auto reply = TestHttp::exchange(server.port, raw);
+    QCOMPARE(reply.status, 200);
+    const auto stats = TestHttp::get(server.port, "/api/stats").json();
+    const QJsonObject polling = stats.value(u"polling").toObject();
+    QCOMPARE(polling.value(u"requests").toInt(), 1);
+    QCOMPARE(polling.value(u"empty_responses").toInt(), 1);
+    QCOMPARE(polling.value(u"bytes_in").toInteger(), raw.size());
+    QCOMPARE(polling.value(u"bytes_out").toInteger(), reply.wireBytes);
+
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws"));
+    QTRY_COMPARE(collector.frames.size(), 1);
+    const QJsonObject websocket =
+        TestHttp::get(server.port, "/api/stats").json().value(u"websocket").toObject();
+    QCOMPARE(websocket.value(u"open_connections").toInt(), 1);
+    QCOMPARE(websocket.value(u"frames_out").toInt(), 1);
+    // 101 answer + hello frame: more than the frame alone.
+    QVERIFY(websocket.value(u"bytes_out").toInteger() > 129);
+    QVERIFY(websocket.value(u"bytes_in").toInteger() > 100);
+}
+
+void tst_RoomServer::clientLeavingWhileParkedIsDropped()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    {
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < 50; ++i) {
+            sockets.push_back(std::make_unique<QTcpSocket>());
+            sockets.back()->connectToHost(QHostAddress::LocalHost, server.port);
+            QVERIFY(sockets.back()->waitForConnected(5000));
+            sockets.back()->write(TestHttp::request("GET", "/api/messages?after=0&wait=60"));
+        }
+        QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                         .json()
+                         .value(u"longpoll")
+                         .toObject()
+                         .value(u"parked")
+                         .toInt(),
+                     50);
+    } // all 50 leave while parked
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                     .json()
+                     .value(u"longpoll")
+                     .toObject()
+                     .value(u"parked")
+                     .toInt(),
+                 0);
+    QTRY_COMPARE(TestHttp::get(server.port, "/api/stats")
+                     .json()
+                     .value(u"longpoll")
+                     .toObject()
+                     .value(u"open_connections")
+                     .toInt(),
+                 0);
+    // A message now has no parked poll to write to, and is stored all the same.
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})").status,
+             201);
+    QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=0")).size(), 2);
+}
+
+void tst_RoomServer::dropConnectionsKeepsRoom()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"kept"})");
+    QWebSocket ws;
+    QSignalSpy connected(&ws, &QWebSocket::connected);
+    QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
+    ws.open(wsUrl(server.port, "/ws?nick=w"));
+    QVERIFY(connected.wait(5000));
+    server.host->dropConnections();
+    QVERIFY(disconnected.wait(5000));
+    QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=0")).size(), 3);
+}
+
+void tst_RoomServer::thousandParkedLongPollsReleasedByOnePost()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    constexpr int Count = 1000;
+    // The announcer is online before the polls park, so its post is their first news.
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0&nick=announcer").status, 200);
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    std::vector<QByteArray> buffers(Count);
+    int released = 0;
+    int withMessage = 0;
+    for (int i = 0; i < Count; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        QTcpSocket *raw = socket.get();
+        connect(raw, &QTcpSocket::connected, raw,
+                [raw] { raw->write(TestHttp::request("GET", "/api/messages?after=1&wait=60")); });
+        connect(raw, &QTcpSocket::readyRead, raw, [&, raw, i] {
+            buffers[i] += raw->readAll();
+            TestHttp::Reply reply;
+            if (TestHttp::parseReply(buffers[i], &reply)) {
+                ++released;
+                const QJsonArray messages = messagesOf(reply);
+                if (reply.status == 200 && messages.size() == 1 &&
+                    messages.first().toObject().value(u"text").toString() == u"to everyone")
+                    ++withMessage;
+            }
+        });
+        raw->connectToHost(QHostAddress::LocalHost, server.port);
+        sockets.push_back(std::move(socket));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(TestHttp::get(server.port, "/api/stats")
+                                  .json()
+                                  .value(u"longpoll")
+                                  .toObject()
+                                  .value(u"parked")
+                                  .toInt(),
+                              Count, 60000);
+    QCOMPARE(released, 0);
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages",
+                                R"({"nick":"announcer","text":"to everyone"})")
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(released, Count, 60000);
+    QCOMPARE(withMessage, Count);
+}
+
+QTEST_MAIN(tst_RoomServer)
+#include "tst_roomserver.moc"
