@@ -93,8 +93,9 @@
 
   function responseHeadEstimate(response, bodyBytes) {
     const type = response.headers.get('content-type') || '';
-    return `HTTP/1.1 ${response.status} ${response.statusText}\r\nContent-Type: ${type}\r\n` +
-        `Content-Length: ${bodyBytes}\r\n\r\n`.length;
+    const head = `HTTP/1.1 ${response.status} ${response.statusText}\r\n` +
+        `Content-Type: ${type}\r\nContent-Length: ${bodyBytes}\r\n\r\n`;
+    return head.length;
   }
 
   function apiUrl(path, params) {
