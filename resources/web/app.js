@@ -85,7 +85,7 @@
     const u = new URL(url, location.href);
     let size = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n`.length;
     size += `Host: ${location.host}\r\n`.length + `User-Agent: ${navigator.userAgent}\r\n`.length;
-    size += 330; // Accept, Accept-Encoding, Accept-Language, Connection, Referer, sec-ch-ua…
+    size += 400; // Accept, Accept-Encoding, Accept-Language, Connection, Referer, sec-ch-ua…
     if (method === 'POST')
       size += `Content-Type: application/json\r\nContent-Length: ${bodyBytes}\r\nOrigin: ${location.origin}\r\n`.length;
     return size;
