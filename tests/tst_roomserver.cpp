@@ -549,6 +549,15 @@ void tst_RoomServer::errors_data()
                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
         << 404 << QByteArray();
+    QTest::newRow("WebSocket version 8")
+        << request("GET", "/ws", {},
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n")
+        << 400 << QByteArray("sec-websocket-version");
+    QTest::newRow("WebSocket without key")
+        << request("GET", "/ws", {},
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+        << 400 << QByteArray();
     QTest::newRow("WebSocket with bad nick")
         << request("GET", "/ws?nick=", {},
                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
