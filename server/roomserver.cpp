@@ -610,23 +610,29 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
     if (!m_parkedPolls.isEmpty()) {
         const QByteArray body =
             JsonCodec::encodePage({entry.json}, m_room.lastSeq(), false, wallClockMs());
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedPolls, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedPolls, body, false);
     }
     if (!m_parkedCompat.isEmpty()) {
-        const QByteArray body = '[' + entry.json + ']';
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedCompat, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedCompat, '[' + entry.json + ']', false);
     }
     for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
         if (!client->echo)
             writeFrame(client, entry.webSocketFrame);
     }
     return entry;
+}
+
+void RoomServer::releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty)
+{
+    // One answer, byte for byte, for every plain keep-alive poll.
+    const QByteArray wire =
+        HttpConnection::responseHead(200, body.size(), QByteArrayLiteral("application/json"), {}, 1,
+                                     false) +
+        body;
+    const QSet<HttpConnection *> released = std::exchange(parked, {});
+    m_stats[StatsBucket::LongPoll].parked -= released.size();
+    for (HttpConnection *connection : released)
+        connection->respondShared(wire, body, empty);
 }
 
 void RoomServer::handleRoom(HttpConnection *connection)
@@ -705,6 +711,16 @@ void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &
     if (request.path != Paths::WebSocket && !echo) {
         connection->respondError(404, QStringLiteral("no WebSocket endpoint at %1")
                                           .arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    // Checked here so a bad handshake gets a JSON error like every other bad request.
+    if (request.header("sec-websocket-version") != "13") {
+        connection->respondError(400, QStringLiteral("only WebSocket version 13 is supported"),
+                                 false, QByteArrayLiteral("Sec-WebSocket-Version: 13\r\n"));
+        return;
+    }
+    if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+        connection->respondError(400, QStringLiteral("missing or malformed Sec-WebSocket-Key"));
         return;
     }
     if (!checkAccess(connection, request, query))
@@ -907,17 +923,17 @@ void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
     auto expire = [&](QSet<HttpConnection *> &parked, const QByteArray &emptyBody) {
+        QSet<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
-            HttpConnection *connection = *it;
-            if (connection->parkDeadlineMs() <= now) {
+            if ((*it)->parkDeadlineMs() <= now) {
+                due.insert(*it);
                 it = parked.erase(it);
-                --m_stats[StatsBucket::LongPoll].parked;
-                connection->respond(200, emptyBody, QByteArrayLiteral("application/json"), {},
-                                    true);
             } else {
                 ++it;
             }
         }
+        if (!due.isEmpty())
+            releaseParked(due, emptyBody, true);
     };
     if (!m_parkedPolls.isEmpty())
         expire(m_parkedPolls, JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()));

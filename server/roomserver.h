@@ -97,6 +97,7 @@ private:
                    QString *error, const Room::Entry **stored);
     const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text);
     void seen(const QString &nick, Transport transport);
+    void releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
     void sendToClient(WebSocketClient *client, const QByteArray &payload);
     QString validateNick(const QString &nick) const;
