@@ -377,7 +377,7 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
     return handleCompatUpdate(connection, request, query);
 }
 
-void RoomServer::seen(const QString &nick, Transport transport)
+void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
 {
     if (nick.isEmpty())
         return;
@@ -435,7 +435,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
 }
 
 int RoomServer::acceptChat(const QString &nick, const QString &text, const QString &sender,
-                           Transport via, QString *error, const Room::Entry **stored)
+                           std::optional<Transport> via, QString *error, const Room::Entry **stored)
 {
     if (nick.isEmpty()) {
         *error = QStringLiteral("\"nick\" is required to send");
@@ -525,8 +525,13 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
             400, QStringLiteral("missing field \"%1\"").arg(haveNick ? u"text" : u"nick"));
         return;
     }
+    // A post says nothing about how its sender receives, unless `via` tells.
     const QByteArray via = queryValue(query, "via");
-    const Transport transport = via == "longpoll" ? Transport::LongPoll : Transport::Polling;
+    std::optional<Transport> transport;
+    if (via == "longpoll")
+        transport = Transport::LongPoll;
+    else if (via == "polling")
+        transport = Transport::Polling;
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
