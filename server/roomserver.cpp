@@ -222,8 +222,11 @@ void RoomServer::onNewTcpConnections()
             socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                           "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
                           QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            socket->disconnectFromHost();
+            if (socket->state() == QAbstractSocket::UnconnectedState)
+                socket->deleteLater();
+            qCDebug(lcHttp) << "refused a connection: server full";
             continue;
         }
         auto *connection = new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
@@ -234,6 +237,7 @@ void RoomServer::onNewTcpConnections()
         connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
         connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
             m_connections.remove(closed);
+            qCDebug(lcHttp) << "connection closed;" << m_connections.size() << "open";
             if (m_parkedPolls.remove(closed) || m_parkedCompat.remove(closed))
                 --m_stats[StatsBucket::LongPoll].parked;
             closed->deleteLater();
