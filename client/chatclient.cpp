@@ -70,6 +70,11 @@ void ChatClient::setPollInterval(int ms)
         m_transport->setPollInterval(m_context.pollIntervalMs);
 }
 
+void ChatClient::setLongPollWait(int seconds)
+{
+    m_context.longPollWaitSeconds = std::clamp(seconds, 1, 60);
+}
+
 void ChatClient::setWebSocketTiming(int pingIntervalMs, int pongTimeoutMs)
 {
     m_context.webSocketPingIntervalMs = pingIntervalMs;

@@ -218,6 +218,7 @@ private slots:
     void historyEvictionSignalsGap();
     void pollingIdleCost();
     void longPollIdleCost();
+    void longPollTimesOutAndAsksAgain();
     void webSocketIdleCost();
     void bytesMatchServer_data() { addModeRows(); }
     void bytesMatchServer();
@@ -503,6 +504,23 @@ void tst_ChatClient::longPollIdleCost()
     QVERIFY(metrics.httpRequests >= 1);
     QVERIFY(metrics.httpRequests <= 2);
     QTRY_COMPARE(server.stats()["longpoll"].toObject()["parked"].toInt(), 1);
+}
+
+void tst_ChatClient::longPollTimesOutAndAsksAgain()
+{
+    Server server;
+    QVERIFY(server.start());
+    auto client = makeClient(server, QString(), Transport::LongPoll);
+    client->setLongPollWait(1);
+    client->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::LongPoll).httpResponses >= 2, 5000);
+    const TransportMetrics metrics = client->metrics(Transport::LongPoll);
+    QCOMPARE(metrics.emptyResponses, metrics.httpResponses);
+    QCOMPARE(metrics.connectionsOpened, 1); // one keep-alive connection for all of them
+    QCOMPARE(client->state(), ChatClient::State::Connected);
+    // And news still arrives at once on the next parked poll.
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"k","text":"news"})");
+    QTRY_COMPARE(countText(*client, QStringLiteral("news")), 1);
 }
 
 void tst_ChatClient::webSocketIdleCost()
