@@ -118,6 +118,10 @@ private:
     void setState(State state, const QString &reason = {});
     void startTransport();
     void dropTransport();
+    void retireTransport();
+    void discard(ChatTransport *transport);
+    void finishDrain();
+    void abortDrain();
     void onMessages(const MessagePage &page);
     void onTransportState(ChatTransport::State state);
     void onTransportError(ErrorCode code, const QString &message);
@@ -140,6 +144,10 @@ private:
     bool m_wanted = false; ///< connectToServer() called and not disconnected since
 
     QPointer<ChatTransport> m_transport;
+    /// The transport before a switch, kept until the messages it was sending are answered;
+    /// nothing new is sent meanwhile, so order is kept.
+    QPointer<ChatTransport> m_draining;
+    QTimer m_drainTimer;
     bool m_linkUp = false;
     int m_attempt = 0;
     QTimer m_reconnectTimer;
