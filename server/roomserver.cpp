@@ -18,6 +18,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <algorithm>
+
 namespace PushChat {
 
 namespace {
@@ -105,7 +107,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
 {
-    m_room.restore(snapshot.messages, snapshot.lastSeq);
+    m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
 }
 
 RoomServer::~RoomServer()
@@ -161,7 +163,8 @@ void RoomServer::start()
 void RoomServer::stop()
 {
     closeEverything();
-    emit stopped(RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq()});
+    emit stopped(
+        RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq(), m_room.retainedClientKeys()});
 }
 
 void RoomServer::closeEverything()
@@ -438,9 +441,11 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
-int RoomServer::acceptChat(const QString &nick, const QString &text, const QString &sender,
-                           std::optional<Transport> via, QString *error, const Room::Entry **stored)
+int RoomServer::acceptChat(const ChatSubmission &submission, QString *error,
+                           const Room::Entry **stored)
 {
+    const QString &nick = submission.nick;
+    const QString &text = submission.text;
     if (nick.isEmpty()) {
         *error = QStringLiteral("\"nick\" is required to send");
         return 400;
@@ -457,13 +462,25 @@ int RoomServer::acceptChat(const QString &nick, const QString &text, const QStri
         *error = QStringLiteral("\"text\" longer than %1 bytes").arg(m_config.maxTextBytes);
         return 400;
     }
-    if (!m_rateLimiter.allow(sender, monotonicMs())) {
+    const QString &clientId = submission.clientId;
+    if (clientId.size() > 64 || std::any_of(clientId.cbegin(), clientId.cend(),
+                                            [](QChar c) { return c.unicode() < 0x20; })) {
+        *error = QStringLiteral("\"client_id\" must be 1 to 64 characters without control "
+                                "characters");
+        return 400;
+    }
+    const QString clientKey = Room::clientKey(nick.trimmed(), clientId);
+    if (const Room::Entry *earlier = m_room.findByClientKey(clientKey)) {
+        *stored = earlier; // a retry of a send that was stored: answer as before, store nothing
+        return 0;
+    }
+    if (!m_rateLimiter.allow(submission.sender, monotonicMs())) {
         *error = QStringLiteral("more than %1 messages a second; slow down")
                      .arg(m_config.rateLimitPerSecond);
         return 429;
     }
-    seen(nick.trimmed(), via);
-    *stored = &appendAndFanOut(MessageKind::Chat, nick.trimmed(), text);
+    seen(nick.trimmed(), submission.via);
+    *stored = &appendAndFanOut(MessageKind::Chat, nick.trimmed(), text, clientKey);
     return 0;
 }
 
@@ -479,6 +496,7 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         request.header("content-type").split(';').first().trimmed().toLower();
     QString nick;
     QString text;
+    QString clientId;
     bool haveNick = false;
     bool haveText = false;
     if (contentType == "application/json" ||
@@ -500,6 +518,12 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
             connection->respondError(400, QStringLiteral("\"nick\" and \"text\" must be strings"));
             return;
         }
+        const QJsonValue clientIdValue = object.value(u"client_id");
+        if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+            connection->respondError(400, QStringLiteral("\"client_id\" must be a string"));
+            return;
+        }
+        clientId = clientIdValue.toString();
         haveNick = nickValue.isString();
         haveText = textValue.isString();
         nick = nickValue.toString();
@@ -512,8 +536,10 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         }
         const QByteArray nickBytes = queryValue(form, "nick");
         const QByteArray textBytes = queryValue(form, "text");
+        const QByteArray clientIdBytes = queryValue(form, "client_id");
         if ((!nickBytes.isNull() && !decodeUtf8(nickBytes, &nick)) ||
-            (!textBytes.isNull() && !decodeUtf8(textBytes, &text))) {
+            (!textBytes.isNull() && !decodeUtf8(textBytes, &text)) ||
+            (!clientIdBytes.isNull() && !decodeUtf8(clientIdBytes, &clientId))) {
             connection->respondError(400, QStringLiteral("form field is not valid UTF-8"));
             return;
         }
@@ -539,7 +565,7 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
-    if (const int status = acceptChat(nick, text, sender, transport, &error, &stored)) {
+    if (const int status = acceptChat({nick, text, sender, clientId, transport}, &error, &stored)) {
         connection->respondError(status, error, false,
                                  status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
                                                : QByteArray());
@@ -573,7 +599,8 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
-    if (const int status = acceptChat(nick, text, sender, Transport::LongPoll, &error, &stored)) {
+    if (const int status =
+            acceptChat({nick, text, sender, {}, Transport::LongPoll}, &error, &stored)) {
         connection->respondError(status, error);
         return;
     }
@@ -612,9 +639,9 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
 }
 
 const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &nick,
-                                               const QString &text)
+                                               const QString &text, const QString &clientKey)
 {
-    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs());
+    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
     // Every parked poll waits on the previous seq, so one body serves them all.
     if (!m_parkedPolls.isEmpty()) {
         const QByteArray body =
@@ -890,8 +917,14 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
     QString error;
     const Room::Entry *stored = nullptr;
     const QString sender = client->nick + u'@' + client->socket->peerAddress().toString();
-    if (const int status = acceptChat(client->nick, textValue.toString(), sender,
-                                      Transport::WebSocket, &error, &stored)) {
+    const QJsonValue clientIdValue = object.value(u"client_id");
+    if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+        sendError(400, QStringLiteral("\"client_id\" must be a string"));
+        return;
+    }
+    if (const int status = acceptChat({client->nick, textValue.toString(), sender,
+                                       clientIdValue.toString(), Transport::WebSocket},
+                                      &error, &stored)) {
         sendError(status, error);
         return;
     }

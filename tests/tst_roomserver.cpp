@@ -113,6 +113,7 @@ private slots:
     void webSocketSendAckAndErrors();
     void webSocketObserverCannotSend();
     void webSocketFrameTooLargeCloses1009();
+    void retriedSendIsStoredOnce();
     void echoEndpoint();
     void compatibilityEndpoints();
     void errors_data();
@@ -403,6 +404,52 @@ void tst_RoomServer::webSocketFrameTooLargeCloses1009()
     ws.sendTextMessage(QString(70 * 1024, u'x'));
     QVERIFY(disconnected.wait(5000));
     QCOMPARE(int(ws.closeCode()), 1009);
+}
+
+void tst_RoomServer::retriedSendIsStoredOnce()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const QByteArray body = R"({"nick":"rita","text":"once","client_id":"r-1"})";
+    const auto first = TestHttp::postJson(server.port, "/api/messages", body);
+    const auto retry = TestHttp::postJson(server.port, "/api/messages", body);
+    QCOMPARE(first.status, 201);
+    QCOMPARE(retry.status, 201);
+    QCOMPARE(retry.json().value(u"seq"), first.json().value(u"seq"));
+    QCOMPARE(retry.json().value(u"ts"), first.json().value(u"ts"));
+    // The same client_id from another nick, or another client_id, is a new message.
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages",
+                                R"({"nick":"sam","text":"once","client_id":"r-1"})")
+                 .json()
+                 .value(u"seq")
+                 .toInt(),
+             4); // sam's join is 3
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages",
+                                R"({"nick":"rita","text":"x","client_id":5})")
+                 .status,
+             400);
+
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws?nick=rita&after=4"));
+    QTRY_COMPARE(collector.frames.size(), 1);
+    ws.sendTextMessage(R"({"type":"send","text":"once","client_id":"r-1","id":1})");
+    ws.sendTextMessage(R"({"type":"send","text":"ws","client_id":"r-2","id":2})");
+    ws.sendTextMessage(R"({"type":"send","text":"ws","client_id":"r-2","id":3})");
+    QTRY_COMPARE(collector.ofType("ack").size(), 3);
+    const auto acks = collector.ofType("ack");
+    QCOMPARE(acks.at(0).value(u"seq"), first.json().value(u"seq"));
+    QCOMPARE(acks.at(1).value(u"seq").toInt(), 5);
+    QCOMPARE(acks.at(2).value(u"seq").toInt(), 5);
+    QCOMPARE(TestHttp::get(server.port, "/api/room").json().value(u"last_seq").toInt(), 5);
+
+    // The memory of sent ids survives a stop and start, with the history.
+    QSignalSpy stopped(server.host.get(), &ServerHost::stopped);
+    server.host->stop();
+    QVERIFY(stopped.wait(10000));
+    QVERIFY(server.start(quietConfig()));
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", body).json().value(u"seq"),
+             first.json().value(u"seq"));
 }
 
 void tst_RoomServer::echoEndpoint()
