@@ -23,6 +23,7 @@ constexpr int RoomTimeoutMs = 10000;
 
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent)
+    , m_clientIdPrefix(QString::number(QRandomGenerator::global()->generate64(), 36) + u'-')
     , m_log(new EventLog(this))
 {
     m_context.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:8765"));
@@ -169,6 +170,7 @@ qint64 ChatClient::send(const QString &text)
         return 0;
     OutboxEntry entry;
     entry.id = m_nextId++;
+    entry.clientId = m_clientIdPrefix + QString::number(entry.id);
     entry.text = text;
     m_outbox.append(entry);
     flushOutbox();
@@ -241,7 +243,7 @@ void ChatClient::dropTransport()
     discard(std::exchange(m_transport, nullptr));
     m_drainTimer.stop();
     discard(std::exchange(m_draining, nullptr));
-    markInFlightUncertain();
+    requeueInFlight();
 }
 
 void ChatClient::retireTransport()
@@ -306,11 +308,8 @@ void ChatClient::abortDrain()
 {
     m_drainTimer.stop();
     discard(std::exchange(m_draining, nullptr));
-    markInFlightUncertain();
-    if (m_needCatchUp && m_linkUp) {
-        m_catchUpSerial = m_roomFetchSerial + 1;
-        fetchRoom();
-    }
+    requeueInFlight();
+    flushOutbox();
 }
 
 void ChatClient::onTransportState(ChatTransport::State state)
@@ -321,8 +320,6 @@ void ChatClient::onTransportState(ChatTransport::State state)
     m_attempt = 0;
     m_everConnected = true;
     setState(State::Connected, tr("connected via %1").arg(transportName(m_mode)));
-    if (m_needCatchUp)
-        m_catchUpSerial = m_roomFetchSerial + 1;
     fetchRoom();
     m_roomTimer.start();
     flushOutbox();
@@ -394,8 +391,6 @@ void ChatClient::onMessages(const MessagePage &page)
     }
     if (presence)
         fetchRoom();
-    if (m_needCatchUp)
-        settleUncertain();
 }
 
 void ChatClient::onSendAccepted(qint64 id, qint64 seq, qint64)
@@ -403,7 +398,6 @@ void ChatClient::onSendAccepted(qint64 id, qint64 seq, qint64)
     OutboxEntry *accepted = entry(id);
     if (!accepted)
         return;
-    m_claimedSeqs.insert(seq);
     m_outbox.removeIf([id](const OutboxEntry &e) { return e.id == id; });
     emit sendAccepted(id, seq);
     checkDrained();
@@ -419,15 +413,13 @@ void ChatClient::onSendFailed(qint64 id, ErrorCode code, const QString &message)
     checkDrained();
 }
 
-void ChatClient::markInFlightUncertain()
+void ChatClient::requeueInFlight()
 {
+    // The link broke before these were answered; the server may have stored them or not.
+    // Sending again with the same client_id is safe: the server stores each one once.
     for (OutboxEntry &entry : m_outbox) {
-        if (entry.status == OutboxEntry::Status::InFlight) {
-            entry.status = OutboxEntry::Status::Uncertain;
-            m_needCatchUp = true;
-            m_catchUpSerial = INT_MAX;
-            m_catchUpSeq = -1;
-        }
+        if (entry.status == OutboxEntry::Status::InFlight)
+            entry.status = OutboxEntry::Status::Queued;
     }
 }
 
@@ -436,59 +428,15 @@ void ChatClient::flushOutbox()
     if (!m_linkUp || !m_transport || m_draining)
         return;
     for (OutboxEntry &entry : m_outbox) {
-        // Order matters: nothing overtakes a message whose fate is still unknown.
-        if (entry.status == OutboxEntry::Status::Uncertain)
-            return;
         if (entry.status != OutboxEntry::Status::Queued)
             continue;
         entry.status = OutboxEntry::Status::InFlight;
         entry.cursorAtSend = m_cursor;
         ++entry.attempts;
-        m_transport->send(entry.id, entry.text);
+        m_transport->send(entry.id, entry.text, entry.clientId);
         if (!m_transport || !m_linkUp)
             return;
     }
-}
-
-void ChatClient::settleUncertain()
-{
-    if (!m_needCatchUp || m_catchUpSeq < 0 || m_cursor < m_catchUpSeq)
-        return;
-    m_needCatchUp = false;
-    // Every message stored before the link came back has now been read: an uncertain message
-    // that was stored is among them (same nick and text, after the cursor it was sent at).
-    for (OutboxEntry &entry : m_outbox) {
-        if (entry.status != OutboxEntry::Status::Uncertain)
-            continue;
-        qint64 found = 0;
-        for (auto it = m_messages.crbegin(); it != m_messages.crend(); ++it) {
-            if (it->seq <= entry.cursorAtSend)
-                break;
-            if (it->kind == MessageKind::Chat && it->nick == m_context.nick &&
-                it->text == entry.text && !m_claimedSeqs.contains(it->seq))
-                found = it->seq;
-        }
-        if (found) {
-            entry.status = OutboxEntry::Status::Accepted;
-            entry.seq = found;
-            m_claimedSeqs.insert(found);
-        } else {
-            entry.status = OutboxEntry::Status::Queued;
-        }
-    }
-    QList<OutboxEntry> settled;
-    for (const OutboxEntry &entry : std::as_const(m_outbox)) {
-        if (entry.status == OutboxEntry::Status::Accepted)
-            settled.append(entry);
-    }
-    m_outbox.removeIf(
-        [](const OutboxEntry &e) { return e.status == OutboxEntry::Status::Accepted; });
-    for (const OutboxEntry &entry : settled) {
-        qCDebug(lcClient) << "message" << entry.id << "was stored before the link broke";
-        emit sendAccepted(entry.id, entry.seq);
-    }
-    flushOutbox();
-    checkDrained();
 }
 
 void ChatClient::checkDrained()
@@ -505,7 +453,6 @@ void ChatClient::fetchRoom()
         m_roomRefetch = true;
         return;
     }
-    m_roomFetchStarted = ++m_roomFetchSerial;
     m_roomHttp->request("GET", "/api/room", {}, RoomTimeoutMs);
 }
 
@@ -518,10 +465,6 @@ void ChatClient::onRoomFinished(const HttpResponse &response)
             m_room = *info;
             if (changed)
                 emit roomInfoChanged(m_room);
-            if (m_needCatchUp && m_roomFetchStarted >= m_catchUpSerial) {
-                m_catchUpSeq = info->lastSeq;
-                settleUncertain();
-            }
         }
     }
     if (std::exchange(m_roomRefetch, false))

@@ -36,10 +36,9 @@ struct HttpResponse;
 /// Faults (refused, dropped, server restarted, no pong) lead to Reconnecting with a reason
 /// and a new transport after a capped exponential backoff with jitter (0.5 s doubling to
 /// 10 s). Messages typed meanwhile wait in the outbox and go out once the link is back.
-/// A message whose connection broke before the answer is "uncertain": before resending it
-/// the client reads the room up to its last seq and resends only if no message of its own
-/// nick with the same text arrived after it was sent — so it is stored exactly once in
-/// practice. Messages the server refuses (400, 401, 403, too long…) are reported with
+/// Every message carries a client_id; one whose connection broke before the answer is simply
+/// sent again with it, and the server stores it once (docs/PROTOCOL.md, "Sending exactly
+/// once"). Messages the server refuses (400, 401, 403, too long…) are reported with
 /// sendFailed(), never dropped silently.
 class ChatClient final : public QObject
 {
@@ -130,9 +129,8 @@ private:
     void onSendAccepted(qint64 id, qint64 seq, qint64 ts);
     void onSendFailed(qint64 id, ErrorCode code, const QString &message);
     void scheduleReconnect(const QString &reason);
-    void markInFlightUncertain();
+    void requeueInFlight();
     void flushOutbox();
-    void settleUncertain();
     void checkDrained();
     void fetchRoom();
     void onRoomFinished(const HttpResponse &response);
@@ -159,17 +157,12 @@ private:
 
     QList<OutboxEntry> m_outbox;
     qint64 m_nextId = 1;
-    QSet<qint64> m_claimedSeqs; ///< seqs known to be our own accepted messages
-    bool m_needCatchUp = false;
-    qint64 m_catchUpSeq = -1; ///< last_seq read after the link came back; -1: not read yet
-    int m_roomFetchSerial = 0;
-    int m_catchUpSerial = 0;
+    QString m_clientIdPrefix; ///< random per client: client_ids never collide across runs
 
     RoomInfo m_room;
     HttpClient *m_roomHttp = nullptr;
     QTimer m_roomTimer;
     bool m_roomRefetch = false;
-    int m_roomFetchStarted = 0;
 
     EventLog *m_log;
     std::array<MetricsRecorder *, 3> m_recorders{};

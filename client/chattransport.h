@@ -68,7 +68,7 @@ public:
     virtual void open(qint64 after) = 0;
     /// Sends `text`; answers with sendAccepted(id, …) or sendFailed(id, …) unless the
     /// transport closes or fails first (then the fate of the message is unknown).
-    virtual void send(qint64 id, const QString &text) = 0;
+    virtual void send(qint64 id, const QString &text, const QString &clientId) = 0;
     /// Stops at once: aborts connections, emits nothing more.
     virtual void close() = 0;
 

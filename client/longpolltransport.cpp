@@ -42,9 +42,9 @@ void LongPollTransport::open(qint64 after)
     poll();
 }
 
-void LongPollTransport::send(qint64 id, const QString &text)
+void LongPollTransport::send(qint64 id, const QString &text, const QString &clientId)
 {
-    m_posts->enqueue(id, text);
+    m_posts->enqueue(id, text, clientId);
 }
 
 void LongPollTransport::stopReceiving()

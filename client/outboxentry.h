@@ -9,14 +9,15 @@ namespace PushChat {
 struct OutboxEntry
 {
     enum class Status {
-        Queued,    ///< waiting for a link
-        InFlight,  ///< handed to the transport
-        Uncertain, ///< the link broke while in flight: resent only if the room lacks it
-        Accepted,  ///< stored by the server as `seq`
-        Failed,    ///< refused by the server (see `error`); never resent
+        Queued,   ///< waiting for a link
+        InFlight, ///< handed to the transport; queued again if the link breaks
+        Accepted, ///< stored by the server as `seq`
+        Failed,   ///< refused by the server (see `error`); never resent
     };
 
     qint64 id = 0; ///< local, 1, 2, 3 …
+    /// Sent with every attempt: the server stores a retried send once (PROTOCOL.md).
+    QString clientId;
     QString text;
     Status status = Status::Queued;
     qint64 seq = 0;

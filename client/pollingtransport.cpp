@@ -46,9 +46,9 @@ void PollingTransport::open(qint64 after)
     poll();
 }
 
-void PollingTransport::send(qint64 id, const QString &text)
+void PollingTransport::send(qint64 id, const QString &text, const QString &clientId)
 {
-    m_posts->enqueue(id, text);
+    m_posts->enqueue(id, text, clientId);
 }
 
 void PollingTransport::stopReceiving()

@@ -30,7 +30,7 @@ public:
 
     Transport kind() const override { return Transport::Polling; }
     void open(qint64 after) override;
-    void send(qint64 id, const QString &text) override;
+    void send(qint64 id, const QString &text, const QString &clientId) override;
     void close() override;
     void stopReceiving() override;
     void setPollInterval(int ms) override;

@@ -37,9 +37,9 @@ PostQueue::PostQueue(Transport via, const TransportContext &context, QObject *pa
 
 PostQueue::~PostQueue() = default;
 
-void PostQueue::enqueue(qint64 id, const QString &text)
+void PostQueue::enqueue(qint64 id, const QString &text, const QString &clientId)
 {
-    m_queue.enqueue({id, text});
+    m_queue.enqueue({id, text, clientId});
     next();
 }
 
@@ -57,7 +57,8 @@ void PostQueue::next()
     m_inFlight = true;
     const Item &item = m_queue.head();
     const QByteArray body = "{\"nick\":" + JsonCodec::quote(m_context.nick) +
-                            ",\"text\":" + JsonCodec::quote(item.text) + '}';
+                            ",\"text\":" + JsonCodec::quote(item.text) +
+                            ",\"client_id\":" + JsonCodec::quote(item.clientId) + '}';
     const QByteArray target = QByteArray("/api/messages?via=") + transportName(m_via).toLatin1();
     m_http->request("POST", target, body, PostTimeoutMs);
 }

@@ -22,7 +22,7 @@ public:
     PostQueue(Transport via, const TransportContext &context, QObject *parent = nullptr);
     ~PostQueue() override;
 
-    void enqueue(qint64 id, const QString &text);
+    void enqueue(qint64 id, const QString &text, const QString &clientId);
     void abort();
 
 signals:
@@ -36,6 +36,7 @@ private:
     {
         qint64 id;
         QString text;
+        QString clientId;
     };
     void next();
     void onFinished(const HttpResponse &response);

@@ -48,16 +48,22 @@ void WebSocketTransport::open(qint64 after)
                    HandshakeTimeoutMs);
 }
 
-void WebSocketTransport::send(qint64 id, const QString &text)
+void WebSocketTransport::send(qint64 id, const QString &text, const QString &clientId)
 {
-    m_texts.insert(id, text);
+    m_pending.insert(id, {text, clientId});
     if (!m_helloSeen) {
         m_queued.append(id);
         return;
     }
     m_sentAtMs.insert(id, QDateTime::currentMSecsSinceEpoch());
-    m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(text) +
-                       ",\"id\":" + QByteArray::number(id) + '}');
+    m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(text) + ",\"client_id\":" +
+                       JsonCodec::quote(clientId) + ",\"id\":" + QByteArray::number(id) + '}');
+}
+
+void WebSocketTransport::resend(qint64 id)
+{
+    const PendingSend pending = m_pending.value(id);
+    send(id, pending.text, pending.clientId);
 }
 
 void WebSocketTransport::stopReceiving()
@@ -119,7 +125,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
             return;
         const QList<qint64> queued = std::exchange(m_queued, {});
         for (const qint64 id : queued)
-            send(id, m_texts.value(id));
+            resend(id);
         return;
     }
     const qint64 id = json.value(QLatin1String("id")).toInteger();
@@ -128,7 +134,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
         if (m_context.clock && m_sentAtMs.contains(id))
             m_context.clock->addSample(m_sentAtMs.value(id), nowMs, ts);
         m_sentAtMs.remove(id);
-        m_texts.remove(id);
+        m_pending.remove(id);
         if (metrics)
             metrics->messageSent();
         emit sendAccepted(id, json.value(QLatin1String("seq")).toInteger(), ts);
@@ -137,19 +143,19 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
     if (type == QLatin1String("error")) {
         const int code = json.value(QLatin1String("code")).toInt();
         const QString error = json.value(QLatin1String("error")).toString();
-        if (!json.contains(QLatin1String("id")) || !m_texts.contains(id)) {
+        if (!json.contains(QLatin1String("id")) || !m_pending.contains(id)) {
             qCWarning(lcClientWebSocket) << "server error:" << code << error;
             return;
         }
         if (code == 429) {
             QTimer::singleShot(RateLimitRetryMs, this, [this, id] {
-                if (state() == State::Open && m_texts.contains(id))
-                    send(id, m_texts.value(id));
+                if (state() == State::Open && m_pending.contains(id))
+                    resend(id);
             });
             return;
         }
         m_sentAtMs.remove(id);
-        m_texts.remove(id);
+        m_pending.remove(id);
         emit sendFailed(id, errorCodeForHttpStatus(code), error);
         return;
     }

@@ -26,7 +26,7 @@ public:
 
     Transport kind() const override { return Transport::WebSocket; }
     void open(qint64 after) override;
-    void send(qint64 id, const QString &text) override;
+    void send(qint64 id, const QString &text, const QString &clientId) override;
     void close() override;
     void stopReceiving() override;
 
@@ -40,8 +40,15 @@ private:
     QTimer m_pingTimer;
     QTimer m_pongTimer;
     QHash<qint64, qint64> m_sentAtMs; ///< id → local time, for clock samples from acks
-    QHash<qint64, QString> m_texts;   ///< id → text until acked or refused
-    QList<qint64> m_queued;           ///< sent before the hello came
+    void resend(qint64 id);
+
+    struct PendingSend
+    {
+        QString text;
+        QString clientId;
+    };
+    QHash<qint64, PendingSend> m_pending; ///< id → send until acked or refused
+    QList<qint64> m_queued;               ///< sent before the hello came
     qint64 m_after = 0;
     qint64 m_openedAtMs = 0;
     qint64 m_helloLastSeq = 0;
