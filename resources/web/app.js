@@ -28,6 +28,11 @@
     ws: null,
     wsReady: false,
     sendId: 0,
+    // Every message carries a client_id, so a send repeated after a broken link is stored once.
+    clientPrefix: Math.random().toString(36).slice(2, 10) + '-',
+    unacked: new Map(), // WebSocket send id → { text, clientId } until ack or error
+    lastFailed: null, // { text, clientId } of a send whose fate is unknown
+    resendQueue: [], // { text, clientId } of orphaned sends to post once connected again
     retry: 0,
     retryTimer: null,
     sessionStartServerMs: 0,
@@ -380,6 +385,10 @@
     app.retry = 0;
     if (app.state !== 'connected')
       setState('connected');
+    // Messages that could not go out while the link was down, oldest first.
+    const waiting = app.resendQueue.splice(0);
+    for (const message of waiting)
+      send(message.text, message.clientId);
   }
 
   // Waits before the next attempt: 0.5 s, 1 s, 2 s … capped at 5 s, with a little jitter so a
@@ -500,8 +509,10 @@
         deliver(frame, 'websocket');
         break;
       case 'ack':
+        app.unacked.delete(frame.id);
         break;
       case 'error':
+        app.unacked.delete(frame.id);
         showSendError(frame.code === 429 ? t('rateLimited') : frame.error);
         break;
       default:
@@ -514,6 +525,12 @@
         return;
       app.ws = null;
       app.wsReady = false;
+      // Sends without an answer may or may not be stored: post them again with their
+      // client_id, which the server stores once.
+      const orphans = [...app.unacked.values()];
+      app.unacked.clear();
+      for (const orphan of orphans)
+        send(orphan.text, orphan.clientId);
       if (!greeted) {
         // The browser hides a refused handshake's status: ask the room whether it was the key.
         checkKey(epoch).then((ok) => { if (ok) retrySocket(epoch); });
@@ -547,12 +564,21 @@
     $('send-error').textContent = message ? t('sendFailed', { error: message }) : '';
   }
 
-  async function send(text) {
+  async function send(text, clientId) {
+    const retrying = clientId !== undefined;
     showSendError('');
+    if (!clientId) {
+      // Sending again what just failed is a retry of the same message, not a new one.
+      clientId = app.lastFailed && app.lastFailed.text === text
+        ? app.lastFailed.clientId : app.clientPrefix + (++app.sendId);
+    }
+    app.lastFailed = null;
     const mode = app.mode;
     const c = app.counters[mode];
     if (mode === 'websocket' && app.ws && app.wsReady && app.ws.readyState === WebSocket.OPEN) {
-      const payload = JSON.stringify({ type: 'send', text, id: ++app.sendId });
+      const id = ++app.sendId;
+      const payload = JSON.stringify({ type: 'send', text, id, client_id: clientId });
+      app.unacked.set(id, { text, clientId });
       app.ws.send(payload);
       c.up += frameSize(utf8Length(payload), true);
       renderStats();
@@ -562,7 +588,7 @@
     // on the server. A WebSocket that is reconnecting falls back to a plain post.
     const url = apiUrl('/api/messages',
       { via: mode === 'websocket' ? undefined : mode, key: app.key });
-    const body = JSON.stringify({ nick: app.nick, text });
+    const body = JSON.stringify({ nick: app.nick, text, client_id: clientId });
     try {
       const response = await fetch(url, { method: 'POST', body, cache: 'no-store',
         headers: { 'Content-Type': 'application/json' } });
@@ -588,6 +614,10 @@
       }
       return true;
     } catch (error) {
+      if (retrying)
+        app.resendQueue.push({ text, clientId }); // not in the input box: keep it ourselves
+      else
+        app.lastFailed = { text, clientId };
       showSendError(t('notConnected'));
       return false;
     }
