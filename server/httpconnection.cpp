@@ -118,6 +118,8 @@ void HttpConnection::write(const QByteArray &bytes)
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_socket->write(bytes);
+    // Straight to the kernel: waiting for a write notification costs a wake-up per socket.
+    m_socket->flush();
     counters().bytesOut += bytes.size();
 }
 

@@ -1,5 +1,6 @@
 #include "serverhost.h"
 
+#include "epolleventdispatcher.h"
 #include "roomserver.h"
 #include "serverlog.h"
 
@@ -37,9 +38,13 @@ void ServerHost::start(const ServerConfig &config)
     m_config = config;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("PushChat server"));
-    // GLib's dispatcher costs time in proportion to every open socket on each wake-up;
-    // Qt's own UNIX dispatcher is several times cheaper with thousands of clients.
-    m_thread->setEventDispatcher(new QEventDispatcherUNIX);
+    // GLib's dispatcher and Qt's UNIX one both scan every open socket on each wake-up; epoll's
+    // cost follows the ready sockets only. PUSHCHAT_EVENT_DISPATCHER=unix brings Qt's back, for
+    // before/after benchmarks.
+    if (qEnvironmentVariable("PUSHCHAT_EVENT_DISPATCHER") == u"unix")
+        m_thread->setEventDispatcher(new QEventDispatcherUNIX);
+    else
+        m_thread->setEventDispatcher(new EpollEventDispatcher);
     auto *server = new RoomServer(config, m_snapshot);
     server->moveToThread(m_thread);
     m_server = server;

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "benchoptions.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+
+class QTcpSocket;
+
+namespace PushChat::Bench {
+
+class BenchRun;
+
+// One simulated client on a raw socket: HTTP/1.1 keep-alive for posts and polls, or a minimal
+// RFC 6455 client. Raw sockets let the tool count every byte on the wire and keep its own cost
+// low next to the server it measures.
+class BenchClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BenchClient)
+
+public:
+    enum class Role { Receiver, Sender, Probe };
+
+    BenchClient(BenchRun *run, Technique technique, Role role, int index,
+                QObject *parent = nullptr);
+    ~BenchClient() override;
+
+    void open(const QHostAddress &source);
+    void close();
+    void setCursor(qint64 cursor) { m_cursor = cursor; }
+    int index() const { return m_index; }
+    Role role() const { return m_role; }
+    bool isBusy() const { return m_pending != Pending::None; }
+    bool isReady() const { return m_ready; }
+
+    // Sender: one chat message, as a POST or a WebSocket "send" frame.
+    void post(const QByteArray &text);
+    // Short-poll receiver: one GET now.
+    void pollNow();
+
+private:
+    enum class Pending { None, Room, Poll, Post, Handshake };
+
+    void onConnected();
+    void onReadyRead();
+    void onError();
+    void write(const QByteArray &bytes);
+    void sendGet(const QByteArray &target, Pending pending);
+    bool parseHttp();
+    bool parseFrames();
+    void handleResponse(int status, const QByteArray &body);
+    void handleMessages(const QJsonArray &messages);
+    void handleMessage(const QJsonObject &message);
+    void handleWebSocketText(const QByteArray &payload);
+    void sendFrame(int opcode, const QByteArray &payload);
+    void fail(const QString &why);
+
+    BenchRun *m_run;
+    Technique m_technique;
+    Role m_role;
+    int m_index;
+    QTcpSocket *m_socket = nullptr;
+    QByteArray m_buffer;
+    QByteArray m_fragments;
+    qint64 m_cursor = 0;
+    qint64 m_requestStartNs = 0;
+    Pending m_pending = Pending::None;
+    bool m_upgraded = false;
+    bool m_ready = false;
+    bool m_closing = false;
+};
+
+} // namespace PushChat::Bench
