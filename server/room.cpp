@@ -10,7 +10,7 @@ Room::Room(int historyLimit)
 {}
 
 const Room::Entry &Room::append(MessageKind kind, const QString &nick, const QString &text,
-                                qint64 ts)
+                                qint64 ts, const QString &clientKey)
 {
     ChatMessage message;
     message.seq = ++m_lastSeq;
@@ -18,19 +18,38 @@ const Room::Entry &Room::append(MessageKind kind, const QString &nick, const QSt
     message.nick = nick;
     message.text = text;
     message.kind = kind;
-    push(message);
+    push(message, clientKey);
     return m_entries.back();
 }
 
-void Room::push(const ChatMessage &message)
+QString Room::clientKey(const QString &nick, const QString &clientId)
+{
+    return clientId.isEmpty() ? QString() : nick + u'\n' + clientId;
+}
+
+const Room::Entry *Room::findByClientKey(const QString &clientKey) const
+{
+    const auto it = m_seqByClientKey.constFind(clientKey);
+    if (clientKey.isEmpty() || it == m_seqByClientKey.cend() || *it < firstRetainedSeq())
+        return nullptr;
+    return &m_entries[size_t(*it - firstRetainedSeq())];
+}
+
+void Room::push(const ChatMessage &message, const QString &clientKey)
 {
     Entry entry;
     entry.message = message;
+    entry.clientKey = clientKey;
+    if (!clientKey.isEmpty())
+        m_seqByClientKey.insert(clientKey, message.seq);
     entry.json = JsonCodec::encodeMessage(message);
     entry.webSocketFrame = WebSocketFrame::text(JsonCodec::webSocketMessage(entry.json));
     m_entries.push_back(std::move(entry));
-    while (m_entries.size() > size_t(m_historyLimit))
+    while (m_entries.size() > size_t(m_historyLimit)) {
+        if (!m_entries.front().clientKey.isEmpty())
+            m_seqByClientKey.remove(m_entries.front().clientKey);
         m_entries.pop_front();
+    }
 }
 
 qint64 Room::firstRetainedSeq() const
@@ -74,11 +93,23 @@ QList<ChatMessage> Room::retainedMessages() const
     return messages;
 }
 
-void Room::restore(const QList<ChatMessage> &messages, qint64 lastSeq)
+QHash<qint64, QString> Room::retainedClientKeys() const
+{
+    QHash<qint64, QString> keys;
+    for (const Entry &entry : m_entries) {
+        if (!entry.clientKey.isEmpty())
+            keys.insert(entry.message.seq, entry.clientKey);
+    }
+    return keys;
+}
+
+void Room::restore(const QList<ChatMessage> &messages, qint64 lastSeq,
+                   const QHash<qint64, QString> &clientKeys)
 {
     m_entries.clear();
+    m_seqByClientKey.clear();
     for (const ChatMessage &message : messages)
-        push(message);
+        push(message, clientKeys.value(message.seq));
     m_lastSeq = qMax(lastSeq, messages.isEmpty() ? 0 : messages.back().seq);
 }
 

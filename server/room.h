@@ -3,6 +3,7 @@
 #include "chatmessage.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 
@@ -19,6 +20,7 @@ public:
         ChatMessage message;
         QByteArray json;           ///< the message object, as in poll answers
         QByteArray webSocketFrame; ///< a complete text frame: {"type":"message",…}
+        QString clientKey;         ///< nick + client_id of a retryable send, or empty
     };
 
     struct Slice
@@ -30,7 +32,12 @@ public:
 
     explicit Room(int historyLimit = 10000);
 
-    const Entry &append(MessageKind kind, const QString &nick, const QString &text, qint64 ts);
+    /// `clientKey` (see clientKey()) makes a retried send find the message it already stored.
+    const Entry &append(MessageKind kind, const QString &nick, const QString &text, qint64 ts,
+                        const QString &clientKey = {});
+    /// The retained message stored with this key, if any.
+    const Entry *findByClientKey(const QString &clientKey) const;
+    static QString clientKey(const QString &nick, const QString &clientId);
 
     qint64 lastSeq() const { return m_lastSeq; }
     /// The oldest retained seq; lastSeq() + 1 when nothing is retained.
@@ -44,14 +51,18 @@ public:
 
     /// Retained messages, for carrying the history over a stop and start.
     QList<ChatMessage> retainedMessages() const;
-    void restore(const QList<ChatMessage> &messages, qint64 lastSeq);
+    /// seq → client key of retained messages sent with a client_id.
+    QHash<qint64, QString> retainedClientKeys() const;
+    void restore(const QList<ChatMessage> &messages, qint64 lastSeq,
+                 const QHash<qint64, QString> &clientKeys = {});
 
 private:
-    void push(const ChatMessage &message);
+    void push(const ChatMessage &message, const QString &clientKey);
 
     int m_historyLimit;
     qint64 m_lastSeq = 0;
     std::deque<Entry> m_entries;
+    QHash<QString, qint64> m_seqByClientKey;
 };
 
 /// What outlives a server's stop: enough to start again where it left off.
@@ -59,6 +70,7 @@ struct RoomSnapshot
 {
     QList<ChatMessage> messages;
     qint64 lastSeq = 0;
+    QHash<qint64, QString> clientKeys;
 };
 
 } // namespace PushChat

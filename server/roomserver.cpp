@@ -2,6 +2,7 @@
 
 #include "jsoncodec.h"
 #include "serverlog.h"
+#include "staticfiles.h"
 #include "systemlimits.h"
 #include "websocketframe.h"
 
@@ -16,6 +17,8 @@
 #include <QUrl>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <algorithm>
 
 #include <sys/socket.h>
 
@@ -106,7 +109,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
 {
-    m_room.restore(snapshot.messages, snapshot.lastSeq);
+    m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
 }
 
 RoomServer::~RoomServer()
@@ -162,7 +165,8 @@ void RoomServer::start()
 void RoomServer::stop()
 {
     closeEverything();
-    emit stopped(RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq()});
+    emit stopped(
+        RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq(), m_room.retainedClientKeys()});
 }
 
 void RoomServer::closeEverything()
@@ -223,8 +227,11 @@ void RoomServer::onNewTcpConnections()
             socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                           "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
                           QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            socket->disconnectFromHost();
+            if (socket->state() == QAbstractSocket::UnconnectedState)
+                socket->deleteLater();
+            qCDebug(lcHttp) << "refused a connection: server full";
             continue;
         }
         auto *connection = new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
@@ -235,6 +242,7 @@ void RoomServer::onNewTcpConnections()
         connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
         connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
             m_connections.remove(closed);
+            qCDebug(lcHttp) << "connection closed;" << m_connections.size() << "open";
             if (m_parkedPolls.remove(closed) || m_parkedCompat.remove(closed))
                 --m_stats[StatsBucket::LongPoll].parked;
             closed->deleteLater();
@@ -333,10 +341,10 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
             false, QByteArray("Allow: ") + allow + "\r\n");
     };
 
-    if (path == "/" || path == "/index.html") {
+    if (path == "/" || path == "/index.html" || path.startsWith("/static/")) {
         if (!isGet)
             return methodNotAllowed("GET, HEAD");
-        return handleIndex(connection);
+        return handleStatic(connection, request);
     }
     const bool known = path == Paths::Messages || path == Paths::Room || path == Paths::Stats ||
                        path == Paths::WebSocket || path == Paths::Echo ||
@@ -378,7 +386,7 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
     return handleCompatUpdate(connection, request, query);
 }
 
-void RoomServer::seen(const QString &nick, Transport transport)
+void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
 {
     if (nick.isEmpty())
         return;
@@ -435,9 +443,11 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
-int RoomServer::acceptChat(const QString &nick, const QString &text, const QString &sender,
-                           Transport via, QString *error, const Room::Entry **stored)
+int RoomServer::acceptChat(const ChatSubmission &submission, QString *error,
+                           const Room::Entry **stored)
 {
+    const QString &nick = submission.nick;
+    const QString &text = submission.text;
     if (nick.isEmpty()) {
         *error = QStringLiteral("\"nick\" is required to send");
         return 400;
@@ -454,13 +464,25 @@ int RoomServer::acceptChat(const QString &nick, const QString &text, const QStri
         *error = QStringLiteral("\"text\" longer than %1 bytes").arg(m_config.maxTextBytes);
         return 400;
     }
-    if (!m_rateLimiter.allow(sender, monotonicMs())) {
+    const QString &clientId = submission.clientId;
+    if (clientId.size() > 64 || std::any_of(clientId.cbegin(), clientId.cend(),
+                                            [](QChar c) { return c.unicode() < 0x20; })) {
+        *error = QStringLiteral("\"client_id\" must be 1 to 64 characters without control "
+                                "characters");
+        return 400;
+    }
+    const QString clientKey = Room::clientKey(nick.trimmed(), clientId);
+    if (const Room::Entry *earlier = m_room.findByClientKey(clientKey)) {
+        *stored = earlier; // a retry of a send that was stored: answer as before, store nothing
+        return 0;
+    }
+    if (!m_rateLimiter.allow(submission.sender, monotonicMs())) {
         *error = QStringLiteral("more than %1 messages a second; slow down")
                      .arg(m_config.rateLimitPerSecond);
         return 429;
     }
-    seen(nick.trimmed(), via);
-    *stored = &appendAndFanOut(MessageKind::Chat, nick.trimmed(), text);
+    seen(nick.trimmed(), submission.via);
+    *stored = &appendAndFanOut(MessageKind::Chat, nick.trimmed(), text, clientKey);
     return 0;
 }
 
@@ -476,6 +498,7 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         request.header("content-type").split(';').first().trimmed().toLower();
     QString nick;
     QString text;
+    QString clientId;
     bool haveNick = false;
     bool haveText = false;
     if (contentType == "application/json" ||
@@ -497,6 +520,12 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
             connection->respondError(400, QStringLiteral("\"nick\" and \"text\" must be strings"));
             return;
         }
+        const QJsonValue clientIdValue = object.value(u"client_id");
+        if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+            connection->respondError(400, QStringLiteral("\"client_id\" must be a string"));
+            return;
+        }
+        clientId = clientIdValue.toString();
         haveNick = nickValue.isString();
         haveText = textValue.isString();
         nick = nickValue.toString();
@@ -509,8 +538,10 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         }
         const QByteArray nickBytes = queryValue(form, "nick");
         const QByteArray textBytes = queryValue(form, "text");
+        const QByteArray clientIdBytes = queryValue(form, "client_id");
         if ((!nickBytes.isNull() && !decodeUtf8(nickBytes, &nick)) ||
-            (!textBytes.isNull() && !decodeUtf8(textBytes, &text))) {
+            (!textBytes.isNull() && !decodeUtf8(textBytes, &text)) ||
+            (!clientIdBytes.isNull() && !decodeUtf8(clientIdBytes, &clientId))) {
             connection->respondError(400, QStringLiteral("form field is not valid UTF-8"));
             return;
         }
@@ -526,12 +557,17 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
             400, QStringLiteral("missing field \"%1\"").arg(haveNick ? u"text" : u"nick"));
         return;
     }
+    // A post says nothing about how its sender receives, unless `via` tells.
     const QByteArray via = queryValue(query, "via");
-    const Transport transport = via == "longpoll" ? Transport::LongPoll : Transport::Polling;
+    std::optional<Transport> transport;
+    if (via == "longpoll")
+        transport = Transport::LongPoll;
+    else if (via == "polling")
+        transport = Transport::Polling;
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
-    if (const int status = acceptChat(nick, text, sender, transport, &error, &stored)) {
+    if (const int status = acceptChat({nick, text, sender, clientId, transport}, &error, &stored)) {
         connection->respondError(status, error, false,
                                  status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
                                                : QByteArray());
@@ -565,7 +601,8 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
-    if (const int status = acceptChat(nick, text, sender, Transport::LongPoll, &error, &stored)) {
+    if (const int status =
+            acceptChat({nick, text, sender, {}, Transport::LongPoll}, &error, &stored)) {
         connection->respondError(status, error);
         return;
     }
@@ -604,30 +641,36 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
 }
 
 const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &nick,
-                                               const QString &text)
+                                               const QString &text, const QString &clientKey)
 {
-    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs());
+    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
     // Every parked poll waits on the previous seq, so one body serves them all.
     if (!m_parkedPolls.isEmpty()) {
         const QByteArray body =
             JsonCodec::encodePage({entry.json}, m_room.lastSeq(), false, wallClockMs());
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedPolls, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedPolls, body, false);
     }
     if (!m_parkedCompat.isEmpty()) {
-        const QByteArray body = '[' + entry.json + ']';
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedCompat, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedCompat, '[' + entry.json + ']', false);
     }
     for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
         if (!client->echo)
             writeFrame(client, entry.webSocketFrame);
     }
     return entry;
+}
+
+void RoomServer::releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty)
+{
+    // One answer, byte for byte, for every plain keep-alive poll.
+    const QByteArray wire =
+        HttpConnection::responseHead(200, body.size(), QByteArrayLiteral("application/json"), {}, 1,
+                                     false) +
+        body;
+    const QSet<HttpConnection *> released = std::exchange(parked, {});
+    m_stats[StatsBucket::LongPoll].parked -= released.size();
+    for (HttpConnection *connection : released)
+        connection->respondShared(wire, body, empty);
 }
 
 void RoomServer::handleRoom(HttpConnection *connection)
@@ -685,25 +728,13 @@ void RoomServer::handleStats(HttpConnection *connection)
     connection->respond(200, body);
 }
 
-void RoomServer::handleIndex(HttpConnection *connection)
+void RoomServer::handleStatic(HttpConnection *connection, const Http::Request &request)
 {
-    const QString name = m_config.roomName.toHtmlEscaped();
-    const QString page =
-        QStringLiteral("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>%1 · PushChat</title></head><body>\n<h1>%1</h1>\n"
-                       "<p>A PushChat room (protocol v%2). Endpoints:</p>\n<ul>"
-                       "<li><code>POST /api/messages</code> {\"nick\",\"text\"}</li>"
-                       "<li><code>GET /api/messages?after=N</code> (poll), "
-                       "<code>&amp;wait=S</code> (long poll)</li>"
-                       "<li><code>GET /ws?nick=NAME&amp;after=N</code> (WebSocket)</li>"
-                       "<li><code>GET /api/room</code>, <code>GET /api/stats</code></li>"
-                       "<li><code>GET /echo</code> (WebSocket echo)</li>"
-                       "<li><code>POST /new-message</code>, <code>POST /update-message</code> "
-                       "(tutorial compatibility)</li></ul>\n</body></html>\n")
-            .arg(name)
-            .arg(ProtocolVersion);
-    connection->respond(200, page.toUtf8(), QByteArrayLiteral("text/html; charset=utf-8"));
+    const StaticResponse file = StaticFiles::serve(request.path, request.header("if-none-match"));
+    QByteArray headers = file.extraHeaders;
+    if (!file.etag.isEmpty())
+        headers += "ETag: " + file.etag + "\r\nCache-Control: " + file.cacheControl + "\r\n";
+    connection->respond(file.status, file.body, file.contentType, headers);
 }
 
 void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &request,
@@ -718,6 +749,16 @@ void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &
     if (request.path != Paths::WebSocket && !echo) {
         connection->respondError(404, QStringLiteral("no WebSocket endpoint at %1")
                                           .arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    // Checked here so a bad handshake gets a JSON error like every other bad request.
+    if (request.header("sec-websocket-version") != "13") {
+        connection->respondError(400, QStringLiteral("only WebSocket version 13 is supported"),
+                                 false, QByteArrayLiteral("Sec-WebSocket-Version: 13\r\n"));
+        return;
+    }
+    if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+        connection->respondError(400, QStringLiteral("missing or malformed Sec-WebSocket-Key"));
         return;
     }
     if (!checkAccess(connection, request, query))
@@ -893,8 +934,14 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
     QString error;
     const Room::Entry *stored = nullptr;
     const QString sender = client->nick + u'@' + client->socket->peerAddress().toString();
-    if (const int status = acceptChat(client->nick, textValue.toString(), sender,
-                                      Transport::WebSocket, &error, &stored)) {
+    const QJsonValue clientIdValue = object.value(u"client_id");
+    if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+        sendError(400, QStringLiteral("\"client_id\" must be a string"));
+        return;
+    }
+    if (const int status = acceptChat({client->nick, textValue.toString(), sender,
+                                       clientIdValue.toString(), Transport::WebSocket},
+                                      &error, &stored)) {
         sendError(status, error);
         return;
     }
@@ -935,17 +982,17 @@ void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
     auto expire = [&](QSet<HttpConnection *> &parked, const QByteArray &emptyBody) {
+        QSet<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
-            HttpConnection *connection = *it;
-            if (connection->parkDeadlineMs() <= now) {
+            if ((*it)->parkDeadlineMs() <= now) {
+                due.insert(*it);
                 it = parked.erase(it);
-                --m_stats[StatsBucket::LongPoll].parked;
-                connection->respond(200, emptyBody, QByteArrayLiteral("application/json"), {},
-                                    true);
             } else {
                 ++it;
             }
         }
+        if (!due.isEmpty())
+            releaseParked(due, emptyBody, true);
     };
     if (!m_parkedPolls.isEmpty())
         expire(m_parkedPolls, JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()));

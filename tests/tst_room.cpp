@@ -72,9 +72,13 @@ void tst_Room::restoreKeepsSequence()
 {
     Room room(5);
     for (int i = 0; i < 8; ++i)
-        room.append(MessageKind::Chat, "a", QString::number(i), i);
+        room.append(MessageKind::Chat, "a", QString::number(i), i,
+                    Room::clientKey("a", QString::number(i)));
+    QVERIFY(!room.findByClientKey(Room::clientKey("a", "2"))); // evicted with its message
+    QCOMPARE(room.findByClientKey(Room::clientKey("a", "7"))->message.seq, 8);
     Room restored(5);
-    restored.restore(room.retainedMessages(), room.lastSeq());
+    restored.restore(room.retainedMessages(), room.lastSeq(), room.retainedClientKeys());
+    QCOMPARE(restored.findByClientKey(Room::clientKey("a", "6"))->message.seq, 7);
     QCOMPARE(restored.lastSeq(), 8);
     QCOMPARE(restored.firstRetainedSeq(), 4);
     QCOMPARE(restored.append(MessageKind::Chat, "b", "next", 9).message.seq, 9);
@@ -144,8 +148,10 @@ void tst_Room::presenceTimeoutAndWebSocketGrace()
     QVERIFY(presence.touch("a", Transport::Polling, 0));
     QVERIFY(!presence.touch("a", Transport::LongPoll, 500));
     QCOMPARE(presence.members().first().transport, Transport::LongPoll);
-    QVERIFY(presence.expire(1400).isEmpty());
-    QCOMPARE(presence.expire(1500), QStringList{"a"});
+    QVERIFY(!presence.touch("a", std::nullopt, 600)); // a post that does not say how
+    QCOMPARE(presence.members().first().transport, Transport::LongPoll);
+    QVERIFY(presence.expire(1500).isEmpty());
+    QCOMPARE(presence.expire(1600), QStringList{"a"});
 
     QVERIFY(presence.webSocketOpened("w", 0));
     QVERIFY(presence.expire(100000).isEmpty()); // an open socket never times out

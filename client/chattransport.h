@@ -1,0 +1,117 @@
+#pragma once
+
+#include "chatmessage.h"
+#include "protocol.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+namespace PushChat {
+
+class ClockOffset;
+class MetricsRecorder;
+
+/// Why a transport failed. `retryable()` tells whether reconnecting may help.
+enum class ErrorCode {
+    None,
+    ConnectionRefused,
+    ConnectionLost, ///< dropped, reset or closed by the server
+    HostNotFound,
+    Timeout,       ///< no answer, or no pong, in time
+    Unauthorized,  ///< 401: the room key is missing or wrong
+    Forbidden,     ///< 403
+    BadRequest,    ///< 400 or another 4xx: our fault, retrying won't help
+    RateLimited,   ///< 429
+    ServerError,   ///< 5xx
+    ProtocolError, ///< the server's answer made no sense
+};
+
+QString errorCodeName(ErrorCode code);
+bool isRetryable(ErrorCode code);
+/// The error an HTTP status other than 2xx stands for.
+ErrorCode errorCodeForHttpStatus(int status);
+
+/// What every transport needs to know; filled in by ChatClient.
+struct TransportContext
+{
+    QUrl serverUrl; ///< http://host:port
+    QString nick;   ///< empty: observer
+    QString key;    ///< room key, sent as `Authorization: Bearer`
+    int pollIntervalMs = 1000;
+    int longPollWaitSeconds = 25;
+    int webSocketPingIntervalMs = 20000;
+    int webSocketPongTimeoutMs = 10000;
+    MetricsRecorder *metrics = nullptr; ///< owned by ChatClient
+    ClockOffset *clock = nullptr;       ///< owned by ChatClient
+};
+
+/// One way of talking to the room: short polling, long polling or WebSocket.
+/// Life: open(after) → state Opening → Open → (close() or an error) → Closed. A transport is
+/// not reopened after a failure: ChatClient makes a new one from its cursor. After close()
+/// (or destruction) it emits nothing more, so late replies never reach the client.
+class ChatTransport : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ChatTransport)
+
+public:
+    enum class State { Closed, Opening, Open };
+    Q_ENUM(State)
+
+    explicit ChatTransport(const TransportContext &context, QObject *parent = nullptr);
+    ~ChatTransport() override;
+
+    virtual Transport kind() const = 0;
+
+    /// Starts receiving every message with seq > `after`.
+    virtual void open(qint64 after) = 0;
+    /// Sends `text`; answers with sendAccepted(id, …) or sendFailed(id, …) unless the
+    /// transport closes or fails first (then the fate of the message is unknown).
+    virtual void send(qint64 id, const QString &text, const QString &clientId) = 0;
+    /// Stops at once: aborts connections, emits nothing more.
+    virtual void close() = 0;
+
+    /// For a graceful switch: stops receiving (no more polls; WebSocket message frames are
+    /// dropped) but lets messages already handed to send() finish, so their answers still
+    /// come. close() ends it.
+    virtual void stopReceiving();
+    bool isReceiving() const { return m_receiving; }
+
+    /// Polling only: the interval may change while open (clamped to 100 ms … 10 s).
+    virtual void setPollInterval(int ms);
+
+    State state() const { return m_state; }
+    const TransportContext &context() const { return m_context; }
+
+signals:
+    /// Messages in ascending seq order (possibly none), with the page's gap/reset/lastSeq.
+    /// A WebSocket hello arrives as a page without messages.
+    void messagesReceived(const PushChat::MessagePage &page);
+    void stateChanged(PushChat::ChatTransport::State state);
+    /// The transport failed and is now Closed.
+    void errorOccurred(PushChat::ErrorCode code, const QString &message);
+    void sendAccepted(qint64 id, qint64 seq, qint64 ts);
+    /// The server refused the message (`code` says why); it was not stored.
+    void sendFailed(qint64 id, PushChat::ErrorCode code, const QString &message);
+
+protected:
+    void setState(State state);
+    /// Sets state Closed and emits errorOccurred once.
+    void fail(ErrorCode code, const QString &message);
+    /// Counts the messages, records the latency of live ones (ts >= liveFromServerMs and
+    /// seq > liveAfterSeq: older ones were waiting before we asked) and emits them.
+    void deliver(const MessagePage &page, qint64 liveFromServerMs, qint64 liveAfterSeq);
+    /// `Authorization` header line for the room key, or nothing.
+    QByteArray authHeader() const;
+    /// `&nick=…` (percent-encoded) or nothing for an observer.
+    QByteArray nickQuery() const;
+
+    TransportContext m_context;
+    bool m_receiving = true;
+
+private:
+    State m_state = State::Closed;
+};
+
+} // namespace PushChat

@@ -1,0 +1,121 @@
+#include "longpolltransport.h"
+
+#include "clientlog.h"
+#include "clockoffset.h"
+#include "httpclient.h"
+#include "jsoncodec.h"
+#include "metricsrecorder.h"
+#include "postqueue.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace PushChat {
+
+LongPollTransport::LongPollTransport(const TransportContext &context, QObject *parent)
+    : ChatTransport(context, parent)
+    , m_pollHttp(new HttpClient(context.serverUrl.host(), quint16(context.serverUrl.port(80)),
+                                context.metrics, this))
+    , m_posts(new PostQueue(Transport::LongPoll, context, this))
+{
+    m_pollHttp->setExtraHeaders(authHeader());
+    connect(m_pollHttp, &HttpClient::connected, this, [this] {
+        if (state() == State::Opening)
+            setState(State::Open);
+    });
+    connect(m_pollHttp, &HttpClient::finished, this, &LongPollTransport::onPollFinished);
+    connect(m_pollHttp, &HttpClient::failed, this,
+            [this](ErrorCode code, const QString &message, bool) { onPollFailed(code, message); });
+    connect(m_posts, &PostQueue::accepted, this, &ChatTransport::sendAccepted);
+    connect(m_posts, &PostQueue::rejected, this, &ChatTransport::sendFailed);
+    connect(m_posts, &PostQueue::failed, this, &LongPollTransport::onPollFailed);
+}
+
+LongPollTransport::~LongPollTransport() = default;
+
+void LongPollTransport::open(qint64 after)
+{
+    m_after = after;
+    m_first = true;
+    setState(State::Opening);
+    poll();
+}
+
+void LongPollTransport::send(qint64 id, const QString &text, const QString &clientId)
+{
+    m_posts->enqueue(id, text, clientId);
+}
+
+void LongPollTransport::stopReceiving()
+{
+    ChatTransport::stopReceiving();
+    m_pollHttp->abort();
+}
+
+void LongPollTransport::close()
+{
+    m_pollHttp->abort();
+    m_posts->abort();
+    setState(State::Closed);
+}
+
+void LongPollTransport::poll()
+{
+    if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
+        return;
+    const int wait = m_context.longPollWaitSeconds;
+    m_pollHttp->request("GET",
+                        "/api/messages?after=" + QByteArray::number(m_after) +
+                            "&wait=" + QByteArray::number(wait) + nickQuery(),
+                        {}, (wait + 15) * 1000);
+}
+
+void LongPollTransport::onPollFinished(const HttpResponse &response)
+{
+    if (response.status != 200) {
+        if (m_context.metrics)
+            m_context.metrics->responseReceived(response.wireBytes, -1);
+        const QString error = QJsonDocument::fromJson(response.body)
+                                  .object()
+                                  .value(QLatin1String("error"))
+                                  .toString(QStringLiteral("HTTP %1").arg(response.status));
+        fail(errorCodeForHttpStatus(response.status), error);
+        return;
+    }
+    QString error;
+    const std::optional<MessagePage> page = JsonCodec::decodePage(response.body, &error);
+    if (m_context.metrics)
+        m_context.metrics->responseReceived(response.wireBytes,
+                                            page ? int(page->messages.size()) : -1);
+    if (!page) {
+        fail(ErrorCode::ProtocolError, error);
+        return;
+    }
+    // A parked poll's round trip says nothing about the clock; a quick answer does, and the
+    // estimator prefers the shortest round trips anyway.
+    if (m_context.clock)
+        m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, page->now);
+    if (!page->messages.isEmpty())
+        m_after = page->messages.constLast().seq;
+    else if (page->reset)
+        m_after = page->lastSeq;
+    const qint64 liveFrom =
+        m_first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
+    m_first = false;
+    setState(State::Open);
+    if (state() != State::Open)
+        return;
+    deliver(*page, liveFrom, 0);
+    // The next poll from a queued call: never two at once, and no recursion.
+    if (state() != State::Closed)
+        QTimer::singleShot(0, this, &LongPollTransport::poll);
+}
+
+void LongPollTransport::onPollFailed(ErrorCode code, const QString &message)
+{
+    qCDebug(lcClientLongPoll) << "failed:" << message;
+    fail(code, message);
+}
+
+} // namespace PushChat

@@ -1,0 +1,167 @@
+#include "metricsrecorder.h"
+
+#include "eventlog.h"
+
+#include <QDateTime>
+#include <QTimer>
+
+#include <algorithm>
+#include <vector>
+
+namespace PushChat {
+
+MetricsRecorder::MetricsRecorder(Transport transport, EventLog *log, QObject *parent)
+    : QObject(parent)
+    , m_log(log)
+{
+    m_metrics.transport = transport;
+}
+
+TransportMetrics MetricsRecorder::metrics() const
+{
+    TransportMetrics result = m_metrics;
+    if (!m_latencies.empty()) {
+        std::vector<qint64> sorted(m_latencies.begin(), m_latencies.end());
+        std::sort(sorted.begin(), sorted.end());
+        const auto at = [&](double q) {
+            const size_t index = size_t(q * double(sorted.size() - 1) + 0.5);
+            return sorted[std::min(index, sorted.size() - 1)];
+        };
+        result.latency.samples = int(sorted.size());
+        result.latency.p50 = at(0.50);
+        result.latency.p95 = at(0.95);
+        result.latency.max = sorted.back();
+    }
+    return result;
+}
+
+void MetricsRecorder::reset()
+{
+    const Transport transport = m_metrics.transport;
+    const int open = m_metrics.openConnections;
+    m_metrics = TransportMetrics{};
+    m_metrics.transport = transport;
+    m_metrics.openConnections = open;
+    m_latencies.clear();
+    touch();
+}
+
+void MetricsRecorder::requestSent(qint64 bytes, const QString &detail)
+{
+    ++m_metrics.httpRequests;
+    m_metrics.bytesSent += bytes;
+    log(ClientEvent::Type::RequestSent, 0, bytes, detail);
+}
+
+void MetricsRecorder::responseReceived(qint64 bytes, int messages)
+{
+    ++m_metrics.httpResponses;
+    if (messages == 0)
+        ++m_metrics.emptyResponses;
+    m_metrics.bytesReceived += bytes;
+    log(messages == 0 ? ClientEvent::Type::ResponseEmpty : ClientEvent::Type::ResponseMessages,
+        std::max(0, messages), bytes);
+}
+
+void MetricsRecorder::frameOut(qint64 bytes, const QString &detail)
+{
+    ++m_metrics.framesOut;
+    m_metrics.bytesSent += bytes;
+    log(ClientEvent::Type::FrameOut, 0, bytes, detail);
+}
+
+void MetricsRecorder::frameIn(qint64 bytes, int messages)
+{
+    ++m_metrics.framesIn;
+    m_metrics.bytesReceived += bytes;
+    log(ClientEvent::Type::FrameIn, messages, bytes);
+}
+
+void MetricsRecorder::bytesSent(qint64 bytes)
+{
+    m_metrics.bytesSent += bytes;
+    touch();
+}
+
+void MetricsRecorder::bytesReceived(qint64 bytes)
+{
+    m_metrics.bytesReceived += bytes;
+    touch();
+}
+
+void MetricsRecorder::connectionOpened()
+{
+    ++m_metrics.openConnections;
+    ++m_metrics.connectionsOpened;
+    log(ClientEvent::Type::ConnectionOpened);
+}
+
+void MetricsRecorder::connectionClosed()
+{
+    m_metrics.openConnections = std::max(0, m_metrics.openConnections - 1);
+    log(ClientEvent::Type::ConnectionClosed);
+}
+
+void MetricsRecorder::messagesReceived(int count)
+{
+    m_metrics.messagesReceived += count;
+    touch();
+}
+
+void MetricsRecorder::messageSent()
+{
+    ++m_metrics.messagesSent;
+    touch();
+}
+
+void MetricsRecorder::reconnect(const QString &reason)
+{
+    ++m_metrics.reconnects;
+    log(ClientEvent::Type::Reconnect, 0, 0, reason);
+}
+
+void MetricsRecorder::error(const QString &message)
+{
+    log(ClientEvent::Type::Error, 0, 0, message);
+}
+
+void MetricsRecorder::modeSwitch()
+{
+    log(ClientEvent::Type::ModeSwitch);
+}
+
+void MetricsRecorder::latency(qint64 ms)
+{
+    m_latencies.push_back(std::max<qint64>(0, ms));
+    if (m_latencies.size() > size_t(LatencyWindow))
+        m_latencies.pop_front();
+    touch();
+}
+
+void MetricsRecorder::log(ClientEvent::Type type, int count, qint64 bytes, const QString &detail)
+{
+    if (m_log) {
+        ClientEvent event;
+        event.timeMs = QDateTime::currentMSecsSinceEpoch();
+        event.type = type;
+        event.transport = m_metrics.transport;
+        event.count = count;
+        event.bytes = bytes;
+        event.detail = detail;
+        m_log->append(event);
+    }
+    touch();
+}
+
+void MetricsRecorder::touch()
+{
+    if (m_changePending)
+        return;
+    m_changePending = true;
+    QTimer::singleShot(100, this, [this] {
+        m_changePending = false;
+        emit changed(m_metrics.transport);
+    });
+}
+
+} // namespace PushChat

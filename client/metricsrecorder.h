@@ -1,0 +1,63 @@
+#pragma once
+
+#include "clientevent.h"
+#include "transportmetrics.h"
+
+#include <QObject>
+
+#include <deque>
+
+namespace PushChat {
+
+class EventLog;
+
+/// Counts what one transport costs and logs its events. ChatClient keeps one per transport
+/// for its whole life, so counts survive switching; transports report into it.
+class MetricsRecorder final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MetricsRecorder)
+
+public:
+    MetricsRecorder(Transport transport, EventLog *log, QObject *parent = nullptr);
+
+    Transport transport() const { return m_metrics.transport; }
+    /// A snapshot with latency percentiles computed now.
+    TransportMetrics metrics() const;
+    void reset();
+
+    void requestSent(qint64 bytes, const QString &detail = {});
+    /// A complete response; `messages` < 0 for answers that are no poll page.
+    void responseReceived(qint64 bytes, int messages);
+    void frameOut(qint64 bytes, const QString &detail = {});
+    void frameIn(qint64 bytes, int messages);
+    /// Bytes that belong to no request or frame (WebSocket handshake, partial reads).
+    void bytesSent(qint64 bytes);
+    void bytesReceived(qint64 bytes);
+    void connectionOpened();
+    void connectionClosed();
+    void messagesReceived(int count);
+    void messageSent();
+    void reconnect(const QString &reason);
+    void error(const QString &message);
+    void modeSwitch();
+    void latency(qint64 ms);
+
+    /// Latency samples kept for percentiles.
+    static constexpr int LatencyWindow = 500;
+
+signals:
+    /// Emitted at most every 100 ms after a change, so a flood of messages costs little.
+    void changed(PushChat::Transport transport);
+
+private:
+    void log(ClientEvent::Type type, int count = 0, qint64 bytes = 0, const QString &detail = {});
+    void touch();
+
+    TransportMetrics m_metrics;
+    std::deque<qint64> m_latencies;
+    EventLog *m_log;
+    bool m_changePending = false;
+};
+
+} // namespace PushChat

@@ -1,0 +1,106 @@
+#include "postqueue.h"
+
+#include "clientlog.h"
+#include "clockoffset.h"
+#include "httpclient.h"
+#include "jsoncodec.h"
+#include "metricsrecorder.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <QUrl>
+
+namespace PushChat {
+
+namespace {
+constexpr int PostTimeoutMs = 10000;
+constexpr int RateLimitRetryMs = 1000;
+} // namespace
+
+PostQueue::PostQueue(Transport via, const TransportContext &context, QObject *parent)
+    : QObject(parent)
+    , m_via(via)
+    , m_context(context)
+    , m_http(new HttpClient(context.serverUrl.host(), quint16(context.serverUrl.port(80)),
+                            context.metrics, this))
+{
+    if (!context.key.isEmpty())
+        m_http->setExtraHeaders("Authorization: Bearer " + context.key.toUtf8() + "\r\n");
+    connect(m_http, &HttpClient::finished, this, &PostQueue::onFinished);
+    connect(m_http, &HttpClient::failed, this,
+            [this](ErrorCode code, const QString &message, bool) {
+                m_inFlight = false;
+                emit failed(code, message);
+            });
+}
+
+PostQueue::~PostQueue() = default;
+
+void PostQueue::enqueue(qint64 id, const QString &text, const QString &clientId)
+{
+    m_queue.enqueue({id, text, clientId});
+    next();
+}
+
+void PostQueue::abort()
+{
+    m_aborted = true;
+    m_http->abort();
+    m_queue.clear();
+}
+
+void PostQueue::next()
+{
+    if (m_aborted || m_inFlight || m_queue.isEmpty())
+        return;
+    m_inFlight = true;
+    const Item &item = m_queue.head();
+    const QByteArray body = "{\"nick\":" + JsonCodec::quote(m_context.nick) +
+                            ",\"text\":" + JsonCodec::quote(item.text) +
+                            ",\"client_id\":" + JsonCodec::quote(item.clientId) + '}';
+    const QByteArray target = QByteArray("/api/messages?via=") + transportName(m_via).toLatin1();
+    m_http->request("POST", target, body, PostTimeoutMs);
+}
+
+void PostQueue::onFinished(const HttpResponse &response)
+{
+    m_inFlight = false;
+    if (m_context.metrics)
+        m_context.metrics->responseReceived(response.wireBytes, -1);
+    const Item item = m_queue.head();
+    const QJsonObject json = QJsonDocument::fromJson(response.body).object();
+    if (response.status == 201) {
+        m_queue.dequeue();
+        const qint64 seq = json.value(QLatin1String("seq")).toInteger();
+        const qint64 ts = json.value(QLatin1String("ts")).toInteger();
+        if (m_context.clock)
+            m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, ts);
+        if (m_context.metrics)
+            m_context.metrics->messageSent();
+        emit accepted(item.id, seq, ts);
+        next();
+        return;
+    }
+    const QString error =
+        json.value(QLatin1String("error")).toString(QStringLiteral("HTTP %1").arg(response.status));
+    const ErrorCode code = errorCodeForHttpStatus(response.status);
+    if (code == ErrorCode::RateLimited) {
+        qCDebug(lcClient) << "rate limited, retrying" << item.id;
+        m_inFlight = true;
+        QTimer::singleShot(RateLimitRetryMs, this, [this] {
+            m_inFlight = false;
+            next();
+        });
+        return;
+    }
+    if (code == ErrorCode::BadRequest) {
+        m_queue.dequeue();
+        emit rejected(item.id, code, error);
+        next();
+        return;
+    }
+    emit failed(code, error);
+}
+
+} // namespace PushChat
