@@ -3,8 +3,8 @@
 #include <QLoggingCategory>
 
 // One category per area of the client library.
-Q_DECLARE_LOGGING_CATEGORY(lcClient)    // pushchat.client
-Q_DECLARE_LOGGING_CATEGORY(lcHttp)      // pushchat.client.http
-Q_DECLARE_LOGGING_CATEGORY(lcPolling)   // pushchat.client.polling
-Q_DECLARE_LOGGING_CATEGORY(lcLongPoll)  // pushchat.client.longpoll
-Q_DECLARE_LOGGING_CATEGORY(lcWebSocket) // pushchat.client.websocket
+Q_DECLARE_LOGGING_CATEGORY(lcClient)          // pushchat.client
+Q_DECLARE_LOGGING_CATEGORY(lcClientHttp)      // pushchat.client.http
+Q_DECLARE_LOGGING_CATEGORY(lcClientPolling)   // pushchat.client.polling
+Q_DECLARE_LOGGING_CATEGORY(lcClientLongPoll)  // pushchat.client.longpoll
+Q_DECLARE_LOGGING_CATEGORY(lcClientWebSocket) // pushchat.client.websocket

@@ -90,7 +90,7 @@ void HttpClient::writeRequest()
     m_socket->write(raw);
     if (m_metrics)
         m_metrics->requestSent(raw.size(), QString::fromUtf8(m_method + ' ' + m_target));
-    qCDebug(lcHttp) << m_method << m_target;
+    qCDebug(lcClientHttp) << m_method << m_target;
 }
 
 void HttpClient::onReadyRead()
@@ -157,8 +157,9 @@ void HttpClient::onDisconnected()
         return;
     }
     // A kept-alive connection the server closed while idle: try once more on a fresh one.
-    if (m_reused && m_buffer.isEmpty()) {
-        qCDebug(lcHttp) << "stale keep-alive connection, retrying" << m_target;
+    // Only a GET: a POST may have been stored already, ChatClient decides about those.
+    if (m_reused && m_buffer.isEmpty() && m_method == "GET") {
+        qCDebug(lcClientHttp) << "stale keep-alive connection, retrying" << m_target;
         m_reused = false;
         ensureSocket();
         return;
@@ -184,7 +185,7 @@ void HttpClient::onSocketError()
         code = ErrorCode::HostNotFound;
     else if (error == QAbstractSocket::SocketTimeoutError)
         code = ErrorCode::Timeout;
-    if (m_reused && m_buffer.isEmpty() && code == ErrorCode::ConnectionLost) {
+    if (m_reused && m_buffer.isEmpty() && code == ErrorCode::ConnectionLost && m_method == "GET") {
         m_reused = false;
         ensureSocket();
         return;
@@ -206,7 +207,7 @@ void HttpClient::finishWithError(ErrorCode code, const QString &message)
     closeSocket();
     m_busy = false;
     m_timer.stop();
-    qCDebug(lcHttp) << "failed" << m_target << message;
+    qCDebug(lcClientHttp) << "failed" << m_target << message;
     emit failed(code, message, written);
 }
 

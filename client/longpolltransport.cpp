@@ -108,7 +108,7 @@ void LongPollTransport::onPollFinished(const HttpResponse &response)
 
 void LongPollTransport::onPollFailed(ErrorCode code, const QString &message)
 {
-    qCDebug(lcLongPoll) << "failed:" << message;
+    qCDebug(lcClientLongPoll) << "failed:" << message;
     fail(code, message);
 }
 

@@ -116,7 +116,7 @@ void PollingTransport::onPollFinished(const HttpResponse &response)
 
 void PollingTransport::onPollFailed(ErrorCode code, const QString &message)
 {
-    qCDebug(lcPolling) << "failed:" << message;
+    qCDebug(lcClientPolling) << "failed:" << message;
     fail(code, message);
 }
 

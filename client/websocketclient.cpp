@@ -266,7 +266,7 @@ void WebSocketClient::fail(ErrorCode code, const QString &message)
     if (!m_socket)
         return;
     abort();
-    qCDebug(lcWebSocket) << "failed:" << message;
+    qCDebug(lcClientWebSocket) << "failed:" << message;
     emit failed(code, message);
 }
 

@@ -30,7 +30,7 @@ WebSocketTransport::WebSocketTransport(const TransportContext &context, QObject 
     connect(m_socket, &WebSocketClient::textReceived, this, &WebSocketTransport::onText);
     connect(m_socket, &WebSocketClient::pong, &m_pongTimer, &QTimer::stop);
     connect(m_socket, &WebSocketClient::failed, this, [this](ErrorCode code, const QString &m) {
-        qCDebug(lcWebSocket) << "failed:" << m;
+        qCDebug(lcClientWebSocket) << "failed:" << m;
         fail(code, m);
     });
 }
@@ -130,7 +130,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
         const int code = json.value(QLatin1String("code")).toInt();
         const QString error = json.value(QLatin1String("error")).toString();
         if (!json.contains(QLatin1String("id")) || !m_texts.contains(id)) {
-            qCWarning(lcWebSocket) << "server error:" << code << error;
+            qCWarning(lcClientWebSocket) << "server error:" << code << error;
             return;
         }
         if (code == 429) {
@@ -145,7 +145,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
         emit sendFailed(id, errorCodeForHttpStatus(code), error);
         return;
     }
-    qCDebug(lcWebSocket) << "ignored frame of type" << type;
+    qCDebug(lcClientWebSocket) << "ignored frame of type" << type;
 }
 
 void WebSocketTransport::onPingTimer()
