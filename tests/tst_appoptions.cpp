@@ -29,8 +29,8 @@ void tst_AppOptions::parses_data()
     QTest::addColumn<QString>("join");
     QTest::addColumn<int>("mode");
 
-    QTest::newRow("nothing: start screen") << QStringList{} << int(AppOptions::Start::StartScreen)
-                                           << -1 << QString() << -1;
+    QTest::newRow("nothing: start screen")
+        << QStringList{} << int(AppOptions::Start::StartScreen) << -1 << QString() << -1;
     QTest::newRow("host on a port") << QStringList{"--host", "--port", "9000"}
                                     << int(AppOptions::Start::Host) << 9000 << QString() << -1;
     QTest::newRow("join in ws") << QStringList{"--join", "http://10.0.0.2:8765", "--mode", "ws"}
@@ -39,9 +39,9 @@ void tst_AppOptions::parses_data()
                                 << int(Transport::WebSocket);
     QTest::newRow("poll") << QStringList{"--mode", "poll"} << int(AppOptions::Start::StartScreen)
                           << -1 << QString() << int(Transport::Polling);
-    QTest::newRow("longpoll, port 0") << QStringList{"--host", "--mode=longpoll", "--port=0"}
-                                      << int(AppOptions::Start::Host) << 0 << QString()
-                                      << int(Transport::LongPoll);
+    QTest::newRow("longpoll, port 0")
+        << QStringList{"--host", "--mode=longpoll", "--port=0"} << int(AppOptions::Start::Host) << 0
+        << QString() << int(Transport::LongPoll);
 }
 
 void tst_AppOptions::parses()
@@ -109,8 +109,8 @@ void tst_AppOptions::settingsRoundTripAndOptionsWin()
     QCOMPARE(loaded.joinAddress, QStringLiteral("10.0.0.7:8765"));
     QCOMPARE(loaded.mode, Transport::LongPoll);
 
-    loaded.apply(AppOptions::parse({"pushchat", "--host", "--port", "0", "--nick", "bob",
-                                    "--room", "Lab", "--mode", "ws"}));
+    loaded.apply(AppOptions::parse(
+        {"pushchat", "--host", "--port", "0", "--nick", "bob", "--room", "Lab", "--mode", "ws"}));
     const SessionRequest request = loaded.hostRequest();
     QCOMPARE(request.port, quint16(0));
     QCOMPARE(request.nick, QStringLiteral("bob"));

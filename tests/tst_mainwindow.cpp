@@ -7,13 +7,16 @@
 #include "mainwindow.h"
 #include "messagelistmodel.h"
 #include "modetoggle.h"
+#include "serverstatspoller.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
+#include "timelinewidget.h"
 
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -31,8 +34,7 @@ using namespace PushChat;
 namespace {
 constexpr int Timeout = 30000;
 
-template<typename T>
-T *child(const QWidget &parent, const char *name)
+template<typename T> T *child(const QWidget &parent, const char *name)
 {
     T *found = parent.findChild<T *>(QLatin1String(name));
     if (!found)
@@ -151,7 +153,7 @@ void tst_MainWindow::hostAndJoinThenChat()
          Transport::LongPoll);
     QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
     QCOMPARE(guestWindow.findChild<QStackedWidget *>()->currentWidget(), guestWindow.chatPage());
-    QVERIFY(guestWindow.windowTitle().contains(u"Class 4B"));
+    QTRY_VERIFY_WITH_TIMEOUT(guestWindow.windowTitle().contains(u"Class 4B"), Timeout);
 
     // Type and send: Enter sends, clears the line and keeps the focus there.
     typeAndSend(guestWindow, QStringLiteral("hello from bob"));
@@ -178,10 +180,9 @@ void tst_MainWindow::hostAndJoinThenChat()
 
     // The host sees bob online with his transport.
     auto *online = child<QListWidget>(hostWindow, "onlineList");
-    QTRY_VERIFY_WITH_TIMEOUT(!online->findItems(QStringLiteral("bob — Long polling"),
-                                                Qt::MatchExactly)
-                                  .isEmpty(),
-                             Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !online->findItems(QStringLiteral("bob — Long polling"), Qt::MatchExactly).isEmpty(),
+        Timeout);
     // And the server's counters arrived in the host panel.
     QTRY_VERIFY_WITH_TIMEOUT(hostWindow.session()->statsPoller()->hasSnapshot(), Timeout);
 }
@@ -336,8 +337,7 @@ void tst_MainWindow::stopHostingShowsGuestDisconnected()
     QTest::mouseClick(stop, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(hostWindow.session()->serverHost()->state(),
                               ServerHost::State::Stopped, Timeout);
-    QTRY_COMPARE(hostWindow.findChild<QStackedWidget *>()->currentWidget(),
-                 hostWindow.startPage());
+    QTRY_COMPARE(hostWindow.findChild<QStackedWidget *>()->currentWidget(), hostWindow.startPage());
 
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), Timeout);
     QVERIFY(!child<QLabel>(guestWindow, "connectionBannerLabel")->text().isEmpty());
@@ -367,9 +367,8 @@ void tst_MainWindow::commandLineHostsAtOnce()
 {
     MainWindow window;
     window.show();
-    window.applyOptions(AppOptions::parse(
-        {"pushchat", "--host", "--port", "0", "--room", "Scripted", "--nick", "teacher", "--mode",
-         "poll"}));
+    window.applyOptions(AppOptions::parse({"pushchat", "--host", "--port", "0", "--room",
+                                           "Scripted", "--nick", "teacher", "--mode", "poll"}));
     QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
     QCOMPARE(window.session()->client()->mode(), Transport::Polling);
     QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::Polling);

@@ -4,6 +4,7 @@
 #include "messagelistmodel.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QListView>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -63,7 +64,9 @@ void tst_MessageListModel::ownMessagesJoinLeaveAndGap()
     model.flush();
     QCOMPARE(model.rowCount(), 5);
     auto type = [&](int row) {
-        return model.index(row).data(MessageListModel::RowTypeRole).value<MessageListModel::RowType>();
+        return model.index(row)
+            .data(MessageListModel::RowTypeRole)
+            .value<MessageListModel::RowType>();
     };
     QCOMPARE(type(0), MessageListModel::RowType::Join);
     QCOMPARE(model.index(0).data().toString(), QStringLiteral("alice joined"));
@@ -107,10 +110,13 @@ void tst_MessageListModel::tenThousandMessagesInOneInsert()
                                     QStringLiteral("message number %1").arg(i)));
     QTRY_COMPARE(model.rowCount(), 10000);
     QCOMPARE(inserted.size(), 1);
-    view.scrollToBottom();
-    QTRY_VERIFY(view.verticalScrollBar()->maximum() > 0);
-    view.scrollToBottom();
-    QTRY_VERIFY(view.indexAt(QPoint(10, view.viewport()->height() - 5)).row() > 9900);
+    QElapsedTimer timer;
+    timer.start();
+    // The batched layout finishes in the background; the end of the history is reachable.
+    QTRY_VERIFY_WITH_TIMEOUT((view.scrollToBottom(),
+                              view.indexAt(QPoint(10, view.viewport()->height() - 5)).row() > 9900),
+                             30000);
+    qInfo() << "laid out and scrolled in" << timer.elapsed() << "ms";
 }
 
 QTEST_MAIN(tst_MessageListModel)

@@ -10,7 +10,7 @@ using namespace PushChat;
 
 namespace {
 ClientEvent ev(qint64 t, ClientEvent::Type type, Transport transport, int count = 0,
-                  const QString &detail = {})
+               const QString &detail = {})
 {
     ClientEvent e;
     e.timeMs = t;
@@ -42,13 +42,12 @@ private slots:
 void tst_Timeline::pollsAreBarsEmptyOrWithMessages()
 {
     using T = ClientEvent::Type;
-    const Timeline t = Timeline::build(
-        {ev(100, T::RequestSent, Transport::Polling, 0, Poll),
-         ev(105, T::ResponseEmpty, Transport::Polling),
-         ev(200, T::RequestSent, Transport::Polling, 0, Poll),
-         ev(204, T::ResponseMessages, Transport::Polling, 2),
-         ev(300, T::RequestSent, Transport::Polling, 0, Poll)},
-        1000);
+    const Timeline t = Timeline::build({ev(100, T::RequestSent, Transport::Polling, 0, Poll),
+                                        ev(105, T::ResponseEmpty, Transport::Polling),
+                                        ev(200, T::RequestSent, Transport::Polling, 0, Poll),
+                                        ev(204, T::ResponseMessages, Transport::Polling, 2),
+                                        ev(300, T::RequestSent, Transport::Polling, 0, Poll)},
+                                       1000);
     QCOMPARE(t.bars.size(), 3);
     QCOMPARE(t.bars[0].kind, Timeline::Bar::Kind::Empty);
     QCOMPARE(t.bars[0].startMs, qint64(100));
@@ -78,12 +77,11 @@ void tst_Timeline::postDuringParkedLongPollIsPairedWithItsOwnAnswer()
 void tst_Timeline::framesAreTicks()
 {
     using T = ClientEvent::Type;
-    const Timeline t =
-        Timeline::build({ev(10, T::FrameOut, Transport::WebSocket),
-                         ev(12, T::FrameIn, Transport::WebSocket, 1),
-                         ev(20, T::FrameOut, Transport::WebSocket, 0, QStringLiteral("control")),
-                         ev(21, T::FrameIn, Transport::WebSocket, 0)},
-                        100);
+    const Timeline t = Timeline::build(
+        {ev(10, T::FrameOut, Transport::WebSocket), ev(12, T::FrameIn, Transport::WebSocket, 1),
+         ev(20, T::FrameOut, Transport::WebSocket, 0, QStringLiteral("control")),
+         ev(21, T::FrameIn, Transport::WebSocket, 0)},
+        100);
     QVERIFY(t.bars.isEmpty());
     QCOMPARE(t.ticks.size(), 4);
     QVERIFY(t.ticks[0].outgoing && !t.ticks[0].control);
@@ -109,10 +107,9 @@ void tst_Timeline::reconnectEndsOpenRequests()
 void tst_Timeline::switchEndsTheOldTransportsRequests()
 {
     using T = ClientEvent::Type;
-    const Timeline t =
-        Timeline::build({ev(0, T::RequestSent, Transport::LongPoll, 0, LongPoll),
-                         ev(400, T::ModeSwitch, Transport::WebSocket)},
-                        1000);
+    const Timeline t = Timeline::build({ev(0, T::RequestSent, Transport::LongPoll, 0, LongPoll),
+                                        ev(400, T::ModeSwitch, Transport::WebSocket)},
+                                       1000);
     QCOMPARE(t.bars.size(), 1);
     QCOMPARE(t.bars[0].endMs, qint64(400));
     QCOMPARE(t.markers.size(), 1);
