@@ -33,8 +33,16 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     const QCommandLineOption modeOption(QStringLiteral("mode"),
                                         QStringLiteral("Start in this mode: poll, longpoll or ws."),
                                         QStringLiteral("mode"));
-    parser.addOptions(
-        {hostOption, portOption, joinOption, nickOption, keyOption, roomOption, modeOption});
+    const QCommandLineOption tourOption(
+        QStringLiteral("tour"),
+        QStringLiteral("Switch mode by itself every SECONDS (Polling, Long polling, WebSocket, "
+                       "and again), for a class to watch."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption intervalOption(QStringLiteral("interval"),
+                                            QStringLiteral("Polling interval, 100 to 10000 ms."),
+                                            QStringLiteral("ms"));
+    parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
+                       modeOption, intervalOption, tourOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -79,6 +87,23 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         if (!options.mode) {
             options.error = QStringLiteral("--mode is poll, longpoll or ws, not \"%1\".")
                                 .arg(parser.value(modeOption));
+            return options;
+        }
+    }
+    if (parser.isSet(intervalOption)) {
+        bool ok = false;
+        const int ms = parser.value(intervalOption).toInt(&ok);
+        if (!ok || ms < 100 || ms > 10000) {
+            options.error = QStringLiteral("--interval needs 100 to 10000 (milliseconds).");
+            return options;
+        }
+        options.intervalMs = ms;
+    }
+    if (parser.isSet(tourOption)) {
+        bool ok = false;
+        options.tourSeconds = parser.value(tourOption).toInt(&ok);
+        if (!ok || options.tourSeconds < 1 || options.tourSeconds > 3600) {
+            options.error = QStringLiteral("--tour needs a number of seconds from 1 to 3600.");
             return options;
         }
     }

@@ -21,6 +21,8 @@ struct AppOptions
     std::optional<QString> key;
     std::optional<QString> room;
     std::optional<Transport> mode;
+    std::optional<int> intervalMs;
+    int tourSeconds = 0; ///< > 0: switch mode by itself every so many seconds
 
     bool showHelp = false;
     bool showVersion = false;

@@ -106,13 +106,17 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     m_inspectorView->setObjectName(QStringLiteral("inspectorTable"));
     m_inspectorView->setModel(m_inspectorModel);
     m_inspectorView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_inspectorView->verticalHeader()->setDefaultSectionSize(
         m_inspectorView->fontMetrics().height() + 6);
     m_inspectorView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_inspectorView->setSelectionMode(QAbstractItemView::NoSelection);
     m_inspectorView->setFocusPolicy(Qt::NoFocus);
     m_inspectorView->setAlternatingRowColors(true);
+    m_inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_inspectorView->setMinimumHeight(m_inspectorView->fontMetrics().height() + 12 +
+                                      InspectorModel::MeasureCount *
+                                          m_inspectorView->verticalHeader()->defaultSectionSize() +
+                                      2 * m_inspectorView->frameWidth());
     auto *inspectorBox =
         new QGroupBox(tr("Transport inspector — what each mode cost so far"), this);
     auto *inspectorLayout = new QVBoxLayout(inspectorBox);
@@ -123,7 +127,7 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     auto *right = new QSplitter(Qt::Vertical, this);
     right->addWidget(inspectorBox);
     right->addWidget(timelineBox);
-    right->setStretchFactor(0, 1);
+    right->setStretchFactor(0, 0);
     right->setStretchFactor(1, 1);
     right->setChildrenCollapsible(false);
 
@@ -135,7 +139,7 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     columns->setStretchFactor(0, 0);
     columns->setStretchFactor(1, 3);
     columns->setStretchFactor(2, 4);
-    columns->setSizes({250, 480, 620});
+    columns->setSizes({270, 480, 590});
     columns->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
@@ -188,6 +192,11 @@ void ChatPage::enterRoom()
     m_roomPanel->refresh();
     updateState();
     focusInput();
+}
+
+void ChatPage::setPollInterval(int ms)
+{
+    m_intervalSlider->setValue(PollInterval::toSlider(ms));
 }
 
 void ChatPage::focusInput()

@@ -33,6 +33,8 @@ public:
     /// Binds to the session's current client (a new one per room).
     void enterRoom();
     void focusInput();
+    /// Moves the interval slider (and with it the client) to the nearest step to `ms`.
+    void setPollInterval(int ms);
 
     QLineEdit *input() const { return m_input; }
     QListView *messageView() const { return m_messageView; }

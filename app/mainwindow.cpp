@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -35,6 +36,12 @@ MainWindow::MainWindow(QWidget *parent)
     m_settings = StartSettings::load(settings);
     m_startPage->setValues(m_settings);
 
+    // Without a window manager (or on a small screen) the size hint alone is not applied.
+    QSize size = sizeHint();
+    if (const QScreen *screen = this->screen())
+        size = size.boundedTo(screen->availableGeometry().size());
+    resize(size);
+
     connect(m_startPage, &StartPage::requested, this, &MainWindow::start);
     connect(m_session, &SessionController::entered, this, &MainWindow::onEntered);
     connect(m_session, &SessionController::left, this, &MainWindow::onLeft);
@@ -57,6 +64,9 @@ void MainWindow::applyOptions(const AppOptions &options)
 {
     m_settings.apply(options);
     m_startPage->setValues(m_settings);
+    m_session->setTour(options.tourSeconds);
+    if (options.intervalMs)
+        m_chatPage->setPollInterval(*options.intervalMs);
     if (options.start == AppOptions::Start::Host)
         start(m_settings.hostRequest());
     else if (options.start == AppOptions::Start::Join)

@@ -5,19 +5,61 @@
 #include <QAbstractItemView>
 #include <QDateTime>
 #include <QPainter>
+#include <QTextLayout>
+#include <QTextOption>
+
+#include <cmath>
 
 namespace PushChat {
 
 namespace {
 constexpr int Margin = 6;
 constexpr int Gap = 8;
-constexpr int Flags = Qt::TextWordWrap | Qt::TextWrapAnywhere;
+
+QTextOption wrapOption()
+{
+    QTextOption option(Qt::AlignLeft | Qt::AlignTop);
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    return option;
+}
+
+// The height `text` needs at `width`, wrapped the way drawText() with wrapOption() wraps it.
+int textHeight(const QFont &font, const QString &text, int width)
+{
+    QTextLayout layout(text, font);
+    layout.setTextOption(wrapOption());
+    layout.beginLayout();
+    qreal height = 0;
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(width);
+        height += line.height();
+    }
+    layout.endLayout();
+    return int(std::ceil(height));
+}
 
 int viewWidth(const QStyleOptionViewItem &option)
 {
     if (const auto *view = qobject_cast<const QAbstractItemView *>(option.widget))
         return view->viewport()->width();
     return option.rect.width();
+}
+
+// What the text column shows: the message as written, or the line about a join, leave or gap.
+QString rowText(const QModelIndex &index)
+{
+    switch (index.data(MessageListModel::RowTypeRole).value<MessageListModel::RowType>()) {
+    case MessageListModel::RowType::Chat:
+        return index.data(MessageListModel::TextRole).toString();
+    case MessageListModel::RowType::Join:
+        return QStringLiteral("→ ") + index.data().toString();
+    case MessageListModel::RowType::Leave:
+        return QStringLiteral("← ") + index.data().toString();
+    case MessageListModel::RowType::Gap:
+    case MessageListModel::RowType::Notice:
+        break;
+    }
+    return index.data().toString();
 }
 
 QFont boldFont(const QFont &font)
@@ -46,16 +88,19 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         QString nick = index.data(MessageListModel::NickRole).toString();
         if (index.data(MessageListModel::OwnRole).toBool())
             nick += tr(" (you)");
-        const int nickWidth = std::min(bold.horizontalAdvance(nick), width / 3);
+        const int nickWidth = std::min(bold.horizontalAdvance(nick) + 4, width / 3);
         l.nick = QRect(x, Margin, nickWidth, bold.height());
         x += nickWidth + Gap;
     }
     const int textWidth = std::max(40, width - x - Margin);
-    const QString text = type == MessageListModel::RowType::Chat
-                             ? index.data(MessageListModel::TextRole).toString()
-                             : index.data(Qt::DisplayRole).toString();
-    const QRect bounds = fm.boundingRect(QRect(0, 0, textWidth, 1 << 20), Flags, text);
-    l.text = QRect(x, Margin, textWidth, std::max(bounds.height(), fm.height()));
+    const QString text = rowText(index);
+    QFont textFont = option.font;
+    textFont.setBold(type == MessageListModel::RowType::Gap ||
+                     type == MessageListModel::RowType::Notice);
+    textFont.setItalic(type == MessageListModel::RowType::Join ||
+                       type == MessageListModel::RowType::Leave);
+    const int height = textHeight(textFont, text, textWidth);
+    l.text = QRect(x, Margin, textWidth, std::max(height, fm.height()));
     l.height = l.text.height() + 2 * Margin;
     return l;
 }
@@ -108,7 +153,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setFont(option.font);
         painter->setPen(palette.color(QPalette::Text));
         // QPainter::drawText never interprets markup: the text appears exactly as written.
-        painter->drawText(l.text, Flags, index.data(MessageListModel::TextRole).toString());
+        painter->drawText(QRectF(l.text), rowText(index), wrapOption());
         break;
     }
     case MessageListModel::RowType::Join:
@@ -117,9 +162,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         italic.setItalic(true);
         painter->setFont(italic);
         painter->setPen(muted);
-        const QString arrow =
-            type == MessageListModel::RowType::Join ? QStringLiteral("→ ") : QStringLiteral("← ");
-        painter->drawText(l.text, Flags, arrow + index.data().toString());
+        painter->drawText(QRectF(l.text), rowText(index), wrapOption());
         break;
     }
     case MessageListModel::RowType::Gap:
@@ -127,7 +170,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setFont(boldFont(option.font));
         painter->setPen(type == MessageListModel::RowType::Gap ? QColor(0x8a, 0x5a, 0x00)
                                                                : QColor(0xb3, 0x26, 0x1e));
-        painter->drawText(l.text, Flags, index.data().toString());
+        painter->drawText(QRectF(l.text), rowText(index), wrapOption());
         break;
     }
     painter->restore();

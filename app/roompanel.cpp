@@ -63,13 +63,16 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     m_statsTable->setVerticalHeaderLabels(
         {tr("Requests"), tr("Empty"), tr("Frames"), tr("KB in"), tr("KB out"), tr("Connections")});
     m_statsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_statsTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_statsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_statsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_statsTable->setSelectionMode(QAbstractItemView::NoSelection);
     m_statsTable->setFocusPolicy(Qt::NoFocus);
     m_statsTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_statsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_statsTable->setMinimumHeight(m_statsTable->verticalHeader()->defaultSectionSize() * 7 + 4);
+    m_statsTable->verticalHeader()->setDefaultSectionSize(m_statsTable->fontMetrics().height() + 4);
+    m_statsTable->setFixedHeight(m_statsTable->horizontalHeader()->sizeHint().height() +
+                                 6 * m_statsTable->verticalHeader()->defaultSectionSize() +
+                                 2 * m_statsTable->frameWidth());
     for (int r = 0; r < 6; ++r) {
         for (int c = 0; c < 4; ++c) {
             auto *item = new QTableWidgetItem(QStringLiteral("–"));
@@ -85,6 +88,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     statsLayout->addWidget(m_statsSummary);
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
+    setMinimumWidth(250);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -16,6 +16,21 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::started, this, &SessionController::onServerStarted);
     connect(m_server, &ServerHost::failed, this, &SessionController::onServerFailed);
     connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
+    connect(&m_tourTimer, &QTimer::timeout, this, [this] {
+        if (!m_client || m_phase != Phase::InRoom)
+            return;
+        const Transport next = m_client->mode() == Transport::Polling    ? Transport::LongPoll
+                               : m_client->mode() == Transport::LongPoll ? Transport::WebSocket
+                                                                         : Transport::Polling;
+        m_client->setMode(next);
+    });
+}
+
+void SessionController::setTour(int seconds)
+{
+    m_tourTimer.stop();
+    if (seconds > 0)
+        m_tourTimer.start(seconds * 1000);
 }
 
 SessionController::~SessionController()

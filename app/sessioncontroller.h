@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
+#include <QTimer>
 
 namespace PushChat {
 
@@ -35,6 +36,8 @@ public:
     void shutdown();
     /// Drops the current link and connects again at once.
     void reconnectNow();
+    /// Switches to the next mode every `seconds` while in a room (0 stops the tour).
+    void setTour(int seconds);
 
     Phase phase() const { return m_phase; }
     bool isHosting() const;
@@ -81,6 +84,7 @@ private:
     ServerStatsPoller *m_stats;
     QStringList m_joinUrls;
     QList<Transport> m_modesUsed;
+    QTimer m_tourTimer;
 };
 
 } // namespace PushChat

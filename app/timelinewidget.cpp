@@ -11,8 +11,6 @@ namespace PushChat {
 
 namespace {
 constexpr int LabelWidth = 104;
-constexpr int AxisHeight = 18;
-constexpr int LegendHeight = 20;
 constexpr int RightMargin = 8;
 constexpr Transport Lanes[] = {Transport::Polling, Transport::LongPoll, Transport::WebSocket};
 
@@ -92,8 +90,45 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     p.fillRect(rect(), palette().color(QPalette::Base));
 
     const QFontMetrics fm(font());
-    const int laneAreaHeight = height() - AxisHeight - LegendHeight;
-    const int laneHeight = std::max(40, laneAreaHeight / 3);
+    const QColor text = palette().color(QPalette::Text);
+    const QColor muted = palette().color(QPalette::PlaceholderText);
+
+    // The legend first: it may need two rows on a narrow widget.
+    struct LegendItem
+    {
+        QColor color;
+        QString label;
+        bool tick;
+    };
+    const QList<LegendItem> legendItems = {
+        {EmptyColor, tr("empty answer"), false},
+        {MessagesColor, tr("answer with messages"), false},
+        {PendingColor.lighter(150), tr("waiting"), false},
+        {PostColor, tr("sending"), false},
+        {AbortedColor.lighter(160), tr("cut off"), false},
+        {FrameColor, tr("frame in"), true},
+        {PostColor, tr("frame out"), true},
+        {AbortedColor, tr("reconnect"), true},
+    };
+    const int legendRowHeight = fm.height() + 4;
+    int legendRows = 1;
+    {
+        int x = 6;
+        for (const LegendItem &item : legendItems) {
+            const int w = 18 + fm.horizontalAdvance(item.label) + 14;
+            if (x + w > width() && x > 6) {
+                ++legendRows;
+                x = 6;
+            }
+            x += w;
+        }
+    }
+    const int legendHeight = legendRows * legendRowHeight + 4;
+    const int axisHeight = fm.height() + 6;
+
+    const int laneHeight = std::max(48, (height() - axisHeight - legendHeight) / 3);
+    const int captionHeight = 2 * fm.lineSpacing();
+    const int barAreaHeight = std::max(16, laneHeight - captionHeight - 10);
     const int plotLeft = LabelWidth;
     const int plotWidth = std::max(10, width() - LabelWidth - RightMargin);
     const qint64 startMs = m_nowMs - WindowMs;
@@ -107,10 +142,9 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         }
         return 0;
     };
-    const QColor text = palette().color(QPalette::Text);
-    const QColor muted = palette().color(QPalette::PlaceholderText);
+    auto laneMiddle = [&](Transport lane) { return laneTop(lane) + 4 + barAreaHeight / 2.0; };
 
-    // Lanes: background, name, caption.
+    // Lanes: background, name, middle line, caption.
     for (int i = 0; i < 3; ++i) {
         const int top = i * laneHeight;
         if (i % 2 == 1)
@@ -120,33 +154,31 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         QFont bold = font();
         bold.setBold(true);
         p.setFont(bold);
-        p.drawText(QRect(6, top + 4, LabelWidth - 10, laneHeight / 2),
-                   Qt::AlignLeft | Qt::TextWordWrap, InspectorModel::modeTitle(Lanes[i]));
+        p.drawText(QRect(6, top + 4, LabelWidth - 10, barAreaHeight),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                   InspectorModel::modeTitle(Lanes[i]));
         p.setFont(font());
         p.setPen(muted);
-        const QRect captionRect(plotLeft, top + laneHeight - fm.height() - 3, plotWidth,
-                                fm.height());
-        p.drawText(captionRect, Qt::AlignLeft | Qt::AlignVCenter,
-                   fm.elidedText(caption(Lanes[i]), Qt::ElideRight, plotWidth));
+        p.drawText(QRect(plotLeft, top + 8 + barAreaHeight, plotWidth, captionHeight),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(Lanes[i]));
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
-        p.drawLine(QPointF(plotLeft, top + laneHeight / 2.0 - 2),
-                   QPointF(plotLeft + plotWidth, top + laneHeight / 2.0 - 2));
+        const double mid = laneMiddle(Lanes[i]);
+        p.drawLine(QPointF(plotLeft, mid), QPointF(plotLeft + plotWidth, mid));
     }
-    const int barAreaHeight = laneHeight - fm.height() - 10;
 
     p.save();
     p.setClipRect(QRect(plotLeft, 0, plotWidth, laneHeight * 3));
 
-    // Requests: polls in the upper half of the lane, posts in the lower half.
+    // Requests: polls above the lane's middle line, posts below it.
     for (const Timeline::Bar &bar : std::as_const(m_timeline.bars)) {
         if (bar.endMs < startMs)
             continue;
         const double x0 = xFor(bar.startMs);
         const double x1 = std::max(x0 + 3.0, xFor(bar.endMs));
-        const int top = laneTop(bar.lane) + 4;
+        const double mid = laneMiddle(bar.lane);
+        const double h = barAreaHeight / 2.0 - 2;
         const bool post = bar.kind == Timeline::Bar::Kind::Post;
-        const double h = barAreaHeight / 2.0 - 3;
-        const QRectF r(x0, post ? top + h + 3 : top, x1 - x0, h);
+        const QRectF r(x0, post ? mid + 2 : mid - 2 - h, x1 - x0, h);
         QColor fill;
         switch (bar.kind) {
         case Timeline::Bar::Kind::Empty:
@@ -166,12 +198,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
             break;
         }
         p.setPen(QPen(fill.darker(130), 1));
-        if (bar.kind == Timeline::Bar::Kind::Pending) {
-            p.setBrush(QBrush(PendingColor, Qt::BDiagPattern));
-            p.fillRect(r, fill);
-        } else {
-            p.setBrush(fill);
-        }
+        p.setBrush(fill);
         p.drawRect(r);
     }
 
@@ -180,13 +207,13 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         if (tick.timeMs < startMs)
             continue;
         const double x = xFor(tick.timeMs);
-        const double mid = laneTop(tick.lane) + laneHeight / 2.0 - 2;
-        const double len = tick.control ? barAreaHeight / 6.0 : barAreaHeight / 2.5;
+        const double mid = laneMiddle(tick.lane);
+        const double len = tick.control ? barAreaHeight / 5.0 : barAreaHeight / 2.0 - 2;
         p.setPen(QPen(tick.control ? muted : (tick.outgoing ? PostColor : FrameColor), 2));
         p.drawLine(QPointF(x, mid), QPointF(x, tick.outgoing ? mid - len : mid + len));
     }
 
-    // Reconnects, errors and switches: a vertical line with a marker on top.
+    // Reconnects and errors: a red line with a marker on top; mode switches: a dashed line.
     for (const Timeline::Marker &marker : std::as_const(m_timeline.markers)) {
         if (marker.timeMs < startMs)
             continue;
@@ -194,11 +221,11 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         const int top = laneTop(marker.lane);
         if (marker.kind == Timeline::Marker::Kind::ModeSwitch) {
             p.setPen(QPen(text, 1, Qt::DashLine));
-            p.drawLine(QPointF(x, top + 1), QPointF(x, top + barAreaHeight + 4));
+            p.drawLine(QPointF(x, top + 1), QPointF(x, top + barAreaHeight + 6));
             continue;
         }
         p.setPen(QPen(AbortedColor, 2));
-        p.drawLine(QPointF(x, top + 2), QPointF(x, top + barAreaHeight + 4));
+        p.drawLine(QPointF(x, top + 2), QPointF(x, top + barAreaHeight + 6));
         QPainterPath triangle;
         triangle.moveTo(x - 5, top + 2);
         triangle.lineTo(x + 5, top + 2);
@@ -211,39 +238,37 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     // Time axis: seconds ago.
     const int axisTop = laneHeight * 3;
     p.setPen(muted);
-    for (int s = 30; s >= 0; s -= 5) {
+    const int step = plotWidth >= 420 ? 5 : 10;
+    for (int s = 30; s >= 0; s -= step) {
         const double x = xFor(m_nowMs - s * 1000);
         p.drawLine(QPointF(x, axisTop), QPointF(x, axisTop + 4));
-        const QString label = s == 0 ? tr("now") : tr("-%1 s").arg(s);
+        const QString label = s == 0 ? tr("now") : QStringLiteral("−%1 s").arg(s);
         const int w = fm.horizontalAdvance(label);
-        p.drawText(QPointF(std::clamp(x - w / 2.0, double(plotLeft), double(width() - w - 2)),
-                           axisTop + 4 + fm.ascent()),
-                   label);
+        const double left = s == 30 ? x : s == 0 ? x - w : x - w / 2.0;
+        p.drawText(QPointF(left, axisTop + 4 + fm.ascent()), label);
     }
 
     // Legend.
-    const int legendTop = axisTop + AxisHeight + 2;
     int x = 6;
-    auto legend = [&](const QColor &color, const QString &label, bool tick) {
-        if (tick) {
-            p.setPen(QPen(color, 2));
-            p.drawLine(QPointF(x + 5, legendTop + 2), QPointF(x + 5, legendTop + 13));
+    int y = axisTop + axisHeight + 2;
+    for (const LegendItem &item : legendItems) {
+        const int w = 18 + fm.horizontalAdvance(item.label) + 14;
+        if (x + w > width() && x > 6) {
+            x = 6;
+            y += legendRowHeight;
+        }
+        if (item.tick) {
+            p.setPen(QPen(item.color, 2));
+            p.drawLine(QPointF(x + 5, y + 2), QPointF(x + 5, y + fm.height() - 2));
         } else {
-            p.setPen(color.darker(130));
-            p.setBrush(color);
-            p.drawRect(QRectF(x, legendTop + 3, 14, 10));
+            p.setPen(item.color.darker(130));
+            p.setBrush(item.color);
+            p.drawRect(QRectF(x, y + 3, 14, fm.height() - 6));
         }
         p.setPen(text);
-        p.drawText(QPointF(x + 18, legendTop + 3 + fm.ascent() - 2), label);
-        x += 18 + fm.horizontalAdvance(label) + 14;
-    };
-    legend(EmptyColor, tr("empty answer"), false);
-    legend(MessagesColor, tr("answer with messages"), false);
-    legend(PendingColor.lighter(150), tr("waiting"), false);
-    legend(PostColor, tr("sending"), false);
-    legend(FrameColor, tr("frame in"), true);
-    legend(PostColor, tr("frame out"), true);
-    legend(AbortedColor, tr("reconnect"), true);
+        p.drawText(QPointF(x + 18, y + fm.ascent()), item.label);
+        x += w;
+    }
 }
 
 } // namespace PushChat
