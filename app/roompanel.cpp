@@ -126,9 +126,14 @@ void RoomPanel::refresh()
         m_addressList->addItems(urls);
         m_addressList->setCurrentRow(0);
     }
-    if (ChatClient *client = m_session->client())
+    if (ChatClient *client = m_session->client()) {
         connect(client, &ChatClient::roomInfoChanged, this, &RoomPanel::showRoomInfo,
                 Qt::UniqueConnection);
+        // While the link is down the list is what it was: show it as stale.
+        connect(client, &ChatClient::stateChanged, m_onlineList, [this](ChatClient::State state) {
+            m_onlineList->setEnabled(state == ChatClient::State::Connected);
+        });
+    }
 }
 
 void RoomPanel::copyAddress()

@@ -52,6 +52,7 @@ StartPage::StartPage(QWidget *parent)
     m_modeCombo->addItem(tr("WebSocket"), int(Transport::WebSocket));
     m_problemLabel->setObjectName(QStringLiteral("startProblemLabel"));
     m_problemLabel->setWordWrap(true);
+    m_problemLabel->setTextFormat(Qt::PlainText);
     m_problemLabel->setStyleSheet(QStringLiteral("color: #b3261e;"));
     m_problemLabel->hide();
 
@@ -84,7 +85,7 @@ StartPage::StartPage(QWidget *parent)
     joinIntro->setWordWrap(true);
     auto *joinForm = new QFormLayout;
     joinForm->addRow(tr("&Address:"), m_addressEdit);
-    joinForm->addRow(tr("Your nic&k:"), m_joinNickEdit);
+    joinForm->addRow(tr("Yo&ur nick:"), m_joinNickEdit);
     joinForm->addRow(tr("Room k&ey:"), m_joinKeyEdit);
     auto *joinLayout = new QVBoxLayout(joinBox);
     joinLayout->addWidget(joinIntro);
@@ -152,6 +153,11 @@ void StartPage::setValues(const StartSettings &settings)
     m_joinNickEdit->setText(settings.nick);
     m_joinKeyEdit->setText(settings.joinKey);
     m_modeCombo->setCurrentIndex(m_modeCombo->findData(int(settings.mode)));
+    // Start where typing is needed: a nick if there is none yet, else the Host button.
+    if (settings.nick.trimmed().isEmpty())
+        m_hostNickEdit->setFocus();
+    else
+        m_hostButton->setFocus();
 }
 
 SessionRequest StartPage::hostRequest() const
