@@ -70,6 +70,11 @@ void ChatClient::setPollInterval(int ms)
         m_transport->setPollInterval(m_context.pollIntervalMs);
 }
 
+void ChatClient::setLongPollWait(int seconds)
+{
+    m_context.longPollWaitSeconds = std::clamp(seconds, 1, 60);
+}
+
 void ChatClient::setWebSocketTiming(int pingIntervalMs, int pongTimeoutMs)
 {
     m_context.webSocketPingIntervalMs = pingIntervalMs;
@@ -253,7 +258,10 @@ void ChatClient::onTransportState(ChatTransport::State state)
 void ChatClient::onTransportError(ErrorCode code, const QString &message)
 {
     qCDebug(lcClient) << "transport error" << errorCodeName(code) << message;
+    ChatTransport *failed = m_transport;
     emit errorOccurred(code, message);
+    if (!m_wanted || m_transport != failed)
+        return; // a slot disconnected us, or started another transport already
     if (isRetryable(code)) {
         scheduleReconnect(message);
         return;

@@ -64,6 +64,9 @@ public:
     /// Switches transport live when connected; otherwise picks the one connect() will use.
     void setMode(Transport mode);
     Transport mode() const { return m_mode; }
+    /// Seconds a long poll may park at the server (1 … 60, default 25).
+    void setLongPollWait(int seconds);
+    int longPollWait() const { return m_context.longPollWaitSeconds; }
     /// For tests: WebSocket ping interval and pong timeout.
     void setWebSocketTiming(int pingIntervalMs, int pongTimeoutMs);
     /// How often /api/room is fetched while connected (default 5 s).

@@ -8,6 +8,11 @@
 
 namespace PushChat {
 
+QByteArray hostHeader(const QString &host)
+{
+    return host.contains(QLatin1Char(':')) ? '[' + host.toUtf8() + ']' : host.toUtf8();
+}
+
 QByteArray HttpResponse::header(const QByteArray &lowerCaseName) const
 {
     for (const auto &[name, value] : headers) {
@@ -76,7 +81,7 @@ void HttpClient::ensureSocket()
 
 void HttpClient::writeRequest()
 {
-    QByteArray raw = m_method + ' ' + m_target + " HTTP/1.1\r\nHost: " + m_host.toUtf8() + ':' +
+    QByteArray raw = m_method + ' ' + m_target + " HTTP/1.1\r\nHost: " + hostHeader(m_host) + ':' +
                      QByteArray::number(m_port) + "\r\n" + m_extraHeaders;
     if (m_method == "POST") {
         raw += "Content-Type: application/json\r\nContent-Length: " +

@@ -17,6 +17,9 @@ namespace PushChat {
 
 class MetricsRecorder;
 
+/// The host as it goes into a `Host` header: IPv6 addresses in brackets.
+QByteArray hostHeader(const QString &host);
+
 struct HttpResponse
 {
     int status = 0;

@@ -1,6 +1,7 @@
 #include "websocketclient.h"
 
 #include "clientlog.h"
+#include "httpclient.h"
 #include "metricsrecorder.h"
 
 #include <QCryptographicHash>
@@ -40,7 +41,7 @@ void WebSocketClient::open(const QString &host, quint16 port, const QByteArray &
         c = char(QRandomGenerator::global()->bounded(256));
     const QByteArray key = nonce.toBase64();
     m_acceptKey = QCryptographicHash::hash(key + Guid, QCryptographicHash::Sha1).toBase64();
-    m_request = "GET " + target + " HTTP/1.1\r\nHost: " + host.toUtf8() + ':' +
+    m_request = "GET " + target + " HTTP/1.1\r\nHost: " + hostHeader(host) + ':' +
                 QByteArray::number(port) +
                 "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
                 "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";

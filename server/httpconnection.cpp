@@ -121,11 +121,31 @@ void HttpConnection::write(const QByteArray &bytes)
     counters().bytesOut += bytes.size();
 }
 
-void HttpConnection::respond(int status, const QByteArray &body, const QByteArray &contentType,
-                             const QByteArray &extraHeaders, bool emptyAnswer)
+QByteArray HttpConnection::responseHead(int status, qsizetype bodySize,
+                                        const QByteArray &contentType,
+                                        const QByteArray &extraHeaders, int minorVersion,
+                                        bool close)
+{
+    QByteArray head;
+    head.reserve(128 + extraHeaders.size());
+    head.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    head.append(QByteArray::number(status)).append(' ').append(Http::reasonPhrase(status));
+    head.append("\r\nContent-Type: ").append(contentType);
+    head.append("\r\nContent-Length: ").append(QByteArray::number(bodySize));
+    head.append("\r\n");
+    head.append(extraHeaders);
+    if (close)
+        head.append("Connection: close\r\n");
+    else if (minorVersion == 0)
+        head.append("Connection: keep-alive\r\n");
+    head.append("\r\n");
+    return head;
+}
+
+bool HttpConnection::beginResponse()
 {
     if (!m_busy || !m_socket)
-        return;
+        return false;
     m_parkKind = ParkKind::None;
     if (m_pendingUpgradeBytes > 0) {
         m_socket->skip(m_pendingUpgradeBytes);
@@ -133,30 +153,16 @@ void HttpConnection::respond(int status, const QByteArray &body, const QByteArra
         counters().bytesIn += m_pendingUpgradeBytes;
         m_pendingUpgradeBytes = 0;
     }
-    const bool close = !m_keepAlive || m_closing;
-    QByteArray head;
-    head.reserve(160 + extraHeaders.size());
-    head.append(m_minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    head.append(QByteArray::number(status)).append(' ').append(Http::reasonPhrase(status));
-    head.append("\r\nContent-Type: ").append(contentType);
-    head.append("\r\nContent-Length: ").append(QByteArray::number(body.size()));
-    head.append("\r\n");
-    head.append(extraHeaders);
-    if (close)
-        head.append("Connection: close\r\n");
-    else if (m_minorVersion == 0)
-        head.append("Connection: keep-alive\r\n");
-    head.append("\r\n");
+    return true;
+}
+
+void HttpConnection::finishResponse(const QByteArray &wire, bool close, bool emptyAnswer)
+{
     TransportCounters &c = counters();
     ++c.responses;
     if (emptyAnswer)
         ++c.emptyResponses;
-    if (m_headRequest) {
-        write(head);
-    } else {
-        head.append(body);
-        write(head);
-    }
+    write(wire);
     m_busy = false;
     m_servedRequest = true;
     m_idleSinceMs = monotonicMs();
@@ -166,6 +172,31 @@ void HttpConnection::respond(int status, const QByteArray &body, const QByteArra
         return;
     }
     processInput();
+}
+
+void HttpConnection::respond(int status, const QByteArray &body, const QByteArray &contentType,
+                             const QByteArray &extraHeaders, bool emptyAnswer)
+{
+    if (!beginResponse())
+        return;
+    const bool close = !m_keepAlive || m_closing;
+    QByteArray wire =
+        responseHead(status, body.size(), contentType, extraHeaders, m_minorVersion, close);
+    if (!m_headRequest)
+        wire.append(body);
+    finishResponse(wire, close, emptyAnswer);
+}
+
+void HttpConnection::respondShared(const QByteArray &keepAliveResponse, const QByteArray &body,
+                                   bool emptyAnswer)
+{
+    if (m_keepAlive && !m_closing && m_minorVersion == 1 && !m_headRequest &&
+        m_pendingUpgradeBytes == 0) {
+        if (beginResponse())
+            finishResponse(keepAliveResponse, false, emptyAnswer);
+        return;
+    }
+    respond(200, body, QByteArrayLiteral("application/json"), {}, emptyAnswer);
 }
 
 void HttpConnection::respondError(int status, const QString &message, bool close,

@@ -42,6 +42,14 @@ public:
     void respond(int status, const QByteArray &body,
                  const QByteArray &contentType = QByteArrayLiteral("application/json"),
                  const QByteArray &extraHeaders = {}, bool emptyAnswer = false);
+    /// Answers 200 with bytes built once for many recipients by responseHead() + body, when
+    /// this connection is plain HTTP/1.1 keep-alive; otherwise builds its own answer.
+    void respondShared(const QByteArray &keepAliveResponse, const QByteArray &body,
+                       bool emptyAnswer = false);
+    /// The status line and headers of an answer, ending with the blank line.
+    static QByteArray responseHead(int status, qsizetype bodySize, const QByteArray &contentType,
+                                   const QByteArray &extraHeaders, int minorVersion, bool close);
+
     /// Answers with `{"error": message}`; `close` ends the connection afterwards.
     void respondError(int status, const QString &message, bool close = false,
                       const QByteArray &extraHeaders = {});
@@ -70,6 +78,8 @@ private:
     void processInput();
     void onDisconnected();
     void write(const QByteArray &bytes);
+    bool beginResponse();
+    void finishResponse(const QByteArray &wire, bool close, bool emptyAnswer);
     TransportCounters &counters() { return (*m_stats)[m_bucket]; }
 
     QPointer<QTcpSocket> m_socket;

@@ -8,14 +8,14 @@ Presence::Presence(qint64 timeoutMs)
     : m_timeoutMs(timeoutMs)
 {}
 
-bool Presence::touch(const QString &nick, Transport transport, qint64 nowMs)
+bool Presence::touch(const QString &nick, std::optional<Transport> transport, qint64 nowMs)
 {
     auto it = m_members.find(nick);
     const bool isNew = it == m_members.end();
     if (isNew)
-        it = m_members.insert(nick, Member{nick, transport, 0, 0});
-    if (it->openWebSockets == 0)
-        it->transport = transport;
+        it = m_members.insert(nick, Member{nick, transport.value_or(Transport::Polling), 0, 0});
+    if (it->openWebSockets == 0 && transport)
+        it->transport = *transport;
     it->expiresAtMs = qMax(it->expiresAtMs, nowMs + m_timeoutMs);
     return isNew;
 }

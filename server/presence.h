@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace PushChat {
 
 /// Who is online: a nick seen by a poll within the timeout, or with a WebSocket open.
@@ -23,8 +25,10 @@ public:
 
     explicit Presence(qint64 timeoutMs = 30000);
 
-    /// A poll or a post from `nick`. Returns true when the nick has just come online.
-    bool touch(const QString &nick, Transport transport, qint64 nowMs);
+    /// A poll or a post from `nick`; without a transport (a post that does not say how its
+    /// sender receives) a known member keeps its transport and a new one counts as polling.
+    /// Returns true when the nick has just come online.
+    bool touch(const QString &nick, std::optional<Transport> transport, qint64 nowMs);
     /// Returns true when the nick has just come online.
     bool webSocketOpened(const QString &nick, qint64 nowMs);
     /// The nick stays online for `graceMs` more, so a client switching mode does not "leave".

@@ -2,6 +2,7 @@
 
 #include "jsoncodec.h"
 #include "serverlog.h"
+#include "staticfiles.h"
 #include "systemlimits.h"
 #include "websocketframe.h"
 
@@ -221,8 +222,11 @@ void RoomServer::onNewTcpConnections()
             socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                           "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
                           QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            socket->disconnectFromHost();
+            if (socket->state() == QAbstractSocket::UnconnectedState)
+                socket->deleteLater();
+            qCDebug(lcHttp) << "refused a connection: server full";
             continue;
         }
         auto *connection = new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
@@ -233,6 +237,7 @@ void RoomServer::onNewTcpConnections()
         connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
         connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
             m_connections.remove(closed);
+            qCDebug(lcHttp) << "connection closed;" << m_connections.size() << "open";
             if (m_parkedPolls.remove(closed) || m_parkedCompat.remove(closed))
                 --m_stats[StatsBucket::LongPoll].parked;
             closed->deleteLater();
@@ -331,10 +336,10 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
             false, QByteArray("Allow: ") + allow + "\r\n");
     };
 
-    if (path == "/" || path == "/index.html") {
+    if (path == "/" || path == "/index.html" || path.startsWith("/static/")) {
         if (!isGet)
             return methodNotAllowed("GET, HEAD");
-        return handleIndex(connection);
+        return handleStatic(connection, request);
     }
     const bool known = path == Paths::Messages || path == Paths::Room || path == Paths::Stats ||
                        path == Paths::WebSocket || path == Paths::Echo ||
@@ -376,7 +381,7 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
     return handleCompatUpdate(connection, request, query);
 }
 
-void RoomServer::seen(const QString &nick, Transport transport)
+void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
 {
     if (nick.isEmpty())
         return;
@@ -434,7 +439,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
 }
 
 int RoomServer::acceptChat(const QString &nick, const QString &text, const QString &sender,
-                           Transport via, QString *error, const Room::Entry **stored)
+                           std::optional<Transport> via, QString *error, const Room::Entry **stored)
 {
     if (nick.isEmpty()) {
         *error = QStringLiteral("\"nick\" is required to send");
@@ -524,8 +529,13 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
             400, QStringLiteral("missing field \"%1\"").arg(haveNick ? u"text" : u"nick"));
         return;
     }
+    // A post says nothing about how its sender receives, unless `via` tells.
     const QByteArray via = queryValue(query, "via");
-    const Transport transport = via == "longpoll" ? Transport::LongPoll : Transport::Polling;
+    std::optional<Transport> transport;
+    if (via == "longpoll")
+        transport = Transport::LongPoll;
+    else if (via == "polling")
+        transport = Transport::Polling;
     const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
     QString error;
     const Room::Entry *stored = nullptr;
@@ -609,23 +619,29 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
     if (!m_parkedPolls.isEmpty()) {
         const QByteArray body =
             JsonCodec::encodePage({entry.json}, m_room.lastSeq(), false, wallClockMs());
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedPolls, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedPolls, body, false);
     }
     if (!m_parkedCompat.isEmpty()) {
-        const QByteArray body = '[' + entry.json + ']';
-        const QSet<HttpConnection *> parked = std::exchange(m_parkedCompat, {});
-        m_stats[StatsBucket::LongPoll].parked -= parked.size();
-        for (HttpConnection *connection : parked)
-            connection->respond(200, body);
+        releaseParked(m_parkedCompat, '[' + entry.json + ']', false);
     }
     for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
         if (!client->echo)
             writeFrame(client, entry.webSocketFrame);
     }
     return entry;
+}
+
+void RoomServer::releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty)
+{
+    // One answer, byte for byte, for every plain keep-alive poll.
+    const QByteArray wire =
+        HttpConnection::responseHead(200, body.size(), QByteArrayLiteral("application/json"), {}, 1,
+                                     false) +
+        body;
+    const QSet<HttpConnection *> released = std::exchange(parked, {});
+    m_stats[StatsBucket::LongPoll].parked -= released.size();
+    for (HttpConnection *connection : released)
+        connection->respondShared(wire, body, empty);
 }
 
 void RoomServer::handleRoom(HttpConnection *connection)
@@ -683,25 +699,13 @@ void RoomServer::handleStats(HttpConnection *connection)
     connection->respond(200, body);
 }
 
-void RoomServer::handleIndex(HttpConnection *connection)
+void RoomServer::handleStatic(HttpConnection *connection, const Http::Request &request)
 {
-    const QString name = m_config.roomName.toHtmlEscaped();
-    const QString page =
-        QStringLiteral("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>%1 · PushChat</title></head><body>\n<h1>%1</h1>\n"
-                       "<p>A PushChat room (protocol v%2). Endpoints:</p>\n<ul>"
-                       "<li><code>POST /api/messages</code> {\"nick\",\"text\"}</li>"
-                       "<li><code>GET /api/messages?after=N</code> (poll), "
-                       "<code>&amp;wait=S</code> (long poll)</li>"
-                       "<li><code>GET /ws?nick=NAME&amp;after=N</code> (WebSocket)</li>"
-                       "<li><code>GET /api/room</code>, <code>GET /api/stats</code></li>"
-                       "<li><code>GET /echo</code> (WebSocket echo)</li>"
-                       "<li><code>POST /new-message</code>, <code>POST /update-message</code> "
-                       "(tutorial compatibility)</li></ul>\n</body></html>\n")
-            .arg(name)
-            .arg(ProtocolVersion);
-    connection->respond(200, page.toUtf8(), QByteArrayLiteral("text/html; charset=utf-8"));
+    const StaticResponse file = StaticFiles::serve(request.path, request.header("if-none-match"));
+    QByteArray headers = file.extraHeaders;
+    if (!file.etag.isEmpty())
+        headers += "ETag: " + file.etag + "\r\nCache-Control: " + file.cacheControl + "\r\n";
+    connection->respond(file.status, file.body, file.contentType, headers);
 }
 
 void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &request,
@@ -716,6 +720,16 @@ void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &
     if (request.path != Paths::WebSocket && !echo) {
         connection->respondError(404, QStringLiteral("no WebSocket endpoint at %1")
                                           .arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    // Checked here so a bad handshake gets a JSON error like every other bad request.
+    if (request.header("sec-websocket-version") != "13") {
+        connection->respondError(400, QStringLiteral("only WebSocket version 13 is supported"),
+                                 false, QByteArrayLiteral("Sec-WebSocket-Version: 13\r\n"));
+        return;
+    }
+    if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+        connection->respondError(400, QStringLiteral("missing or malformed Sec-WebSocket-Key"));
         return;
     }
     if (!checkAccess(connection, request, query))
@@ -918,17 +932,17 @@ void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
     auto expire = [&](QSet<HttpConnection *> &parked, const QByteArray &emptyBody) {
+        QSet<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
-            HttpConnection *connection = *it;
-            if (connection->parkDeadlineMs() <= now) {
+            if ((*it)->parkDeadlineMs() <= now) {
+                due.insert(*it);
                 it = parked.erase(it);
-                --m_stats[StatsBucket::LongPoll].parked;
-                connection->respond(200, emptyBody, QByteArrayLiteral("application/json"), {},
-                                    true);
             } else {
                 ++it;
             }
         }
+        if (!due.isEmpty())
+            releaseParked(due, emptyBody, true);
     };
     if (!m_parkedPolls.isEmpty())
         expire(m_parkedPolls, JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()));

@@ -89,14 +89,15 @@ private:
                             const QList<std::pair<QByteArray, QByteArray>> &query);
     void handleRoom(HttpConnection *connection);
     void handleStats(HttpConnection *connection);
-    void handleIndex(HttpConnection *connection);
+    void handleStatic(HttpConnection *connection, const Http::Request &request);
 
     /// Validates, rate-limits and stores a chat message. On failure returns the HTTP status
     /// and sets *error; on success returns 0 and fans the message out.
-    int acceptChat(const QString &nick, const QString &text, const QString &sender, Transport via,
-                   QString *error, const Room::Entry **stored);
+    int acceptChat(const QString &nick, const QString &text, const QString &sender,
+                   std::optional<Transport> via, QString *error, const Room::Entry **stored);
     const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text);
-    void seen(const QString &nick, Transport transport);
+    void seen(const QString &nick, std::optional<Transport> transport);
+    void releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
     void sendToClient(WebSocketClient *client, const QByteArray &payload);
     QString validateNick(const QString &nick) const;

@@ -5,9 +5,15 @@
 #include "httptestclient.h"
 #include "serverhost.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -91,6 +97,95 @@ bool isComplete(const ChatClient &client, qint64 lastSeq)
     return true;
 }
 
+// Like QTRY_VERIFY, but on a real event loop: QTest::qWait() sleeps 10 ms between rounds of
+// events, which would make a stream of 2,000 request/answer pairs crawl.
+template<typename Condition> bool waitUntil(Condition condition, int timeoutMs)
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QEventLoop loop;
+    QTimer check;
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (condition() || elapsed.hasExpired(timeoutMs))
+            loop.quit();
+    });
+    check.start(5);
+    if (!condition())
+        loop.exec();
+    return condition();
+}
+
+// A WebSocket server of a few lines: handshake, hello (with its clock shifted by skewMs),
+// frames on demand, and never a pong.
+class FakeWebSocketServer : public QTcpServer
+{
+public:
+    qint64 skewMs = 0;
+    int connections = 0;
+    QList<QTcpSocket *> sockets;
+
+    FakeWebSocketServer()
+    {
+        QObject::connect(this, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = nextPendingConnection();
+            ++connections;
+            sockets.append(socket);
+            QObject::connect(socket, &QTcpSocket::readyRead, socket,
+                             [this, socket] { onRead(socket); });
+        });
+    }
+
+    void sendToAll(const QByteArray &text)
+    {
+        for (QTcpSocket *socket : std::as_const(sockets)) {
+            if (socket->state() == QAbstractSocket::ConnectedState)
+                socket->write(frame(text));
+        }
+    }
+
+private:
+    static QByteArray frame(const QByteArray &text)
+    {
+        QByteArray out(1, char(0x81));
+        if (text.size() < 126) {
+            out.append(char(text.size()));
+        } else {
+            out.append(char(126));
+            out.append(char(text.size() >> 8));
+            out.append(char(text.size() & 0xff));
+        }
+        return out + text;
+    }
+
+    void onRead(QTcpSocket *socket)
+    {
+        const QByteArray head = socket->readAll();
+        const qsizetype at = head.indexOf("Sec-WebSocket-Key: ");
+        if (at < 0)
+            return; // a ping: ignored on purpose
+        const QByteArray key = head.mid(at + 19, head.indexOf("\r\n", at) - at - 19);
+        const QByteArray accept =
+            QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                     QCryptographicHash::Sha1)
+                .toBase64();
+        socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                      accept + "\r\n\r\n");
+        socket->write(frame(R"({"type":"hello","room":"r","protocol":1,"last_seq":0,"gap":false,)"
+                            R"("reset":false,"observer":true,"now":)" +
+                            QByteArray::number(QDateTime::currentMSecsSinceEpoch() + skewMs) +
+                            "}"));
+    }
+};
+
+// Runs the event loop for a measurement window (no 10 ms naps as in QTest::qWait()).
+void runFor(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 void addModeRows()
 {
     QTest::addColumn<Transport>("mode");
@@ -114,6 +209,8 @@ private slots:
     void sendsAndReceives();
     void switchingLosesNothing_data();
     void switchingLosesNothing();
+    void senderSwitchingSendsOnce_data();
+    void senderSwitchingSendsOnce();
     void resumesAfterRestart_data() { addModeRows(); }
     void resumesAfterRestart();
     void refusedConnectionKeepsTrying();
@@ -121,10 +218,17 @@ private slots:
     void historyEvictionSignalsGap();
     void pollingIdleCost();
     void longPollIdleCost();
+    void longPollTimesOutAndAsksAgain();
     void webSocketIdleCost();
     void bytesMatchServer_data() { addModeRows(); }
     void bytesMatchServer();
     void refusedMessageIsReported();
+    void newHistoryResetsCursor_data() { addModeRows(); }
+    void newHistoryResetsCursor();
+    void pollIntervalChangesLive();
+    void missingPongReconnects();
+    void latencyCorrectsClockOffset_data();
+    void latencyCorrectsClockOffset();
     void wrongKeyDisconnects();
 };
 
@@ -162,13 +266,18 @@ void tst_ChatClient::sendsAndReceives()
 
 void tst_ChatClient::switchingLosesNothing_data()
 {
+    QTest::addColumn<int>("intervalMs");
     QTest::addColumn<bool>("drop");
-    QTest::newRow("switching") << false;
-    QTest::newRow("switching, connections dropped once") << true;
+    QTest::newRow("every 50 ms") << 50 << false;
+    QTest::newRow("every 50 ms, connections dropped once") << 50 << true;
+    // Harsher than asked: many more switches while the stream flows.
+    QTest::newRow("every 2 ms") << 2 << false;
+    QTest::newRow("every 2 ms, connections dropped once") << 2 << true;
 }
 
 void tst_ChatClient::switchingLosesNothing()
 {
+    QFETCH(int, intervalMs);
     QFETCH(bool, drop);
     constexpr int Count = 2000;
     Server server;
@@ -184,6 +293,8 @@ void tst_ChatClient::switchingLosesNothing()
     // many times while it flows.
     auto poster = makeClient(server, QStringLiteral("poster"), Transport::LongPoll);
     QSignalSpy drained(poster.get(), &ChatClient::outboxDrained);
+    QElapsedTimer elapsed;
+    elapsed.start();
     poster->connectToServer();
     for (int i = 1; i <= Count; ++i)
         poster->send(QStringLiteral("m%1").arg(i));
@@ -191,7 +302,7 @@ void tst_ChatClient::switchingLosesNothing()
     const Transport cycle[] = {Transport::LongPoll, Transport::WebSocket, Transport::Polling};
     int switches = 0;
     QTimer switcher;
-    switcher.setInterval(50);
+    switcher.setInterval(intervalMs);
     QObject::connect(&switcher, &QTimer::timeout, receiver.get(),
                      [&] { receiver->setMode(cycle[switches++ % 3]); });
     switcher.start();
@@ -204,7 +315,7 @@ void tst_ChatClient::switchingLosesNothing()
                          }
                      });
 
-    QTRY_VERIFY_WITH_TIMEOUT(poster->pendingCount() == 0, 60000);
+    QVERIFY(waitUntil([&] { return poster->pendingCount() == 0; }, 60000));
     const qint64 lastSeq = TestHttp::get(server.port, "/api/room").json()["last_seq"].toInteger();
     if (lastSeq != Count + 1) {
         for (const ChatMessage &m : poster->messages()) {
@@ -213,17 +324,62 @@ void tst_ChatClient::switchingLosesNothing()
         }
     }
     QCOMPARE(lastSeq, Count + 1); // the join, then each message exactly once
-    QTRY_VERIFY_WITH_TIMEOUT(receiver->cursor() == lastSeq, 30000);
+    QVERIFY(waitUntil([&] { return receiver->cursor() == lastSeq; }, 30000));
     switcher.stop();
     QVERIFY(switches >= 3);
     QCOMPARE(dropped, drop);
     QVERIFY(isComplete(*receiver, lastSeq));
     for (int i = 1; i <= Count; ++i)
         QCOMPARE(receiver->messages().at(i).text, QStringLiteral("m%1").arg(i));
-    qInfo() << "switches:" << switches << "reconnects:"
+    qInfo() << Count << "messages in" << elapsed.elapsed() << "ms; switches:" << switches
+            << "reconnects:"
             << receiver->metrics(Transport::Polling).reconnects +
                    receiver->metrics(Transport::LongPoll).reconnects +
                    receiver->metrics(Transport::WebSocket).reconnects;
+}
+
+void tst_ChatClient::senderSwitchingSendsOnce_data()
+{
+    QTest::addColumn<int>("intervalMs");
+    QTest::newRow("every 50 ms") << 50;
+    QTest::newRow("every millisecond") << 1;
+}
+
+void tst_ChatClient::senderSwitchingSendsOnce()
+{
+    // The sender switches while its messages are on their way: each is stored exactly once,
+    // in the order typed.
+    QFETCH(int, intervalMs);
+    constexpr int Count = 2000;
+    Server server;
+    server.config.rateLimitPerSecond = 0;
+    QVERIFY(server.start());
+    auto sender = makeClient(server, QStringLiteral("switcher"), Transport::Polling);
+    sender->connectToServer();
+    QSignalSpy failed(sender.get(), &ChatClient::sendFailed);
+    for (int i = 1; i <= Count; ++i)
+        sender->send(QStringLiteral("s%1").arg(i));
+    const Transport cycle[] = {Transport::WebSocket, Transport::LongPoll, Transport::Polling};
+    int switches = 0;
+    QTimer switcher;
+    switcher.setInterval(intervalMs);
+    QObject::connect(&switcher, &QTimer::timeout, sender.get(),
+                     [&] { sender->setMode(cycle[switches++ % 3]); });
+    switcher.start();
+    QVERIFY(waitUntil([&] { return sender->pendingCount() == 0; }, 60000));
+    switcher.stop();
+    QVERIFY(failed.isEmpty());
+    const QJsonArray all =
+        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    QStringList texts;
+    for (const QJsonValue &value : all) {
+        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+            texts.append(value.toObject()["text"].toString());
+    }
+    QCOMPARE(texts.size(), Count);
+    for (int i = 1; i <= Count; ++i)
+        QCOMPARE(texts.at(i - 1), QStringLiteral("s%1").arg(i));
+    qInfo() << "switches while sending:" << switches;
 }
 
 void tst_ChatClient::resumesAfterRestart()
@@ -324,7 +480,7 @@ void tst_ChatClient::pollingIdleCost()
     client->connectToServer();
     QTRY_COMPARE(client->state(), ChatClient::State::Connected);
     client->resetMetrics();
-    QTest::qWait(2000); // the measurement window itself
+    runFor(2000); // the measurement window itself
     const TransportMetrics metrics = client->metrics(Transport::Polling);
     qInfo() << "polling 100 ms, 2 s idle:" << metrics.httpRequests << "requests,"
             << metrics.bytesSent << "B out," << metrics.bytesReceived << "B in";
@@ -341,13 +497,30 @@ void tst_ChatClient::longPollIdleCost()
     QVERIFY(server.start());
     auto client = makeClient(server, QString(), Transport::LongPoll);
     client->connectToServer();
-    QTest::qWait(2000);
+    runFor(2000);
     const TransportMetrics metrics = client->metrics(Transport::LongPoll);
     qInfo() << "long polling, 2 s idle:" << metrics.httpRequests << "requests";
     QCOMPARE(client->state(), ChatClient::State::Connected);
     QVERIFY(metrics.httpRequests >= 1);
     QVERIFY(metrics.httpRequests <= 2);
     QTRY_COMPARE(server.stats()["longpoll"].toObject()["parked"].toInt(), 1);
+}
+
+void tst_ChatClient::longPollTimesOutAndAsksAgain()
+{
+    Server server;
+    QVERIFY(server.start());
+    auto client = makeClient(server, QString(), Transport::LongPoll);
+    client->setLongPollWait(1);
+    client->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::LongPoll).httpResponses >= 2, 5000);
+    const TransportMetrics metrics = client->metrics(Transport::LongPoll);
+    QCOMPARE(metrics.emptyResponses, metrics.httpResponses);
+    QCOMPARE(metrics.connectionsOpened, 1); // one keep-alive connection for all of them
+    QCOMPARE(client->state(), ChatClient::State::Connected);
+    // And news still arrives at once on the next parked poll.
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"k","text":"news"})");
+    QTRY_COMPARE(countText(*client, QStringLiteral("news")), 1);
 }
 
 void tst_ChatClient::webSocketIdleCost()
@@ -357,7 +530,7 @@ void tst_ChatClient::webSocketIdleCost()
     auto client = makeClient(server, QStringLiteral("frank"), Transport::WebSocket);
     client->connectToServer();
     QTRY_COMPARE(client->state(), ChatClient::State::Connected);
-    QTest::qWait(2000);
+    runFor(2000);
     const TransportMetrics metrics = client->metrics(Transport::WebSocket);
     QCOMPARE(metrics.httpRequests, 0);
     QCOMPARE(metrics.openConnections, 1);
@@ -378,7 +551,7 @@ void tst_ChatClient::bytesMatchServer()
         client->send(QStringLiteral("message number %1 with some text").arg(i));
     QTRY_COMPARE(client->pendingCount(), 0);
     QTRY_COMPARE(client->cursor(), 6);
-    QTest::qWait(500);
+    runFor(500);
 
     const TransportMetrics metrics = client->metrics(mode);
     const QJsonObject bucket = server.stats()[transportName(mode)].toObject();
@@ -400,6 +573,8 @@ void tst_ChatClient::bytesMatchServer()
         QCOMPARE(metrics.framesIn, bucket["frames_out"].toInteger());
     }
     const LatencyStats latency = metrics.latency;
+    qInfo() << transportName(mode) << "latency p50/p95/max" << latency.p50 << latency.p95
+            << latency.max << "ms over" << latency.samples << "messages";
     QVERIFY(latency.samples >= 1);
     QVERIFY(latency.p50 <= latency.p95 && latency.p95 <= latency.max);
 }
@@ -436,6 +611,95 @@ void tst_ChatClient::wrongKeyDisconnects()
         good->connectToServer();
         QTRY_COMPARE(good->state(), ChatClient::State::Connected);
     }
+}
+
+void tst_ChatClient::newHistoryResetsCursor()
+{
+    QFETCH(Transport, mode);
+    Server first;
+    QVERIFY(first.start());
+    auto client = makeClient(first, QString(), mode);
+    QSignalSpy reset(client.get(), &ChatClient::historyReset);
+    client->connectToServer();
+    for (int i = 0; i < 3; ++i)
+        TestHttp::postJson(first.port, "/api/messages", R"({"nick":"old","text":"old"})");
+    QTRY_COMPARE(client->cursor(), 4); // old's join and three messages
+    QVERIFY(first.stop());
+
+    // Another server (a new process, say) on the same port, with a history of its own.
+    Server second;
+    second.config.port = first.port;
+    QVERIFY(second.start());
+    TestHttp::postJson(second.port, "/api/messages", R"({"nick":"new","text":"fresh"})");
+    QTRY_VERIFY_WITH_TIMEOUT(reset.size() == 1, 15000);
+    QTRY_COMPARE(client->cursor(), 2);
+    QCOMPARE(client->messages().size(), 2);
+    QCOMPARE(client->messages().last().text, QStringLiteral("fresh"));
+    QVERIFY(isComplete(*client, 2));
+}
+
+void tst_ChatClient::pollIntervalChangesLive()
+{
+    Server server;
+    QVERIFY(server.start());
+    auto client = makeClient(server, QString(), Transport::Polling, 10000);
+    client->connectToServer();
+    QTRY_COMPARE(client->state(), ChatClient::State::Connected);
+    client->resetMetrics();
+    client->setPollInterval(100);
+    QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::Polling).httpRequests >= 5, 5000);
+    client->setPollInterval(50); // clamped to 100 ms
+    QCOMPARE(client->pollInterval(), 100);
+}
+
+void tst_ChatClient::missingPongReconnects()
+{
+    FakeWebSocketServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    ChatClient client;
+    client.setServerUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort())));
+    client.setMode(Transport::WebSocket);
+    client.setWebSocketTiming(200, 300);
+    QSignalSpy errors(&client, &ChatClient::errorOccurred);
+    client.connectToServer();
+    QTRY_COMPARE(client.state(), ChatClient::State::Connected);
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 5000);
+    QCOMPARE(errors.first().first().value<ErrorCode>(), ErrorCode::Timeout);
+    QVERIFY(client.stateReason().contains(QStringLiteral("pong")));
+    QTRY_VERIFY_WITH_TIMEOUT(silent.connections >= 2, 5000);
+    QCOMPARE(client.metrics(Transport::WebSocket).reconnects, 1);
+}
+
+void tst_ChatClient::latencyCorrectsClockOffset_data()
+{
+    QTest::addColumn<qint64>("skewMs");
+    QTest::newRow("server clock 1 h behind") << qint64(-3600000);
+    QTest::newRow("server clock 1 h ahead") << qint64(3600000);
+    QTest::newRow("same clock") << qint64(0);
+}
+
+void tst_ChatClient::latencyCorrectsClockOffset()
+{
+    // The server's clock differs from ours; a message it stamps now arrives now: the latency
+    // must come out near 0, not near an hour (nor clamped from minus an hour).
+    QFETCH(qint64, skewMs);
+    FakeWebSocketServer server;
+    server.skewMs = skewMs;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    ChatClient client;
+    client.setServerUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())));
+    client.setMode(Transport::WebSocket);
+    client.connectToServer();
+    QTRY_COMPARE(client.state(), ChatClient::State::Connected);
+    QVERIFY(qAbs(client.clock().offsetMs() - skewMs) <= 1000);
+    // Stamped 300 ms ago on the server's clock.
+    const qint64 ts = QDateTime::currentMSecsSinceEpoch() + skewMs - 300;
+    server.sendToAll(R"({"type":"message","seq":1,"ts":)" + QByteArray::number(ts) +
+                     R"(,"nick":"x","text":"t","kind":"chat"})");
+    QTRY_COMPARE(client.cursor(), 1);
+    const LatencyStats latency = client.metrics(Transport::WebSocket).latency;
+    QCOMPARE(latency.samples, 1);
+    QVERIFY2(latency.max >= 250 && latency.max < 1300, qPrintable(QString::number(latency.max)));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -1,0 +1,174 @@
+#include "clisession.h"
+
+#include "metricsrecorder.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace PushChat {
+
+CliSession::CliSession(const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_stdin(STDIN_FILENO, QSocketNotifier::Read)
+    , m_out(stdout)
+    , m_err(stderr)
+{
+    m_client.setServerUrl(options.url);
+    m_client.setNick(options.nick);
+    m_client.setKey(options.key);
+    m_client.setMode(options.mode);
+    m_client.setPollInterval(options.intervalMs);
+    m_stdin.setEnabled(false);
+    connect(&m_stdin, &QSocketNotifier::activated, this, &CliSession::onStdin);
+
+    connect(&m_client, &ChatClient::messageReceived, this, [this](const ChatMessage &message) {
+        m_out << '[' << message.seq << "] ";
+        if (message.kind == MessageKind::Chat)
+            m_out << message.nick << ": " << message.text;
+        else
+            m_out << "* " << message.nick
+                  << (message.kind == MessageKind::Join ? " joined" : " left");
+        m_out << Qt::endl;
+    });
+    connect(&m_client, &ChatClient::stateChanged, this,
+            [this](ChatClient::State state, const QString &reason) {
+                if (state == ChatClient::State::Reconnecting)
+                    m_err << "* reconnecting: " << reason << Qt::endl;
+                else if (state == ChatClient::State::Connected)
+                    m_err << "* " << reason << Qt::endl;
+                else if (state == ChatClient::State::Disconnected && !m_leaving) {
+                    m_err << "pushchat-cli: " << reason << Qt::endl;
+                    finish(1);
+                }
+            });
+    connect(&m_client, &ChatClient::errorOccurred, this, [this](ErrorCode, const QString &message) {
+        if (!m_client.hasConnected()) {
+            m_err << "pushchat-cli: cannot connect to " << m_client.serverUrl().toString() << ": "
+                  << message << Qt::endl;
+            finish(2);
+        }
+    });
+    connect(&m_client, &ChatClient::gapDetected, this, [this](qint64 after) {
+        m_err << "* some messages after " << after << " were missed (evicted from the history)"
+              << Qt::endl;
+    });
+    connect(&m_client, &ChatClient::historyReset, this,
+            [this] { m_err << "* the server restarted with a new history" << Qt::endl; });
+    connect(&m_client, &ChatClient::sendFailed, this, [this](qint64 id, const QString &reason) {
+        ++m_failures;
+        m_err << "pushchat-cli: message " << id << " was refused: " << reason << Qt::endl;
+    });
+    connect(&m_client, &ChatClient::outboxDrained, this, [this] {
+        if (m_leaving)
+            finish(m_failures ? 1 : 0);
+    });
+}
+
+void CliSession::start()
+{
+    m_client.connectToServer();
+    m_stdin.setEnabled(true);
+}
+
+void CliSession::onStdin()
+{
+    char buffer[4096];
+    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+        m_stdin.setEnabled(false);
+        if (!m_input.isEmpty())
+            handleLine(QString::fromUtf8(std::exchange(m_input, {})));
+        leave();
+        return;
+    }
+    m_input.append(buffer, n);
+    qsizetype newline;
+    while (!m_leaving && (newline = m_input.indexOf('\n')) >= 0) {
+        QByteArray line = m_input.left(newline);
+        m_input.remove(0, newline + 1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        handleLine(QString::fromUtf8(line));
+    }
+}
+
+void CliSession::handleLine(const QString &line)
+{
+    if (line.trimmed().isEmpty())
+        return;
+    if (line == QLatin1String("/quit")) {
+        m_stdin.setEnabled(false);
+        leave();
+        return;
+    }
+    if (line == QLatin1String("/stats")) {
+        printStats();
+        return;
+    }
+    if (line.startsWith(QLatin1String("/mode"))) {
+        const QString name = line.mid(5).trimmed();
+        std::optional<Transport> mode = transportFromName(name);
+        if (name == QLatin1String("poll"))
+            mode = Transport::Polling;
+        else if (name == QLatin1String("ws"))
+            mode = Transport::WebSocket;
+        if (!mode) {
+            m_err << "pushchat-cli: /mode poll|longpoll|ws" << Qt::endl;
+            return;
+        }
+        m_client.setMode(*mode);
+        m_err << "* mode " << transportName(*mode) << Qt::endl;
+        return;
+    }
+    if (m_client.nick().isEmpty()) {
+        m_err << "pushchat-cli: an observer (no --nick) cannot send" << Qt::endl;
+        return;
+    }
+    m_client.send(line);
+}
+
+void CliSession::printStats()
+{
+    m_out << "transport   requests  responses  empty  msgs-in  msgs-out  bytes-out  bytes-in  "
+             "conns  p50ms  p95ms  maxms"
+          << Qt::endl;
+    for (const Transport transport :
+         {Transport::Polling, Transport::LongPoll, Transport::WebSocket}) {
+        const TransportMetrics m = m_client.metrics(transport);
+        m_out << qSetFieldWidth(10) << Qt::left << transportName(transport) << Qt::right
+              << qSetFieldWidth(10) << m.httpRequests << qSetFieldWidth(11) << m.httpResponses
+              << qSetFieldWidth(7) << m.emptyResponses << qSetFieldWidth(9) << m.messagesReceived
+              << qSetFieldWidth(10) << m.messagesSent << qSetFieldWidth(11) << m.bytesSent
+              << qSetFieldWidth(10) << m.bytesReceived << qSetFieldWidth(7) << m.openConnections
+              << qSetFieldWidth(7) << m.latency.p50 << qSetFieldWidth(7) << m.latency.p95
+              << qSetFieldWidth(7) << m.latency.max << qSetFieldWidth(0) << Qt::endl;
+    }
+    m_out << "clock offset " << m_client.clock().offsetMs() << " ms (±"
+          << m_client.clock().uncertaintyMs() << " ms), mode " << transportName(m_client.mode())
+          << Qt::endl;
+}
+
+void CliSession::leave()
+{
+    if (m_leaving)
+        return;
+    m_leaving = true;
+    if (m_client.pendingCount() == 0)
+        finish(m_failures ? 1 : 0);
+    // Otherwise outboxDrained() finishes, after every typed message was accepted or refused.
+}
+
+void CliSession::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_stdin.setEnabled(false);
+    m_client.disconnectFromServer();
+    m_out.flush();
+    m_err.flush();
+    emit finished(exitCode);
+}
+
+} // namespace PushChat

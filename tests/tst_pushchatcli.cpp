@@ -1,0 +1,148 @@
+// pushchat-cli end to end: two terminal clients in different modes talk through a
+// pushchat-server process.
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+class tst_PushChatCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void twoClientsExchange_data();
+    void twoClientsExchange();
+    void failsWhenNoServer();
+    void rejectsBadOptions();
+
+private:
+    static quint16 startServer(QProcess &process);
+};
+
+namespace {
+
+// Reads what a process wrote so far into `out` and tells whether it contains `text`.
+bool saw(QProcess &process, QByteArray &out, const QByteArray &text)
+{
+    out += process.readAllStandardOutput();
+    return out.contains(text);
+}
+
+} // namespace
+
+quint16 tst_PushChatCli::startServer(QProcess &process)
+{
+    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH),
+                  {"--port", "0", "--bind", "127.0.0.1", "--rate-limit", "0"});
+    if (!process.waitForStarted(10000))
+        return 0;
+    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {
+        if (!process.waitForReadyRead(10000))
+            return 0;
+        out += process.readAllStandardOutput();
+    }
+    return quint16(match.captured(1).toUInt());
+}
+
+void tst_PushChatCli::twoClientsExchange_data()
+{
+    QTest::addColumn<QString>("aliceMode");
+    QTest::addColumn<QString>("bobMode");
+    QTest::newRow("poll and ws") << "poll"
+                                 << "ws";
+    QTest::newRow("longpoll and poll") << "longpoll"
+                                       << "poll";
+}
+
+void tst_PushChatCli::twoClientsExchange()
+{
+    QFETCH(QString, aliceMode);
+    QFETCH(QString, bobMode);
+    QProcess server;
+    const quint16 port = startServer(server);
+    QVERIFY(port != 0);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+
+    QProcess alice;
+    QProcess bob;
+    alice.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                {"--url", url, "--nick", "alice", "--mode", aliceMode, "--interval", "100"});
+    bob.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+              {"--url", url, "--nick", "bob", "--mode", bobMode, "--interval", "100"});
+    QVERIFY(alice.waitForStarted(10000));
+    QVERIFY(bob.waitForStarted(10000));
+    QByteArray aliceOut;
+    QByteArray bobOut;
+
+    QTRY_VERIFY_WITH_TIMEOUT(saw(alice, aliceOut, "* bob joined"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(saw(bob, bobOut, "* alice joined"), 10000);
+    alice.write("hello from alice\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(bob, bobOut, "] alice: hello from alice\n"), 10000);
+    bob.write("hi alice, bob here\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(alice, aliceOut, "] bob: hi alice, bob here\n"), 10000);
+
+    // Switch live, then talk again.
+    alice.write("/mode ws\nafter the switch\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(bob, bobOut, "] alice: after the switch\n"), 10000);
+    alice.write("/stats\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(alice, aliceOut, "websocket"), 10000);
+    QVERIFY(aliceOut.contains("polling") || aliceOut.contains("longpoll"));
+
+    // End of input: leaves once the last message was accepted; /quit the same.
+    alice.write("last words\n");
+    alice.closeWriteChannel();
+    QVERIFY(alice.waitForFinished(10000));
+    QCOMPARE(alice.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(alice.exitCode(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(saw(bob, bobOut, "] alice: last words\n"), 10000);
+    bob.write("/quit\n");
+    QVERIFY(bob.waitForFinished(10000));
+    QCOMPARE(bob.exitCode(), 0);
+
+    // Each message once, each line in the documented shape.
+    QCOMPARE(bobOut.count("alice: hello from alice\n"), 1);
+    QCOMPARE(aliceOut.count("bob: hi alice, bob here\n"), 1);
+    const QRegularExpression line(QStringLiteral("^\\[\\d+\\] (\\* \\S+ (joined|left)|\\S+: .*)$"));
+    for (const QByteArray &l : bobOut.split('\n')) {
+        if (!l.isEmpty())
+            QVERIFY2(line.match(QString::fromUtf8(l)).hasMatch(), l.constData());
+    }
+
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void tst_PushChatCli::failsWhenNoServer()
+{
+    // A port that was free a moment ago: nothing listens there.
+    QProcess server;
+    const quint16 port = startServer(server);
+    QVERIFY(port != 0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+              {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--nick", "x"});
+    QVERIFY(cli.waitForFinished(10000));
+    QVERIFY(cli.exitCode() != 0);
+    QVERIFY(cli.readAllStandardError().contains("cannot connect"));
+}
+
+void tst_PushChatCli::rejectsBadOptions()
+{
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHCHAT_CLI_PATH), {"--url", "http://127.0.0.1:1", "--mode", "x"});
+    QVERIFY(cli.waitForFinished(10000));
+    QVERIFY(cli.exitCode() != 0);
+    QVERIFY(cli.readAllStandardError().contains("--mode"));
+    cli.start(QStringLiteral(PUSHCHAT_CLI_PATH), {"--nick", "x"});
+    QVERIFY(cli.waitForFinished(10000));
+    QVERIFY(cli.exitCode() != 0);
+}
+
+QTEST_GUILESS_MAIN(tst_PushChatCli)
+#include "tst_pushchatcli.moc"
