@@ -121,7 +121,11 @@ void RoomPanel::refresh()
             m_addressHint->setText(tr("This computer has no network address right now: only "
                                       "programs on it can join."));
         } else {
-            m_addressHint->setText(tr("A browser at this address gets the web client too."));
+            m_addressHint->setText(
+                m_session->request().key.isEmpty()
+                    ? tr("A browser at this address gets the web client too.")
+                    : tr("They also need the room key. A browser at this address gets the web "
+                         "client too."));
         }
         m_addressList->addItems(urls);
         m_addressList->setCurrentRow(0);

@@ -400,6 +400,14 @@ void tst_MainWindow::commandLineHostsAtOnce()
     QCOMPARE(window.session()->client()->mode(), Transport::Polling);
     QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::Polling);
     QVERIFY(window.windowTitle().contains(u"Scripted"));
+    // The three modes have shortcuts.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_3, Qt::ControlModifier);
+    QTRY_COMPARE(window.session()->client()->mode(), Transport::WebSocket);
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_2, Qt::ControlModifier);
+    QTRY_COMPARE(window.session()->client()->mode(), Transport::LongPoll);
+    QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::LongPoll);
     // Remembered for the next start screen.
     QSettings settings;
     QCOMPARE(settings.value("start/roomName").toString(), QStringLiteral("Scripted"));
