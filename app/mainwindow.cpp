@@ -6,6 +6,7 @@
 #include "startpage.h"
 
 #include <QCloseEvent>
+#include <QIcon>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -25,6 +26,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_stateLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     setCentralWidget(m_stack);

@@ -400,6 +400,7 @@ void tst_MainWindow::commandLineHostsAtOnce()
     QCOMPARE(window.session()->client()->mode(), Transport::Polling);
     QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::Polling);
     QVERIFY(window.windowTitle().contains(u"Scripted"));
+    QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
     // The three modes have shortcuts.
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
