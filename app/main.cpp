@@ -6,8 +6,23 @@
 #include <QApplication>
 #include <QIcon>
 #include <QLoggingCategory>
+#include <QSocketNotifier>
 
+#include <csignal>
 #include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -38,6 +53,18 @@ int main(int argc, char *argv[])
     }
 
     PushChat::MainWindow window;
+    // Ctrl+C in the terminal (or SIGTERM) closes the window like its close button: the room
+    // is left and the server thread stopped before the process ends.
+    if (::pipe(signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &window);
+        QObject::connect(notifier, &QSocketNotifier::activated, &window, [&window] {
+            char byte;
+            [[maybe_unused]] const auto read = ::read(signalPipe[0], &byte, 1);
+            window.close();
+        });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
     window.show();
     window.applyOptions(options);
     return app.exec();
