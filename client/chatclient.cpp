@@ -34,6 +34,9 @@ ChatClient::ChatClient(QObject *parent)
     }
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatClient::startTransport);
+    m_drainTimer.setSingleShot(true);
+    m_drainTimer.setInterval(10000);
+    connect(&m_drainTimer, &QTimer::timeout, this, &ChatClient::abortDrain);
     m_roomTimer.setInterval(5000);
     connect(&m_roomTimer, &QTimer::timeout, this, &ChatClient::fetchRoom);
 }
@@ -95,8 +98,10 @@ void ChatClient::setMode(Transport mode)
     qCDebug(lcClient) << "mode" << transportName(mode);
     emit modeChanged(mode);
     // While waiting to reconnect the timer will use the new mode; a live link switches now.
-    if (m_wanted && m_transport)
+    if (m_wanted && m_transport) {
+        retireTransport();
         startTransport();
+    }
 }
 
 void ChatClient::connectToServer()
@@ -182,7 +187,9 @@ void ChatClient::setState(State state, const QString &reason)
 
 void ChatClient::startTransport()
 {
-    dropTransport();
+    if (m_transport)
+        dropTransport(); // a retired transport still draining is kept
+
     if (!m_wanted)
         return;
     m_context.metrics = m_recorders[size_t(m_mode)];
@@ -231,13 +238,79 @@ void ChatClient::startTransport()
 void ChatClient::dropTransport()
 {
     m_linkUp = false;
-    if (ChatTransport *transport = m_transport) {
-        m_transport = nullptr;
-        transport->disconnect(this);
-        transport->close();
-        transport->deleteLater();
-    }
+    discard(std::exchange(m_transport, nullptr));
+    m_drainTimer.stop();
+    discard(std::exchange(m_draining, nullptr));
     markInFlightUncertain();
+}
+
+void ChatClient::retireTransport()
+{
+    m_linkUp = false;
+    ChatTransport *transport = std::exchange(m_transport, nullptr);
+    if (!transport)
+        return;
+    const bool sending =
+        std::any_of(m_outbox.begin(), m_outbox.end(), [](const OutboxEntry &entry) {
+            return entry.status == OutboxEntry::Status::InFlight;
+        });
+    // With another one draining, this one was given nothing to send.
+    if (!sending || m_draining) {
+        discard(transport);
+        return;
+    }
+    // Aborting a connection with messages on it would leave their fate unknown (the server
+    // may still read them after we looked): let their answers come instead.
+    transport->disconnect(this);
+    transport->stopReceiving();
+    m_draining = transport;
+    connect(transport, &ChatTransport::sendAccepted, this,
+            [this](qint64 id, qint64 seq, qint64 ts) {
+                onSendAccepted(id, seq, ts);
+                finishDrain();
+            });
+    connect(transport, &ChatTransport::sendFailed, this,
+            [this](qint64 id, ErrorCode code, const QString &message) {
+                onSendFailed(id, code, message);
+                finishDrain();
+            });
+    connect(transport, &ChatTransport::errorOccurred, this, &ChatClient::abortDrain);
+    m_drainTimer.start();
+}
+
+void ChatClient::discard(ChatTransport *transport)
+{
+    if (!transport)
+        return;
+    transport->disconnect(this);
+    transport->close();
+    transport->deleteLater();
+}
+
+void ChatClient::finishDrain()
+{
+    if (!m_draining)
+        return;
+    const bool sending =
+        std::any_of(m_outbox.begin(), m_outbox.end(), [](const OutboxEntry &entry) {
+            return entry.status == OutboxEntry::Status::InFlight;
+        });
+    if (sending)
+        return;
+    m_drainTimer.stop();
+    discard(std::exchange(m_draining, nullptr));
+    flushOutbox();
+}
+
+void ChatClient::abortDrain()
+{
+    m_drainTimer.stop();
+    discard(std::exchange(m_draining, nullptr));
+    markInFlightUncertain();
+    if (m_needCatchUp && m_linkUp) {
+        m_catchUpSerial = m_roomFetchSerial + 1;
+        fetchRoom();
+    }
 }
 
 void ChatClient::onTransportState(ChatTransport::State state)
@@ -360,7 +433,7 @@ void ChatClient::markInFlightUncertain()
 
 void ChatClient::flushOutbox()
 {
-    if (!m_linkUp || !m_transport)
+    if (!m_linkUp || !m_transport || m_draining)
         return;
     for (OutboxEntry &entry : m_outbox) {
         // Order matters: nothing overtakes a message whose fate is still unknown.

@@ -28,13 +28,15 @@ struct HttpResponse;
 /// seen), the message list (each seq once, ascending), the outbox and the metrics.
 ///
 /// Switching mode with setMode() at any moment loses nothing and repeats nothing: the new
-/// transport starts from the cursor, the old one is closed and can emit nothing more, and
-/// every message at or below the cursor is ignored.
+/// transport starts from the cursor, the old one stops receiving at once and its message
+/// signals are cut (every message at or below the cursor is ignored anyway); messages still on
+/// their way through the old one are let finish before anything new is sent, so they are never
+/// in doubt and keep their order.
 ///
 /// Faults (refused, dropped, server restarted, no pong) lead to Reconnecting with a reason
 /// and a new transport after a capped exponential backoff with jitter (0.5 s doubling to
 /// 10 s). Messages typed meanwhile wait in the outbox and go out once the link is back.
-/// A message whose request was written but not answered is "uncertain": before resending it
+/// A message whose connection broke before the answer is "uncertain": before resending it
 /// the client reads the room up to its last seq and resends only if no message of its own
 /// nick with the same text arrived after it was sent — so it is stored exactly once in
 /// practice. Messages the server refuses (400, 401, 403, too long…) are reported with
@@ -118,6 +120,10 @@ private:
     void setState(State state, const QString &reason = {});
     void startTransport();
     void dropTransport();
+    void retireTransport();
+    void discard(ChatTransport *transport);
+    void finishDrain();
+    void abortDrain();
     void onMessages(const MessagePage &page);
     void onTransportState(ChatTransport::State state);
     void onTransportError(ErrorCode code, const QString &message);
@@ -140,6 +146,10 @@ private:
     bool m_wanted = false; ///< connectToServer() called and not disconnected since
 
     QPointer<ChatTransport> m_transport;
+    /// The transport before a switch, kept until the messages it was sending are answered;
+    /// nothing new is sent meanwhile, so order is kept.
+    QPointer<ChatTransport> m_draining;
+    QTimer m_drainTimer;
     bool m_linkUp = false;
     int m_attempt = 0;
     QTimer m_reconnectTimer;

@@ -71,6 +71,11 @@ ChatTransport::ChatTransport(const TransportContext &context, QObject *parent)
 
 ChatTransport::~ChatTransport() = default;
 
+void ChatTransport::stopReceiving()
+{
+    m_receiving = false;
+}
+
 void ChatTransport::setPollInterval(int ms)
 {
     m_context.pollIntervalMs = ms;

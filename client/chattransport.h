@@ -72,6 +72,12 @@ public:
     /// Stops at once: aborts connections, emits nothing more.
     virtual void close() = 0;
 
+    /// For a graceful switch: stops receiving (no more polls; WebSocket message frames are
+    /// dropped) but lets messages already handed to send() finish, so their answers still
+    /// come. close() ends it.
+    virtual void stopReceiving();
+    bool isReceiving() const { return m_receiving; }
+
     /// Polling only: the interval may change while open (clamped to 100 ms … 10 s).
     virtual void setPollInterval(int ms);
 
@@ -102,6 +108,7 @@ protected:
     QByteArray nickQuery() const;
 
     TransportContext m_context;
+    bool m_receiving = true;
 
 private:
     State m_state = State::Closed;

@@ -47,6 +47,12 @@ void LongPollTransport::send(qint64 id, const QString &text)
     m_posts->enqueue(id, text);
 }
 
+void LongPollTransport::stopReceiving()
+{
+    ChatTransport::stopReceiving();
+    m_pollHttp->abort();
+}
+
 void LongPollTransport::close()
 {
     m_pollHttp->abort();
@@ -56,7 +62,7 @@ void LongPollTransport::close()
 
 void LongPollTransport::poll()
 {
-    if (state() == State::Closed || m_pollHttp->busy())
+    if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
     const int wait = m_context.longPollWaitSeconds;
     m_pollHttp->request("GET",

@@ -24,6 +24,7 @@ public:
     void open(qint64 after) override;
     void send(qint64 id, const QString &text) override;
     void close() override;
+    void stopReceiving() override;
 
 private:
     void poll();

@@ -51,6 +51,13 @@ void PollingTransport::send(qint64 id, const QString &text)
     m_posts->enqueue(id, text);
 }
 
+void PollingTransport::stopReceiving()
+{
+    ChatTransport::stopReceiving();
+    m_timer.stop();
+    m_pollHttp->abort();
+}
+
 void PollingTransport::close()
 {
     m_timer.stop();
@@ -70,7 +77,7 @@ void PollingTransport::setPollInterval(int ms)
 
 void PollingTransport::poll()
 {
-    if (state() == State::Closed || m_pollHttp->busy())
+    if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
     m_pollHttp->request("GET", "/api/messages?after=" + QByteArray::number(m_after) + nickQuery(),
                         {}, PollTimeoutMs);

@@ -32,6 +32,7 @@ public:
     void open(qint64 after) override;
     void send(qint64 id, const QString &text) override;
     void close() override;
+    void stopReceiving() override;
     void setPollInterval(int ms) override;
     int pollInterval() const { return m_intervalMs; }
 

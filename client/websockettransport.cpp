@@ -60,6 +60,12 @@ void WebSocketTransport::send(qint64 id, const QString &text)
                        ",\"id\":" + QByteArray::number(id) + '}');
 }
 
+void WebSocketTransport::stopReceiving()
+{
+    ChatTransport::stopReceiving();
+    m_pingTimer.stop();
+}
+
 void WebSocketTransport::close()
 {
     m_pingTimer.stop();
@@ -82,6 +88,8 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
     if (type == QLatin1String("message")) {
         if (metrics)
             metrics->frameIn(frameBytes, 1);
+        if (!m_receiving)
+            return; // retired by a switch: the new transport delivers it
         const std::optional<ChatMessage> message = JsonCodec::decodeMessage(json);
         if (!message) {
             fail(ErrorCode::ProtocolError, tr("Malformed message frame"));

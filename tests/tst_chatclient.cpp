@@ -341,8 +341,10 @@ void tst_ChatClient::switchingLosesNothing()
 void tst_ChatClient::senderSwitchingSendsOnce_data()
 {
     QTest::addColumn<int>("intervalMs");
-    QTest::newRow("every 50 ms") << 50;
-    QTest::newRow("every millisecond") << 1;
+    QTest::addColumn<bool>("drop");
+    QTest::newRow("every 50 ms") << 50 << false;
+    QTest::newRow("every millisecond") << 1 << false;
+    QTest::newRow("every millisecond, connections dropped once") << 1 << true;
 }
 
 void tst_ChatClient::senderSwitchingSendsOnce()
@@ -350,6 +352,7 @@ void tst_ChatClient::senderSwitchingSendsOnce()
     // The sender switches while its messages are on their way: each is stored exactly once,
     // in the order typed.
     QFETCH(int, intervalMs);
+    QFETCH(bool, drop);
     constexpr int Count = 2000;
     Server server;
     server.config.rateLimitPerSecond = 0;
@@ -366,7 +369,15 @@ void tst_ChatClient::senderSwitchingSendsOnce()
     QObject::connect(&switcher, &QTimer::timeout, sender.get(),
                      [&] { sender->setMode(cycle[switches++ % 3]); });
     switcher.start();
+    bool dropped = false;
+    QObject::connect(sender.get(), &ChatClient::sendAccepted, sender.get(), [&](qint64 id) {
+        if (drop && !dropped && id >= Count / 3) {
+            dropped = true;
+            server.host->dropConnections();
+        }
+    });
     QVERIFY(waitUntil([&] { return sender->pendingCount() == 0; }, 60000));
+    QCOMPARE(dropped, drop);
     switcher.stop();
     QVERIFY(failed.isEmpty());
     const QJsonArray all =

@@ -2,6 +2,8 @@
 
 #include "metricsrecorder.h"
 
+#include <QTimer>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -154,9 +156,19 @@ void CliSession::leave()
     if (m_leaving)
         return;
     m_leaving = true;
-    if (m_client.pendingCount() == 0)
+    if (m_client.pendingCount() == 0) {
         finish(m_failures ? 1 : 0);
-    // Otherwise outboxDrained() finishes, after every typed message was accepted or refused.
+        return;
+    }
+    // Otherwise outboxDrained() finishes, after every typed message was accepted or refused;
+    // a script must not hang for ever on a server that is gone, though.
+    QTimer::singleShot(LeaveTimeoutMs, this, [this] {
+        if (m_finished)
+            return;
+        m_err << "pushchat-cli: " << m_client.pendingCount()
+              << " message(s) not confirmed by the server: " << m_client.stateReason() << Qt::endl;
+        finish(1);
+    });
 }
 
 void CliSession::finish(int exitCode)

@@ -26,6 +26,9 @@ public:
         int intervalMs = 1000;
     };
 
+    /// How long /quit or end of input waits for unconfirmed messages.
+    static constexpr int LeaveTimeoutMs = 30000;
+
     explicit CliSession(const Options &options, QObject *parent = nullptr);
 
     void start();
