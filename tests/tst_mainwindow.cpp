@@ -75,6 +75,20 @@ bool connected(const MainWindow &window)
            client->state() == ChatClient::State::Connected;
 }
 
+// Shows both windows, hosts `room` from the first one's start screen as alice and joins it
+// from the second one's as bob. Callers check QTest::currentTestFailed() afterwards.
+void hostAndJoin(MainWindow &hostWindow, MainWindow &guestWindow, const QString &room,
+                 Transport guestMode)
+{
+    hostWindow.show();
+    host(hostWindow, room, QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
+    guestWindow.show();
+    join(guestWindow, QStringLiteral("127.0.0.1:%1").arg(hostWindow.session()->port()),
+         QStringLiteral("bob"), guestMode);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+}
+
 int countText(const MessageListModel *model, const QString &text)
 {
     int n = 0;
@@ -190,14 +204,10 @@ void tst_MainWindow::hostAndJoinThenChat()
 void tst_MainWindow::switchModesDuringTrafficLosesAndRepeatsNothing()
 {
     MainWindow hostWindow;
-    hostWindow.show();
-    host(hostWindow, QStringLiteral("Switching"), QStringLiteral("alice"), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
     MainWindow guestWindow;
-    guestWindow.show();
-    join(guestWindow, QStringLiteral("http://127.0.0.1:%1").arg(hostWindow.session()->port()),
-         QStringLiteral("bob"), Transport::Polling);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Switching"), Transport::Polling);
+    if (QTest::currentTestFailed())
+        return;
     child<QSlider>(guestWindow, "intervalSlider")->setValue(0); // 100 ms
     QCOMPARE(guestWindow.session()->client()->pollInterval(), 100);
 
@@ -263,15 +273,11 @@ void tst_MainWindow::inspectorCountsPerMode()
 {
     using M = InspectorModel::Measure;
     MainWindow hostWindow;
-    hostWindow.show();
-    host(hostWindow, QStringLiteral("Inspector"), QStringLiteral("alice"), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
     MainWindow guestWindow;
-    guestWindow.show();
     child<QSlider>(guestWindow, "intervalSlider")->setValue(0); // 100 ms
-    join(guestWindow, QStringLiteral("127.0.0.1:%1").arg(hostWindow.session()->port()),
-         QStringLiteral("bob"), Transport::Polling);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Inspector"), Transport::Polling);
+    if (QTest::currentTestFailed())
+        return;
 
     // Polling asks again and again, mostly for nothing.
     QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::Polling, M::Requests) >= 10,
@@ -348,14 +354,10 @@ void tst_MainWindow::portInUseIsExplained()
 void tst_MainWindow::stopHostingShowsGuestDisconnected()
 {
     MainWindow hostWindow;
-    hostWindow.show();
-    host(hostWindow, QStringLiteral("Short-lived"), QStringLiteral("alice"), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
     MainWindow guestWindow;
-    guestWindow.show();
-    join(guestWindow, QStringLiteral("127.0.0.1:%1").arg(hostWindow.session()->port()),
-         QStringLiteral("bob"), Transport::WebSocket);
-    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Short-lived"), Transport::WebSocket);
+    if (QTest::currentTestFailed())
+        return;
     auto *banner = child<QWidget>(guestWindow, "connectionBanner");
     QVERIFY(!banner->isVisible());
 
