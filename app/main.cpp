@@ -1,0 +1,71 @@
+// pushchat: the desktop app. Everything but startup lives in the pushchat_app library.
+
+#include "appoptions.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // Debug output of the libraries only when asked for (QT_LOGGING_RULES).
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("pushchat.*.debug=false"));
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("pushchat"));
+    QApplication::setApplicationDisplayName(QStringLiteral("PushChat"));
+    QApplication::setOrganizationName(QStringLiteral("PushChat"));
+    QApplication::setApplicationVersion(QStringLiteral(PUSHCHAT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("pushchat"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
+
+    const PushChat::AppOptions options = PushChat::AppOptions::parse(QApplication::arguments());
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "pushchat: %s\n\n%s", qPrintable(options.error),
+                     qPrintable(options.helpText));
+        return 2;
+    }
+    if (options.showHelp) {
+        std::fputs(qPrintable(options.helpText), stdout);
+        return 0;
+    }
+    if (options.showVersion) {
+        std::printf("pushchat %s\n", PUSHCHAT_VERSION);
+        return 0;
+    }
+
+    PushChat::MainWindow window;
+    // Ctrl+C in the terminal (or SIGTERM) closes the window like its close button: the room
+    // is left and the server thread stopped before the process ends.
+    if (::pipe(signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &window);
+        QObject::connect(notifier, &QSocketNotifier::activated, &window, [&window] {
+            char byte;
+            [[maybe_unused]] const auto read = ::read(signalPipe[0], &byte, 1);
+            window.close();
+        });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    window.show();
+    window.applyOptions(options);
+    return app.exec();
+}

@@ -1,0 +1,184 @@
+#include "roompanel.h"
+
+#include "inspectormodel.h"
+#include "joinurls.h"
+#include "serverstatspoller.h"
+#include "sessioncontroller.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace PushChat {
+
+namespace {
+constexpr StatsBucket Buckets[] = {StatsBucket::Polling, StatsBucket::LongPoll,
+                                   StatsBucket::WebSocket, StatsBucket::Other};
+
+QString transportLabel(Transport transport)
+{
+    return InspectorModel::modeTitle(transport);
+}
+} // namespace
+
+RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_addressBox(new QGroupBox(tr("Others join at"), this))
+    , m_addressList(new QListWidget(m_addressBox))
+    , m_copyButton(new QPushButton(tr("&Copy address"), m_addressBox))
+    , m_addressHint(new QLabel(m_addressBox))
+    , m_onlineList(new QListWidget(this))
+    , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
+    , m_statsTable(new QTableWidget(m_statsBox))
+    , m_statsSummary(new QLabel(m_statsBox))
+    , m_leaveButton(new QPushButton(this))
+{
+    m_addressList->setObjectName(QStringLiteral("joinAddressList"));
+    m_addressList->setMaximumHeight(84);
+    m_copyButton->setObjectName(QStringLiteral("copyAddressButton"));
+    m_addressHint->setWordWrap(true);
+    m_addressHint->setTextFormat(Qt::PlainText);
+    auto *addressLayout = new QVBoxLayout(m_addressBox);
+    addressLayout->addWidget(m_addressList);
+    addressLayout->addWidget(m_addressHint);
+    addressLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
+
+    auto *onlineBox = new QGroupBox(tr("People online"), this);
+    m_onlineList->setObjectName(QStringLiteral("onlineList"));
+    auto *onlineLayout = new QVBoxLayout(onlineBox);
+    onlineLayout->addWidget(m_onlineList);
+
+    m_statsTable->setObjectName(QStringLiteral("serverStatsTable"));
+    m_statsTable->setColumnCount(4);
+    m_statsTable->setRowCount(6);
+    m_statsTable->setHorizontalHeaderLabels({tr("Poll"), tr("Long"), tr("WS"), tr("Other")});
+    m_statsTable->setVerticalHeaderLabels(
+        {tr("Requests"), tr("Empty"), tr("Frames"), tr("KB in"), tr("KB out"), tr("Connections")});
+    m_statsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_statsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_statsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_statsTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_statsTable->setFocusPolicy(Qt::NoFocus);
+    m_statsTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_statsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_statsTable->verticalHeader()->setDefaultSectionSize(m_statsTable->fontMetrics().height() + 4);
+    m_statsTable->setFixedHeight(m_statsTable->horizontalHeader()->sizeHint().height() +
+                                 6 * m_statsTable->verticalHeader()->defaultSectionSize() +
+                                 2 * m_statsTable->frameWidth());
+    for (int r = 0; r < 6; ++r) {
+        for (int c = 0; c < 4; ++c) {
+            auto *item = new QTableWidgetItem(QStringLiteral("–"));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_statsTable->setItem(r, c, item);
+        }
+    }
+    m_statsSummary->setObjectName(QStringLiteral("serverStatsSummary"));
+    m_statsSummary->setTextFormat(Qt::PlainText);
+    m_statsSummary->setWordWrap(true);
+    auto *statsLayout = new QVBoxLayout(m_statsBox);
+    statsLayout->addWidget(m_statsTable);
+    statsLayout->addWidget(m_statsSummary);
+
+    m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
+    setMinimumWidth(250);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_addressBox);
+    layout->addWidget(onlineBox, 1);
+    layout->addWidget(m_statsBox);
+    layout->addWidget(m_leaveButton);
+
+    connect(m_copyButton, &QPushButton::clicked, this, &RoomPanel::copyAddress);
+    connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
+    connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
+            &RoomPanel::showServerStats);
+}
+
+void RoomPanel::refresh()
+{
+    const bool hosting = m_session->isHosting();
+    m_addressBox->setVisible(hosting);
+    m_statsBox->setVisible(hosting);
+    m_leaveButton->setText(hosting ? tr("&Stop hosting") : tr("&Leave room"));
+    m_leaveButton->setToolTip(hosting ? tr("Closes the room for everyone and goes back to "
+                                           "the start screen.")
+                                      : tr("Leaves the room and goes back to the start screen."));
+    m_addressList->clear();
+    m_onlineList->clear();
+    if (hosting) {
+        QStringList urls = m_session->joinUrls();
+        if (urls.isEmpty()) {
+            urls << JoinUrls::loopback(m_session->port());
+            m_addressHint->setText(tr("This computer has no network address right now: only "
+                                      "programs on it can join."));
+        } else {
+            m_addressHint->setText(
+                m_session->request().key.isEmpty()
+                    ? tr("A browser at this address gets the web client too.")
+                    : tr("They also need the room key. A browser at this address gets the web "
+                         "client too."));
+        }
+        m_addressList->addItems(urls);
+        m_addressList->setCurrentRow(0);
+    }
+    if (ChatClient *client = m_session->client()) {
+        connect(client, &ChatClient::roomInfoChanged, this, &RoomPanel::showRoomInfo,
+                Qt::UniqueConnection);
+        // While the link is down the list is what it was: show it as stale.
+        connect(client, &ChatClient::stateChanged, m_onlineList, [this](ChatClient::State state) {
+            m_onlineList->setEnabled(state == ChatClient::State::Connected);
+        });
+    }
+}
+
+void RoomPanel::copyAddress()
+{
+    const QListWidgetItem *item = m_addressList->currentItem();
+    if (!item && m_addressList->count() > 0)
+        item = m_addressList->item(0);
+    if (item)
+        QApplication::clipboard()->setText(item->text());
+}
+
+void RoomPanel::showRoomInfo(const RoomInfo &info)
+{
+    m_onlineList->clear();
+    const QString own = m_session->request().nick;
+    for (const RoomInfo::Member &member : info.online) {
+        QString line = QStringLiteral("%1 — %2").arg(member.nick, transportLabel(member.transport));
+        if (member.nick == own)
+            line += tr(" (you)");
+        m_onlineList->addItem(line);
+    }
+    if (info.online.isEmpty())
+        m_onlineList->addItem(tr("nobody yet"));
+}
+
+void RoomPanel::showServerStats()
+{
+    const ServerStatsPoller::Snapshot s = m_session->statsPoller()->snapshot();
+    const QLocale locale;
+    for (int c = 0; c < 4; ++c) {
+        const TransportCounters &t = s.stats[Buckets[c]];
+        const qint64 values[] = {t.requests,       t.emptyResponses,  t.framesIn + t.framesOut,
+                                 t.bytesIn / 1024, t.bytesOut / 1024, t.openConnections};
+        for (int r = 0; r < 6; ++r)
+            m_statsTable->item(r, c)->setText(locale.toString(values[r]));
+    }
+    const qint64 parked = s.stats[StatsBucket::LongPoll].parked;
+    m_statsSummary->setText(tr("Up %1 s · %2 messages stored · %3 long polls waiting")
+                                .arg(s.uptimeMs / 1000)
+                                .arg(s.retained)
+                                .arg(parked));
+}
+
+} // namespace PushChat

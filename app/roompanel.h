@@ -1,0 +1,47 @@
+#pragma once
+
+#include "roominfo.h"
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QTableWidget;
+class QGroupBox;
+
+namespace PushChat {
+
+class SessionController;
+
+/// The side panel: how others join (hosting), who is online with which transport, the
+/// server's own counters (hosting), and the button to stop hosting or leave.
+class RoomPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RoomPanel)
+
+public:
+    explicit RoomPanel(SessionController *session, QWidget *parent = nullptr);
+
+    /// Shows the current session's room (call after entering it).
+    void refresh();
+
+private:
+    void copyAddress();
+    void showRoomInfo(const RoomInfo &info);
+    void showServerStats();
+
+    SessionController *m_session;
+    QGroupBox *m_addressBox;
+    QListWidget *m_addressList;
+    QPushButton *m_copyButton;
+    QLabel *m_addressHint;
+    QListWidget *m_onlineList;
+    QGroupBox *m_statsBox;
+    QTableWidget *m_statsTable;
+    QLabel *m_statsSummary;
+    QPushButton *m_leaveButton;
+};
+
+} // namespace PushChat

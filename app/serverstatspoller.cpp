@@ -1,0 +1,93 @@
+#include "serverstatspoller.h"
+
+#include "applog.h"
+#include "httpclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace PushChat {
+
+namespace {
+constexpr int RequestTimeoutMs = 5000;
+} // namespace
+
+ServerStatsPoller::ServerStatsPoller(QObject *parent)
+    : QObject(parent)
+{
+    m_timer.setInterval(1000);
+    connect(&m_timer, &QTimer::timeout, this, &ServerStatsPoller::poll);
+}
+
+ServerStatsPoller::~ServerStatsPoller() = default;
+
+void ServerStatsPoller::start(const QUrl &serverUrl, const QString &key)
+{
+    stop();
+    m_http = new HttpClient(serverUrl.host(), quint16(serverUrl.port()), nullptr, this);
+    if (!key.isEmpty())
+        m_http->setExtraHeaders("Authorization: Bearer " + key.toUtf8() + "\r\n");
+    connect(m_http, &HttpClient::finished, this, &ServerStatsPoller::onFinished);
+    connect(m_http, &HttpClient::failed, this, [](ErrorCode, const QString &message, bool) {
+        qCDebug(lcAppSession).noquote() << "stats:" << message;
+    });
+    m_timer.start();
+    poll();
+}
+
+void ServerStatsPoller::stop()
+{
+    m_timer.stop();
+    if (m_http) {
+        m_http->abort();
+        m_http->deleteLater();
+        m_http = nullptr;
+    }
+    m_hasSnapshot = false;
+}
+
+void ServerStatsPoller::poll()
+{
+    if (m_http && !m_http->busy())
+        m_http->request("GET", Paths::Stats, {}, RequestTimeoutMs);
+}
+
+void ServerStatsPoller::onFinished(const HttpResponse &response)
+{
+    if (response.status != 200)
+        return;
+    if (auto snapshot = parse(response.body)) {
+        m_snapshot = *snapshot;
+        m_hasSnapshot = true;
+        emit updated();
+    }
+}
+
+std::optional<ServerStatsPoller::Snapshot> ServerStatsPoller::parse(QByteArrayView json)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray());
+    if (!document.isObject())
+        return std::nullopt;
+    const QJsonObject root = document.object();
+    Snapshot snapshot;
+    for (const StatsBucket bucket : {StatsBucket::Polling, StatsBucket::LongPoll,
+                                     StatsBucket::WebSocket, StatsBucket::Other}) {
+        const QJsonObject o = root.value(QLatin1String(statsBucketName(bucket))).toObject();
+        TransportCounters &c = snapshot.stats[bucket];
+        c.requests = o.value(u"requests").toInteger();
+        c.responses = o.value(u"responses").toInteger();
+        c.emptyResponses = o.value(u"empty_responses").toInteger();
+        c.framesIn = o.value(u"frames_in").toInteger();
+        c.framesOut = o.value(u"frames_out").toInteger();
+        c.bytesIn = o.value(u"bytes_in").toInteger();
+        c.bytesOut = o.value(u"bytes_out").toInteger();
+        c.openConnections = o.value(u"open_connections").toInteger();
+        c.parked = o.value(u"parked").toInteger();
+    }
+    snapshot.uptimeMs = root.value(u"uptime_ms").toInteger();
+    snapshot.messages = root.value(u"messages").toInteger();
+    snapshot.retained = root.value(u"retained").toInteger();
+    return snapshot;
+}
+
+} // namespace PushChat

@@ -1,0 +1,229 @@
+#include "sessioncontroller.h"
+
+#include "applog.h"
+#include "joinurls.h"
+#include "messagelistmodel.h"
+#include "serverstatspoller.h"
+
+namespace PushChat {
+
+SessionController::SessionController(QObject *parent)
+    : QObject(parent)
+    , m_server(new ServerHost(this))
+    , m_messages(new MessageListModel(this))
+    , m_stats(new ServerStatsPoller(this))
+{
+    connect(m_server, &ServerHost::started, this, &SessionController::onServerStarted);
+    connect(m_server, &ServerHost::failed, this, &SessionController::onServerFailed);
+    connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
+    connect(&m_tourTimer, &QTimer::timeout, this, [this] {
+        if (!m_client || m_phase != Phase::InRoom)
+            return;
+        const Transport next = m_client->mode() == Transport::Polling    ? Transport::LongPoll
+                               : m_client->mode() == Transport::LongPoll ? Transport::WebSocket
+                                                                         : Transport::Polling;
+        m_client->setMode(next);
+    });
+}
+
+void SessionController::setTour(int seconds)
+{
+    m_tourTimer.stop();
+    if (seconds > 0)
+        m_tourTimer.start(seconds * 1000);
+}
+
+SessionController::~SessionController()
+{
+    shutdown();
+}
+
+bool SessionController::isHosting() const
+{
+    return m_request.kind == SessionRequest::Kind::Host && m_phase != Phase::Idle;
+}
+
+void SessionController::start(const SessionRequest &request)
+{
+    if (m_phase != Phase::Idle) {
+        qCWarning(lcAppSession) << "start() while in phase" << m_phase;
+        return;
+    }
+    m_request = request;
+    m_request.nick = request.nick.trimmed();
+    m_joinUrls.clear();
+    if (request.kind == SessionRequest::Kind::Join) {
+        enterRoom(SessionRequest::parseAddress(request.address));
+        return;
+    }
+    ServerConfig config;
+    config.port = request.port;
+    config.roomName = request.roomName.trimmed();
+    config.key = request.key;
+    m_phase = Phase::StartingServer;
+    emit titleChanged();
+    qCInfo(lcAppSession) << "hosting" << config.roomName << "on port" << config.port;
+    m_server->start(config);
+}
+
+void SessionController::onServerStarted(quint16 port)
+{
+    m_joinUrls = JoinUrls::forPort(port);
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(port);
+    enterRoom(url);
+}
+
+void SessionController::onServerFailed(const QString &message)
+{
+    if (m_phase != Phase::StartingServer)
+        return;
+    m_phase = Phase::Idle;
+    const bool inUse = message.contains(QStringLiteral("in use"), Qt::CaseInsensitive);
+    qCWarning(lcAppSession).noquote() << "hosting failed:" << message;
+    emit titleChanged();
+    emit hostFailed(message, inUse);
+}
+
+void SessionController::enterRoom(const QUrl &url)
+{
+    if (m_client) {
+        m_client->disconnectFromServer();
+        m_client->deleteLater();
+    }
+    m_client = new ChatClient(this);
+    m_client->setServerUrl(url);
+    m_client->setNick(m_request.nick);
+    m_client->setKey(m_request.key);
+    m_client->setMode(m_request.mode);
+    m_modesUsed.clear();
+    noteMode(m_request.mode);
+    m_messages->attach(m_client);
+    connect(m_client, &ChatClient::modeChanged, this, &SessionController::noteMode);
+    connect(m_client, &ChatClient::stateChanged, this, &SessionController::titleChanged);
+    connect(m_client, &ChatClient::roomInfoChanged, this, &SessionController::titleChanged);
+    if (m_request.kind == SessionRequest::Kind::Host)
+        m_stats->start(url, m_request.key);
+    m_phase = Phase::InRoom;
+    m_client->connectToServer();
+    qCInfo(lcAppSession) << "entered" << url.toString() << "as" << m_request.nick;
+    emit entered();
+    emit titleChanged();
+}
+
+void SessionController::noteMode(Transport mode)
+{
+    if (m_modesUsed.contains(mode))
+        return;
+    m_modesUsed << mode;
+    emit modesUsedChanged();
+}
+
+void SessionController::leave()
+{
+    if (m_phase == Phase::Idle || m_phase == Phase::Stopping)
+        return;
+    m_stats->stop();
+    if (m_client)
+        m_client->disconnectFromServer();
+    if (m_request.kind == SessionRequest::Kind::Host &&
+        m_server->state() != ServerHost::State::Stopped) {
+        m_phase = Phase::Stopping;
+        emit titleChanged();
+        m_server->stop(); // answers with stopped()
+        return;
+    }
+    m_phase = Phase::Idle;
+    emit titleChanged();
+    emit left(tr("You left the room."));
+}
+
+void SessionController::onServerStopped()
+{
+    if (m_phase != Phase::Stopping && m_phase != Phase::InRoom)
+        return;
+    m_phase = Phase::Idle;
+    emit titleChanged();
+    emit left(tr("You stopped hosting the room."));
+}
+
+void SessionController::shutdown()
+{
+    m_stats->stop();
+    if (m_client)
+        m_client->disconnectFromServer();
+    // Blocks until the server thread closed its sockets and was joined: nothing outlives us.
+    m_server->stopAndWait();
+    m_phase = Phase::Idle;
+}
+
+void SessionController::reconnectNow()
+{
+    if (!m_client || m_phase != Phase::InRoom)
+        return;
+    m_client->disconnectFromServer();
+    m_client->connectToServer();
+}
+
+QString SessionController::roomName() const
+{
+    if (m_client && !m_client->roomInfo().name.isEmpty())
+        return m_client->roomInfo().name;
+    if (m_request.kind == SessionRequest::Kind::Host)
+        return m_request.roomName;
+    return m_request.address;
+}
+
+quint16 SessionController::port() const
+{
+    if (m_client)
+        return quint16(m_client->serverUrl().port());
+    return 0;
+}
+
+QString SessionController::stateText() const
+{
+    switch (m_phase) {
+    case Phase::Idle:
+        return tr("Not in a room");
+    case Phase::StartingServer:
+        return tr("Starting the room…");
+    case Phase::Stopping:
+        return tr("Stopping the room…");
+    case Phase::InRoom:
+        break;
+    }
+    if (!m_client)
+        return {};
+    const QString reason = m_client->stateReason();
+    switch (m_client->state()) {
+    case ChatClient::State::Connected:
+        return tr("Connected");
+    case ChatClient::State::Connecting:
+        return tr("Connecting…");
+    case ChatClient::State::Reconnecting:
+        return reason.isEmpty() ? tr("Reconnecting…") : tr("Reconnecting… (%1)").arg(reason);
+    case ChatClient::State::Disconnected:
+        return reason.isEmpty() ? tr("Disconnected") : tr("Disconnected: %1").arg(reason);
+    }
+    return {};
+}
+
+QString SessionController::windowTitle() const
+{
+    if (m_phase == Phase::Idle)
+        return QStringLiteral("PushChat");
+    QString state = stateText();
+    if (m_client && m_phase == Phase::InRoom && m_client->state() != ChatClient::State::Connected)
+        state = m_client->state() == ChatClient::State::Disconnected ? tr("Disconnected")
+                                                                     : tr("Reconnecting");
+    const QString role = isHosting() ? tr("hosting") : QString();
+    QString title = roomName();
+    if (!role.isEmpty())
+        title += QStringLiteral(" (%1)").arg(role);
+    return QStringLiteral("%1 — %2 — PushChat").arg(title, state);
+}
+
+} // namespace PushChat

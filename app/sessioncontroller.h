@@ -1,0 +1,90 @@
+#pragma once
+
+#include "chatclient.h"
+#include "serverhost.h"
+#include "sessionrequest.h"
+
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+namespace PushChat {
+
+class MessageListModel;
+class ServerStatsPoller;
+
+/// One session of the app: optionally a hosted room (ServerHost, on its own thread) and
+/// always one ChatClient in it. Widgets talk to this object and to the models it owns.
+class SessionController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionController)
+
+public:
+    enum class Phase { Idle, StartingServer, InRoom, Stopping };
+    Q_ENUM(Phase)
+
+    explicit SessionController(QObject *parent = nullptr);
+    ~SessionController() override;
+
+    /// Hosts or joins as asked. Answers with entered() or with hostFailed()/joinFailed().
+    void start(const SessionRequest &request);
+    /// Leaves the room; when hosting, stops the server too. Ends with left().
+    void leave();
+    /// Leaves and stops the server thread before returning (for closing the window).
+    void shutdown();
+    /// Drops the current link and connects again at once.
+    void reconnectNow();
+    /// Switches to the next mode every `seconds` while in a room (0 stops the tour).
+    void setTour(int seconds);
+
+    Phase phase() const { return m_phase; }
+    bool isHosting() const;
+    SessionRequest request() const { return m_request; }
+    /// The room's name as the server reports it (or as asked for, until it answered).
+    QString roomName() const;
+    /// "http://…" addresses others can join with (hosting only).
+    QStringList joinUrls() const { return m_joinUrls; }
+    quint16 port() const;
+    /// Modes the client has used since entering the room, in the order first used.
+    QList<Transport> modesUsed() const { return m_modesUsed; }
+    /// "Class 4B — Connected — PushChat"
+    QString windowTitle() const;
+    /// What the status bar says about the link.
+    QString stateText() const;
+
+    /// The client of the current session: a new one each time the room is entered, valid
+    /// from entered() until the next start().
+    ChatClient *client() const { return m_client; }
+    ServerHost *serverHost() const { return m_server; }
+    MessageListModel *messages() const { return m_messages; }
+    ServerStatsPoller *statsPoller() const { return m_stats; }
+
+signals:
+    void entered();
+    /// The room could not be hosted. `portInUse`: another program listens on the port.
+    void hostFailed(const QString &message, bool portInUse);
+    void left(const QString &reason);
+    void titleChanged();
+    void modesUsedChanged();
+
+private:
+    void enterRoom(const QUrl &url);
+    void noteMode(Transport mode);
+    void onServerStarted(quint16 port);
+    void onServerFailed(const QString &message);
+    void onServerStopped();
+
+    SessionRequest m_request;
+    Phase m_phase = Phase::Idle;
+    ChatClient *m_client = nullptr;
+    ServerHost *m_server;
+    MessageListModel *m_messages;
+    ServerStatsPoller *m_stats;
+    QStringList m_joinUrls;
+    QList<Transport> m_modesUsed;
+    QTimer m_tourTimer;
+};
+
+} // namespace PushChat

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Screenshots of the real desktop app under Xvfb, into docs/:
+#   docs/screenshot-host.png       the host's window with a few messages
+#   docs/screenshot-inspector.png  a guest's inspector and timeline after the three modes
+# Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
+# Usage: bash scripts/screenshots.sh [build-dir]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$root/build}"
+if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
+    if [ ! -x "$build/app/pushchat" ]; then
+        cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        cmake --build "$build" -j2 --target pushchat
+    fi
+    export PUSHCHAT_IN_XVFB=1
+    exec xvfb-run -a -s '-screen 0 1400x900x24' bash "${BASH_SOURCE[0]}" "$build"
+fi
+
+# Inside Xvfb from here on.
+app="$build/app/pushchat"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+# Keep the user's remembered start screen values out of it.
+export XDG_CONFIG_HOME="$work/config"
+export QT_QPA_PLATFORM=xcb
+export LANG=C.UTF-8
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+
+post() { # nick text
+    curl -s -o /dev/null --data-urlencode "nick=$1" --data-urlencode "text=$2" \
+        "$url/api/messages?via=polling"
+}
+wait_for_room() {
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "$url/api/room" && return 0
+        sleep 0.1
+    done
+    echo "the room did not come up on $url" >&2
+    exit 1
+}
+shoot() { # file
+    import -window root -crop 1360x860+0+0 +repage "$root/docs/$1"
+    echo "wrote docs/$1"
+}
+
+"$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws >"$work/host.log" 2>&1 &
+pids+=($!)
+wait_for_room
+sleep 1
+post bob "Hi everyone — is this the room for the networking lesson?"
+sleep 0.3
+post carol "Yes! Try switching the mode at the top and watch the inspector."
+sleep 0.3
+post alice "Welcome. Polling first: watch how many requests come back empty."
+sleep 0.3
+post bob "<b>This is not bold</b> — text always shows exactly as typed."
+sleep 0.3
+post carol "Long polling waits for news; WebSocket keeps one connection open."
+sleep 2.5
+shoot screenshot-host.png
+
+# A guest that tours the three modes while people keep chatting.
+"$app" --join "$url" --nick dana --mode poll --interval 250 --tour 5 >"$work/guest.log" 2>&1 &
+pids+=($!)
+# Polling for 5 s, long polling for 5 s, then WebSocket: shoot 3 s into WebSocket.
+for i in $(seq 1 13); do
+    sleep 1
+    case $((i % 4)) in
+        0) post bob "message $i from bob" ;;
+        2) post carol "message $i from carol" ;;
+    esac
+done
+shoot screenshot-inspector.png

@@ -1,0 +1,420 @@
+// The desktop app end to end: two windows in one process, one hosting from its start screen
+// and one joining it, over real loopback sockets.
+
+#include "chatclient.h"
+#include "chatpage.h"
+#include "inspectormodel.h"
+#include "mainwindow.h"
+#include "messagelistmodel.h"
+#include "modetoggle.h"
+#include "serverstatspoller.h"
+#include "sessioncontroller.h"
+#include "startpage.h"
+#include "timelinewidget.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace PushChat;
+
+namespace {
+constexpr int Timeout = 30000;
+
+template<typename T> T *child(const QWidget &parent, const char *name)
+{
+    T *found = parent.findChild<T *>(QLatin1String(name));
+    if (!found)
+        qWarning("no child %s", name);
+    return found;
+}
+
+void setMode(const MainWindow &window, Transport mode)
+{
+    auto *combo = child<QComboBox>(window, "startModeCombo");
+    combo->setCurrentIndex(combo->findData(int(mode)));
+}
+
+void host(MainWindow &window, const QString &room, const QString &nick, int port,
+          Transport mode = Transport::WebSocket)
+{
+    child<QLineEdit>(window, "hostRoomEdit")->setText(room);
+    child<QSpinBox>(window, "hostPortSpin")->setValue(port);
+    child<QLineEdit>(window, "hostKeyEdit")->clear();
+    child<QLineEdit>(window, "hostNickEdit")->setText(nick);
+    setMode(window, mode);
+    QTest::mouseClick(child<QPushButton>(window, "hostButton"), Qt::LeftButton);
+}
+
+void join(MainWindow &window, const QString &address, const QString &nick, Transport mode)
+{
+    child<QLineEdit>(window, "joinAddressEdit")->setText(address);
+    child<QLineEdit>(window, "joinNickEdit")->setText(nick);
+    child<QLineEdit>(window, "joinKeyEdit")->clear();
+    setMode(window, mode);
+    QTest::mouseClick(child<QPushButton>(window, "joinButton"), Qt::LeftButton);
+}
+
+bool connected(const MainWindow &window)
+{
+    const ChatClient *client = window.session()->client();
+    return window.session()->phase() == SessionController::Phase::InRoom && client &&
+           client->state() == ChatClient::State::Connected;
+}
+
+// Shows both windows, hosts `room` from the first one's start screen as alice and joins it
+// from the second one's as bob. Callers check QTest::currentTestFailed() afterwards.
+void hostAndJoin(MainWindow &hostWindow, MainWindow &guestWindow, const QString &room,
+                 Transport guestMode)
+{
+    hostWindow.show();
+    host(hostWindow, room, QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
+    guestWindow.show();
+    join(guestWindow, QStringLiteral("127.0.0.1:%1").arg(hostWindow.session()->port()),
+         QStringLiteral("bob"), guestMode);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+}
+
+int countText(const MessageListModel *model, const QString &text)
+{
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row);
+        if (index.data(MessageListModel::RowTypeRole).value<MessageListModel::RowType>() ==
+                MessageListModel::RowType::Chat &&
+            index.data(MessageListModel::TextRole).toString() == text)
+            ++n;
+    }
+    return n;
+}
+
+qint64 inspectorValue(const MainWindow &window, Transport mode, InspectorModel::Measure measure)
+{
+    const InspectorModel *model = window.chatPage()->inspectorModel();
+    const int column = int(model->modes().indexOf(mode));
+    if (column < 0)
+        return -1;
+    return model->index(int(measure), column).data(InspectorModel::ValueRole).toLongLong();
+}
+
+void typeAndSend(MainWindow &window, const QString &text)
+{
+    QLineEdit *input = window.chatPage()->input();
+    QTest::keyClicks(input, text);
+    QTest::keyClick(input, Qt::Key_Return);
+}
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void hostAndJoinThenChat();
+    void switchModesDuringTrafficLosesAndRepeatsNothing();
+    void inspectorCountsPerMode();
+    void portInUseIsExplained();
+    void stopHostingShowsGuestDisconnected();
+    void closingStopsTheServerThread();
+    void commandLineHostsAtOnce();
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QVERIFY(m_settingsDir.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("PushChatTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void tst_MainWindow::hostAndJoinThenChat()
+{
+    MainWindow hostWindow;
+    hostWindow.show();
+    host(hostWindow, QStringLiteral("Class 4B"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
+    const quint16 port = hostWindow.session()->port();
+    QVERIFY(port != 0);
+    QTRY_VERIFY(hostWindow.windowTitle().contains(u"Class 4B"));
+    QVERIFY(hostWindow.windowTitle().contains(u"Connected"));
+    QVERIFY(!hostWindow.session()->joinUrls().isEmpty() ||
+            child<QListWidget>(hostWindow, "joinAddressList")->count() == 1);
+    QVERIFY(child<QListWidget>(hostWindow, "joinAddressList")->count() >= 1);
+
+    MainWindow guestWindow;
+    guestWindow.show();
+    join(guestWindow, QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("bob"),
+         Transport::LongPoll);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+    QCOMPARE(guestWindow.findChild<QStackedWidget *>()->currentWidget(), guestWindow.chatPage());
+    QTRY_VERIFY_WITH_TIMEOUT(guestWindow.windowTitle().contains(u"Class 4B"), Timeout);
+
+    // Type and send: Enter sends, clears the line and keeps the focus there.
+    typeAndSend(guestWindow, QStringLiteral("hello from bob"));
+    QVERIFY(guestWindow.chatPage()->input()->text().isEmpty());
+    QCOMPARE(guestWindow.focusWidget(), guestWindow.chatPage()->input());
+    QTRY_COMPARE_WITH_TIMEOUT(countText(hostWindow.session()->messages(), "hello from bob"), 1,
+                              Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(countText(guestWindow.session()->messages(), "hello from bob"), 1,
+                              Timeout);
+
+    // The own message is marked, the other's not.
+    const MessageListModel *guestModel = guestWindow.session()->messages();
+    for (int row = 0; row < guestModel->rowCount(); ++row) {
+        const QModelIndex index = guestModel->index(row);
+        if (index.data(MessageListModel::TextRole).toString() == u"hello from bob")
+            QVERIFY(index.data(MessageListModel::OwnRole).toBool());
+    }
+
+    // Rich text arrives literally, both ways.
+    const QString markup = QStringLiteral("<b>x</b> <img src=\"a.png\">");
+    typeAndSend(hostWindow, markup);
+    QTRY_COMPARE_WITH_TIMEOUT(countText(guestWindow.session()->messages(), markup), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(countText(hostWindow.session()->messages(), markup), 1, Timeout);
+
+    // The host sees bob online with his transport.
+    auto *online = child<QListWidget>(hostWindow, "onlineList");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !online->findItems(QStringLiteral("bob — Long polling"), Qt::MatchExactly).isEmpty(),
+        Timeout);
+    // And the server's counters arrived in the host panel.
+    QTRY_VERIFY_WITH_TIMEOUT(hostWindow.session()->statsPoller()->hasSnapshot(), Timeout);
+}
+
+void tst_MainWindow::switchModesDuringTrafficLosesAndRepeatsNothing()
+{
+    MainWindow hostWindow;
+    MainWindow guestWindow;
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Switching"), Transport::Polling);
+    if (QTest::currentTestFailed())
+        return;
+    child<QSlider>(guestWindow, "intervalSlider")->setValue(0); // 100 ms
+    QCOMPARE(guestWindow.session()->client()->pollInterval(), 100);
+
+    // 16 messages a second: under the server's limit of 20 per sender, so none is refused.
+    constexpr int Count = 60;
+    const Transport cycle[] = {Transport::LongPoll, Transport::WebSocket, Transport::Polling};
+    ChatClient *sender = hostWindow.session()->client();
+    QSignalSpy refused(sender, &ChatClient::sendFailed);
+    ModeToggle *toggle = guestWindow.chatPage()->modeToggle();
+    int sent = 0;
+    QTimer pump;
+    pump.setInterval(60);
+    connect(&pump, &QTimer::timeout, this, [&] {
+        if (sent == Count) {
+            pump.stop();
+            return;
+        }
+        sender->send(QStringLiteral("m%1").arg(sent));
+        ++sent;
+        if (sent % 4 == 0)
+            QTest::mouseClick(toggle->button(cycle[(sent / 4) % 3]), Qt::LeftButton);
+    });
+    pump.start();
+    QTRY_COMPARE_WITH_TIMEOUT(sent, Count, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(sender->pendingCount(), 0, Timeout);
+    const MessageListModel *model = guestWindow.session()->messages();
+    // Wait until the host saw all its messages stored and the guest caught up with it; then
+    // look for holes and repeats.
+    QTRY_COMPARE_WITH_TIMEOUT(hostWindow.session()->messages()->seqs().size(), qsizetype(Count + 2),
+                              Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(guestWindow.session()->client()->cursor(), sender->cursor(), Timeout);
+    guestWindow.session()->messages()->flush();
+    QCOMPARE(refused.size(), 0);
+    const QList<ChatMessage> &received = guestWindow.session()->client()->messages();
+    for (int i = 0; i < Count; ++i) {
+        const QString text = QStringLiteral("m%1").arg(i);
+        const int inClient =
+            int(std::count_if(received.begin(), received.end(),
+                              [&](const ChatMessage &m) { return m.text == text; }));
+        if (countText(model, text) != 1) {
+            QStringList seen;
+            for (const ChatMessage &m : received)
+                seen << QStringLiteral("%1:%2").arg(m.seq).arg(m.text);
+            qWarning().noquote() << "guest's client holds" << seen.join(u' ');
+        }
+        QVERIFY2(countText(model, text) == 1,
+                 qPrintable(QStringLiteral("%1: %2 times in the view, %3 in the guest's client, "
+                                           "%4 in the host's view")
+                                .arg(text)
+                                .arg(countText(model, text))
+                                .arg(inClient)
+                                .arg(countText(hostWindow.session()->messages(), text))));
+    }
+    const QList<qint64> seqs = model->seqs();
+    QCOMPARE(seqs.size(), Count + 2); // and two joins
+    for (qsizetype i = 1; i < seqs.size(); ++i)
+        QVERIFY2(seqs[i] > seqs[i - 1], qPrintable(QStringLiteral("row %1").arg(i)));
+    // Every mode was used, and the inspector has a column for each.
+    QCOMPARE(guestWindow.chatPage()->inspectorModel()->modes().size(), 3);
+}
+
+void tst_MainWindow::inspectorCountsPerMode()
+{
+    using M = InspectorModel::Measure;
+    MainWindow hostWindow;
+    MainWindow guestWindow;
+    child<QSlider>(guestWindow, "intervalSlider")->setValue(0); // 100 ms
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Inspector"), Transport::Polling);
+    if (QTest::currentTestFailed())
+        return;
+
+    // Polling asks again and again, mostly for nothing.
+    QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::Polling, M::Requests) >= 10,
+                             Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        inspectorValue(guestWindow, Transport::Polling, M::EmptyResponses) >= 5, Timeout);
+    QVERIFY(inspectorValue(guestWindow, Transport::Polling, M::BytesUp) > 0);
+    QVERIFY(inspectorValue(guestWindow, Transport::Polling, M::BytesDown) > 0);
+    QCOMPARE(inspectorValue(guestWindow, Transport::WebSocket, M::Requests), -1); // not used yet
+
+    // WebSocket: one connection, no HTTP request at all, messages pushed.
+    QTest::mouseClick(guestWindow.chatPage()->modeToggle()->button(Transport::WebSocket),
+                      Qt::LeftButton);
+    QCOMPARE(guestWindow.session()->client()->mode(), Transport::WebSocket);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(guestWindow), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::WebSocket, M::OpenConnections),
+                              1, Timeout);
+    for (int i = 0; i < 3; ++i)
+        typeAndSend(hostWindow, QStringLiteral("push %1").arg(i));
+    QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::WebSocket, M::Messages) >= 3,
+                             Timeout);
+    QCOMPARE(inspectorValue(guestWindow, Transport::WebSocket, M::Requests), 0);
+    QCOMPARE(inspectorValue(guestWindow, Transport::WebSocket, M::EmptyResponses), 0);
+    QVERIFY(inspectorValue(guestWindow, Transport::WebSocket, M::Frames) >= 3);
+    QTRY_COMPARE_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::Polling, M::OpenConnections),
+                              0, Timeout);
+    // Polling stopped asking once the mode changed.
+    const qint64 pollRequests = inspectorValue(guestWindow, Transport::Polling, M::Requests);
+    typeAndSend(hostWindow, QStringLiteral("one more"));
+    QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::WebSocket, M::Messages) >= 4,
+                             Timeout);
+    QCOMPARE(inspectorValue(guestWindow, Transport::Polling, M::Requests), pollRequests);
+
+    // Long polling: the answer comes with the news.
+    QTest::mouseClick(guestWindow.chatPage()->modeToggle()->button(Transport::LongPoll),
+                      Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::LongPoll, M::Requests) >= 1,
+                             Timeout);
+    typeAndSend(hostWindow, QStringLiteral("news"));
+    QTRY_VERIFY_WITH_TIMEOUT(inspectorValue(guestWindow, Transport::LongPoll, M::Messages) >= 1,
+                             Timeout);
+    QCOMPARE(guestWindow.chatPage()->inspectorModel()->modes(),
+             (QList<Transport>{Transport::Polling, Transport::WebSocket, Transport::LongPoll}));
+    // The timeline saw the three transports' traffic.
+    QTRY_VERIFY(!guestWindow.chatPage()->timeline()->timeline().bars.isEmpty());
+    QTRY_VERIFY(!guestWindow.chatPage()->timeline()->timeline().ticks.isEmpty());
+}
+
+void tst_MainWindow::portInUseIsExplained()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::Any, 0));
+    MainWindow window;
+    window.show();
+    QSignalSpy shown(&window, &MainWindow::hostErrorShown);
+    host(window, QStringLiteral("Second"), QStringLiteral("carol"), occupier.serverPort());
+    QVERIFY(shown.wait(Timeout));
+    QVERIFY(shown.first().first().toString().contains(u"in use"));
+    QMessageBox *box = window.hostErrorBox();
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    QVERIFY(box->text().contains(QString::number(occupier.serverPort())));
+    QCOMPARE(window.findChild<QStackedWidget *>()->currentWidget(), window.startPage());
+    QCOMPARE(window.session()->phase(), SessionController::Phase::Idle);
+    QCOMPARE(window.session()->serverHost()->state(), ServerHost::State::Stopped);
+
+    // "Use any free port" hosts the room after all.
+    QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("useAnyPortButton")),
+                      Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    QVERIFY(window.session()->port() != occupier.serverPort());
+}
+
+void tst_MainWindow::stopHostingShowsGuestDisconnected()
+{
+    MainWindow hostWindow;
+    MainWindow guestWindow;
+    hostAndJoin(hostWindow, guestWindow, QStringLiteral("Short-lived"), Transport::WebSocket);
+    if (QTest::currentTestFailed())
+        return;
+    auto *banner = child<QWidget>(guestWindow, "connectionBanner");
+    QVERIFY(!banner->isVisible());
+
+    auto *stop = child<QPushButton>(hostWindow, "leaveButton");
+    QVERIFY(stop->text().contains(u"Stop hosting"));
+    QTest::mouseClick(stop, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(hostWindow.session()->serverHost()->state(),
+                              ServerHost::State::Stopped, Timeout);
+    QTRY_COMPARE(hostWindow.findChild<QStackedWidget *>()->currentWidget(), hostWindow.startPage());
+
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), Timeout);
+    QVERIFY(!child<QLabel>(guestWindow, "connectionBannerLabel")->text().isEmpty());
+    QVERIFY(guestWindow.windowTitle().contains(u"Reconnecting") ||
+            guestWindow.windowTitle().contains(u"Disconnected"));
+}
+
+void tst_MainWindow::closingStopsTheServerThread()
+{
+    auto *window = new MainWindow;
+    window->show();
+    host(*window, QStringLiteral("Closing"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(*window), Timeout);
+    const quint16 port = window->session()->port();
+    typeAndSend(*window, QStringLiteral("bye"));
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window->session()->messages(), "bye"), 1, Timeout);
+
+    QVERIFY(window->close());
+    QCOMPARE(window->session()->serverHost()->state(), ServerHost::State::Stopped);
+    // The port is free again at once: the server thread closed its socket and was joined.
+    QTcpServer again;
+    QVERIFY(again.listen(QHostAddress::Any, port));
+    delete window;
+}
+
+void tst_MainWindow::commandLineHostsAtOnce()
+{
+    MainWindow window;
+    window.show();
+    window.applyOptions(AppOptions::parse({"pushchat", "--host", "--port", "0", "--room",
+                                           "Scripted", "--nick", "teacher", "--mode", "poll"}));
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    QCOMPARE(window.session()->client()->mode(), Transport::Polling);
+    QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::Polling);
+    QVERIFY(window.windowTitle().contains(u"Scripted"));
+    QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
+    // The three modes have shortcuts.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_3, Qt::ControlModifier);
+    QTRY_COMPARE(window.session()->client()->mode(), Transport::WebSocket);
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_2, Qt::ControlModifier);
+    QTRY_COMPARE(window.session()->client()->mode(), Transport::LongPoll);
+    QCOMPARE(window.chatPage()->modeToggle()->mode(), Transport::LongPoll);
+    // Remembered for the next start screen.
+    QSettings settings;
+    QCOMPARE(settings.value("start/roomName").toString(), QStringLiteral("Scripted"));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
