@@ -28,7 +28,9 @@ namespace {
 
 using QueryItems = QList<std::pair<QByteArray, QByteArray>>;
 
-constexpr int SweepIntervalMs = 100;
+// Parked long polls need their deadlines met within 100 ms; the rest (timeouts, presence)
+// needs a sweep a second, so an idle server wakes up once a second, not ten times.
+constexpr int ParkedSweepIntervalMs = 100;
 constexpr int SlowSweepIntervalMs = 1000;
 constexpr qint64 MaxCursor = 9007199254740991LL; // 2^53 - 1: exact in every JSON reader
 
@@ -152,7 +154,7 @@ void RoomServer::start()
             &RoomServer::onNewWebSockets);
 
     m_sweepTimer = new QTimer(this);
-    m_sweepTimer->setInterval(SweepIntervalMs);
+    m_sweepTimer->setInterval(SlowSweepIntervalMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &RoomServer::sweep);
     m_sweepTimer->start();
 
@@ -440,6 +442,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     }
     connection->park(HttpConnection::ParkKind::Messages, monotonicMs() + *wait * 1000);
     m_parkedPolls.insert(connection);
+    sweepParkedPolls();
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
@@ -637,6 +640,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
     connection->park(HttpConnection::ParkKind::Compat,
                      monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
     m_parkedCompat.insert(connection);
+    sweepParkedPolls();
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
@@ -978,6 +982,12 @@ void RoomServer::onWebSocketClosed(QWebSocket *socket)
     socket->deleteLater();
 }
 
+void RoomServer::sweepParkedPolls()
+{
+    if (m_sweepTimer->interval() != ParkedSweepIntervalMs)
+        m_sweepTimer->setInterval(ParkedSweepIntervalMs);
+}
+
 void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
@@ -999,6 +1009,9 @@ void RoomServer::sweep()
     if (!m_parkedCompat.isEmpty())
         expire(m_parkedCompat, QByteArrayLiteral("[]"));
 
+    const bool parked = !m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty();
+    if (!parked && m_sweepTimer->interval() != SlowSweepIntervalMs)
+        m_sweepTimer->setInterval(SlowSweepIntervalMs);
     if (now - m_lastSlowSweepMs < SlowSweepIntervalMs)
         return;
     m_lastSlowSweepMs = now;

@@ -71,6 +71,8 @@ private:
     void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
     void onWebSocketClosed(QWebSocket *socket);
     void sweep();
+    /// Sweeps often enough for long-poll deadlines while any poll is parked.
+    void sweepParkedPolls();
     void closeEverything();
     void abortConnections();
 
