@@ -1,9 +1,13 @@
 #include "chattransport.h"
 
 #include "clockoffset.h"
+#include "httpclient.h"
+#include "jsoncodec.h"
 #include "metricsrecorder.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace PushChat {
@@ -127,6 +131,45 @@ QByteArray ChatTransport::nickQuery() const
     if (m_context.nick.isEmpty())
         return {};
     return "&nick=" + QUrl::toPercentEncoding(m_context.nick);
+}
+
+bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first)
+{
+    if (response.status != 200) {
+        if (m_context.metrics)
+            m_context.metrics->responseReceived(response.wireBytes, -1);
+        const QString error = QJsonDocument::fromJson(response.body)
+                                  .object()
+                                  .value(QLatin1String("error"))
+                                  .toString(QStringLiteral("HTTP %1").arg(response.status));
+        fail(errorCodeForHttpStatus(response.status), error);
+        return false;
+    }
+    QString error;
+    const std::optional<MessagePage> page = JsonCodec::decodePage(response.body, &error);
+    if (m_context.metrics)
+        m_context.metrics->responseReceived(response.wireBytes,
+                                            page ? int(page->messages.size()) : -1);
+    if (!page) {
+        fail(ErrorCode::ProtocolError, error);
+        return false;
+    }
+    // A parked long poll's round trip says little about the clock; the estimator prefers the
+    // shortest round trips anyway.
+    if (m_context.clock)
+        m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, page->now);
+    if (!page->messages.isEmpty())
+        *after = page->messages.constLast().seq;
+    else if (page->reset)
+        *after = page->lastSeq;
+    const qint64 liveFrom =
+        *first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
+    *first = false;
+    setState(State::Open);
+    if (state() != State::Open)
+        return false;
+    deliver(*page, liveFrom, 0);
+    return state() != State::Closed;
 }
 
 } // namespace PushChat

@@ -9,6 +9,8 @@
 
 namespace PushChat {
 
+struct HttpResponse;
+
 class ClockOffset;
 class MetricsRecorder;
 
@@ -102,6 +104,9 @@ protected:
     /// Counts the messages, records the latency of live ones (ts >= liveFromServerMs and
     /// seq > liveAfterSeq: older ones were waiting before we asked) and emits them.
     void deliver(const MessagePage &page, qint64 liveFromServerMs, qint64 liveAfterSeq);
+    /// What both HTTP polling transports do with a poll's answer: errors, metrics, clock
+    /// sample, cursor (`*after`), delivery. Returns true when the transport is still open.
+    bool takePollAnswer(const HttpResponse &response, qint64 *after, bool *first);
     /// `Authorization` header line for the room key, or nothing.
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.

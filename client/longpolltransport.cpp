@@ -73,42 +73,8 @@ void LongPollTransport::poll()
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)
 {
-    if (response.status != 200) {
-        if (m_context.metrics)
-            m_context.metrics->responseReceived(response.wireBytes, -1);
-        const QString error = QJsonDocument::fromJson(response.body)
-                                  .object()
-                                  .value(QLatin1String("error"))
-                                  .toString(QStringLiteral("HTTP %1").arg(response.status));
-        fail(errorCodeForHttpStatus(response.status), error);
-        return;
-    }
-    QString error;
-    const std::optional<MessagePage> page = JsonCodec::decodePage(response.body, &error);
-    if (m_context.metrics)
-        m_context.metrics->responseReceived(response.wireBytes,
-                                            page ? int(page->messages.size()) : -1);
-    if (!page) {
-        fail(ErrorCode::ProtocolError, error);
-        return;
-    }
-    // A parked poll's round trip says nothing about the clock; a quick answer does, and the
-    // estimator prefers the shortest round trips anyway.
-    if (m_context.clock)
-        m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, page->now);
-    if (!page->messages.isEmpty())
-        m_after = page->messages.constLast().seq;
-    else if (page->reset)
-        m_after = page->lastSeq;
-    const qint64 liveFrom =
-        m_first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
-    m_first = false;
-    setState(State::Open);
-    if (state() != State::Open)
-        return;
-    deliver(*page, liveFrom, 0);
     // The next poll from a queued call: never two at once, and no recursion.
-    if (state() != State::Closed)
+    if (takePollAnswer(response, &m_after, &m_first))
         QTimer::singleShot(0, this, &LongPollTransport::poll);
 }
 
