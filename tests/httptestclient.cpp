@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace TestHttp {
 
@@ -111,6 +112,22 @@ Reply postJson(quint16 port, const QByteArray &target, const QByteArray &json,
 {
     return exchange(
         port, request("POST", target, json, "Content-Type: application/json\r\n" + extraHeaders));
+}
+
+quint16 startServerProcess(QProcess &process, const QString &program, const QStringList &arguments)
+{
+    process.start(program, arguments);
+    if (!process.waitForStarted(10000))
+        return 0;
+    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {
+        if (!process.waitForReadyRead(10000))
+            return 0;
+        out += process.readAllStandardOutput();
+    }
+    return quint16(match.captured(1).toUInt());
 }
 
 } // namespace TestHttp

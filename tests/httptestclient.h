@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QProcess>
+#include <QStringList>
 #include <QTcpSocket>
 
 #include <utility>
@@ -39,5 +41,9 @@ QByteArray request(const QByteArray &method, const QByteArray &target, const QBy
 Reply get(quint16 port, const QByteArray &target, const QByteArray &extraHeaders = {});
 Reply postJson(quint16 port, const QByteArray &target, const QByteArray &json,
                const QByteArray &extraHeaders = {});
+
+/// Starts a server executable with `arguments` and reads the port of the join URL
+/// (http://127.0.0.1:PORT/) it prints. Returns 0 if none appears within 10 s.
+quint16 startServerProcess(QProcess &process, const QString &program, const QStringList &arguments);
 
 } // namespace TestHttp

@@ -1,6 +1,8 @@
 // pushchat-cli end to end: two terminal clients in different modes talk through a
 // pushchat-server process.
 
+#include "httptestclient.h"
+
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
@@ -32,19 +34,9 @@ bool saw(QProcess &process, QByteArray &out, const QByteArray &text)
 
 quint16 tst_PushChatCli::startServer(QProcess &process)
 {
-    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH),
-                  {"--port", "0", "--bind", "127.0.0.1", "--rate-limit", "0"});
-    if (!process.waitForStarted(10000))
-        return 0;
-    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
-    QByteArray out;
-    QRegularExpressionMatch match;
-    while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {
-        if (!process.waitForReadyRead(10000))
-            return 0;
-        out += process.readAllStandardOutput();
-    }
-    return quint16(match.captured(1).toUInt());
+    return TestHttp::startServerProcess(
+        process, QStringLiteral(PUSHCHAT_SERVER_PATH),
+        {"--port", "0", "--bind", "127.0.0.1", "--rate-limit", "0"});
 }
 
 void tst_PushChatCli::twoClientsExchange_data()

@@ -25,18 +25,7 @@ private:
 
 quint16 tst_PushChatServer::startAndReadPort(QProcess &process, const QStringList &arguments)
 {
-    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH), arguments);
-    if (!process.waitForStarted(10000))
-        return 0;
-    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
-    QByteArray out;
-    QRegularExpressionMatch match;
-    while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {
-        if (!process.waitForReadyRead(10000))
-            return 0;
-        out += process.readAllStandardOutput();
-    }
-    return quint16(match.captured(1).toUInt());
+    return TestHttp::startServerProcess(process, QStringLiteral(PUSHCHAT_SERVER_PATH), arguments);
 }
 
 void tst_PushChatServer::servesAndStopsOnSignal_data()
