@@ -28,9 +28,8 @@ namespace {
 
 using QueryItems = QList<std::pair<QByteArray, QByteArray>>;
 
-// Parked long polls need their deadlines met within 100 ms; the rest (timeouts, presence)
-// needs a sweep a second, so an idle server wakes up once a second, not ten times.
-constexpr int ParkedSweepIntervalMs = 100;
+// Timeouts and presence need a sweep a second; parked long polls wake the sweep at their
+// nearest deadline, so an idle server wakes up once a second and a parked one not much more.
 constexpr int SlowSweepIntervalMs = 1000;
 constexpr qint64 MaxCursor = 9007199254740991LL; // 2^53 - 1: exact in every JSON reader
 
@@ -442,7 +441,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     }
     connection->park(HttpConnection::ParkKind::Messages, monotonicMs() + *wait * 1000);
     m_parkedPolls.insert(connection);
-    sweepParkedPolls();
+    sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
@@ -640,7 +639,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
     connection->park(HttpConnection::ParkKind::Compat,
                      monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
     m_parkedCompat.insert(connection);
-    sweepParkedPolls();
+    sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
 }
 
@@ -982,36 +981,39 @@ void RoomServer::onWebSocketClosed(QWebSocket *socket)
     socket->deleteLater();
 }
 
-void RoomServer::sweepParkedPolls()
+void RoomServer::sweepBy(qint64 deadlineMs)
 {
-    if (m_sweepTimer->interval() != ParkedSweepIntervalMs)
-        m_sweepTimer->setInterval(ParkedSweepIntervalMs);
+    if (deadlineMs >= m_nextSweepMs)
+        return;
+    m_nextSweepMs = deadlineMs;
+    m_sweepTimer->start(
+        int(qBound(qint64(0), deadlineMs - monotonicMs(), qint64(SlowSweepIntervalMs))));
 }
 
 void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
-    auto expire = [&](QSet<HttpConnection *> &parked, const QByteArray &emptyBody) {
+    qint64 nextDeadline = now + SlowSweepIntervalMs;
+    auto expire = [&](QSet<HttpConnection *> &parked, auto makeEmptyBody) {
         QSet<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
             if ((*it)->parkDeadlineMs() <= now) {
                 due.insert(*it);
                 it = parked.erase(it);
             } else {
+                nextDeadline = qMin(nextDeadline, (*it)->parkDeadlineMs());
                 ++it;
             }
         }
         if (!due.isEmpty())
-            releaseParked(due, emptyBody, true);
+            releaseParked(due, makeEmptyBody(), true);
     };
-    if (!m_parkedPolls.isEmpty())
-        expire(m_parkedPolls, JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()));
-    if (!m_parkedCompat.isEmpty())
-        expire(m_parkedCompat, QByteArrayLiteral("[]"));
+    expire(m_parkedPolls,
+           [&] { return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()); });
+    expire(m_parkedCompat, [] { return QByteArrayLiteral("[]"); });
+    m_nextSweepMs = nextDeadline;
+    m_sweepTimer->start(int(qMax<qint64>(0, nextDeadline - now)));
 
-    const bool parked = !m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty();
-    if (!parked && m_sweepTimer->interval() != SlowSweepIntervalMs)
-        m_sweepTimer->setInterval(SlowSweepIntervalMs);
     if (now - m_lastSlowSweepMs < SlowSweepIntervalMs)
         return;
     m_lastSlowSweepMs = now;

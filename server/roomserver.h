@@ -12,6 +12,8 @@
 #include <QPointer>
 #include <QSet>
 
+#include <limits>
+
 class QTcpServer;
 class QTimer;
 class QWebSocket;
@@ -71,8 +73,8 @@ private:
     void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
     void onWebSocketClosed(QWebSocket *socket);
     void sweep();
-    /// Sweeps often enough for long-poll deadlines while any poll is parked.
-    void sweepParkedPolls();
+    /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
+    void sweepBy(qint64 deadlineMs);
     void closeEverything();
     void abortConnections();
 
@@ -131,6 +133,7 @@ private:
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address:port"
     QHash<QWebSocket *, WebSocketClient *> m_webSocketClients;
     qint64 m_lastSlowSweepMs = 0;
+    qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     bool m_running = false;
 };
 
