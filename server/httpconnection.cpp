@@ -148,7 +148,6 @@ bool HttpConnection::beginResponse()
 {
     if (!m_busy || !m_socket)
         return false;
-    m_parkKind = ParkKind::None;
     if (m_pendingUpgradeBytes > 0) {
         m_socket->skip(m_pendingUpgradeBytes);
         counters().requests += 1;
@@ -192,8 +191,7 @@ void HttpConnection::respond(int status, const QByteArray &body, const QByteArra
 void HttpConnection::respondShared(const QByteArray &keepAliveResponse, const QByteArray &body,
                                    bool emptyAnswer)
 {
-    if (m_keepAlive && !m_closing && m_minorVersion == 1 && !m_headRequest &&
-        m_pendingUpgradeBytes == 0) {
+    if (m_keepAlive && !m_closing && m_minorVersion == 1 && !m_headRequest) {
         if (beginResponse())
             finishResponse(keepAliveResponse, false, emptyAnswer);
         return;
@@ -226,12 +224,6 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
         emit closed(this);
     }
     return socket;
-}
-
-void HttpConnection::park(ParkKind kind, qint64 deadlineMs)
-{
-    m_parkKind = kind;
-    m_parkDeadlineMs = deadlineMs;
 }
 
 bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)

@@ -20,8 +20,6 @@ class HttpConnection final : public QObject
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    enum class ParkKind { None, Messages, Compat };
-
     HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats, qint64 nowMs,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
@@ -57,8 +55,8 @@ public:
     /// Stops reading and hands the socket, with the handshake still unread, to its new owner.
     QTcpSocket *detachSocket(QObject *newParent);
 
-    void park(ParkKind kind, qint64 deadlineMs);
-    ParkKind parkKind() const { return m_parkKind; }
+    /// Marks the request in flight as a long poll that must be answered by `deadlineMs`.
+    void park(qint64 deadlineMs) { m_parkDeadlineMs = deadlineMs; }
     qint64 parkDeadlineMs() const { return m_parkDeadlineMs; }
 
     /// Sends 408 if a request head has been arriving for too long, or closes an idle
@@ -95,7 +93,6 @@ private:
     bool m_servedRequest = false;
     qint64 m_pendingUpgradeBytes = 0;
     std::function<StatsBucket(const Http::Request &)> m_classify;
-    ParkKind m_parkKind = ParkKind::None;
     qint64 m_parkDeadlineMs = 0;
     qint64 m_idleSinceMs = 0;
     qint64 m_requestStartedMs = -1;

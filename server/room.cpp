@@ -65,12 +65,11 @@ Room::Slice Room::after(qint64 cursor) const
         cursor = 0;
     }
     cursor = qMax<qint64>(cursor, 0);
-    const qint64 first = firstRetainedSeq();
-    slice.gap = cursor + 1 < first && cursor < m_lastSeq;
-    const qint64 from = qMax(cursor + 1, first);
-    slice.json.reserve(qMax<qint64>(0, m_lastSeq - from + 1));
-    for (qint64 seq = from; seq <= m_lastSeq; ++seq)
-        slice.json.append(m_entries[size_t(seq - first)].json);
+    slice.gap = cursor + 1 < firstRetainedSeq() && cursor < m_lastSeq;
+    const QList<const Entry *> entries = entriesAfter(cursor);
+    slice.json.reserve(entries.size());
+    for (const Entry *entry : entries)
+        slice.json.append(entry->json);
     return slice;
 }
 

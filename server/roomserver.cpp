@@ -439,7 +439,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
                             QByteArrayLiteral("application/json"), {}, slice.json.isEmpty());
         return;
     }
-    connection->park(HttpConnection::ParkKind::Messages, monotonicMs() + *wait * 1000);
+    connection->park(monotonicMs() + *wait * 1000);
     m_parkedPolls.insert(connection);
     sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
@@ -636,8 +636,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
         connection->respond(200, '[' + slice.json.join(',') + ']');
         return;
     }
-    connection->park(HttpConnection::ParkKind::Compat,
-                     monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
+    connection->park(monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
     m_parkedCompat.insert(connection);
     sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
