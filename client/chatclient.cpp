@@ -374,8 +374,6 @@ void ChatClient::onMessages(const MessagePage &page)
         qCInfo(lcClient) << "server history reset; dropping cursor" << m_cursor;
         m_messages.clear();
         m_cursor = 0;
-        for (OutboxEntry &entry : m_outbox)
-            entry.cursorAtSend = 0;
         emit historyReset();
     }
     if (page.gap)
@@ -431,8 +429,6 @@ void ChatClient::flushOutbox()
         if (entry.status != OutboxEntry::Status::Queued)
             continue;
         entry.status = OutboxEntry::Status::InFlight;
-        entry.cursorAtSend = m_cursor;
-        ++entry.attempts;
         m_transport->send(entry.id, entry.text, entry.clientId);
         if (!m_transport || !m_linkUp)
             return;

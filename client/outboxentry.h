@@ -21,8 +21,6 @@ struct OutboxEntry
     QString text;
     Status status = Status::Queued;
     qint64 seq = 0;
-    qint64 cursorAtSend = 0; ///< the client's cursor when last handed to a transport
-    int attempts = 0;
     QString error;
 };
 
