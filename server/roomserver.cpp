@@ -179,7 +179,7 @@ void RoomServer::closeEverything()
         m_tcpServer->close();
     delete m_tcpServer;
     m_tcpServer = nullptr;
-    abortConnections();
+    abortConnections(true);
     delete m_webSocketServer;
     m_webSocketServer = nullptr;
     m_presence.clear();
@@ -192,10 +192,10 @@ void RoomServer::closeEverything()
 void RoomServer::dropConnections()
 {
     qCInfo(lcServer) << "dropping every connection";
-    abortConnections();
+    abortConnections(false);
 }
 
-void RoomServer::abortConnections()
+void RoomServer::abortConnections(bool goingAway)
 {
     m_stats[StatsBucket::LongPoll].parked -= m_parkedPolls.size() + m_parkedCompat.size();
     m_parkedPolls.clear();
@@ -210,9 +210,11 @@ void RoomServer::abortConnections()
     }
     const auto clients = std::exchange(m_webSocketClients, {});
     for (WebSocketClient *client : clients) {
-        disconnect(client->socket, nullptr, this, nullptr);
-        client->socket->abort();
-        delete client->socket;
+        if (goingAway)
+            client->peer->closeNow(WebSocketFrame::CloseGoingAway, "server stopping");
+        else
+            client->peer->abort();
+        delete client->peer;
         delete client;
         --m_stats[StatsBucket::WebSocket].openConnections;
     }
@@ -809,36 +811,37 @@ void RoomServer::handleUpgrade(HttpConnection *connection, const Http::Request &
 
 void RoomServer::onNewWebSockets()
 {
+    const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
+                                       m_config.maxWebSocketBacklogBytes};
     while (m_webSocketServer && m_webSocketServer->hasPendingConnections()) {
         QWebSocket *socket = m_webSocketServer->nextPendingConnection();
         const QString peer =
             socket->peerAddress().toString() + u'|' + QString::number(socket->peerPort());
         const auto pending = m_pendingHandshakes.take(peer);
-        socket->setParent(this);
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxWebSocketMessageBytes));
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxWebSocketMessageBytes));
-
         auto *client = new WebSocketClient;
-        client->socket = socket;
-        client->tcp = pending.tcp;
+        client->address = socket->peerAddress().toString();
         client->nick = pending.nick;
         client->echo = pending.echo;
+        client->peer = pending.tcp ? WebSocketPeer::adopt(pending.tcp, socket, limits,
+                                                          &m_stats[StatsBucket::WebSocket], this)
+                                   : nullptr;
+        if (!client->peer) {
+            if (!pending.tcp)
+                delete socket;
+            delete client;
+            continue;
+        }
         ++m_stats[StatsBucket::WebSocket].openConnections;
-
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, client](const QString &text) { onWebSocketText(client, text); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this,
+        WebSocketPeer *peerSocket = client->peer;
+        connect(peerSocket, &WebSocketPeer::textReceived, this,
+                [this, client](const QByteArray &utf8) { onWebSocketText(client, utf8); });
+        connect(peerSocket, &WebSocketPeer::binaryReceived, this,
                 [this, client](const QByteArray &data) { onWebSocketBinary(client, data); });
-        connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {
-            TransportCounters &counters = m_stats[StatsBucket::WebSocket];
-            ++counters.framesIn;
-            counters.bytesIn += WebSocketFrame::wireSize(payload.size(), true);
-        });
-        connect(socket, &QWebSocket::disconnected, this,
-                [this, socket] { onWebSocketClosed(socket); });
+        connect(peerSocket, &WebSocketPeer::closed, this,
+                [this, peerSocket] { onWebSocketClosed(peerSocket); });
 
         if (client->echo) {
-            m_webSocketClients.insert(socket, client);
+            m_webSocketClients.insert(peerSocket, client);
             continue;
         }
         const Room::Slice slice = m_room.after(pending.after);
@@ -852,7 +855,7 @@ void RoomServer::onNewWebSockets()
         sendToClient(client, hello);
         for (const Room::Entry *entry : m_room.entriesAfter(slice.reset ? 0 : pending.after))
             writeFrame(client, entry->webSocketFrame);
-        m_webSocketClients.insert(socket, client);
+        m_webSocketClients.insert(peerSocket, client);
         if (!client->nick.isEmpty() && m_presence.webSocketOpened(client->nick, monotonicMs()))
             appendAndFanOut(MessageKind::Join, client->nick, QString());
     }
@@ -861,25 +864,7 @@ void RoomServer::onNewWebSockets()
 void RoomServer::writeFrame(WebSocketClient *client, const QByteArray &frame)
 {
     // The frame is complete and shared by every recipient: written as it is, no re-encoding.
-    if (client->tcp && client->tcp->state() == QAbstractSocket::ConnectedState) {
-        qsizetype sent = 0;
-        if (client->tcp->bytesToWrite() == 0) {
-            // Nothing queued before it: one send() straight from the shared bytes. Through
-            // QTcpSocket each recipient costs a copy into its buffer, a write notifier switched
-            // on and off and a signal, twice the user-space time of the send itself.
-            const ssize_t n = ::send(int(client->tcp->socketDescriptor()), frame.constData(),
-                                     size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                sent = n;
-                m_stats[StatsBucket::WebSocket].bytesOut += n;
-            }
-        }
-        if (sent < frame.size()) {
-            client->tcp->write(sent == 0 ? frame : frame.mid(sent));
-            client->tcp->flush();
-        }
-        ++m_stats[StatsBucket::WebSocket].framesOut;
-    }
+    client->peer->send(frame);
 }
 
 void RoomServer::sendToClient(WebSocketClient *client, const QByteArray &payload)
@@ -887,15 +872,10 @@ void RoomServer::sendToClient(WebSocketClient *client, const QByteArray &payload
     writeFrame(client, WebSocketFrame::text(payload));
 }
 
-void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
+void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8)
 {
-    TransportCounters &counters = m_stats[StatsBucket::WebSocket];
-    const QByteArray utf8 = text.toUtf8();
-    ++counters.framesIn;
-    counters.bytesIn += WebSocketFrame::wireSize(utf8.size(), true);
     if (client->echo) {
-        client->socket->sendTextMessage(text);
-        ++counters.framesOut;
+        client->peer->send(WebSocketFrame::text(utf8));
         return;
     }
     QJsonParseError parseError;
@@ -935,7 +915,7 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
     }
     QString error;
     const Room::Entry *stored = nullptr;
-    const QString sender = client->nick + u'@' + client->socket->peerAddress().toString();
+    const QString sender = client->nick + u'@' + client->address;
     const QJsonValue clientIdValue = object.value(u"client_id");
     if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
         sendError(400, QStringLiteral("\"client_id\" must be a string"));
@@ -956,28 +936,24 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QString &text)
 
 void RoomServer::onWebSocketBinary(WebSocketClient *client, const QByteArray &data)
 {
-    TransportCounters &counters = m_stats[StatsBucket::WebSocket];
-    ++counters.framesIn;
-    counters.bytesIn += WebSocketFrame::wireSize(data.size(), true);
     if (client->echo) {
-        client->socket->sendBinaryMessage(data);
-        ++counters.framesOut;
+        client->peer->send(WebSocketFrame::frame(WebSocketFrame::Binary, data));
         return;
     }
     sendToClient(client, JsonCodec::webSocketError(
                              400, QStringLiteral("binary frames are not understood on /ws")));
 }
 
-void RoomServer::onWebSocketClosed(QWebSocket *socket)
+void RoomServer::onWebSocketClosed(WebSocketPeer *peer)
 {
-    WebSocketClient *client = m_webSocketClients.take(socket);
+    WebSocketClient *client = m_webSocketClients.take(peer);
     if (!client)
         return;
     --m_stats[StatsBucket::WebSocket].openConnections;
     if (!client->nick.isEmpty())
         m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);
     delete client;
-    socket->deleteLater();
+    peer->deleteLater();
 }
 
 void RoomServer::sweepBy(qint64 deadlineMs)

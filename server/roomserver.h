@@ -5,6 +5,7 @@
 #include "room.h"
 #include "serverconfig.h"
 #include "serverstats.h"
+#include "websocketpeer.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -16,14 +17,14 @@
 
 class QTcpServer;
 class QTimer;
-class QWebSocket;
 class QWebSocketServer;
 
 namespace PushChat {
 
 /// The room server. Lives in its own thread (see ServerHost); start() creates every socket
 /// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HTTP/1.1 for polls,
-/// long polls and posts, WebSocket upgrades handed to QWebSocketServer.
+/// long polls and posts; WebSocket upgrades handed to QWebSocketServer, whose connections
+/// WebSocketPeer then takes over.
 class RoomServer final : public QObject
 {
     Q_OBJECT
@@ -49,9 +50,9 @@ signals:
 private:
     struct WebSocketClient
     {
-        QWebSocket *socket = nullptr;
-        QPointer<QTcpSocket> tcp;
-        QString nick; ///< empty: an observer
+        WebSocketPeer *peer = nullptr;
+        QString address; ///< the client's IP address, for the rate limit
+        QString nick;    ///< empty: an observer
         bool echo = false;
     };
     struct PendingHandshake
@@ -69,14 +70,15 @@ private:
 
     void onNewTcpConnections();
     void onNewWebSockets();
-    void onWebSocketText(WebSocketClient *client, const QString &text);
+    void onWebSocketText(WebSocketClient *client, const QByteArray &utf8);
     void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
-    void onWebSocketClosed(QWebSocket *socket);
+    void onWebSocketClosed(WebSocketPeer *peer);
     void sweep();
     /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
     void sweepBy(qint64 deadlineMs);
     void closeEverything();
-    void abortConnections();
+    /// `goingAway`: WebSocket clients get close code 1001 first (a stop, not a network drop).
+    void abortConnections(bool goingAway);
 
     StatsBucket classify(const Http::Request &request) const;
     void handleRequest(HttpConnection *connection, const Http::Request &request);
@@ -131,7 +133,7 @@ private:
     QSet<HttpConnection *> m_parkedPolls;
     QSet<HttpConnection *> m_parkedCompat;
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address:port"
-    QHash<QWebSocket *, WebSocketClient *> m_webSocketClients;
+    QHash<WebSocketPeer *, WebSocketClient *> m_webSocketClients;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     bool m_running = false;

@@ -24,7 +24,8 @@ struct ServerConfig
     int idleTimeoutMs = 120000; ///< keep-alive connection with no request
     int maxConnections = 20000;
     int maxWebSocketMessageBytes = 64 * 1024;
-    double rateLimitPerSecond = 20; ///< per sender; 0 turns the limit off
+    int maxWebSocketBacklogBytes = 4 * 1024 * 1024; ///< unsent to one client; then it is dropped
+    double rateLimitPerSecond = 20;                 ///< per sender; 0 turns the limit off
     int onlineTimeoutMs = 30000;
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
     int maxLongPollWaitSeconds = 60;

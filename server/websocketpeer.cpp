@@ -1,0 +1,387 @@
+#include "websocketpeer.h"
+
+#include "serverlog.h"
+#include "websocketframe.h"
+
+#include <QSocketNotifier>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace PushChat {
+
+namespace {
+constexpr qsizetype ReadChunkBytes = 16 * 1024;
+/// Reads per wake-up: one client that keeps sending cannot hold up the others.
+constexpr int MaxReadsPerWakeUp = 4;
+} // namespace
+
+WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
+                                    TransportCounters *counters, QObject *parent)
+{
+    // QWebSocketServer wrote the 101 into the socket's buffer; it must reach the kernel before
+    // the QTcpSocket goes. A fresh connection's send buffer always takes it.
+    socket->flush();
+    const bool ready =
+        socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() == 0;
+    const int descriptor =
+        ready ? ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0) : -1;
+    // Input that arrived behind the handshake and is still unread moves to the peer.
+    const QByteArray early = descriptor >= 0 ? socket->readAll() : QByteArray();
+    // Closing the QTcpSocket's descriptor leaves the connection open on the duplicate; the
+    // QWebSocket sees its socket disconnect, so it sends no close frame when deleted.
+    socket->abort();
+    delete webSocket;
+    socket->deleteLater();
+    if (descriptor < 0) {
+        qCWarning(lcServer) << "could not take over a WebSocket connection:"
+                            << (ready ? qt_error_string(errno) : socket->errorString());
+        return nullptr;
+    }
+    auto *peer = new WebSocketPeer(descriptor, limits, counters, parent);
+    if (!early.isEmpty()) {
+        // Handled from the event loop, once the caller has connected to the peer's signals.
+        QMetaObject::invokeMethod(
+            peer,
+            [peer, early] {
+                peer->m_input = early;
+                peer->m_input.remove(0, peer->processFrames(peer->m_input));
+            },
+            Qt::QueuedConnection);
+    }
+    return peer;
+}
+
+WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCounters *counters,
+                             QObject *parent)
+    : QObject(parent)
+    , m_descriptor(descriptor)
+    , m_limits(limits)
+    , m_counters(counters)
+{
+    ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
+    m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::onReadable);
+}
+
+WebSocketPeer::~WebSocketPeer()
+{
+    releaseDescriptor();
+}
+
+void WebSocketPeer::releaseDescriptor()
+{
+    if (m_descriptor < 0)
+        return;
+    // Notifiers go before the descriptor they watch is closed.
+    delete m_readNotifier;
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    ::close(m_descriptor);
+    m_descriptor = -1;
+    m_input.clear();
+    m_message.clear();
+    m_output.clear();
+    m_outputOffset = 0;
+}
+
+void WebSocketPeer::send(const QByteArray &frame)
+{
+    if (m_state != State::Open)
+        return;
+    ++m_counters->framesOut;
+    writeOut(frame.constData(), frame.size(), &frame);
+}
+
+void WebSocketPeer::sendText(QByteArrayView payload)
+{
+    send(WebSocketFrame::text(payload));
+}
+
+void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray *shared)
+{
+    if (m_descriptor < 0 || m_finishQueued)
+        return;
+    qsizetype sent = 0;
+    if (m_output.isEmpty()) {
+        // Nothing waiting: straight from the caller's bytes (for a broadcast, one buffer shared
+        // by every recipient) to the kernel.
+        const ssize_t n = ::send(m_descriptor, data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            finish(true);
+            return;
+        }
+        sent = qMax<ssize_t>(n, 0);
+        m_counters->bytesOut += sent;
+        if (sent == size)
+            return;
+    }
+    if (m_output.isEmpty() && sent == 0 && shared)
+        m_output = *shared; // shares the frame's bytes instead of copying them
+    else
+        m_output.append(data + sent, size - sent);
+    if (m_output.size() - m_outputOffset > m_limits.maxBacklogBytes) {
+        // The client stopped reading. It comes back with its cursor and misses nothing.
+        qCInfo(lcServer) << "dropping a WebSocket client that does not read:"
+                         << m_output.size() - m_outputOffset << "bytes unsent";
+        finish(true);
+        return;
+    }
+    if (!m_writeNotifier) {
+        m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::onWritable);
+    }
+    m_writeNotifier->setEnabled(true);
+}
+
+void WebSocketPeer::onWritable()
+{
+    while (m_outputOffset < m_output.size()) {
+        const ssize_t n =
+            ::send(m_descriptor, m_output.constData() + m_outputOffset,
+                   size_t(m_output.size() - m_outputOffset), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            finish();
+            return;
+        }
+        m_counters->bytesOut += n;
+        m_outputOffset += n;
+    }
+    m_output.clear();
+    m_outputOffset = 0;
+    m_writeNotifier->setEnabled(false);
+    if (m_closeReceived)
+        finish();
+    else if (m_state == State::CloseSent)
+        shutdownAfterClose();
+}
+
+void WebSocketPeer::onReadable()
+{
+    char buffer[ReadChunkBytes];
+    for (int round = 0; round < MaxReadsPerWakeUp && m_descriptor >= 0; ++round) {
+        const ssize_t n = ::recv(m_descriptor, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (n == 0) {
+            finish(); // the client closed the connection
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                finish();
+            return;
+        }
+        if (m_input.isEmpty()) {
+            // The usual case: whole frames, parsed where they lie; only a remainder is kept.
+            const QByteArrayView data(buffer, n);
+            const qsizetype used = processFrames(data);
+            if (m_descriptor >= 0 && used < n && m_state != State::Finished)
+                m_input = data.sliced(used).toByteArray();
+        } else {
+            m_input.append(buffer, n);
+            const qsizetype used = processFrames(m_input);
+            if (m_descriptor >= 0)
+                m_input.remove(0, used);
+        }
+        if (n < qsizetype(sizeof buffer))
+            return;
+    }
+}
+
+qsizetype WebSocketPeer::processFrames(QByteArrayView data)
+{
+    qsizetype used = 0;
+    while (m_state != State::Finished && !m_closeReceived && !m_finishQueued &&
+           used < data.size()) {
+        WebSocketFrame::ParsedFrame frame =
+            WebSocketFrame::parseClientFrame(data.sliced(used), m_limits.maxMessageBytes);
+        if (frame.status == WebSocketFrame::ParsedFrame::Status::Incomplete)
+            break;
+        if (frame.status == WebSocketFrame::ParsedFrame::Status::Error) {
+            fail(frame.closeCode, frame.error);
+            break;
+        }
+        used += frame.consumed;
+        ++m_counters->framesIn;
+        m_counters->bytesIn += frame.consumed;
+        handleFrame(frame.opcode, frame.fin, std::move(frame.payload));
+    }
+    return used;
+}
+
+void WebSocketPeer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
+{
+    using namespace WebSocketFrame;
+    switch (opcode) {
+    case Ping:
+        if (m_state == State::Open)
+            send(frame(Pong, payload));
+        return;
+    case Pong:
+        return;
+    case Close:
+        handleClose(payload);
+        return;
+    case Continuation:
+        if (m_messageOpcode == 0) {
+            fail(CloseProtocolError, "continuation frame without a message to continue");
+            return;
+        }
+        if (m_message.size() + payload.size() > m_limits.maxMessageBytes) {
+            fail(CloseTooBig, "message too big");
+            return;
+        }
+        m_message.append(payload);
+        break;
+    default: // Text, Binary: the parser lets no other opcode through
+        if (m_messageOpcode != 0) {
+            fail(CloseProtocolError, "new message before the last one was finished");
+            return;
+        }
+        m_messageOpcode = opcode;
+        m_message = std::move(payload);
+        break;
+    }
+    if (!fin)
+        return;
+    const QByteArray message = std::exchange(m_message, {});
+    const quint8 messageOpcode = std::exchange(m_messageOpcode, 0);
+    if (m_state != State::Open)
+        return; // data after our close frame is read and dropped
+    if (messageOpcode == Text) {
+        if (!isValidUtf8(message)) {
+            fail(CloseInvalidPayload, "text message is not valid UTF-8");
+            return;
+        }
+        emit textReceived(message);
+    } else {
+        emit binaryReceived(message);
+    }
+}
+
+void WebSocketPeer::handleClose(const QByteArray &payload)
+{
+    using namespace WebSocketFrame;
+    if (m_state == State::CloseSent) {
+        finish(); // the client's answer to our close
+        return;
+    }
+    quint16 code = CloseNormal;
+    if (payload.size() == 1) {
+        fail(CloseProtocolError, "close frame with a one-byte payload");
+        return;
+    }
+    if (payload.size() >= 2) {
+        const quint16 received = quint16((quint8(payload.at(0)) << 8) | quint8(payload.at(1)));
+        if (!isValidReceivedCloseCode(received)) {
+            fail(CloseProtocolError, "invalid close code");
+            return;
+        }
+        if (!isValidUtf8(QByteArrayView(payload).sliced(2))) {
+            fail(CloseInvalidPayload, "close reason is not valid UTF-8");
+            return;
+        }
+        code = received;
+    }
+    // Echo the code, then end the connection as soon as the answer is out (RFC 6455, 5.5.1).
+    ++m_counters->framesOut;
+    const QByteArray answer = WebSocketFrame::close(code);
+    writeOut(answer.constData(), answer.size(), &answer);
+    m_state = State::CloseSent;
+    m_closeReceived = true;
+    if (m_output.isEmpty())
+        finish();
+}
+
+void WebSocketPeer::fail(quint16 code, const char *reason)
+{
+    qCDebug(lcServer) << "closing a WebSocket with" << code << reason;
+    if (m_state == State::Open)
+        close(code, reason);
+    else
+        finish(); // broken input after our close frame: nothing more to wait for
+}
+
+void WebSocketPeer::close(quint16 code, QByteArrayView reason)
+{
+    if (m_state != State::Open || m_finishQueued)
+        return;
+    ++m_counters->framesOut;
+    const QByteArray frame = WebSocketFrame::close(code, reason);
+    writeOut(frame.constData(), frame.size(), &frame);
+    m_state = State::CloseSent;
+    m_message.clear();
+    m_messageOpcode = 0;
+    if (m_descriptor < 0)
+        return;
+    QTimer::singleShot(m_limits.closeTimeoutMs, this, [this] { finish(); });
+    if (m_output.isEmpty())
+        shutdownAfterClose();
+}
+
+void WebSocketPeer::shutdownAfterClose()
+{
+    // Our close frame is out: the client sees the end of the stream after it, answers with its
+    // own close frame and closes; we read until then.
+    ::shutdown(m_descriptor, SHUT_WR);
+}
+
+void WebSocketPeer::closeNow(quint16 code, QByteArrayView reason)
+{
+    if (m_state == State::Open && m_output.isEmpty() && m_descriptor >= 0) {
+        const QByteArray frame = WebSocketFrame::close(code, reason);
+        const ssize_t n = ::send(m_descriptor, frame.constData(), size_t(frame.size()),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            ++m_counters->framesOut;
+            m_counters->bytesOut += n;
+        }
+    }
+    abort();
+}
+
+void WebSocketPeer::abort()
+{
+    m_state = State::Finished;
+    releaseDescriptor();
+}
+
+void WebSocketPeer::finish(bool deferred)
+{
+    if (m_state == State::Finished)
+        return;
+    if (deferred) {
+        // Called while a broadcast is going through the peers: the owner hears of it later.
+        if (!m_finishQueued) {
+            m_finishQueued = true;
+            if (m_readNotifier)
+                m_readNotifier->setEnabled(false);
+            if (m_writeNotifier)
+                m_writeNotifier->setEnabled(false);
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_finishQueued = false;
+                    finish();
+                },
+                Qt::QueuedConnection);
+        }
+        return;
+    }
+    m_state = State::Finished;
+    releaseDescriptor();
+    emit closed();
+}
+
+} // namespace PushChat

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "serverstats.h"
+
+#include <QByteArray>
+#include <QObject>
+
+class QSocketNotifier;
+class QTcpSocket;
+class QWebSocket;
+
+namespace PushChat {
+
+/// One WebSocket connection after its handshake, read and written by PushChat itself on the
+/// socket's descriptor.
+///
+/// QWebSocketServer answers the handshake; adopt() then takes the connection over from the
+/// QWebSocket it made. A QWebSocket keeps a QTcpSocket with 48 KiB of buffer chunks, a frame
+/// processor with a timer, a copy of the request and a dozen signal connections per client:
+/// about 20 KiB of server memory for a client that mostly sits idle. A peer keeps the
+/// descriptor, one read notifier and buffers only while a frame or a write is incomplete.
+/// Frames out are complete frames, shared by every recipient (see WebSocketFrame).
+class WebSocketPeer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketPeer)
+
+public:
+    struct Limits
+    {
+        qint64 maxMessageBytes = 64 * 1024;       ///< frame or reassembled message; else close 1009
+        qint64 maxBacklogBytes = 4 * 1024 * 1024; ///< unsent output; past it the peer is dropped
+        int closeTimeoutMs = 2000;                ///< wait for the client's close frame after ours
+    };
+
+    /// Takes over the connection of `socket`, whose handshake `webSocket` was made for; deletes
+    /// `webSocket` and schedules `socket` for deletion. Returns nullptr, having closed the
+    /// connection, if the 101 answer could not be written out first.
+    static WebSocketPeer *adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
+                                TransportCounters *counters, QObject *parent);
+
+    ~WebSocketPeer() override;
+
+    /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
+    void send(const QByteArray &frame);
+    void sendText(QByteArrayView payload);
+    /// Starts the closing handshake: a close frame, then the connection ends once the client
+    /// answers, closes, or closeTimeoutMs passes. closed() follows.
+    void close(quint16 code, QByteArrayView reason = {});
+    /// Ends the connection now, as a failing network would: no close frame, no closed() signal.
+    void abort();
+    /// Writes a close frame if the socket takes it at once, then ends the connection; no signal.
+    void closeNow(quint16 code, QByteArrayView reason = {});
+
+signals:
+    void textReceived(const QByteArray &utf8);
+    void binaryReceived(const QByteArray &data);
+    /// The connection has ended; the peer may be deleted (later, not inside this signal).
+    void closed();
+
+private:
+    WebSocketPeer(int descriptor, const Limits &limits, TransportCounters *counters,
+                  QObject *parent);
+
+    void onReadable();
+    void onWritable();
+    /// Handles every complete frame of `data`; returns the bytes used. Stops when closing.
+    qsizetype processFrames(QByteArrayView data);
+    void handleFrame(quint8 opcode, bool fin, QByteArray payload);
+    void handleClose(const QByteArray &payload);
+    void fail(quint16 code, const char *reason);
+    void writeOut(const char *data, qsizetype size, const QByteArray *shared);
+    void shutdownAfterClose();
+    /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
+    void finish(bool deferred = false);
+    void releaseDescriptor();
+
+    enum class State { Open, CloseSent, Finished };
+
+    int m_descriptor = -1;
+    State m_state = State::Open;
+    bool m_closeReceived = false;
+    bool m_finishQueued = false;
+    Limits m_limits;
+    TransportCounters *m_counters;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr; ///< only once a write has had to wait
+    QByteArray m_input;                         ///< the start of an incomplete frame
+    QByteArray m_message;                       ///< fragments of a message still arriving
+    quint8 m_messageOpcode = 0;
+    QByteArray m_output; ///< bytes the kernel has not taken yet, from m_outputOffset on
+    qsizetype m_outputOffset = 0;
+};
+
+} // namespace PushChat
