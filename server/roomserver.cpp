@@ -852,8 +852,13 @@ void RoomServer::onNewWebSockets()
         hello += ",\"reset\":" + QByteArray(slice.reset ? "true" : "false");
         hello += ",\"observer\":" + QByteArray(client->nick.isEmpty() ? "true" : "false");
         hello += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
+        const auto replay = m_room.entriesAfter(slice.reset ? 0 : pending.after);
+        qint64 replayBytes = 0;
+        for (const Room::Entry *entry : replay)
+            replayBytes += entry->webSocketFrame.size();
+        peerSocket->allowBacklog(replayBytes);
         sendToClient(client, hello);
-        for (const Room::Entry *entry : m_room.entriesAfter(slice.reset ? 0 : pending.after))
+        for (const Room::Entry *entry : replay)
             writeFrame(client, entry->webSocketFrame);
         m_webSocketClients.insert(peerSocket, client);
         if (!client->nick.isEmpty() && m_presence.webSocketOpened(client->nick, monotonicMs()))

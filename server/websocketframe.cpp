@@ -105,7 +105,7 @@ ParsedFrame parseClientFrame(QByteArrayView data, qint64 maxPayloadBytes)
 
     const qsizetype maskOffset = offset;
     offset += 4;
-    if (quint64(data.size() - offset) < length)
+    if (data.size() < offset || quint64(data.size() - offset) < length)
         return {};
 
     ParsedFrame result;

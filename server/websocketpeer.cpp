@@ -45,13 +45,11 @@ WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, c
     }
     auto *peer = new WebSocketPeer(descriptor, limits, counters, parent);
     if (!early.isEmpty()) {
-        // Handled from the event loop, once the caller has connected to the peer's signals.
+        // Kept in order before anything read later; handled from the event loop, once the
+        // caller has connected to the peer's signals.
+        peer->m_input = early;
         QMetaObject::invokeMethod(
-            peer,
-            [peer, early] {
-                peer->m_input = early;
-                peer->m_input.remove(0, peer->processFrames(peer->m_input));
-            },
+            peer, [peer] { peer->m_input.remove(0, peer->processFrames(peer->m_input)); },
             Qt::QueuedConnection);
     }
     return peer;
@@ -62,6 +60,7 @@ WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCoun
     : QObject(parent)
     , m_descriptor(descriptor)
     , m_limits(limits)
+    , m_backlogAllowance(limits.maxBacklogBytes)
     , m_counters(counters)
 {
     ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
@@ -99,6 +98,11 @@ void WebSocketPeer::send(const QByteArray &frame)
     writeOut(frame.constData(), frame.size(), &frame);
 }
 
+void WebSocketPeer::allowBacklog(qint64 bytes)
+{
+    m_backlogAllowance += bytes;
+}
+
 void WebSocketPeer::sendText(QByteArrayView payload)
 {
     send(WebSocketFrame::text(payload));
@@ -126,7 +130,7 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
         m_output = *shared; // shares the frame's bytes instead of copying them
     else
         m_output.append(data + sent, size - sent);
-    if (m_output.size() - m_outputOffset > m_limits.maxBacklogBytes) {
+    if (m_output.size() - m_outputOffset > m_backlogAllowance) {
         // The client stopped reading. It comes back with its cursor and misses nothing.
         qCInfo(lcServer) << "dropping a WebSocket client that does not read:"
                          << m_output.size() - m_outputOffset << "bytes unsent";
@@ -159,6 +163,7 @@ void WebSocketPeer::onWritable()
     }
     m_output.clear();
     m_outputOffset = 0;
+    m_backlogAllowance = m_limits.maxBacklogBytes;
     m_writeNotifier->setEnabled(false);
     if (m_closeReceived)
         finish();

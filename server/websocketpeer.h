@@ -44,6 +44,9 @@ public:
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
     void send(const QByteArray &frame);
     void sendText(QByteArrayView payload);
+    /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
+    /// a client asked for and reads at its own pace.
+    void allowBacklog(qint64 bytes);
     /// Starts the closing handshake: a close frame, then the connection ends once the client
     /// answers, closes, or closeTimeoutMs passes. closed() follows.
     void close(quint16 code, QByteArrayView reason = {});
@@ -82,6 +85,7 @@ private:
     bool m_closeReceived = false;
     bool m_finishQueued = false;
     Limits m_limits;
+    qint64 m_backlogAllowance;
     TransportCounters *m_counters;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; ///< only once a write has had to wait

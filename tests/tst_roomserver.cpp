@@ -1,6 +1,7 @@
 #include "httptestclient.h"
 #include "serverhost.h"
 #include "systemlimits.h"
+#include "websockettestclient.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -115,6 +116,10 @@ private slots:
     void webSocketFrameTooLargeCloses1009();
     void retriedSendIsStoredOnce();
     void echoEndpoint();
+    void webSocketFragmentsPingsAndCloseHandshake();
+    void webSocketProtocolErrorsClose_data();
+    void webSocketProtocolErrorsClose();
+    void webSocketClientThatStopsReadingIsDroppedAndCatchesUp();
     void compatibilityEndpoints();
     void errors_data();
     void errors();
@@ -450,6 +455,137 @@ void tst_RoomServer::retriedSendIsStoredOnce()
     QVERIFY(server.start(quietConfig()));
     QCOMPARE(TestHttp::postJson(server.port, "/api/messages", body).json().value(u"seq"),
              first.json().value(u"seq"));
+}
+
+void tst_RoomServer::webSocketFragmentsPingsAndCloseHandshake()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    TestWebSocket::Client ws;
+    QVERIFY(ws.open(server.port, "/ws?nick=frag"));
+    const TestWebSocket::Frame hello = ws.next();
+    QCOMPARE(hello.opcode, 1);
+    QVERIFY(hello.payload.contains(R"("type":"hello")"));
+
+    ws.send(0x89, "p1");
+    QCOMPARE(ws.nextOfOpcode(0xA).payload, QByteArray("p1"));
+
+    // One message in three fragments, with a ping between them (RFC 6455, 5.4).
+    ws.send(0x01, R"({"type":"send",)");
+    ws.send(0x00, R"("text":"in pieces",)");
+    ws.send(0x89, "p2");
+    ws.send(0x80, R"("id":7})");
+    QCOMPARE(ws.nextOfOpcode(0xA).payload, QByteArray("p2"));
+    bool stored = false;
+    bool acked = false;
+    while (!acked) {
+        const TestWebSocket::Frame frame = ws.nextOfOpcode(1);
+        QCOMPARE(frame.opcode, 1);
+        const QJsonObject json = QJsonDocument::fromJson(frame.payload).object();
+        stored = stored || json.value(u"text").toString() == u"in pieces";
+        acked = json.value(u"type").toString() == u"ack" && json.value(u"id").toInt() == 7;
+    }
+    QVERIFY(stored);
+    QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=1")).size(), 1);
+
+    // The server answers a close with the same code, then ends the connection.
+    ws.send(0x88, TestWebSocket::closePayload(1000, "bye"));
+    const TestWebSocket::Frame close = ws.nextOfOpcode(0x8);
+    QCOMPARE(close.opcode, 0x8);
+    QCOMPARE(close.closeCode(), quint16(1000));
+    QVERIFY(ws.waitForEndOfStream());
+    QTRY_COMPARE(statsCounter(server.port, "websocket", "open_connections"), 0);
+    // hello, join, message, ack, two pongs, close out; two pings, three fragments, close in.
+    QCOMPARE(statsCounter(server.port, "websocket", "frames_out"), 7);
+    QCOMPARE(statsCounter(server.port, "websocket", "frames_in"), 6);
+}
+
+void tst_RoomServer::webSocketProtocolErrorsClose_data()
+{
+    using TestWebSocket::clientFrame;
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("closeCode");
+
+    QTest::newRow("unmasked") << QByteArray("\x81\x02hi") << 1002;
+    QTest::newRow("reserved bit") << clientFrame(0xc1, "hi") << 1002;
+    QTest::newRow("unknown opcode") << clientFrame(0x83, "hi") << 1002;
+    QTest::newRow("continuation of nothing") << clientFrame(0x80, "x") << 1002;
+    QTest::newRow("new message inside a fragmented one")
+        << clientFrame(0x01, "a") + clientFrame(0x81, "b") << 1002;
+    QTest::newRow("fragmented ping") << clientFrame(0x09, "p") << 1002;
+    QTest::newRow("invalid UTF-8") << clientFrame(0x81, "\xc0\xaf") << 1007;
+    QTest::newRow("fragments over 64 KiB")
+        << clientFrame(0x02, QByteArray(40000, 'x')) + clientFrame(0x80, QByteArray(40000, 'x'))
+        << 1009;
+    QTest::newRow("close code 1005")
+        << clientFrame(0x88, TestWebSocket::closePayload(1005)) << 1002;
+    QTest::newRow("one-byte close") << clientFrame(0x88, "\x03") << 1002;
+    QTest::newRow("close reason not UTF-8")
+        << clientFrame(0x88, TestWebSocket::closePayload(1000, "\xff")) << 1007;
+}
+
+void tst_RoomServer::webSocketProtocolErrorsClose()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, closeCode);
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    TestWebSocket::Client ws;
+    QVERIFY(ws.open(server.port, "/ws?nick=bad"));
+    ws.sendRaw(bytes);
+    const TestWebSocket::Frame close = ws.nextOfOpcode(0x8);
+    QCOMPARE(close.opcode, 0x8);
+    QCOMPARE(int(close.closeCode()), closeCode);
+    QVERIFY(close.payload.size() > 2); // a reason follows the code
+    QVERIFY(ws.waitForEndOfStream());
+    QTRY_COMPARE(statsCounter(server.port, "websocket", "open_connections"), 0);
+    // The room goes on for everybody else.
+    QCOMPARE(
+        TestHttp::postJson(server.port, "/api/messages", R"({"nick":"ok","text":"still"})").status,
+        201);
+}
+
+void tst_RoomServer::webSocketClientThatStopsReadingIsDroppedAndCatchesUp()
+{
+    ServerConfig config = quietConfig();
+    config.maxTextBytes = 50000;
+    config.maxWebSocketBacklogBytes = 64 * 1024;
+    RunningServer server;
+    QVERIFY(server.start(config));
+
+    QWebSocket reader;
+    FrameCollector readerFrames(&reader);
+    reader.open(wsUrl(server.port, "/ws"));
+    TestWebSocket::Client stalled;
+    QVERIFY(stalled.open(server.port, "/ws"));
+    // Qt reads no more than this from the kernel: the socket's receive window fills and stays
+    // full, as with a client whose process hangs.
+    stalled.socket().setReadBufferSize(1);
+    QTRY_COMPARE(statsCounter(server.port, "websocket", "open_connections"), 2);
+
+    const QByteArray text(45000, 'w');
+    int posted = 0;
+    const QDeadlineTimer deadline(60000);
+    while (statsCounter(server.port, "websocket", "open_connections") == 2) {
+        QVERIFY2(!deadline.hasExpired() && posted < 2000, "the stalled client was never dropped");
+        const QByteArray body = R"({"nick":"flood","text":")" + text + R"("})";
+        QCOMPARE(TestHttp::postJson(server.port, "/api/messages", body).status, 201);
+        ++posted;
+        // The posts above block this thread; the reader reads between them.
+        QCoreApplication::processEvents();
+    }
+    // The client that reads lost nothing while the other one was being dropped.
+    QCOMPARE(reader.state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(readerFrames.ofType("message").size(), posted + 1, 20000);
+
+    // Coming back, the dropped client gets the whole history, although the replay is far
+    // larger than the backlog a live client may build up.
+    QWebSocket back;
+    FrameCollector backFrames(&back);
+    back.open(wsUrl(server.port, "/ws?after=0"));
+    QTRY_COMPARE_WITH_TIMEOUT(backFrames.ofType("message").size(), posted + 1, 20000);
+    QCOMPARE(backFrames.ofType("message").last().value(u"text").toString().size(), text.size());
+    QVERIFY(posted * text.size() > 64 * 1024);
 }
 
 void tst_RoomServer::echoEndpoint()
