@@ -4,7 +4,14 @@
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QTcpSocket>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace PushChat::Bench {
 
@@ -44,24 +51,82 @@ BenchClient::BenchClient(BenchRun *run, Technique technique, Role role, int inde
     , m_index(index)
 {}
 
-BenchClient::~BenchClient() = default;
+namespace {
+// A socket address for `address`:`port`; returns its length, 0 for an unusable address.
+socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage *storage)
+{
+    std::memset(storage, 0, sizeof *storage);
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        return sizeof *in6;
+    }
+    bool ok = false;
+    const quint32 ipv4 = address.toIPv4Address(&ok);
+    if (!ok)
+        return 0;
+    auto *in4 = reinterpret_cast<sockaddr_in *>(storage);
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(port);
+    in4->sin_addr.s_addr = htonl(ipv4);
+    return sizeof *in4;
+}
+} // namespace
+
+BenchClient::~BenchClient()
+{
+    closeDescriptor();
+}
 
 void BenchClient::open(const QHostAddress &source)
 {
-    m_socket = new QTcpSocket(this);
-    connect(m_socket, &QTcpSocket::connected, this, &BenchClient::onConnected);
-    connect(m_socket, &QTcpSocket::readyRead, this, &BenchClient::onReadyRead);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &BenchClient::onError);
-    if (!source.isNull() && source != QHostAddress::LocalHost)
-        m_socket->bind(source, 0);
-    m_socket->connectToHost(m_run->host(), m_run->port());
+    sockaddr_storage server;
+    const socklen_t serverLength = toSockaddr(m_run->host(), m_run->port(), &server);
+    m_descriptor = ::socket(server.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (serverLength == 0 || m_descriptor < 0) {
+        fail(QStringLiteral("cannot open a socket: %1").arg(qt_error_string(errno)));
+        return;
+    }
+    const int one = 1;
+    ::setsockopt(m_descriptor, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (!source.isNull() && source != QHostAddress::LocalHost) {
+        sockaddr_storage local;
+        const socklen_t localLength = toSockaddr(source, 0, &local);
+        if (localLength == 0 ||
+            ::bind(m_descriptor, reinterpret_cast<sockaddr *>(&local), localLength) != 0) {
+            fail(QStringLiteral("cannot bind to %1: %2")
+                     .arg(source.toString(), qt_error_string(errno)));
+            return;
+        }
+    }
+    if (::connect(m_descriptor, reinterpret_cast<sockaddr *>(&server), serverLength) != 0 &&
+        errno != EINPROGRESS) {
+        fail(QStringLiteral("cannot connect: %1").arg(qt_error_string(errno)));
+        return;
+    }
+    // Connected (or refused) when the socket becomes writable.
+    m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &BenchClient::onWritable);
+}
+
+void BenchClient::closeDescriptor()
+{
+    delete m_readNotifier;
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    if (m_descriptor >= 0)
+        ::close(m_descriptor);
+    m_descriptor = -1;
 }
 
 void BenchClient::close()
 {
     m_closing = true;
-    if (m_socket)
-        m_socket->abort();
+    closeDescriptor();
 }
 
 void BenchClient::fail(const QString &why)
@@ -70,19 +135,66 @@ void BenchClient::fail(const QString &why)
         return;
     m_closing = true;
     m_run->clientFailed(this, why);
-    if (m_socket)
-        m_socket->abort();
+    closeDescriptor();
 }
 
-void BenchClient::onError()
+void BenchClient::onConnectFinished()
 {
-    fail(m_socket->errorString());
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(m_descriptor, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0) {
+        fail(QStringLiteral("cannot connect: %1").arg(qt_error_string(error)));
+        return;
+    }
+    m_connected = true;
+    m_writeNotifier->setEnabled(false);
+    m_readNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &BenchClient::onReadable);
+    onConnected();
 }
 
 void BenchClient::write(const QByteArray &bytes)
 {
+    if (m_descriptor < 0)
+        return;
     m_run->counters().bytesOut += bytes.size();
-    m_socket->write(bytes);
+    if (!m_output.isEmpty()) {
+        m_output += bytes;
+        return;
+    }
+    const ssize_t n =
+        ::send(m_descriptor, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        fail(QStringLiteral("send: %1").arg(qt_error_string(errno)));
+        return;
+    }
+    const qsizetype sent = qMax<ssize_t>(n, 0);
+    if (sent == bytes.size())
+        return;
+    m_output = bytes.mid(sent);
+    m_writeNotifier->setEnabled(true);
+}
+
+void BenchClient::onWritable()
+{
+    if (!m_connected) {
+        onConnectFinished();
+        return;
+    }
+    while (!m_output.isEmpty()) {
+        const ssize_t n = ::send(m_descriptor, m_output.constData(), size_t(m_output.size()),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                fail(QStringLiteral("send: %1").arg(qt_error_string(errno)));
+            return;
+        }
+        m_output.remove(0, n);
+    }
+    m_writeNotifier->setEnabled(false);
 }
 
 void BenchClient::sendGet(const QByteArray &target, Pending pending)
@@ -95,7 +207,6 @@ void BenchClient::sendGet(const QByteArray &target, Pending pending)
 
 void BenchClient::onConnected()
 {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_role == Role::Probe) {
         sendGet("/api/room", Pending::Room);
         return;
@@ -153,11 +264,21 @@ void BenchClient::post(const QByteArray &text)
         "\r\n\r\n" + body);
 }
 
-void BenchClient::onReadyRead()
+void BenchClient::onReadable()
 {
-    const QByteArray data = m_socket->readAll();
-    m_run->counters().bytesIn += data.size();
-    m_buffer += data;
+    char chunk[16384];
+    const ssize_t n = ::recv(m_descriptor, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n == 0) {
+        fail(QStringLiteral("the server closed the connection"));
+        return;
+    }
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            fail(QStringLiteral("recv: %1").arg(qt_error_string(errno)));
+        return;
+    }
+    m_run->counters().bytesIn += n;
+    m_buffer.append(chunk, n);
     while (!m_closing) {
         const bool progressed = m_upgraded ? parseFrames() : parseHttp();
         if (!progressed)
