@@ -5,6 +5,8 @@
 
 #include <QDeadlineTimer>
 
+#include <sys/socket.h>
+
 namespace PushChat {
 
 namespace {
@@ -117,10 +119,20 @@ void HttpConnection::write(const QByteArray &bytes)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_socket->write(bytes);
-    // Straight to the kernel: waiting for a write notification costs a wake-up per socket.
-    m_socket->flush();
     counters().bytesOut += bytes.size();
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        // Straight from the caller's bytes (for released long polls, one buffer shared by all)
+        // to the kernel. Through QTcpSocket::write each answer is copied into a 32 KiB buffer
+        // chunk the socket then keeps, and costs a write notification.
+        const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
+                                 size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n == bytes.size())
+            return;
+        sent = qMax<ssize_t>(n, 0);
+    }
+    m_socket->write(sent == 0 ? bytes : bytes.mid(sent));
+    m_socket->flush();
 }
 
 QByteArray HttpConnection::responseHead(int status, qsizetype bodySize,
