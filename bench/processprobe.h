@@ -13,12 +13,14 @@ public:
     {}
 
     bool isValid() const { return m_pid > 0; }
-    // User plus system CPU seconds since the process started; -1 if unreadable.
+    // CPU seconds the process's threads have run (scheduler statistics, nanosecond
+    // resolution); falls back to user plus system time in clock ticks; -1 if unreadable.
     double cpuSeconds() const;
     // Resident set size in KiB (VmRSS); -1 if unreadable.
     qint64 rssKiB() const;
 
 private:
+    double tickCpuSeconds() const;
     qint64 statusField(const char *name) const;
 
     qint64 m_pid;
