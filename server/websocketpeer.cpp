@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -64,6 +66,10 @@ WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCoun
     , m_counters(counters)
 {
     ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
+    // Frames are whole messages, written when due: Nagle's algorithm would hold one back
+    // until the client acknowledged the one before (up to its 40 ms delayed ACK).
+    const int one = 1;
+    ::setsockopt(descriptor, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::onReadable);
 }
@@ -113,7 +119,7 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
     if (m_descriptor < 0 || m_finishQueued)
         return;
     qsizetype sent = 0;
-    if (m_output.isEmpty()) {
+    if (m_output.isEmpty() && !m_corked) {
         // Nothing waiting: straight from the caller's bytes (for a broadcast, one buffer shared
         // by every recipient) to the kernel.
         const ssize_t n = ::send(m_descriptor, data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -137,15 +143,23 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
         finish(true);
         return;
     }
+    if (!m_corked)
+        waitUntilWritable();
+}
+
+void WebSocketPeer::waitUntilWritable()
+{
     if (!m_writeNotifier) {
         m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::onWritable);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::drainOutput);
     }
     m_writeNotifier->setEnabled(true);
 }
 
-void WebSocketPeer::onWritable()
+void WebSocketPeer::drainOutput()
 {
+    if (m_descriptor < 0 || m_finishQueued)
+        return;
     while (m_outputOffset < m_output.size()) {
         const ssize_t n =
             ::send(m_descriptor, m_output.constData() + m_outputOffset,
@@ -153,8 +167,10 @@ void WebSocketPeer::onWritable()
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                waitUntilWritable();
                 return;
+            }
             finish();
             return;
         }
@@ -164,7 +180,8 @@ void WebSocketPeer::onWritable()
     m_output.clear();
     m_outputOffset = 0;
     m_backlogAllowance = m_limits.maxBacklogBytes;
-    m_writeNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
     if (m_closeReceived)
         finish();
     else if (m_state == State::CloseSent)
@@ -205,6 +222,20 @@ void WebSocketPeer::onReadable()
 }
 
 qsizetype WebSocketPeer::processFrames(QByteArrayView data)
+{
+    // What this client's frames bring back to it (its own message, the ack, pongs) leaves in
+    // one send() at the end, not a send() each.
+    const bool alreadyCorked = std::exchange(m_corked, true);
+    const qsizetype used = processFramesCorked(data);
+    if (!alreadyCorked) {
+        m_corked = false;
+        if (!m_output.isEmpty() && !(m_writeNotifier && m_writeNotifier->isEnabled()))
+            drainOutput();
+    }
+    return used;
+}
+
+qsizetype WebSocketPeer::processFramesCorked(QByteArrayView data)
 {
     qsizetype used = 0;
     while (m_state != State::Finished && !m_closeReceived && !m_finishQueued &&

@@ -66,9 +66,12 @@ private:
                   QObject *parent);
 
     void onReadable();
-    void onWritable();
+    /// Writes the backlog; waits for the socket to be writable if the kernel takes only part.
+    void drainOutput();
+    void waitUntilWritable();
     /// Handles every complete frame of `data`; returns the bytes used. Stops when closing.
     qsizetype processFrames(QByteArrayView data);
+    qsizetype processFramesCorked(QByteArrayView data);
     void handleFrame(quint8 opcode, bool fin, QByteArray payload);
     void handleClose(const QByteArray &payload);
     void fail(quint16 code, const char *reason);
@@ -84,6 +87,7 @@ private:
     State m_state = State::Open;
     bool m_closeReceived = false;
     bool m_finishQueued = false;
+    bool m_corked = false; ///< while handling input: writes to this client wait for its end
     Limits m_limits;
     qint64 m_backlogAllowance;
     TransportCounters *m_counters;
