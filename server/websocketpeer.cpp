@@ -204,6 +204,11 @@ void WebSocketPeer::onReadable()
                 finish();
             return;
         }
+        if (m_inputBroken) {
+            // Read and dropped until the client closes: closing with unread input would reset
+            // the connection, and the client might never see our close frame.
+            continue;
+        }
         if (m_input.isEmpty()) {
             // The usual case: whole frames, parsed where they lie; only a remainder is kept.
             const QByteArrayView data(buffer, n);
@@ -245,8 +250,10 @@ qsizetype WebSocketPeer::processFramesCorked(QByteArrayView data)
         if (frame.status == WebSocketFrame::ParsedFrame::Status::Incomplete)
             break;
         if (frame.status == WebSocketFrame::ParsedFrame::Status::Error) {
+            // Where the next frame starts is unknown now: everything after is dropped unread.
+            m_inputBroken = true;
             fail(frame.closeCode, frame.error);
-            break;
+            return data.size();
         }
         used += frame.consumed;
         ++m_counters->framesIn;
@@ -344,9 +351,7 @@ void WebSocketPeer::fail(quint16 code, const char *reason)
 {
     qCDebug(lcServer) << "closing a WebSocket with" << code << reason;
     if (m_state == State::Open)
-        close(code, reason);
-    else
-        finish(); // broken input after our close frame: nothing more to wait for
+        close(code, reason); // else our close frame is out already; its timeout ends the wait
 }
 
 void WebSocketPeer::close(quint16 code, QByteArrayView reason)
