@@ -55,6 +55,16 @@ QStringList Presence::expire(qint64 nowMs)
     return gone;
 }
 
+std::optional<qint64> Presence::nextExpiryMs() const
+{
+    std::optional<qint64> next;
+    for (const Member &member : m_members) {
+        if (member.openWebSockets == 0 && (!next || member.expiresAtMs < *next))
+            next = member.expiresAtMs;
+    }
+    return next;
+}
+
 QList<Presence::Member> Presence::members() const
 {
     QList<Member> list = m_members.values();

@@ -35,6 +35,9 @@ public:
     void webSocketClosed(const QString &nick, qint64 nowMs, qint64 graceMs);
     /// Removes and returns the nicks whose time ran out, in a stable order.
     QStringList expire(qint64 nowMs);
+    /// When expire() will next have someone to remove: the earliest deadline of a member with
+    /// no WebSocket open, or no value.
+    std::optional<qint64> nextExpiryMs() const;
 
     QList<Member> members() const;
     bool isOnline(const QString &nick) const { return m_members.contains(nick); }

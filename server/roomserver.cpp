@@ -153,9 +153,10 @@ void RoomServer::start()
             &RoomServer::onNewWebSockets);
 
     m_sweepTimer = new QTimer(this);
-    m_sweepTimer->setInterval(SlowSweepIntervalMs);
+    m_sweepTimer->setSingleShot(true); // sweep() sets when it is next needed
     connect(m_sweepTimer, &QTimer::timeout, this, &RoomServer::sweep);
-    m_sweepTimer->start();
+    m_nextSweepMs = monotonicMs() + SlowSweepIntervalMs;
+    m_sweepTimer->start(SlowSweepIntervalMs);
 
     m_running = true;
     qCInfo(lcServer) << "listening on" << m_tcpServer->serverAddress().toString()
@@ -241,6 +242,7 @@ void RoomServer::onNewTcpConnections()
         connection->setClassifier(
             [this](const Http::Request &request) { return classify(request); });
         m_connections.insert(connection);
+        sweepBy(monotonicMs() + SlowSweepIntervalMs); // its timeouts need checking
         connect(connection, &HttpConnection::requestReceived, this, &RoomServer::handleRequest);
         connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
         connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
@@ -395,6 +397,8 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
         return;
     if (m_presence.touch(nick, transport, monotonicMs()))
         appendAndFanOut(MessageKind::Join, nick, QString());
+    if (const auto expiry = m_presence.nextExpiryMs())
+        sweepBy(*expiry);
 }
 
 void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems &query)
@@ -955,8 +959,11 @@ void RoomServer::onWebSocketClosed(WebSocketPeer *peer)
     if (!client)
         return;
     --m_stats[StatsBucket::WebSocket].openConnections;
-    if (!client->nick.isEmpty())
+    if (!client->nick.isEmpty()) {
         m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);
+        if (const auto expiry = m_presence.nextExpiryMs())
+            sweepBy(*expiry);
+    }
     delete client;
     peer->deleteLater();
 }
@@ -966,14 +973,13 @@ void RoomServer::sweepBy(qint64 deadlineMs)
     if (deadlineMs >= m_nextSweepMs)
         return;
     m_nextSweepMs = deadlineMs;
-    m_sweepTimer->start(
-        int(qBound(qint64(0), deadlineMs - monotonicMs(), qint64(SlowSweepIntervalMs))));
+    m_sweepTimer->start(int(qMax(qint64(0), deadlineMs - monotonicMs())));
 }
 
 void RoomServer::sweep()
 {
     const qint64 now = monotonicMs();
-    qint64 nextDeadline = now + SlowSweepIntervalMs;
+    qint64 nextDeadline = std::numeric_limits<qint64>::max();
     auto expire = [&](QSet<HttpConnection *> &parked, auto makeEmptyBody) {
         QSet<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
@@ -991,18 +997,27 @@ void RoomServer::sweep()
     expire(m_parkedPolls,
            [&] { return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()); });
     expire(m_parkedCompat, [] { return QByteArrayLiteral("[]"); });
+    if (now - m_lastSlowSweepMs >= SlowSweepIntervalMs) {
+        m_lastSlowSweepMs = now;
+        const QSet<HttpConnection *> connections = m_connections;
+        for (HttpConnection *connection : connections)
+            connection->checkTimeouts(now, m_config.headTimeoutMs, m_config.idleTimeoutMs);
+        for (const QString &nick : m_presence.expire(now))
+            appendAndFanOut(MessageKind::Leave, nick, QString());
+        m_rateLimiter.prune(now);
+    }
+    // Housekeeping once a second only while there is something to time out: HTTP connections,
+    // or someone online through polling or in a WebSocket's leave grace. A room of WebSockets
+    // (or nobody) sleeps until a connection, a poll or a message comes (they call sweepBy()).
+    if (!m_connections.isEmpty())
+        nextDeadline = qMin(nextDeadline, m_lastSlowSweepMs + SlowSweepIntervalMs);
+    if (const auto expiry = m_presence.nextExpiryMs())
+        nextDeadline = qMin(nextDeadline, qMax(*expiry, m_lastSlowSweepMs + SlowSweepIntervalMs));
     m_nextSweepMs = nextDeadline;
-    m_sweepTimer->start(int(qMax<qint64>(0, nextDeadline - now)));
-
-    if (now - m_lastSlowSweepMs < SlowSweepIntervalMs)
-        return;
-    m_lastSlowSweepMs = now;
-    const QSet<HttpConnection *> connections = m_connections;
-    for (HttpConnection *connection : connections)
-        connection->checkTimeouts(now, m_config.headTimeoutMs, m_config.idleTimeoutMs);
-    for (const QString &nick : m_presence.expire(now))
-        appendAndFanOut(MessageKind::Leave, nick, QString());
-    m_rateLimiter.prune(now);
+    if (nextDeadline == std::numeric_limits<qint64>::max())
+        m_sweepTimer->stop();
+    else
+        m_sweepTimer->start(int(qMax(qint64(0), nextDeadline - now)));
 }
 
 } // namespace PushChat
