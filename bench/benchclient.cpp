@@ -277,6 +277,8 @@ void BenchClient::onReadable()
             fail(QStringLiteral("recv: %1").arg(qt_error_string(errno)));
         return;
     }
+    // Latency ends here: the tool's own parsing after the read is not the server's doing.
+    m_readNs = BenchRun::nowNs();
     m_run->counters().bytesIn += n;
     m_buffer.append(chunk, n);
     while (!m_closing) {
@@ -313,7 +315,7 @@ void BenchClient::handleResponse(int status, const QByteArray &body)
 {
     const Pending pending = m_pending;
     m_pending = Pending::None;
-    const qint64 rtt = BenchRun::nowNs() - m_requestStartNs;
+    const qint64 rtt = m_readNs - m_requestStartNs;
     if (status < 200 || status > 299) {
         fail(QStringLiteral("HTTP %1: %2").arg(status).arg(QString::fromUtf8(body.left(200))));
         return;
@@ -381,7 +383,7 @@ void BenchClient::handleMessage(const QJsonObject &message)
     const QList<QByteArray> parts = text.split(' ');
     if (parts.size() != 4 || parts[1] != m_run->tag())
         return;
-    m_run->delivered(this, parts[2].toInt(), parts[3].toLongLong());
+    m_run->delivered(this, parts[2].toInt(), parts[3].toLongLong(), m_readNs);
 }
 
 bool BenchClient::parseFrames()
@@ -446,7 +448,7 @@ void BenchClient::handleWebSocketText(const QByteArray &payload)
     if (type == u"message") {
         handleMessage(event);
     } else if (type == u"ack") {
-        m_run->postAccepted(this, BenchRun::nowNs() - m_requestStartNs);
+        m_run->postAccepted(this, m_readNs - m_requestStartNs);
     } else if (type == u"hello") {
         if (event.value("reset").toBool())
             m_cursor = 0;

@@ -76,6 +76,7 @@ private:
     QByteArray m_fragments;
     qint64 m_cursor = 0;
     qint64 m_requestStartNs = 0;
+    qint64 m_readNs = 0; ///< when the bytes being parsed were read
     Pending m_pending = Pending::None;
     bool m_upgraded = false;
     bool m_ready = false;

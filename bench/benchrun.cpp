@@ -353,7 +353,7 @@ void BenchRun::runPolls()
     }
 }
 
-void BenchRun::delivered(BenchClient *client, int index, qint64 sendNs)
+void BenchRun::delivered(BenchClient *client, int index, qint64 sendNs, qint64 arrivalNs)
 {
     if (!m_windowOpen)
         return;
@@ -368,9 +368,8 @@ void BenchRun::delivered(BenchClient *client, int index, qint64 sendNs)
         return;
     }
     seen = 1;
-    const qint64 now = nowNs();
-    m_latencyNs.push_back(now - sendNs);
-    m_lastDeliveryNs = now;
+    m_latencyNs.push_back(arrivalNs - sendNs);
+    m_lastDeliveryNs = arrivalNs;
     ++m_delivered;
     if (++m_deliveredPerMessage[size_t(index)] == m_receivers.size() && m_options.rate <= 0) {
         if (m_options.technique == Technique::Poll) {

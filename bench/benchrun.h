@@ -51,7 +51,8 @@ public:
     void clientReady(BenchClient *client);
     void clientFailed(BenchClient *client, const QString &why);
     void roomProbed(qint64 lastSeq);
-    void delivered(BenchClient *client, int index, qint64 sendNs);
+    // `arrivalNs`: when the bytes carrying it were read from the socket (before any parsing).
+    void delivered(BenchClient *client, int index, qint64 sendNs, qint64 arrivalNs);
     void postAccepted(BenchClient *client, qint64 rttNs);
     void pollAnswered(BenchClient *client, qint64 rttNs);
     void schedulePoll(BenchClient *client, qint64 dueNs);

@@ -1,0 +1,142 @@
+// pushchat-loopback-floor: what one thread writing a 114-byte frame to each of N loopback TCP
+// sockets costs on this machine, with nothing else in the way: no event loop, no framing, no
+// bookkeeping, and a second thread spinning on epoll to read every socket as it arrives. The
+// latency it reports (write loop start -> arrival at each socket) is the floor under any
+// single-threaded server's fan-out here, PushChat's and Tornado's alike.
+//
+//   pushchat-loopback-floor [clients=5000] [rounds=10]
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double microseconds(Clock::duration d)
+{
+    return std::chrono::duration<double, std::micro>(d).count();
+}
+
+void die(const char *what)
+{
+    std::perror(what);
+    std::exit(1);
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const int clients = argc > 1 ? std::atoi(argv[1]) : 5000;
+    const int rounds = argc > 2 ? std::atoi(argv[2]) : 10;
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+
+    const int listener = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(listener, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
+        listen(listener, 4096) != 0 ||
+        getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        die("listen");
+
+    const size_t count = size_t(clients);
+    std::vector<int> readers(count), writers(count);
+    for (int i = 0; i < clients; ++i) {
+        readers[size_t(i)] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        // Four source addresses, as pushchat-bench --source-addresses 4 uses.
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + uint32_t(i % 4));
+        if (bind(readers[size_t(i)], reinterpret_cast<sockaddr *>(&source), sizeof source) != 0)
+            die("bind");
+        connect(readers[size_t(i)], reinterpret_cast<sockaddr *>(&address), sizeof address);
+        writers[size_t(i)] = accept(listener, nullptr, nullptr);
+        if (writers[size_t(i)] < 0)
+            die("accept");
+        const int one = 1;
+        setsockopt(writers[size_t(i)], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+
+    const int epoll = epoll_create1(0);
+    for (int i = 0; i < clients; ++i) {
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.u32 = uint32_t(i);
+        epoll_ctl(epoll, EPOLL_CTL_ADD, readers[size_t(i)], &event);
+    }
+
+    std::vector<double> arrivals(count);
+    std::atomic<int> received{0};
+    std::atomic<bool> stop{false};
+    std::atomic<Clock::rep> roundStart{0};
+    std::thread reader([&] {
+        std::vector<epoll_event> events(512);
+        char buffer[4096];
+        while (!stop.load()) {
+            // Spins instead of sleeping: a sleeping reader costs the writer a wake-up (an
+            // inter-processor interrupt) per send, which is not the floor.
+            const int ready = epoll_wait(epoll, events.data(), int(events.size()), 0);
+            for (int e = 0; e < ready; ++e) {
+                const uint32_t i = events[size_t(e)].data.u32;
+                if (recv(readers[i], buffer, sizeof buffer, 0) > 0) {
+                    const auto now = Clock::now().time_since_epoch().count();
+                    arrivals[i] = double(now - roundStart.load()) / 1000.0; // ns -> us
+                    received.fetch_add(1);
+                }
+            }
+        }
+    });
+
+    const std::vector<char> frame(114, 'x');
+    std::vector<double> latencies, loops;
+    for (int round = 0; round < rounds; ++round) {
+        received.store(0);
+        const auto start = Clock::now();
+        roundStart.store(start.time_since_epoch().count());
+        for (const int fd : writers) {
+            if (send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) != ssize_t(frame.size()))
+                die("send");
+        }
+        loops.push_back(microseconds(Clock::now() - start));
+        while (received.load() < clients)
+            std::this_thread::yield();
+        latencies.insert(latencies.end(), arrivals.begin(), arrivals.end());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    stop.store(true);
+    reader.join();
+
+    std::printf("clients %d, rounds %d\n", clients, rounds);
+    std::printf("write loop ms p50/max     %.1f / %.1f (%.2f us per send)\n",
+                percentile(loops, 0.5) / 1000, percentile(loops, 1.0) / 1000,
+                percentile(loops, 0.5) / clients);
+    std::printf("arrival ms p50/p95/p99/max %.1f / %.1f / %.1f / %.1f\n",
+                percentile(latencies, 0.5) / 1000, percentile(latencies, 0.95) / 1000,
+                percentile(latencies, 0.99) / 1000, percentile(latencies, 1.0) / 1000);
+    return 0;
+}
