@@ -55,9 +55,15 @@ public:
     /// Stops reading and hands the socket, with the handshake still unread, to its new owner.
     QTcpSocket *detachSocket(QObject *newParent);
 
-    /// Marks the request in flight as a long poll that must be answered by `deadlineMs`.
-    void park(qint64 deadlineMs) { m_parkDeadlineMs = deadlineMs; }
+    /// Marks the request in flight as a long poll for messages after `cursor`, to be answered
+    /// by `deadlineMs`.
+    void park(qint64 deadlineMs, qint64 cursor)
+    {
+        m_parkDeadlineMs = deadlineMs;
+        m_parkCursor = cursor;
+    }
     qint64 parkDeadlineMs() const { return m_parkDeadlineMs; }
+    qint64 parkCursor() const { return m_parkCursor; }
 
     /// Sends 408 if a request head has been arriving for too long, or closes an idle
     /// keep-alive connection. Returns true when the connection is being closed.
@@ -94,6 +100,7 @@ private:
     qint64 m_pendingUpgradeBytes = 0;
     std::function<StatsBucket(const Http::Request &)> m_classify;
     qint64 m_parkDeadlineMs = 0;
+    qint64 m_parkCursor = 0;
     qint64 m_idleSinceMs = 0;
     qint64 m_requestStartedMs = -1;
     int m_minorVersion = 1;

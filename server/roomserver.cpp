@@ -153,6 +153,10 @@ void RoomServer::start()
             &RoomServer::onNewWebSockets);
 
     m_sweepTimer = new QTimer(this);
+    m_releaseTimer = new QTimer(this);
+    m_releaseTimer->setSingleShot(true);
+    connect(m_releaseTimer, &QTimer::timeout, this, &RoomServer::releaseParkedWithNews);
+
     m_sweepTimer->setSingleShot(true); // sweep() sets when it is next needed
     connect(m_sweepTimer, &QTimer::timeout, this, &RoomServer::sweep);
     m_nextSweepMs = monotonicMs() + SlowSweepIntervalMs;
@@ -176,6 +180,8 @@ void RoomServer::closeEverything()
     m_running = false;
     delete m_sweepTimer;
     m_sweepTimer = nullptr;
+    delete m_releaseTimer;
+    m_releaseTimer = nullptr;
     if (m_tcpServer)
         m_tcpServer->close();
     delete m_tcpServer;
@@ -445,7 +451,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
                             QByteArrayLiteral("application/json"), {}, slice.json.isEmpty());
         return;
     }
-    connection->park(monotonicMs() + *wait * 1000);
+    connection->park(monotonicMs() + *wait * 1000, *after);
     m_parkedPolls.insert(connection);
     sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
@@ -642,7 +648,10 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
         connection->respond(200, '[' + slice.json.join(',') + ']');
         return;
     }
-    connection->park(monotonicMs() + m_config.compatLongPollWaitSeconds * 1000);
+    // A cursor ahead of the room (the server restarted) waits for the next message, as in the
+    // tutorial: the compatibility answer has no way to say "reset".
+    connection->park(monotonicMs() + m_config.compatLongPollWaitSeconds * 1000,
+                     qMin(cursor, m_room.lastSeq()));
     m_parkedCompat.insert(connection);
     sweepBy(connection->parkDeadlineMs());
     ++m_stats[StatsBucket::LongPoll].parked;
@@ -652,15 +661,8 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
                                                const QString &text, const QString &clientKey)
 {
     const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
-    // Every parked poll waits on the previous seq, so one body serves them all.
-    if (!m_parkedPolls.isEmpty()) {
-        const QByteArray body =
-            JsonCodec::encodePage({entry.json}, m_room.lastSeq(), false, wallClockMs());
-        releaseParked(m_parkedPolls, body, false);
-    }
-    if (!m_parkedCompat.isEmpty()) {
-        releaseParked(m_parkedCompat, '[' + entry.json + ']', false);
-    }
+    if (!m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty())
+        releaseParkedSoon();
     for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
         if (!client->echo)
             writeFrame(client, entry.webSocketFrame);
@@ -668,14 +670,52 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
     return entry;
 }
 
-void RoomServer::releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty)
+void RoomServer::releaseParkedSoon()
+{
+    if (!m_releaseTimer || m_releaseTimer->isActive())
+        return; // an answer is due already: this message goes with it
+    const qint64 now = monotonicMs();
+    const qint64 due = m_lastReleaseMs + m_config.longPollBatchMs;
+    if (now >= due)
+        releaseParkedWithNews();
+    else
+        m_releaseTimer->start(int(due - now));
+}
+
+void RoomServer::releaseParkedWithNews()
+{
+    m_releaseTimer->stop();
+    m_lastReleaseMs = monotonicMs();
+    // A parked poll waits on the seq that was newest when it parked: a handful of cursors at
+    // most, each answered with one page built once for all its polls.
+    auto release = [this](QSet<HttpConnection *> &parked, auto makeBody) {
+        QHash<qint64, QList<HttpConnection *>> byCursor;
+        for (HttpConnection *connection : std::as_const(parked)) {
+            if (connection->parkCursor() < m_room.lastSeq())
+                byCursor[connection->parkCursor()].append(connection);
+        }
+        for (auto it = byCursor.cbegin(); it != byCursor.cend(); ++it) {
+            for (HttpConnection *connection : it.value())
+                parked.remove(connection);
+            releaseParked(it.value(), makeBody(m_room.after(it.key())), false);
+        }
+    };
+    release(m_parkedPolls, [this](const Room::Slice &slice) {
+        return JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap, wallClockMs(),
+                                     slice.reset);
+    });
+    release(m_parkedCompat,
+            [](const Room::Slice &slice) { return '[' + slice.json.join(',') + ']'; });
+}
+
+void RoomServer::releaseParked(const QList<HttpConnection *> &released, const QByteArray &body,
+                               bool empty)
 {
     // One answer, byte for byte, for every plain keep-alive poll.
     const QByteArray wire =
         HttpConnection::responseHead(200, body.size(), QByteArrayLiteral("application/json"), {}, 1,
                                      false) +
         body;
-    const QSet<HttpConnection *> released = std::exchange(parked, {});
     m_stats[StatsBucket::LongPoll].parked -= released.size();
     for (HttpConnection *connection : released)
         connection->respondShared(wire, body, empty);
@@ -978,13 +1018,16 @@ void RoomServer::sweepBy(qint64 deadlineMs)
 
 void RoomServer::sweep()
 {
+    // News waiting for the batching window goes out before any poll is told there is none.
+    if (m_releaseTimer->isActive())
+        releaseParkedWithNews();
     const qint64 now = monotonicMs();
     qint64 nextDeadline = std::numeric_limits<qint64>::max();
     auto expire = [&](QSet<HttpConnection *> &parked, auto makeEmptyBody) {
-        QSet<HttpConnection *> due;
+        QList<HttpConnection *> due;
         for (auto it = parked.begin(); it != parked.end();) {
             if ((*it)->parkDeadlineMs() <= now) {
-                due.insert(*it);
+                due.append(*it);
                 it = parked.erase(it);
             } else {
                 nextDeadline = qMin(nextDeadline, (*it)->parkDeadlineMs());

@@ -111,7 +111,11 @@ private:
     const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text,
                                        const QString &clientKey = {});
     void seen(const QString &nick, std::optional<Transport> transport);
-    void releaseParked(QSet<HttpConnection *> &parked, const QByteArray &body, bool empty);
+    /// Answers parked polls with news now, or when the batching window of the last answer
+    /// ends (ServerConfig::longPollBatchMs).
+    void releaseParkedSoon();
+    void releaseParkedWithNews();
+    void releaseParked(const QList<HttpConnection *> &released, const QByteArray &body, bool empty);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
     void sendToClient(WebSocketClient *client, const QByteArray &payload);
     QString validateNick(const QString &nick) const;
@@ -129,6 +133,8 @@ private:
     QTcpServer *m_tcpServer = nullptr;
     QWebSocketServer *m_webSocketServer = nullptr;
     QTimer *m_sweepTimer = nullptr;
+    QTimer *m_releaseTimer = nullptr;
+    qint64 m_lastReleaseMs = std::numeric_limits<qint64>::min() / 2;
     QSet<HttpConnection *> m_connections;
     QSet<HttpConnection *> m_parkedPolls;
     QSet<HttpConnection *> m_parkedCompat;

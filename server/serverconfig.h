@@ -30,6 +30,9 @@ struct ServerConfig
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
     int maxLongPollWaitSeconds = 60;
     int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
+    /// Parked polls are answered at most this often; messages stored in between wait for the
+    /// next answer, which carries them all (a burst costs fewer requests, not lost messages).
+    int longPollBatchMs = 5;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
 };

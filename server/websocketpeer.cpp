@@ -33,6 +33,7 @@ WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, c
         socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() == 0;
     const int descriptor =
         ready ? ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0) : -1;
+    const int dupError = errno;
     // Input that arrived behind the handshake and is still unread moves to the peer.
     const QByteArray early = descriptor >= 0 ? socket->readAll() : QByteArray();
     // Closing the QTcpSocket's descriptor leaves the connection open on the duplicate; the
@@ -42,7 +43,7 @@ WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, c
     socket->deleteLater();
     if (descriptor < 0) {
         qCWarning(lcServer) << "could not take over a WebSocket connection:"
-                            << (ready ? qt_error_string(errno) : socket->errorString());
+                            << (ready ? qt_error_string(dupError) : socket->errorString());
         return nullptr;
     }
     auto *peer = new WebSocketPeer(descriptor, limits, counters, parent);

@@ -88,7 +88,7 @@ private:
     bool m_closeReceived = false;
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
-    bool m_corked = false; ///< while handling input: writes to this client wait for its end
+    bool m_corked = false;      ///< while handling input: writes to this client wait for its end
     Limits m_limits;
     qint64 m_backlogAllowance;
     TransportCounters *m_counters;

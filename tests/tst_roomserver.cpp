@@ -108,6 +108,8 @@ private slots:
     void postAndShortPoll();
     void formPostAndHead();
     void longPollIsReleasedByPost();
+    void longPollAnswersAreBatchedDuringABurst();
+    void longPollDeadlineInsideABatchCarriesTheNews();
     void longPollTimesOut();
     void pipelinedRequestAnsweredAfterParkedLongPoll();
     void webSocketReplaysAndReceives();
@@ -276,6 +278,73 @@ void tst_RoomServer::longPollIsReleasedByPost()
     // Released by the first new message (a's join); the chat follows on the next poll.
     QCOMPARE(messages.size(), 1);
     QCOMPARE(messages.first().toObject().value(u"seq").toInteger(), 1);
+}
+
+namespace {
+// Reads the next answer of a long poll on `socket` and returns the seqs of its messages.
+QList<qint64> pollSeqs(QTcpSocket &socket, QByteArray *buffer, int timeoutMs = 10000)
+{
+    const auto reply = TestHttp::readReply(socket, buffer, timeoutMs);
+    QList<qint64> seqs;
+    for (const QJsonValue &message : messagesOf(reply))
+        seqs.append(message.toObject().value(u"seq").toInteger());
+    return seqs;
+}
+} // namespace
+
+void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
+{
+    ServerConfig config = quietConfig();
+    config.longPollBatchMs = 1000; // wide, so the test does not race the window
+    RunningServer server;
+    QVERIFY(server.start(config));
+    QTcpSocket parked;
+    parked.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(parked.waitForConnected(5000));
+    QByteArray buffer;
+    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+
+    // The first message after a quiet spell is answered at once (a's join, seq 1)...
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
+             201);
+    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
+    parked.write(TestHttp::request("GET", "/api/messages?after=1&wait=30"));
+    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{2}); // waiting already: no parking
+    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=30"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+
+    // ...the ones that follow within the window go out together when it ends.
+    for (const char *body :
+         {R"({"nick":"a","text":"3"})", R"({"nick":"a","text":"4"})", R"({"nick":"a","text":"5"})"})
+        QCOMPARE(TestHttp::postJson(server.port, "/api/messages", body).status, 201);
+    QCOMPARE(pollSeqs(parked, &buffer), (QList<qint64>{3, 4, 5}));
+    QCOMPARE(statsCounter(server.port, "longpoll", "parked"), 0);
+}
+
+void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
+{
+    ServerConfig config = quietConfig();
+    config.longPollBatchMs = 3000;
+    RunningServer server;
+    QVERIFY(server.start(config));
+    QTcpSocket parked;
+    parked.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(parked.waitForConnected(5000));
+    QByteArray buffer;
+    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
+             201);
+    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
+
+    // This poll's time is up a second from now, two seconds before the window ends: it must
+    // get the message stored meanwhile, not an empty page that skips past it.
+    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=1"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"3"})").status,
+             201);
+    QCOMPARE(pollSeqs(parked, &buffer, 2500), QList<qint64>{3});
 }
 
 void tst_RoomServer::longPollTimesOut()
