@@ -444,7 +444,10 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     seen(nick, *wait > 0 ? Transport::LongPoll : Transport::Polling);
 
     const Room::Slice slice = m_room.after(*after);
-    if (*wait == 0 || !slice.json.isEmpty() || slice.reset) {
+    // News inside an open batching window waits for the window's end with the polls already
+    // parked, so a burst is delivered in a few pages rather than one request per message.
+    const bool batching = m_releaseTimer && m_releaseTimer->isActive();
+    if (*wait == 0 || slice.reset || (!slice.json.isEmpty() && !batching)) {
         connection->respond(200,
                             JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap,
                                                   wallClockMs(), slice.reset),
@@ -644,7 +647,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
         cursor = *parsed;
     }
     const Room::Slice slice = m_room.after(cursor);
-    if (!slice.json.isEmpty()) {
+    if (!slice.json.isEmpty() && !(m_releaseTimer && m_releaseTimer->isActive())) {
         connection->respond(200, '[' + slice.json.join(',') + ']');
         return;
     }
