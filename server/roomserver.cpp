@@ -679,7 +679,9 @@ void RoomServer::releaseParkedSoon()
         return; // an answer is due already: this message goes with it
     const qint64 now = monotonicMs();
     const qint64 due = m_lastReleaseMs + m_config.longPollBatchMs;
-    if (now >= due)
+    // Batching pays when many polls come back for every message; a few clients get every
+    // message at once (one client polling in a loop would otherwise wait out each window).
+    if (now >= due || m_lastReleaseCount < m_config.longPollBatchMinimumPolls)
         releaseParkedWithNews();
     else
         m_releaseTimer->start(int(due - now));
@@ -689,6 +691,7 @@ void RoomServer::releaseParkedWithNews()
 {
     m_releaseTimer->stop();
     m_lastReleaseMs = monotonicMs();
+    m_lastReleaseCount = 0;
     // A parked poll waits on the seq that was newest when it parked: a handful of cursors at
     // most, each answered with one page built once for all its polls.
     auto release = [this](QSet<HttpConnection *> &parked, auto makeBody) {
@@ -700,6 +703,7 @@ void RoomServer::releaseParkedWithNews()
         for (auto it = byCursor.cbegin(); it != byCursor.cend(); ++it) {
             for (HttpConnection *connection : it.value())
                 parked.remove(connection);
+            m_lastReleaseCount += it.value().size();
             releaseParked(it.value(), makeBody(m_room.after(it.key())), false);
         }
     };

@@ -135,6 +135,7 @@ private:
     QTimer *m_sweepTimer = nullptr;
     QTimer *m_releaseTimer = nullptr;
     qint64 m_lastReleaseMs = std::numeric_limits<qint64>::min() / 2;
+    int m_lastReleaseCount = 0; ///< polls the last release answered
     QSet<HttpConnection *> m_connections;
     QSet<HttpConnection *> m_parkedPolls;
     QSet<HttpConnection *> m_parkedCompat;

@@ -110,6 +110,7 @@ private slots:
     void longPollIsReleasedByPost();
     void longPollAnswersAreBatchedDuringABurst();
     void longPollDeadlineInsideABatchCarriesTheNews();
+    void fewLongPollsAreNeverBatched();
     void longPollTimesOut();
     void pipelinedRequestAnsweredAfterParkedLongPoll();
     void webSocketReplaysAndReceives();
@@ -296,6 +297,7 @@ void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
 {
     ServerConfig config = quietConfig();
     config.longPollBatchMs = 1000; // wide, so the test does not race the window
+    config.longPollBatchMinimumPolls = 1;
     RunningServer server;
     QVERIFY(server.start(config));
     QTcpSocket parked;
@@ -326,6 +328,7 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
 {
     ServerConfig config = quietConfig();
     config.longPollBatchMs = 3000;
+    config.longPollBatchMinimumPolls = 1;
     RunningServer server;
     QVERIFY(server.start(config));
     QTcpSocket parked;
@@ -345,6 +348,29 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
     QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"3"})").status,
              201);
     QCOMPARE(pollSeqs(parked, &buffer, 2500), QList<qint64>{3});
+}
+
+void tst_RoomServer::fewLongPollsAreNeverBatched()
+{
+    ServerConfig config = quietConfig();
+    config.longPollBatchMs = 60000; // would hold the second answer for a minute
+    RunningServer server;
+    QVERIFY(server.start(config));
+    QTcpSocket parked;
+    parked.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(parked.waitForConnected(5000));
+    QByteArray buffer;
+    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
+             201);
+    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
+    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=30"));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+    // One poll waiting, fewer than the 16 that make batching pay: answered at once.
+    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"3"})").status,
+             201);
+    QCOMPARE(pollSeqs(parked, &buffer, 5000), QList<qint64>{3});
 }
 
 void tst_RoomServer::longPollTimesOut()
