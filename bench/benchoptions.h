@@ -27,7 +27,6 @@ struct BenchOptions
     int settleMs = 1000;
     int deliveryTimeoutMs = 10000;
     int connectConcurrency = 200;
-    bool spin = false; // never sleep while measuring: the server pays no wake-ups for the tool
 };
 
 QString techniqueName(Technique technique);

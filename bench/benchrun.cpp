@@ -245,11 +245,6 @@ void BenchRun::sampleRss()
 void BenchRun::startWindow()
 {
     m_windowOpen = true;
-    if (m_options.spin) {
-        m_spinner = new QTimer(this);
-        connect(m_spinner, &QTimer::timeout, this, [] {});
-        m_spinner->start(0);
-    }
     m_windowStartNs = nowNs();
     m_windowStartCounters = m_counters;
     m_selfCpuStart = ProcessProbe(QCoreApplication::applicationPid()).cpuSeconds();
@@ -410,7 +405,7 @@ void BenchRun::finishWindow()
     if (m_probe.isValid())
         m_cpuEnd = m_probe.cpuSeconds();
     m_selfCpuEnd = ProcessProbe(QCoreApplication::applicationPid()).cpuSeconds();
-    for (QTimer *timer : {m_pollTimer, m_sendTimer, m_rssTimer, m_deadline, m_spinner}) {
+    for (QTimer *timer : {m_pollTimer, m_sendTimer, m_rssTimer, m_deadline}) {
         if (timer)
             timer->stop();
     }
@@ -460,7 +455,6 @@ void BenchRun::report()
 
     QJsonObject json{
         {"label", m_options.label},
-        {"spin", m_options.spin},
         {"technique", techniqueName(m_options.technique)},
         {"clients", m_options.clients},
         {"messages", m_options.messages},

@@ -110,7 +110,6 @@ private:
     QTimer *m_sendTimer = nullptr;
     QTimer *m_rssTimer = nullptr;
     QTimer *m_deadline = nullptr;
-    QTimer *m_spinner = nullptr; ///< --spin: a zero timer keeps the event loop from sleeping
 
     // Messages
     int m_sent = 0;

@@ -84,12 +84,6 @@ int main(int argc, char *argv[])
     const auto concurrency = option(QStringLiteral("connect-concurrency"),
                                     QStringLiteral("Connections being opened at once."),
                                     QStringLiteral("n"), QStringLiteral("200"));
-    const QCommandLineOption spin(
-        QStringLiteral("spin"),
-        QStringLiteral("Poll the sockets without sleeping while measuring (a core's worth of "
-                       "CPU): on loopback, a sleeping reader makes every server write pay "
-                       "for waking it, which receivers on other machines would not."));
-    parser.addOption(spin);
     parser.process(app);
 
     auto fail = [](const char *message) {
@@ -125,7 +119,6 @@ int main(int argc, char *argv[])
     options.settleMs = parser.value(settle).toInt();
     options.deliveryTimeoutMs = parser.value(timeout).toInt();
     options.connectConcurrency = std::max(1, parser.value(concurrency).toInt());
-    options.spin = parser.isSet(spin);
     if (options.clients < 1 || options.messages < 0 || options.rate < 0 ||
         options.waitSeconds < 1 || options.waitSeconds > 60 || options.pollIntervalMs < 0)
         return fail("bad numbers: see --help");
