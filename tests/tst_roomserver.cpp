@@ -282,14 +282,48 @@ void tst_RoomServer::longPollIsReleasedByPost()
 }
 
 namespace {
-// Reads the next answer of a long poll on `socket` and returns the seqs of its messages.
-QList<qint64> pollSeqs(QTcpSocket &socket, QByteArray *buffer, int timeoutMs = 10000)
+// One keep-alive connection making long polls one after another, as a browser's would.
+struct LongPoller
 {
-    const auto reply = TestHttp::readReply(socket, buffer, timeoutMs);
-    QList<qint64> seqs;
-    for (const QJsonValue &message : messagesOf(reply))
-        seqs.append(message.toObject().value(u"seq").toInteger());
-    return seqs;
+    quint16 port = 0;
+    QTcpSocket socket;
+    QByteArray buffer;
+
+    bool open(quint16 serverPort)
+    {
+        port = serverPort;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        return socket.waitForConnected(5000);
+    }
+    // Asks for messages after `after` and waits until the server has parked the poll.
+    bool park(qint64 after, int waitSeconds = 30)
+    {
+        socket.write(TestHttp::request("GET", "/api/messages?after=" + QByteArray::number(after) +
+                                                  "&wait=" + QByteArray::number(waitSeconds)));
+        socket.flush();
+        const QDeadlineTimer deadline(10000);
+        // Each look at the stats is a request of its own, which paces the loop.
+        while (statsCounter(port, "longpoll", "parked") != 1) {
+            if (deadline.hasExpired())
+                return false;
+        }
+        return true;
+    }
+    // The seqs of the messages in the next answer.
+    QList<qint64> answer(int timeoutMs = 10000)
+    {
+        QList<qint64> seqs;
+        for (const QJsonValue &message :
+             messagesOf(TestHttp::readReply(socket, &buffer, timeoutMs)))
+            seqs.append(message.toObject().value(u"seq").toInteger());
+        return seqs;
+    }
+};
+
+bool postChat(quint16 port, const QByteArray &text)
+{
+    return TestHttp::postJson(port, "/api/messages", R"({"nick":"a","text":")" + text + "\"}")
+               .status == 201;
 }
 } // namespace
 
@@ -300,27 +334,19 @@ void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
     config.longPollBatchMinimumPolls = 1;
     RunningServer server;
     QVERIFY(server.start(config));
-    QTcpSocket parked;
-    parked.connectToHost(QHostAddress::LocalHost, server.port);
-    QVERIFY(parked.waitForConnected(5000));
-    QByteArray buffer;
-    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
-
+    LongPoller poller;
+    QVERIFY(poller.open(server.port));
+    QVERIFY(poller.park(0));
     // The first message after a quiet spell is answered at once (a's join, seq 1)...
-    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
-             201);
-    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
-    parked.write(TestHttp::request("GET", "/api/messages?after=1&wait=30"));
-    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{2}); // waiting already: no parking
-    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=30"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
-
+    QVERIFY(postChat(server.port, "1"));
+    QCOMPARE(poller.answer(), QList<qint64>{1});
+    poller.socket.write(TestHttp::request("GET", "/api/messages?after=1&wait=30"));
+    QCOMPARE(poller.answer(), QList<qint64>{2}); // news already: no parking
+    QVERIFY(poller.park(2));
     // ...the ones that follow within the window go out together when it ends.
-    for (const char *body :
-         {R"({"nick":"a","text":"3"})", R"({"nick":"a","text":"4"})", R"({"nick":"a","text":"5"})"})
-        QCOMPARE(TestHttp::postJson(server.port, "/api/messages", body).status, 201);
-    QCOMPARE(pollSeqs(parked, &buffer), (QList<qint64>{3, 4, 5}));
+    for (const QByteArray text : {"3", "4", "5"})
+        QVERIFY(postChat(server.port, text));
+    QCOMPARE(poller.answer(), (QList<qint64>{3, 4, 5}));
     QCOMPARE(statsCounter(server.port, "longpoll", "parked"), 0);
 }
 
@@ -331,23 +357,16 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
     config.longPollBatchMinimumPolls = 1;
     RunningServer server;
     QVERIFY(server.start(config));
-    QTcpSocket parked;
-    parked.connectToHost(QHostAddress::LocalHost, server.port);
-    QVERIFY(parked.waitForConnected(5000));
-    QByteArray buffer;
-    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
-    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
-             201);
-    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
-
+    LongPoller poller;
+    QVERIFY(poller.open(server.port));
+    QVERIFY(poller.park(0));
+    QVERIFY(postChat(server.port, "1"));
+    QCOMPARE(poller.answer(), QList<qint64>{1});
     // This poll's time is up a second from now, two seconds before the window ends: it must
     // get the message stored meanwhile, not an empty page that skips past it.
-    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=1"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
-    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"3"})").status,
-             201);
-    QCOMPARE(pollSeqs(parked, &buffer, 2500), QList<qint64>{3});
+    QVERIFY(poller.park(2, 1));
+    QVERIFY(postChat(server.port, "3"));
+    QCOMPARE(poller.answer(2500), QList<qint64>{3});
 }
 
 void tst_RoomServer::fewLongPollsAreNeverBatched()
@@ -356,21 +375,15 @@ void tst_RoomServer::fewLongPollsAreNeverBatched()
     config.longPollBatchMs = 60000; // would hold the second answer for a minute
     RunningServer server;
     QVERIFY(server.start(config));
-    QTcpSocket parked;
-    parked.connectToHost(QHostAddress::LocalHost, server.port);
-    QVERIFY(parked.waitForConnected(5000));
-    QByteArray buffer;
-    parked.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
-    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"1"})").status,
-             201);
-    QCOMPARE(pollSeqs(parked, &buffer), QList<qint64>{1});
-    parked.write(TestHttp::request("GET", "/api/messages?after=2&wait=30"));
-    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 1);
+    LongPoller poller;
+    QVERIFY(poller.open(server.port));
+    QVERIFY(poller.park(0));
+    QVERIFY(postChat(server.port, "1"));
+    QCOMPARE(poller.answer(), QList<qint64>{1});
+    QVERIFY(poller.park(2));
     // One poll waiting, fewer than the 16 that make batching pay: answered at once.
-    QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"3"})").status,
-             201);
-    QCOMPARE(pollSeqs(parked, &buffer, 5000), QList<qint64>{3});
+    QVERIFY(postChat(server.port, "3"));
+    QCOMPARE(poller.answer(5000), QList<qint64>{3});
 }
 
 void tst_RoomServer::longPollTimesOut()
