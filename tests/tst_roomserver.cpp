@@ -320,6 +320,12 @@ struct LongPoller
     }
 };
 
+// Starts a server and parks a first poll on it.
+bool startAndPark(RunningServer &server, const ServerConfig &config, LongPoller &poller)
+{
+    return server.start(config) && poller.open(server.port) && poller.park(0);
+}
+
 bool postChat(quint16 port, const QByteArray &text)
 {
     return TestHttp::postJson(port, "/api/messages", R"({"nick":"a","text":")" + text + "\"}")
@@ -333,10 +339,8 @@ void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
     config.longPollBatchMs = 1000; // wide, so the test does not race the window
     config.longPollBatchMinimumPolls = 1;
     RunningServer server;
-    QVERIFY(server.start(config));
     LongPoller poller;
-    QVERIFY(poller.open(server.port));
-    QVERIFY(poller.park(0));
+    QVERIFY(startAndPark(server, config, poller));
     // The first message after a quiet spell is answered at once (a's join, seq 1)...
     QVERIFY(postChat(server.port, "1"));
     QCOMPARE(poller.answer(), QList<qint64>{1});
@@ -356,10 +360,8 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
     config.longPollBatchMs = 3000;
     config.longPollBatchMinimumPolls = 1;
     RunningServer server;
-    QVERIFY(server.start(config));
     LongPoller poller;
-    QVERIFY(poller.open(server.port));
-    QVERIFY(poller.park(0));
+    QVERIFY(startAndPark(server, config, poller));
     QVERIFY(postChat(server.port, "1"));
     QCOMPARE(poller.answer(), QList<qint64>{1});
     // This poll's time is up a second from now, two seconds before the window ends: it must
@@ -374,10 +376,8 @@ void tst_RoomServer::fewLongPollsAreNeverBatched()
     ServerConfig config = quietConfig();
     config.longPollBatchMs = 60000; // would hold the second answer for a minute
     RunningServer server;
-    QVERIFY(server.start(config));
     LongPoller poller;
-    QVERIFY(poller.open(server.port));
-    QVERIFY(poller.park(0));
+    QVERIFY(startAndPark(server, config, poller));
     QVERIFY(postChat(server.port, "1"));
     QCOMPARE(poller.answer(), QList<qint64>{1});
     QVERIFY(poller.park(2));
