@@ -5,13 +5,22 @@
 // single-threaded server's fan-out here, PushChat's and Tornado's alike.
 //
 //   pushchat-loopback-floor [clients=5000] [rounds=10]
+//
+// With "single", the floor under the single-client scenario instead: a server thread that
+// sleeps in epoll_wait until a sender's frame arrives, reads it, and writes one frame to a
+// receiver and one to the sender, as PushChat does per message; a client thread sends the
+// next frame once the receiver has the last. It reports the server thread's CPU per message.
+//
+//   pushchat-loopback-floor single [messages=1000]
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <arpa/inet.h>
@@ -20,6 +29,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -45,8 +55,70 @@ double percentile(std::vector<double> values, double p)
 
 } // namespace
 
+// Two connected loopback TCP sockets: {client end, server end}.
+std::pair<int, int> connectedPair(int listener, const sockaddr_in &address)
+{
+    const int client = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(client, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
+        die("connect");
+    const int server = accept(listener, nullptr, nullptr);
+    if (server < 0)
+        die("accept");
+    const int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return {client, server};
+}
+
+double threadCpuMicroseconds()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e6 + double(now.tv_nsec) / 1e3;
+}
+
+int singleClient(int listener, const sockaddr_in &address, int messages)
+{
+    const auto [senderClient, senderServer] = connectedPair(listener, address);
+    const auto [receiverClient, receiverServer] = connectedPair(listener, address);
+    const std::vector<char> frame(114, 'x');
+    std::atomic<double> serverCpu{0};
+    std::thread server([&, senderServer = senderServer, receiverServer = receiverServer] {
+        const int epoll = epoll_create1(0);
+        epoll_event event{};
+        event.events = EPOLLIN;
+        epoll_ctl(epoll, EPOLL_CTL_ADD, senderServer, &event);
+        char buffer[4096];
+        const double start = threadCpuMicroseconds();
+        for (int i = 0; i < messages; ++i) {
+            epoll_event ready{};
+            while (epoll_wait(epoll, &ready, 1, -1) != 1) {
+            }
+            if (recv(senderServer, buffer, sizeof buffer, 0) <= 0)
+                die("recv");
+            send(receiverServer, frame.data(), frame.size(), MSG_NOSIGNAL);
+            send(senderServer, frame.data(), frame.size(), MSG_NOSIGNAL);
+        }
+        serverCpu.store(threadCpuMicroseconds() - start);
+    });
+    char buffer[4096];
+    for (int i = 0; i < messages; ++i) {
+        send(senderClient, frame.data(), frame.size(), MSG_NOSIGNAL);
+        if (recv(receiverClient, buffer, sizeof buffer, 0) <= 0 ||
+            recv(senderClient, buffer, sizeof buffer, 0) <= 0)
+            die("recv");
+    }
+    server.join();
+    std::printf("single client, %d messages\n", messages);
+    std::printf("server thread CPU per message  %.1f us\n", serverCpu.load() / messages);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    const bool single = argc > 1 && std::string_view(argv[1]) == "single";
+    if (single)
+        ++argv, --argc;
     const int clients = argc > 1 ? std::atoi(argv[1]) : 5000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 10;
     rlimit limit{};
@@ -63,6 +135,8 @@ int main(int argc, char **argv)
         listen(listener, 4096) != 0 ||
         getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0)
         die("listen");
+    if (single)
+        return singleClient(listener, address, argc > 1 ? std::atoi(argv[1]) : 1000);
 
     const size_t count = size_t(clients);
     std::vector<int> readers(count), writers(count);
