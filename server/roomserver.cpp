@@ -446,8 +446,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     const Room::Slice slice = m_room.after(*after);
     // News inside an open batching window waits for the window's end with the polls already
     // parked, so a burst is delivered in a few pages rather than one request per message.
-    const bool batching = m_releaseTimer && m_releaseTimer->isActive();
-    if (*wait == 0 || slice.reset || (!slice.json.isEmpty() && !batching)) {
+    if (*wait == 0 || slice.reset || (!slice.json.isEmpty() && !batchWindowOpen())) {
         connection->respond(200,
                             JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap,
                                                   wallClockMs(), slice.reset),
@@ -647,7 +646,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
         cursor = *parsed;
     }
     const Room::Slice slice = m_room.after(cursor);
-    if (!slice.json.isEmpty() && !(m_releaseTimer && m_releaseTimer->isActive())) {
+    if (!slice.json.isEmpty() && !batchWindowOpen()) {
         connection->respond(200, '[' + slice.json.join(',') + ']');
         return;
     }
@@ -673,9 +672,14 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
     return entry;
 }
 
+bool RoomServer::batchWindowOpen() const
+{
+    return m_releaseTimer && m_releaseTimer->isActive();
+}
+
 void RoomServer::releaseParkedSoon()
 {
-    if (!m_releaseTimer || m_releaseTimer->isActive())
+    if (!m_releaseTimer || batchWindowOpen())
         return; // an answer is due already: this message goes with it
     const qint64 now = monotonicMs();
     const qint64 due = m_lastReleaseMs + m_config.longPollBatchMs;
@@ -1026,7 +1030,7 @@ void RoomServer::sweepBy(qint64 deadlineMs)
 void RoomServer::sweep()
 {
     // News waiting for the batching window goes out before any poll is told there is none.
-    if (m_releaseTimer->isActive())
+    if (batchWindowOpen())
         releaseParkedWithNews();
     const qint64 now = monotonicMs();
     qint64 nextDeadline = std::numeric_limits<qint64>::max();

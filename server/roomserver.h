@@ -114,6 +114,8 @@ private:
     /// Answers parked polls with news now, or when the batching window of the last answer
     /// ends (ServerConfig::longPollBatchMs).
     void releaseParkedSoon();
+    /// Whether long-poll answers are being held for the end of a batching window.
+    bool batchWindowOpen() const;
     void releaseParkedWithNews();
     void releaseParked(const QList<HttpConnection *> &released, const QByteArray &body, bool empty);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
