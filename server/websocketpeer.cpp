@@ -110,11 +110,6 @@ void WebSocketPeer::allowBacklog(qint64 bytes)
     m_backlogAllowance += bytes;
 }
 
-void WebSocketPeer::sendText(QByteArrayView payload)
-{
-    send(WebSocketFrame::text(payload));
-}
-
 void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray *shared)
 {
     if (m_descriptor < 0 || m_finishQueued)

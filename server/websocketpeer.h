@@ -43,7 +43,6 @@ public:
 
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
     void send(const QByteArray &frame);
-    void sendText(QByteArrayView payload);
     /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
     /// a client asked for and reads at its own pace.
     void allowBacklog(qint64 bytes);
