@@ -20,8 +20,6 @@
 
 #include <algorithm>
 
-#include <sys/socket.h>
-
 namespace PushChat {
 
 namespace {
