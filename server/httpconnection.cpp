@@ -70,12 +70,15 @@ void HttpConnection::setBucket(StatsBucket bucket)
 void HttpConnection::processInput()
 {
     while (m_socket && !m_busy && !m_closing && m_socket->bytesAvailable() > 0) {
-        if (m_requestStartedMs < 0)
+        const bool headJustStarted = m_requestStartedMs < 0;
+        if (headJustStarted)
             m_requestStartedMs = monotonicMs();
         const QByteArray data = m_socket->peek(m_socket->bytesAvailable());
         const Http::ParseResult result = Http::parseRequest(data, m_limits);
         switch (result.status) {
         case Http::ParseResult::Status::Incomplete:
+            if (headJustStarted)
+                emit requestHeadPending(this);
             if (result.headComplete && !m_sentContinue &&
                 result.request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0) {
                 m_sentContinue = true;
@@ -263,6 +266,20 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
         return true;
     }
     return false;
+}
+
+std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
+                                                    qint64 idleTimeoutMs) const
+{
+    if (m_closing || !m_socket)
+        return std::nullopt;
+    if (m_busy)
+        return nowMs + headTimeoutMs;
+    if (m_requestStartedMs >= 0)
+        return m_requestStartedMs + headTimeoutMs;
+    if (!m_servedRequest || m_socket->bytesAvailable() > 0)
+        return m_idleSinceMs + headTimeoutMs;
+    return m_idleSinceMs + idleTimeoutMs;
 }
 
 void HttpConnection::closeNow()

@@ -8,6 +8,7 @@
 #include <QTcpSocket>
 
 #include <functional>
+#include <optional>
 
 namespace PushChat {
 
@@ -68,6 +69,11 @@ public:
     /// Sends 408 if a request head has been arriving for too long, or closes an idle
     /// keep-alive connection. Returns true when the connection is being closed.
     bool checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs);
+    /// When checkTimeouts() should next look at this connection: when its head or idle timeout
+    /// runs out; a head timeout from now while a request is being answered (its idle time starts
+    /// only once it is answered); no value once the connection is closing.
+    std::optional<qint64> nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
+                                        qint64 idleTimeoutMs) const;
 
     void closeNow();
 
@@ -77,6 +83,8 @@ signals:
     void upgradeRequested(PushChat::HttpConnection *connection,
                           const PushChat::Http::Request &request, qint64 headBytes);
     void closed(PushChat::HttpConnection *connection);
+    /// Part of a request head has arrived and the rest has not: the head timeout now runs.
+    void requestHeadPending(PushChat::HttpConnection *connection);
 
 private:
     void processInput();

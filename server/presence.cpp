@@ -65,6 +65,14 @@ std::optional<qint64> Presence::nextExpiryMs() const
     return next;
 }
 
+std::optional<qint64> Presence::expiryOf(const QString &nick) const
+{
+    const auto it = m_members.constFind(nick);
+    if (it == m_members.constEnd() || it->openWebSockets > 0)
+        return std::nullopt;
+    return it->expiresAtMs;
+}
+
 QList<Presence::Member> Presence::members() const
 {
     QList<Member> list = m_members.values();

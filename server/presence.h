@@ -38,6 +38,9 @@ public:
     /// When expire() will next have someone to remove: the earliest deadline of a member with
     /// no WebSocket open, or no value.
     std::optional<qint64> nextExpiryMs() const;
+    /// When `nick` will expire unless seen again: no value while it has a WebSocket open or
+    /// is not online.
+    std::optional<qint64> expiryOf(const QString &nick) const;
 
     QList<Member> members() const;
     bool isOnline(const QString &nick) const { return m_members.contains(nick); }

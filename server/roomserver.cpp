@@ -158,6 +158,7 @@ void RoomServer::start()
     m_sweepTimer->setSingleShot(true); // sweep() sets when it is next needed
     connect(m_sweepTimer, &QTimer::timeout, this, &RoomServer::sweep);
     m_nextSweepMs = monotonicMs() + SlowSweepIntervalMs;
+    m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
     m_sweepTimer->start(SlowSweepIntervalMs);
 
     m_running = true;
@@ -246,7 +247,9 @@ void RoomServer::onNewTcpConnections()
         connection->setClassifier(
             [this](const Http::Request &request) { return classify(request); });
         m_connections.insert(connection);
-        sweepBy(monotonicMs() + SlowSweepIntervalMs); // its timeouts need checking
+        connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs);
+        connect(connection, &HttpConnection::requestHeadPending, this,
+                [this] { connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs); });
         connect(connection, &HttpConnection::requestReceived, this, &RoomServer::handleRequest);
         connect(connection, &HttpConnection::upgradeRequested, this, &RoomServer::handleUpgrade);
         connect(connection, &HttpConnection::closed, this, [this](HttpConnection *closed) {
@@ -401,7 +404,9 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
         return;
     if (m_presence.touch(nick, transport, monotonicMs()))
         appendAndFanOut(MessageKind::Join, nick, QString());
-    if (const auto expiry = m_presence.nextExpiryMs())
+    // Seeing a nick only moves its own expiry, so the sweep needs to come by then at the latest
+    // (not by the earliest of all, which would cost a walk over every member per request).
+    if (const auto expiry = m_presence.expiryOf(nick))
         sweepBy(*expiry);
 }
 
@@ -1010,7 +1015,7 @@ void RoomServer::onWebSocketClosed(WebSocketPeer *peer)
     --m_stats[StatsBucket::WebSocket].openConnections;
     if (!client->nick.isEmpty()) {
         m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);
-        if (const auto expiry = m_presence.nextExpiryMs())
+        if (const auto expiry = m_presence.expiryOf(client->nick))
             sweepBy(*expiry);
     }
     delete client;
@@ -1023,6 +1028,12 @@ void RoomServer::sweepBy(qint64 deadlineMs)
         return;
     m_nextSweepMs = deadlineMs;
     m_sweepTimer->start(int(qMax(qint64(0), deadlineMs - monotonicMs())));
+}
+
+void RoomServer::connectionTimeoutBy(qint64 deadlineMs)
+{
+    m_nextConnectionTimeoutMs = qMin(m_nextConnectionTimeoutMs, deadlineMs);
+    sweepBy(qMax(deadlineMs, m_lastSlowSweepMs + SlowSweepIntervalMs));
 }
 
 void RoomServer::sweep()
@@ -1051,18 +1062,27 @@ void RoomServer::sweep()
     expire(m_parkedCompat, [] { return QByteArrayLiteral("[]"); });
     if (now - m_lastSlowSweepMs >= SlowSweepIntervalMs) {
         m_lastSlowSweepMs = now;
+        m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
         const QSet<HttpConnection *> connections = m_connections;
-        for (HttpConnection *connection : connections)
-            connection->checkTimeouts(now, m_config.headTimeoutMs, m_config.idleTimeoutMs);
+        for (HttpConnection *connection : connections) {
+            if (connection->checkTimeouts(now, m_config.headTimeoutMs, m_config.idleTimeoutMs))
+                continue;
+            if (const auto next =
+                    connection->nextTimeoutMs(now, m_config.headTimeoutMs, m_config.idleTimeoutMs))
+                m_nextConnectionTimeoutMs = qMin(m_nextConnectionTimeoutMs, *next);
+        }
         for (const QString &nick : m_presence.expire(now))
             appendAndFanOut(MessageKind::Leave, nick, QString());
         m_rateLimiter.prune(now);
     }
-    // Housekeeping once a second only while there is something to time out: HTTP connections,
-    // or someone online through polling or in a WebSocket's leave grace. A room of WebSockets
-    // (or nobody) sleeps until a connection, a poll or a message comes (they call sweepBy()).
-    if (!m_connections.isEmpty())
-        nextDeadline = qMin(nextDeadline, m_lastSlowSweepMs + SlowSweepIntervalMs);
+    // Housekeeping at most once a second, and only when something is due: a connection's head
+    // or idle timeout, or the expiry of someone online through polling or in a WebSocket's
+    // leave grace. Between those the thread sleeps; new connections and requests say when they
+    // will next be due (connectionTimeoutBy(), sweepBy()). A chat of one poll a second costs
+    // the server one wake-up per request, not one more per second for the housekeeping.
+    if (m_nextConnectionTimeoutMs != std::numeric_limits<qint64>::max())
+        nextDeadline = qMin(
+            nextDeadline, qMax(m_nextConnectionTimeoutMs, m_lastSlowSweepMs + SlowSweepIntervalMs));
     if (const auto expiry = m_presence.nextExpiryMs())
         nextDeadline = qMin(nextDeadline, qMax(*expiry, m_lastSlowSweepMs + SlowSweepIntervalMs));
     m_nextSweepMs = nextDeadline;

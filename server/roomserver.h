@@ -76,6 +76,7 @@ private:
     void sweep();
     /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
     void sweepBy(qint64 deadlineMs);
+    void connectionTimeoutBy(qint64 deadlineMs);
     void closeEverything();
     /// `goingAway`: WebSocket clients get close code 1001 first (a stop, not a network drop).
     void abortConnections(bool goingAway);
@@ -145,6 +146,7 @@ private:
     QHash<WebSocketPeer *, WebSocketClient *> m_webSocketClients;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
+    qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
     bool m_running = false;
 };
 

@@ -150,14 +150,18 @@ void tst_Room::presenceTimeoutAndWebSocketGrace()
     QCOMPARE(presence.members().first().transport, Transport::LongPoll);
     QVERIFY(!presence.touch("a", std::nullopt, 600)); // a post that does not say how
     QCOMPARE(presence.members().first().transport, Transport::LongPoll);
+    QCOMPARE(presence.expiryOf("a"), std::optional<qint64>(1600));
+    QCOMPARE(presence.expiryOf("nobody"), std::nullopt);
     QVERIFY(presence.expire(1500).isEmpty());
     QCOMPARE(presence.expire(1600), QStringList{"a"});
 
     QVERIFY(presence.webSocketOpened("w", 0));
     QVERIFY(presence.expire(100000).isEmpty()); // an open socket never times out
+    QCOMPARE(presence.expiryOf("w"), std::nullopt);
     QVERIFY(!presence.touch("w", Transport::Polling, 100000));
     QCOMPARE(presence.members().first().transport, Transport::WebSocket);
     presence.webSocketClosed("w", 200000, 300);
+    QCOMPARE(presence.expiryOf("w"), std::optional<qint64>(200300));
     QVERIFY(presence.expire(200200).isEmpty());
     QCOMPARE(presence.expire(200300), QStringList{"w"});
 }

@@ -4,6 +4,8 @@
 #include "websockettestclient.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -130,6 +132,9 @@ private slots:
     void http10ClosesConnection();
     void rateLimit();
     void headTimeout();
+    void headTimeoutOnALaterRequest();
+    void keepAliveClosedWhenIdleAfterAParkedPoll();
+    void housekeepingSleepsWhileNothingIsDue();
     void connectionLimit();
     void roomKey();
     void originCheck();
@@ -960,6 +965,96 @@ void tst_RoomServer::headTimeout()
     QCOMPARE(reply.status, 408);
     QVERIFY(!reply.json().value(u"error").toString().isEmpty());
     QVERIFY(disconnected.size() == 1 || disconnected.wait(5000));
+}
+
+void tst_RoomServer::headTimeoutOnALaterRequest()
+{
+    // The head timeout must run for a request that starts long after the connection opened,
+    // although the next idle timeout is far away.
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.headTimeoutMs = 300;
+    config.idleTimeoutMs = 600000;
+    QVERIFY(server.start(config));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray buffer;
+    socket.write("GET /api/room HTTP/1.1\r\nHost: t\r\n\r\n");
+    QCOMPARE(TestHttp::readReply(socket, &buffer).status, 200);
+    // Past the housekeeping pass that looks at the new connection's first head timeout: from
+    // then on only its idle timeout, ten minutes away, is due.
+    QTest::qWait(1500);
+    socket.write("GET /api/room HTTP/1.1\r\nHost: slow");
+    const auto reply = TestHttp::readReply(socket, &buffer, 10000);
+    QCOMPARE(reply.status, 408);
+}
+
+void tst_RoomServer::keepAliveClosedWhenIdleAfterAParkedPoll()
+{
+    // A connection busy with a parked poll at the last housekeeping pass still has its idle
+    // timeout counted from its answer.
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.headTimeoutMs = 1000;
+    config.idleTimeoutMs = 1500;
+    QVERIFY(server.start(config));
+    QTcpSocket socket;
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray buffer;
+    socket.write("GET /api/messages?after=0&wait=2 HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto reply = TestHttp::readReply(socket, &buffer, 10000);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(messagesOf(reply).isEmpty());
+    QVERIFY(disconnected.wait(15000));
+    QVERIFY(buffer.isEmpty()); // closed without a word: no 408
+}
+
+namespace {
+
+// How many times the server thread has been switched onto a CPU (schedstat's third field),
+// found by the thread name ServerHost gives it.
+qint64 serverThreadTimeslices()
+{
+    QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "PushChat server")
+            continue;
+        QFile schedstat(tasks.filePath(tid + QStringLiteral("/schedstat")));
+        if (!schedstat.open(QIODevice::ReadOnly))
+            return -1;
+        const QList<QByteArray> fields = schedstat.readAll().simplified().split(' ');
+        return fields.size() == 3 ? fields[2].toLongLong() : -1;
+    }
+    return -1;
+}
+
+} // namespace
+
+void tst_RoomServer::housekeepingSleepsWhileNothingIsDue()
+{
+    // An open keep-alive connection between requests (a short poller between polls) has
+    // nothing due for two minutes: the server thread must not wake once a second for it.
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray buffer;
+    socket.write("GET /api/messages?after=0 HTTP/1.1\r\nHost: t\r\n\r\n");
+    QCOMPARE(TestHttp::readReply(socket, &buffer).status, 200);
+    // The first pass after the connection opened looks at its head timeout once.
+    QTest::qWait(1500);
+    const qint64 before = serverThreadTimeslices();
+    QVERIFY(before >= 0);
+    // Absence of wake-ups can only be observed over an interval.
+    QTest::qWait(3500);
+    const qint64 wakeUps = serverThreadTimeslices() - before;
+    QVERIFY2(wakeUps <= 1, qPrintable(QStringLiteral("%1 wake-ups in 3.5 s").arg(wakeUps)));
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
 }
 
 void tst_RoomServer::connectionLimit()
