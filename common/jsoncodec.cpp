@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace PushChat::JsonCodec {
 
 namespace {
@@ -13,34 +15,39 @@ void appendQuoted(QByteArray &out, QStringView text)
     const QByteArray utf8 = text.toUtf8();
     out.reserve(out.size() + utf8.size() + 2);
     out.append('"');
-    for (const char c : utf8) {
-        const auto byte = static_cast<unsigned char>(c);
+    // Runs of bytes that need no escape go in with one append: byte by byte, QByteArray's
+    // append cost more than the rest of encoding a message.
+    const char *run = utf8.constData();
+    const char *const end = run + utf8.size();
+    for (const char *p = run; p != end; ++p) {
+        const auto byte = static_cast<unsigned char>(*p);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(run, p - run);
+        run = p + 1;
         switch (byte) {
         case '"':
-            out.append("\\\"");
+            out.append("\\\"", 2);
             break;
         case '\\':
-            out.append("\\\\");
+            out.append("\\\\", 2);
             break;
         case '\n':
-            out.append("\\n");
+            out.append("\\n", 2);
             break;
         case '\r':
-            out.append("\\r");
+            out.append("\\r", 2);
             break;
         case '\t':
-            out.append("\\t");
+            out.append("\\t", 2);
             break;
-        default:
-            if (byte < 0x20) {
-                out.append("\\u00");
-                out.append(hex[byte >> 4]);
-                out.append(hex[byte & 0xf]);
-            } else {
-                out.append(c);
-            }
+        default: {
+            const char escape[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf]};
+            out.append(escape, sizeof escape);
+        }
         }
     }
+    out.append(run, end - run);
     out.append('"');
 }
 
@@ -62,6 +69,29 @@ QByteArray quote(QStringView text)
     QByteArray out;
     appendQuoted(out, text);
     return out;
+}
+
+QByteArray encodeValue(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return quote(value.toString());
+    case QJsonValue::Double: {
+        const double number = value.toDouble();
+        constexpr double exactIntegers = 9007199254740992.0; // 2^53
+        if (number == std::trunc(number) && std::abs(number) < exactIntegers)
+            return QByteArray::number(qint64(number));
+        break;
+    }
+    case QJsonValue::Bool:
+        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+    case QJsonValue::Null:
+        return QByteArrayLiteral("null");
+    default:
+        break;
+    }
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
 }
 
 QByteArray encodeMessage(const ChatMessage &message)

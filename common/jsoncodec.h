@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QStringView>
 
 #include <optional>
@@ -14,6 +15,10 @@ namespace PushChat::JsonCodec {
 
 /// `"…"`: a JSON string literal, UTF-8, with the escapes JSON requires.
 QByteArray quote(QStringView text);
+
+/// One JSON value, compact, as QJsonDocument would write it inside an array; strings and
+/// whole numbers without building a document.
+QByteArray encodeValue(const QJsonValue &value);
 
 /// `{"seq":…,"ts":…,"nick":"…","text":"…","kind":"…"}`
 QByteArray encodeMessage(const ChatMessage &message);

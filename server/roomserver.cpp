@@ -945,12 +945,8 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     const QJsonObject object = document.object();
     const QJsonValue id = object.value(u"id");
-    const QByteArray idField = id.isUndefined()
-                                   ? QByteArray()
-                                   : ",\"id\":" + QJsonDocument(QJsonObject{{"id", id}})
-                                                      .toJson(QJsonDocument::Compact)
-                                                      .mid(6)
-                                                      .chopped(1);
+    const QByteArray idField =
+        id.isUndefined() ? QByteArray() : ",\"id\":" + JsonCodec::encodeValue(id);
     auto sendError = [&](int code, const QString &message) {
         QByteArray payload = JsonCodec::webSocketError(code, message);
         if (!idField.isEmpty())
@@ -991,9 +987,12 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         return;
     }
     if (!idField.isEmpty()) {
-        sendToClient(client, "{\"type\":\"ack\"" + idField +
-                                 ",\"seq\":" + QByteArray::number(stored->message.seq) +
-                                 ",\"ts\":" + QByteArray::number(stored->message.ts) + '}');
+        QByteArray ack;
+        ack.reserve(64 + idField.size());
+        ack.append("{\"type\":\"ack\"").append(idField);
+        ack.append(",\"seq\":").append(QByteArray::number(stored->message.seq));
+        ack.append(",\"ts\":").append(QByteArray::number(stored->message.ts)).append('}');
+        sendToClient(client, ack);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "room.h"
 #include "websocketframe.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -20,6 +21,10 @@ private slots:
     void restoreKeepsSequence();
     void encodedMessageRoundTrips_data();
     void encodedMessageRoundTrips();
+    void quoteEscapesExactly_data();
+    void quoteEscapesExactly();
+    void encodeValueMatchesQJsonDocument_data();
+    void encodeValueMatchesQJsonDocument();
     void webSocketFrameHeaders_data();
     void webSocketFrameHeaders();
     void presenceTimeoutAndWebSocketGrace();
@@ -118,6 +123,47 @@ void tst_Room::encodedMessageRoundTrips()
     QCOMPARE(decodedPage->lastSeq, 42);
     QVERIFY(decodedPage->gap);
     QCOMPARE(decodedPage->now, 7);
+}
+
+void tst_Room::quoteEscapesExactly_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("empty") << QString() << QByteArray(R"("")");
+    QTest::newRow("nothing to escape") << QStringLiteral("hello") << QByteArray(R"("hello")");
+    QTest::newRow("escapes first and last") << QStringLiteral("\"a\\") << QByteArray(R"("\"a\\")");
+    QTest::newRow("only escapes") << QStringLiteral("\n\r\t") << QByteArray(R"("\n\r\t")");
+    QTest::newRow("other controls")
+        << QString::fromLatin1("\x00x\x08\x1f", 4) << QByteArray(R"("\u0000x\u0008\u001f")");
+    QTest::newRow("DEL and non-ASCII are kept")
+        << QStringLiteral("\x7fä你") << QByteArray("\"\x7f\xc3\xa4\xe4\xbd\xa0\"");
+}
+
+void tst_Room::quoteEscapesExactly()
+{
+    QFETCH(QString, text);
+    QFETCH(QByteArray, json);
+    QCOMPARE(JsonCodec::quote(text), json);
+    const QJsonArray parsed = QJsonDocument::fromJson("[" + json + "]").array();
+    QCOMPARE(parsed.first().toString(), text);
+}
+
+void tst_Room::encodeValueMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    for (const char *json :
+         {"7", "-12", "0", "9007199254740991", "1.5", "-0.25", "1e300", "\"id-1\"", "\"a\\\"b\\n\"",
+          "true", "false", "null", "[1,\"x\"]", "{\"k\":[true]}"})
+        QTest::newRow(json) << QByteArray(json);
+}
+
+void tst_Room::encodeValueMatchesQJsonDocument()
+{
+    // An "id" a client sends is echoed in its ack exactly as Qt would serialise it.
+    QFETCH(QByteArray, json);
+    const QJsonValue value = QJsonDocument::fromJson("[" + json + "]").array().first();
+    const QByteArray expected = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    QCOMPARE(JsonCodec::encodeValue(value), expected.mid(1, expected.size() - 2));
 }
 
 void tst_Room::webSocketFrameHeaders_data()
