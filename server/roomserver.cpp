@@ -11,6 +11,10 @@
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtNetwork/qtnetworkglobal.h>
+#if QT_CONFIG(ssl)
+#include <QSslConfiguration>
+#endif
 #include <QStringDecoder>
 #include <QTcpServer>
 #include <QTimer>
@@ -149,6 +153,12 @@ void RoomServer::start()
     m_webSocketServer->setHandshakeTimeout(m_config.headTimeoutMs);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this,
             &RoomServer::onNewWebSockets);
+#if QT_CONFIG(ssl)
+    // Every QWebSocket, even the one QWebSocketServer makes for a plain ws:// handshake, copies
+    // the default TLS configuration, and the first copy loads the TLS backend (10 ms or more).
+    // That happens now rather than in the middle of the first client's handshake.
+    QSslConfiguration::defaultConfiguration();
+#endif
 
     m_sweepTimer = new QTimer(this);
     m_releaseTimer = new QTimer(this);
