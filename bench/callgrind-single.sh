@@ -1,0 +1,37 @@
+#!/bin/sh
+# User-space instructions the server spends per message in the single-client WebSocket
+# scenario, counted by callgrind (exact and repeatable where CPU time on a shared machine is
+# not). A first connection with 10 messages warms up (it loads Qt's TLS backend and the
+# message paths); only the following MESSAGES are counted.
+#
+#   bench/callgrind-single.sh [server-binary] [messages=2000]
+#
+# Prints the instruction total and per message; the profile stays in $OUT.1 for
+# callgrind_annotate (default OUT=/tmp/pushchat-callgrind.out).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+server=${1:-$here/../build/server/pushchat-server}
+messages=${2:-2000}
+bench=${BENCH:-$here/../build/bench/pushchat-bench}
+out=${OUT:-/tmp/pushchat-callgrind.out}
+port=${PORT:-8797}
+url=http://127.0.0.1:$port/
+
+rm -f "$out" "$out".*
+valgrind --tool=callgrind --callgrind-out-file="$out" \
+    "$server" --port "$port" --bind 127.0.0.1 --rate-limit 0 >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+tries=0
+until "$bench" --url "$url" --technique ws --clients 1 --messages 10 --rate 0 --senders 1 \
+    >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ $tries -lt 60 ] || { echo "server did not come up" >&2; exit 1; }
+    sleep 0.5
+done
+callgrind_control -z $pid >/dev/null
+"$bench" --url "$url" --technique ws --clients 1 --messages "$messages" --rate 0 --senders 1 \
+    >/dev/null
+callgrind_control -d $pid >/dev/null
+total=$(callgrind_annotate "$out.1" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+echo "$total instructions for $messages messages: $((total / messages)) per message"
