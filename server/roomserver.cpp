@@ -30,9 +30,19 @@ namespace {
 
 using QueryItems = QList<std::pair<QByteArray, QByteArray>>;
 
-// Timeouts and presence need a sweep a second; parked long polls wake the sweep at their
-// nearest deadline, so an idle server wakes up once a second and a parked one not much more.
+// Connection timeouts and presence expiry are checked at most once a second, and only when one
+// is due; parked long polls wake the sweep at their own deadlines.
 constexpr int SlowSweepIntervalMs = 1000;
+
+// QHash and QSet never shrink by themselves, and iterating one walks its whole capacity: after
+// a peak of 10,000 WebSocket clients every broadcast to the few left would still walk 16,384
+// slots. Called where clients leave (not where parked polls are answered, which come back).
+template<typename Container> void shrinkAfterPeak(Container &container)
+{
+    if (container.capacity() > 128 && container.size() * 8 < container.capacity())
+        container.squeeze();
+}
+
 constexpr qint64 MaxCursor = 9007199254740991LL; // 2^53 - 1: exact in every JSON reader
 
 qint64 wallClockMs()
@@ -267,6 +277,9 @@ void RoomServer::onNewTcpConnections()
             qCDebug(lcHttp) << "connection closed;" << m_connections.size() << "open";
             if (m_parkedPolls.remove(closed) || m_parkedCompat.remove(closed))
                 --m_stats[StatsBucket::LongPoll].parked;
+            shrinkAfterPeak(m_connections);
+            shrinkAfterPeak(m_parkedPolls);
+            shrinkAfterPeak(m_parkedCompat);
             closed->deleteLater();
         });
         // Data may have arrived with the connection itself.
@@ -1021,6 +1034,7 @@ void RoomServer::onWebSocketClosed(WebSocketPeer *peer)
     WebSocketClient *client = m_webSocketClients.take(peer);
     if (!client)
         return;
+    shrinkAfterPeak(m_webSocketClients);
     --m_stats[StatsBucket::WebSocket].openConnections;
     if (!client->nick.isEmpty()) {
         m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);
