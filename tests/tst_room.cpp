@@ -151,9 +151,9 @@ void tst_Room::quoteEscapesExactly()
 void tst_Room::encodeValueMatchesQJsonDocument_data()
 {
     QTest::addColumn<QByteArray>("json");
-    for (const char *json :
-         {"7", "-12", "0", "9007199254740991", "1.5", "-0.25", "1e300", "\"id-1\"", "\"a\\\"b\\n\"",
-          "true", "false", "null", "[1,\"x\"]", "{\"k\":[true]}"})
+    for (const char *json : {"7", "-12", "0", "-0", "1e3", "9007199254740991", "9007199254740993",
+                             "1.5", "-0.25", "1e300", "\"id-1\"", "\"a\\\"b\\n\"", "true", "false",
+                             "null", "[1,\"x\"]", "{\"k\":[true]}"})
         QTest::newRow(json) << QByteArray(json);
 }
 
