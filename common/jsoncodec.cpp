@@ -96,8 +96,11 @@ QByteArray encodeValue(const QJsonValue &value)
 
 QByteArray encodeMessage(const ChatMessage &message)
 {
+    // The server keeps this encoding in its history for as long as the message, and any slack
+    // with it: reserve exactly what ASCII text without escapes needs (the common case), and
+    // give back what other text left over.
     QByteArray out;
-    out.reserve(64 + message.text.size() * 3 + message.nick.size() * 3);
+    out.reserve(80 + message.nick.size() + message.text.size());
     out.append("{\"seq\":").append(QByteArray::number(message.seq));
     out.append(",\"ts\":").append(QByteArray::number(message.ts));
     out.append(",\"nick\":");
@@ -105,6 +108,8 @@ QByteArray encodeMessage(const ChatMessage &message)
     out.append(",\"text\":");
     appendQuoted(out, message.text);
     out.append(",\"kind\":\"").append(messageKindName(message.kind).toLatin1()).append("\"}");
+    if (out.capacity() - out.size() > 64)
+        out.squeeze();
     return out;
 }
 
