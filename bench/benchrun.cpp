@@ -211,6 +211,11 @@ void BenchRun::clientReady(BenchClient *)
 
 void BenchRun::clientFailed(BenchClient *client, const QString &why)
 {
+    if (client == m_probeClient) {
+        // Nothing can start without the room's state: say so now, not after the connect timeout.
+        abort(QStringLiteral("cannot reach the server: %1").arg(why));
+        return;
+    }
     ++m_errors;
     if (m_errorSamples.size() < 5)
         m_errorSamples << QStringLiteral("client %1: %2").arg(client->index()).arg(why);
