@@ -241,45 +241,45 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
     return socket;
 }
 
-bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)
+std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 headTimeoutMs,
+                                                                      qint64 idleTimeoutMs) const
 {
     if (m_closing || m_busy || !m_socket)
-        return false;
+        return std::nullopt;
     // Before the first request, and once a head has begun, the head timeout applies;
     // between requests on a keep-alive connection, the longer idle timeout.
-    const bool headStarted = m_requestStartedMs >= 0 || m_socket->bytesAvailable() > 0;
-    const qint64 since = m_requestStartedMs >= 0 ? m_requestStartedMs : m_idleSinceMs;
-    if (headStarted || !m_servedRequest) {
-        if (nowMs - since >= headTimeoutMs) {
-            m_socket->skip(m_socket->bytesAvailable());
-            m_busy = true;
-            respondError(
-                408,
-                QStringLiteral("request head not complete within %1 s").arg(headTimeoutMs / 1000.0),
-                true);
-            return true;
-        }
+    if (m_requestStartedMs >= 0)
+        return Timeout{m_requestStartedMs + headTimeoutMs, true};
+    if (!m_servedRequest || m_socket->bytesAvailable() > 0)
+        return Timeout{m_idleSinceMs + headTimeoutMs, true};
+    return Timeout{m_idleSinceMs + idleTimeoutMs, false};
+}
+
+bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)
+{
+    const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs);
+    if (!timeout || nowMs < timeout->dueMs)
         return false;
-    }
-    if (nowMs - m_idleSinceMs >= idleTimeoutMs) {
+    if (!timeout->forHead) {
         closeNow();
         return true;
     }
-    return false;
+    m_socket->skip(m_socket->bytesAvailable());
+    m_busy = true;
+    respondError(
+        408, QStringLiteral("request head not complete within %1 s").arg(headTimeoutMs / 1000.0),
+        true);
+    return true;
 }
 
 std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
                                                     qint64 idleTimeoutMs) const
 {
-    if (m_closing || !m_socket)
-        return std::nullopt;
-    if (m_busy)
+    if (m_busy && !m_closing && m_socket)
         return nowMs + headTimeoutMs;
-    if (m_requestStartedMs >= 0)
-        return m_requestStartedMs + headTimeoutMs;
-    if (!m_servedRequest || m_socket->bytesAvailable() > 0)
-        return m_idleSinceMs + headTimeoutMs;
-    return m_idleSinceMs + idleTimeoutMs;
+    if (const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs))
+        return timeout->dueMs;
+    return std::nullopt;
 }
 
 void HttpConnection::closeNow()

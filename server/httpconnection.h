@@ -87,6 +87,13 @@ signals:
     void requestHeadPending(PushChat::HttpConnection *connection);
 
 private:
+    struct Timeout
+    {
+        qint64 dueMs;
+        bool forHead; ///< the request head's timeout (408), not the idle one (close)
+    };
+    /// The timeout that runs now, or none while a request is answered or the connection closes.
+    std::optional<Timeout> runningTimeout(qint64 headTimeoutMs, qint64 idleTimeoutMs) const;
     void processInput();
     void onDisconnected();
     void write(const QByteArray &bytes);
