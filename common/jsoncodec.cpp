@@ -96,9 +96,7 @@ QByteArray encodeValue(const QJsonValue &value)
 
 QByteArray encodeMessage(const ChatMessage &message)
 {
-    // The server keeps this encoding in its history for as long as the message, and any slack
-    // with it: reserve exactly what ASCII text without escapes needs (the common case), and
-    // give back what other text left over.
+    // Exactly what ASCII text without escapes needs, the common case.
     QByteArray out;
     out.reserve(80 + message.nick.size() + message.text.size());
     out.append("{\"seq\":").append(QByteArray::number(message.seq));
@@ -108,34 +106,24 @@ QByteArray encodeMessage(const ChatMessage &message)
     out.append(",\"text\":");
     appendQuoted(out, message.text);
     out.append(",\"kind\":\"").append(messageKindName(message.kind).toLatin1()).append("\"}");
-    if (out.capacity() - out.size() > 64)
-        out.squeeze();
     return out;
 }
 
-QByteArray webSocketMessage(const QByteArray &encodedMessage)
+QByteArray webSocketMessage(QByteArrayView encodedMessage)
 {
     Q_ASSERT(encodedMessage.startsWith('{'));
     QByteArray out;
-    out.reserve(encodedMessage.size() + 17);
-    out.append("{\"type\":\"message\",").append(QByteArrayView(encodedMessage).sliced(1));
+    out.reserve(encodedMessage.size() + WebSocketMessagePrefix.size() - 1);
+    out.append(WebSocketMessagePrefix).append(encodedMessage.sliced(1));
     return out;
 }
 
-QByteArray encodePage(const QList<QByteArray> &encodedMessages, qint64 lastSeq, bool gap,
-                      qint64 now, bool reset)
+QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
+                      bool reset)
 {
-    qsizetype size = 80;
-    for (const QByteArray &m : encodedMessages)
-        size += m.size() + 1;
     QByteArray out;
-    out.reserve(size);
-    out.append("{\"messages\":[");
-    for (qsizetype i = 0; i < encodedMessages.size(); ++i) {
-        if (i)
-            out.append(',');
-        out.append(encodedMessages.at(i));
-    }
+    out.reserve(encodedMessageList.size() + 80);
+    out.append("{\"messages\":[").append(encodedMessageList);
     out.append("],\"last_seq\":").append(QByteArray::number(lastSeq));
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)

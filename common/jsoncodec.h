@@ -3,6 +3,7 @@
 #include "chatmessage.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringView>
@@ -23,12 +24,16 @@ QByteArray encodeValue(const QJsonValue &value);
 /// `{"seq":…,"ts":…,"nick":"…","text":"…","kind":"…"}`
 QByteArray encodeMessage(const ChatMessage &message);
 
-/// `{"type":"message",…}` made from the output of encodeMessage() without re-encoding.
-QByteArray webSocketMessage(const QByteArray &encodedMessage);
+/// What webSocketMessage() puts before the members of an encoded message, in place of its `{`.
+inline constexpr QByteArrayView WebSocketMessagePrefix = "{\"type\":\"message\",";
 
-/// `{"messages":[…],"last_seq":L,"gap":G,"now":T}` from already encoded messages.
-QByteArray encodePage(const QList<QByteArray> &encodedMessages, qint64 lastSeq, bool gap,
-                      qint64 now, bool reset = false);
+/// `{"type":"message",…}` made from the output of encodeMessage() without re-encoding.
+QByteArray webSocketMessage(QByteArrayView encodedMessage);
+
+/// `{"messages":[…],"last_seq":L,"gap":G,"now":T}` from already encoded messages, given as
+/// one comma-separated list (the inside of the array).
+QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
+                      bool reset = false);
 
 /// `{"error":"…"}`
 QByteArray encodeError(QStringView message);

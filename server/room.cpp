@@ -3,6 +3,8 @@
 #include "jsoncodec.h"
 #include "websocketframe.h"
 
+#include <QJsonDocument>
+
 namespace PushChat {
 
 Room::Room(int historyLimit)
@@ -35,15 +37,45 @@ const Room::Entry *Room::findByClientKey(const QString &clientKey) const
     return &m_entries[size_t(*it - firstRetainedSeq())];
 }
 
+QByteArray Room::Entry::json() const
+{
+    QByteArray out;
+    appendJson(out);
+    return out;
+}
+
+void Room::Entry::appendJson(QByteArray &out) const
+{
+    const QByteArrayView payload = WebSocketFrame::payloadOf(webSocketFrame);
+    Q_ASSERT(payload.startsWith(JsonCodec::WebSocketMessagePrefix));
+    out.append('{').append(payload.sliced(JsonCodec::WebSocketMessagePrefix.size()));
+}
+
+QByteArray Room::Slice::jsonList() const
+{
+    qsizetype size = 0;
+    for (const Entry *entry : entries)
+        size += entry->webSocketFrame.size();
+    QByteArray out;
+    out.reserve(size);
+    for (const Entry *entry : entries) {
+        if (!out.isEmpty())
+            out.append(',');
+        entry->appendJson(out);
+    }
+    return out;
+}
+
 void Room::push(const ChatMessage &message, const QString &clientKey)
 {
     Entry entry;
-    entry.message = message;
+    entry.seq = message.seq;
+    entry.ts = message.ts;
     entry.clientKey = clientKey;
     if (!clientKey.isEmpty())
         m_seqByClientKey.insert(clientKey, message.seq);
-    entry.json = JsonCodec::encodeMessage(message);
-    entry.webSocketFrame = WebSocketFrame::text(JsonCodec::webSocketMessage(entry.json));
+    entry.webSocketFrame =
+        WebSocketFrame::text(JsonCodec::webSocketMessage(JsonCodec::encodeMessage(message)));
     m_entries.push_back(std::move(entry));
     while (m_entries.size() > size_t(m_historyLimit)) {
         if (!m_entries.front().clientKey.isEmpty())
@@ -54,7 +86,7 @@ void Room::push(const ChatMessage &message, const QString &clientKey)
 
 qint64 Room::firstRetainedSeq() const
 {
-    return m_entries.empty() ? m_lastSeq + 1 : m_entries.front().message.seq;
+    return m_entries.empty() ? m_lastSeq + 1 : m_entries.front().seq;
 }
 
 Room::Slice Room::after(qint64 cursor) const
@@ -65,30 +97,29 @@ Room::Slice Room::after(qint64 cursor) const
         cursor = 0;
     }
     cursor = qMax<qint64>(cursor, 0);
-    slice.gap = cursor + 1 < firstRetainedSeq() && cursor < m_lastSeq;
-    const QList<const Entry *> entries = entriesAfter(cursor);
-    slice.json.reserve(entries.size());
-    for (const Entry *entry : entries)
-        slice.json.append(entry->json);
-    return slice;
-}
-
-QList<const Room::Entry *> Room::entriesAfter(qint64 cursor) const
-{
-    QList<const Entry *> entries;
     const qint64 first = firstRetainedSeq();
-    const qint64 from = qMax(qMax<qint64>(cursor, 0) + 1, first);
+    slice.gap = cursor + 1 < first && cursor < m_lastSeq;
+    const qint64 from = qMax(cursor + 1, first);
+    if (from <= m_lastSeq)
+        slice.entries.reserve(m_lastSeq - from + 1);
     for (qint64 seq = from; seq <= m_lastSeq; ++seq)
-        entries.append(&m_entries[size_t(seq - first)]);
-    return entries;
+        slice.entries.append(&m_entries[size_t(seq - first)]);
+    return slice;
 }
 
 QList<ChatMessage> Room::retainedMessages() const
 {
+    // Only a stop asks for these: decoding the stored JSON again costs less than keeping a
+    // decoded copy of every message.
     QList<ChatMessage> messages;
     messages.reserve(qsizetype(m_entries.size()));
-    for (const Entry &entry : m_entries)
-        messages.append(entry.message);
+    for (const Entry &entry : m_entries) {
+        const auto message =
+            JsonCodec::decodeMessage(QJsonDocument::fromJson(entry.json()).object());
+        Q_ASSERT(message);
+        if (message)
+            messages.append(*message);
+    }
     return messages;
 }
 
@@ -97,7 +128,7 @@ QHash<qint64, QString> Room::retainedClientKeys() const
     QHash<qint64, QString> keys;
     for (const Entry &entry : m_entries) {
         if (!entry.clientKey.isEmpty())
-            keys.insert(entry.message.seq, entry.clientKey);
+            keys.insert(entry.seq, entry.clientKey);
     }
     return keys;
 }

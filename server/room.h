@@ -15,19 +15,28 @@ namespace PushChat {
 class Room
 {
 public:
+    /// A stored message keeps one encoding, its WebSocket frame; poll answers take the same
+    /// bytes (a history of 10,000 messages is half the memory it would be with two copies).
     struct Entry
     {
-        ChatMessage message;
-        QByteArray json;           ///< the message object, as in poll answers
+        qint64 seq = 0;
+        qint64 ts = 0;
         QByteArray webSocketFrame; ///< a complete text frame: {"type":"message",…}
         QString clientKey;         ///< nick + client_id of a retryable send, or empty
+
+        /// The message object as poll answers carry it: {"seq":…,…}.
+        QByteArray json() const;
+        void appendJson(QByteArray &out) const;
     };
 
     struct Slice
     {
-        QList<QByteArray> json; ///< encoded messages with seq > cursor, ascending
-        bool gap = false;       ///< some messages after the cursor were evicted
-        bool reset = false;     ///< the cursor is ahead of this history (a restarted server)
+        QList<const Entry *> entries; ///< the messages with seq > cursor, ascending
+        bool gap = false;             ///< some messages after the cursor were evicted
+        bool reset = false;           ///< the cursor is ahead of this history (a restarted server)
+
+        /// The entries' message objects, comma-separated: the inside of a JSON array.
+        QByteArray jsonList() const;
     };
 
     explicit Room(int historyLimit = 10000);
@@ -45,9 +54,8 @@ public:
     qsizetype retainedCount() const { return qsizetype(m_entries.size()); }
     int historyLimit() const { return m_historyLimit; }
 
+    /// The retained messages after the cursor; all of them when the cursor is ahead (reset).
     Slice after(qint64 cursor) const;
-    /// The entries after the cursor (clamped to what is retained), for WebSocket replay.
-    QList<const Entry *> entriesAfter(qint64 cursor) const;
 
     /// Retained messages, for carrying the history over a stop and start.
     QList<ChatMessage> retainedMessages() const;

@@ -472,11 +472,11 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     const Room::Slice slice = m_room.after(*after);
     // News inside an open batching window waits for the window's end with the polls already
     // parked, so a burst is delivered in a few pages rather than one request per message.
-    if (*wait == 0 || slice.reset || (!slice.json.isEmpty() && !batchWindowOpen())) {
+    if (*wait == 0 || slice.reset || (!slice.entries.isEmpty() && !batchWindowOpen())) {
         connection->respond(200,
-                            JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap,
+                            JsonCodec::encodePage(slice.jsonList(), m_room.lastSeq(), slice.gap,
                                                   wallClockMs(), slice.reset),
-                            QByteArrayLiteral("application/json"), {}, slice.json.isEmpty());
+                            QByteArrayLiteral("application/json"), {}, slice.entries.isEmpty());
         return;
     }
     connection->park(monotonicMs() + *wait * 1000, *after);
@@ -615,8 +615,8 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
                                                : QByteArray());
         return;
     }
-    connection->respond(201, "{\"seq\":" + QByteArray::number(stored->message.seq) +
-                                 ",\"ts\":" + QByteArray::number(stored->message.ts) + '}');
+    connection->respond(201, "{\"seq\":" + QByteArray::number(stored->seq) +
+                                 ",\"ts\":" + QByteArray::number(stored->ts) + '}');
 }
 
 void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
@@ -648,7 +648,7 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
         connection->respondError(status, error);
         return;
     }
-    connection->respond(200, stored->json);
+    connection->respond(200, stored->json());
 }
 
 void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
@@ -672,8 +672,8 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
         cursor = *parsed;
     }
     const Room::Slice slice = m_room.after(cursor);
-    if (!slice.json.isEmpty() && !batchWindowOpen()) {
-        connection->respond(200, '[' + slice.json.join(',') + ']');
+    if (!slice.entries.isEmpty() && !batchWindowOpen()) {
+        connection->respond(200, '[' + slice.jsonList() + ']');
         return;
     }
     // A cursor ahead of the room (the server restarted) waits for the next message, as in the
@@ -738,11 +738,10 @@ void RoomServer::releaseParkedWithNews()
         }
     };
     release(m_parkedPolls, [this](const Room::Slice &slice) {
-        return JsonCodec::encodePage(slice.json, m_room.lastSeq(), slice.gap, wallClockMs(),
+        return JsonCodec::encodePage(slice.jsonList(), m_room.lastSeq(), slice.gap, wallClockMs(),
                                      slice.reset);
     });
-    release(m_parkedCompat,
-            [](const Room::Slice &slice) { return '[' + slice.json.join(',') + ']'; });
+    release(m_parkedCompat, [](const Room::Slice &slice) { return '[' + slice.jsonList() + ']'; });
 }
 
 void RoomServer::releaseParked(const QList<HttpConnection *> &released, const QByteArray &body,
@@ -933,13 +932,12 @@ void RoomServer::onNewWebSockets()
         hello += ",\"reset\":" + QByteArray(slice.reset ? "true" : "false");
         hello += ",\"observer\":" + QByteArray(client->nick.isEmpty() ? "true" : "false");
         hello += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
-        const auto replay = m_room.entriesAfter(slice.reset ? 0 : pending.after);
         qint64 replayBytes = 0;
-        for (const Room::Entry *entry : replay)
+        for (const Room::Entry *entry : slice.entries)
             replayBytes += entry->webSocketFrame.size();
         peerSocket->allowBacklog(replayBytes);
         sendToClient(client, hello);
-        for (const Room::Entry *entry : replay)
+        for (const Room::Entry *entry : slice.entries)
             writeFrame(client, entry->webSocketFrame);
         m_webSocketClients.insert(peerSocket, client);
         if (!client->nick.isEmpty() && m_presence.webSocketOpened(client->nick, monotonicMs()))
@@ -1013,8 +1011,8 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         QByteArray ack;
         ack.reserve(64 + idField.size());
         ack.append("{\"type\":\"ack\"").append(idField);
-        ack.append(",\"seq\":").append(QByteArray::number(stored->message.seq));
-        ack.append(",\"ts\":").append(QByteArray::number(stored->message.ts)).append('}');
+        ack.append(",\"seq\":").append(QByteArray::number(stored->seq));
+        ack.append(",\"ts\":").append(QByteArray::number(stored->ts)).append('}');
         sendToClient(client, ack);
     }
 }

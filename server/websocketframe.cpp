@@ -36,6 +36,14 @@ QByteArray frame(Opcode opcode, QByteArrayView payload)
     return bytes;
 }
 
+QByteArrayView payloadOf(QByteArrayView builtFrame)
+{
+    Q_ASSERT(builtFrame.size() >= 2);
+    const quint8 length7 = quint8(builtFrame.at(1)) & 0x7f;
+    const qsizetype header = length7 == 127 ? 10 : length7 == 126 ? 4 : 2;
+    return builtFrame.sliced(header);
+}
+
 QByteArray close(quint16 code, QByteArrayView reason)
 {
     QByteArray payload;

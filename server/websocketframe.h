@@ -35,6 +35,8 @@ inline QByteArray text(QByteArrayView payload)
 {
     return frame(Text, payload);
 }
+/// The payload of a frame built by frame(): unmasked, its length in the shortest form.
+QByteArrayView payloadOf(QByteArrayView builtFrame);
 /// A close frame with a code and a UTF-8 reason (cut to fit the 125-byte control payload).
 QByteArray close(quint16 code, QByteArrayView reason = {});
 

@@ -35,18 +35,21 @@ void tst_Room::sequenceAndSlices()
 {
     Room room(100);
     QCOMPARE(room.lastSeq(), 0);
-    QCOMPARE(room.after(0).json.size(), 0);
-    room.append(MessageKind::Join, "a", {}, 10);
+    QCOMPARE(room.after(0).entries.size(), 0);
+    QCOMPARE(room.after(0).jsonList(), QByteArray());
+    const Room::Entry &join = room.append(MessageKind::Join, "a", {}, 10);
     const Room::Entry &entry = room.append(MessageKind::Chat, "a", "hi", 11);
-    QCOMPARE(entry.message.seq, 2);
+    QCOMPARE(entry.seq, 2);
+    QCOMPARE(entry.ts, 11);
     QCOMPARE(room.lastSeq(), 2);
     const Room::Slice slice = room.after(1);
-    QCOMPARE(slice.json.size(), 1);
-    QCOMPARE(slice.json.first(), entry.json);
+    QCOMPARE(slice.entries.size(), 1);
+    QCOMPARE(slice.entries.first(), &entry);
+    QCOMPARE(slice.jsonList(), entry.json());
     QVERIFY(!slice.gap);
     QVERIFY(!slice.reset);
-    QCOMPARE(room.entriesAfter(0).size(), 2);
-    QCOMPARE(room.entriesAfter(2).size(), 0);
+    QCOMPARE(room.after(0).jsonList(), join.json() + ',' + entry.json());
+    QCOMPARE(room.after(2).entries.size(), 0);
 }
 
 void tst_Room::evictionAndGap()
@@ -60,8 +63,8 @@ void tst_Room::evictionAndGap()
     QVERIFY(room.after(6).gap);
     QVERIFY(!room.after(7).gap);
     QVERIFY(!room.after(10).gap);
-    QCOMPARE(room.after(0).json.size(), 3);
-    QCOMPARE(room.entriesAfter(2).first()->message.seq, 8);
+    QCOMPARE(room.after(0).entries.size(), 3);
+    QCOMPARE(room.after(2).entries.first()->seq, 8);
 }
 
 void tst_Room::cursorAheadIsReset()
@@ -70,7 +73,7 @@ void tst_Room::cursorAheadIsReset()
     room.append(MessageKind::Chat, "a", "x", 1);
     const Room::Slice slice = room.after(50);
     QVERIFY(slice.reset);
-    QCOMPARE(slice.json.size(), 1);
+    QCOMPARE(slice.entries.size(), 1);
 }
 
 void tst_Room::restoreKeepsSequence()
@@ -80,13 +83,16 @@ void tst_Room::restoreKeepsSequence()
         room.append(MessageKind::Chat, "a", QString::number(i), i,
                     Room::clientKey("a", QString::number(i)));
     QVERIFY(!room.findByClientKey(Room::clientKey("a", "2"))); // evicted with its message
-    QCOMPARE(room.findByClientKey(Room::clientKey("a", "7"))->message.seq, 8);
+    QCOMPARE(room.findByClientKey(Room::clientKey("a", "7"))->seq, 8);
     Room restored(5);
     restored.restore(room.retainedMessages(), room.lastSeq(), room.retainedClientKeys());
-    QCOMPARE(restored.findByClientKey(Room::clientKey("a", "6"))->message.seq, 7);
+    QCOMPARE(restored.findByClientKey(Room::clientKey("a", "6"))->seq, 7);
+    QCOMPARE(restored.retainedMessages(), room.retainedMessages());
+    QCOMPARE(restored.retainedMessages().first(),
+             (ChatMessage{4, 3, QStringLiteral("a"), QStringLiteral("3"), MessageKind::Chat}));
     QCOMPARE(restored.lastSeq(), 8);
     QCOMPARE(restored.firstRetainedSeq(), 4);
-    QCOMPARE(restored.append(MessageKind::Chat, "b", "next", 9).message.seq, 9);
+    QCOMPARE(restored.append(MessageKind::Chat, "b", "next", 9).seq, 9);
 }
 
 void tst_Room::encodedMessageRoundTrips_data()
@@ -107,8 +113,14 @@ void tst_Room::encodedMessageRoundTrips()
     QFETCH(QString, text);
     const ChatMessage message{42, 1764100000123, QStringLiteral("ä\"b"), text, MessageKind::Chat};
     const QByteArray json = JsonCodec::encodeMessage(message);
-    // The history keeps this buffer as long as the message: little slack may come with it.
-    QVERIFY2(json.capacity() - json.size() <= 64, qPrintable(QString::number(json.capacity())));
+    Room room;
+    room.restore({}, message.seq - 1);
+    const Room::Entry &stored = room.append(message.kind, message.nick, text, message.ts);
+    QCOMPARE(stored.json(), json);
+    QCOMPARE(WebSocketFrame::payloadOf(stored.webSocketFrame), JsonCodec::webSocketMessage(json));
+    // The history keeps the frame as long as the message: little slack may come with it.
+    QVERIFY2(stored.webSocketFrame.capacity() - stored.webSocketFrame.size() <= 16,
+             qPrintable(QString::number(stored.webSocketFrame.capacity())));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
@@ -120,7 +132,7 @@ void tst_Room::encodedMessageRoundTrips()
     QCOMPARE(frame.value(u"type").toString(), QString("message"));
     QCOMPARE(frame.value(u"text").toString(), text);
 
-    const QByteArray page = JsonCodec::encodePage({json, json}, 42, true, 7);
+    const QByteArray page = JsonCodec::encodePage(json + ',' + json, 42, true, 7);
     const auto decodedPage = JsonCodec::decodePage(page);
     QVERIFY(decodedPage);
     QCOMPARE(decodedPage->messages.size(), 2);
@@ -185,8 +197,12 @@ void tst_Room::webSocketFrameHeaders()
 {
     QFETCH(int, size);
     QFETCH(int, headerBytes);
-    const QByteArray frame = WebSocketFrame::text(QByteArray(size, 'x'));
+    QByteArray payload(size, 'x');
+    if (size > 0)
+        payload.back() = 'y';
+    const QByteArray frame = WebSocketFrame::text(payload);
     QCOMPARE(frame.size(), size + headerBytes);
+    QCOMPARE(WebSocketFrame::payloadOf(frame), payload);
     QCOMPARE(quint8(frame.at(0)), quint8(0x81));
     QCOMPARE(WebSocketFrame::wireSize(size, false), qint64(frame.size()));
     QCOMPARE(WebSocketFrame::wireSize(size, true), qint64(frame.size()) + 4);
