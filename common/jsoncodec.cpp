@@ -62,7 +62,140 @@ std::optional<MessageKind> kindFromName(const QString &name)
     return std::nullopt;
 }
 
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// decodeFlatClientCommand(): false for anything it does not take on (escapes, fractions,
+/// literals, nesting, repeated members, malformed input), which QJsonDocument then decides.
+bool readFlatCommand(QByteArrayView json, ClientCommand *command)
+{
+    const char *p = json.data();
+    const char *const end = p + json.size();
+    auto skipSpace = [&] {
+        while (p != end && isJsonSpace(*p))
+            ++p;
+    };
+    auto readPlainString = [&](QByteArrayView *content) {
+        if (p == end || *p != '"')
+            return false;
+        const char *const start = ++p;
+        while (p != end && *p != '"') {
+            if (static_cast<unsigned char>(*p) < 0x20 || *p == '\\')
+                return false;
+            ++p;
+        }
+        if (p == end)
+            return false;
+        *content = QByteArrayView(start, p - start);
+        ++p;
+        return true;
+    };
+    // -?(0|[1-9][0-9]*), not -0, at most 15 digits: exact as a double, and written by
+    // encodeValue() exactly as it came.
+    auto readSmallInteger = [&] {
+        const bool negative = *p == '-';
+        if (negative)
+            ++p;
+        const char *const digits = p;
+        while (p != end && *p >= '0' && *p <= '9')
+            ++p;
+        const qsizetype count = p - digits;
+        return count >= 1 && count <= 15 && (digits[0] != '0' || (count == 1 && !negative));
+    };
+
+    skipSpace();
+    if (p == end || *p != '{')
+        return false;
+    ++p;
+    skipSpace();
+    if (p != end && *p == '}') {
+        ++p;
+    } else {
+        unsigned seen = 0;
+        for (;;) {
+            QByteArrayView key;
+            if (!readPlainString(&key))
+                return false;
+            skipSpace();
+            if (p == end || *p != ':')
+                return false;
+            ++p;
+            skipSpace();
+            if (p == end)
+                return false;
+            const char *const valueStart = p;
+            QByteArrayView string;
+            bool isString = false;
+            if (*p == '"') {
+                if (!readPlainString(&string))
+                    return false;
+                isString = true;
+            } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+                if (!readSmallInteger())
+                    return false;
+            } else {
+                return false;
+            }
+            CommandValue *target = nullptr;
+            unsigned bit = 0;
+            if (key == "type") {
+                target = &command->type;
+                bit = 1;
+            } else if (key == "text") {
+                target = &command->text;
+                bit = 2;
+            } else if (key == "client_id") {
+                target = &command->clientId;
+                bit = 4;
+            } else if (key == "id") {
+                bit = 8;
+            }
+            if (seen & bit)
+                return false; // which one counts is QJsonDocument's to say
+            seen |= bit;
+            if (target) {
+                target->kind = isString ? CommandValue::Kind::String : CommandValue::Kind::Other;
+                if (isString)
+                    target->string = QString::fromUtf8(string);
+            } else if (bit == 8) {
+                command->id = QByteArrayView(valueStart, p - valueStart).toByteArray();
+            }
+            skipSpace();
+            if (p == end)
+                return false;
+            if (*p == '}') {
+                ++p;
+                break;
+            }
+            if (*p != ',')
+                return false;
+            ++p;
+            skipSpace();
+        }
+    }
+    skipSpace();
+    return p == end;
+}
+
 } // namespace
+
+void appendInteger(QByteArray &out, qint64 value)
+{
+    char digits[20];
+    char *const end = digits + sizeof digits;
+    char *p = end;
+    // The magnitude as unsigned, so the most negative value has one too.
+    quint64 magnitude = value < 0 ? 0 - quint64(value) : quint64(value);
+    do {
+        *--p = char('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (value < 0)
+        out.append('-');
+    out.append(p, end - p);
+}
 
 QByteArray quote(QStringView text)
 {
@@ -99,8 +232,10 @@ QByteArray encodeMessage(const ChatMessage &message)
     // Exactly what ASCII text without escapes needs, the common case.
     QByteArray out;
     out.reserve(80 + message.nick.size() + message.text.size());
-    out.append("{\"seq\":").append(QByteArray::number(message.seq));
-    out.append(",\"ts\":").append(QByteArray::number(message.ts));
+    out.append("{\"seq\":");
+    appendInteger(out, message.seq);
+    out.append(",\"ts\":");
+    appendInteger(out, message.ts);
     out.append(",\"nick\":");
     appendQuoted(out, message.nick);
     out.append(",\"text\":");
@@ -124,11 +259,14 @@ QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool ga
     QByteArray out;
     out.reserve(encodedMessageList.size() + 80);
     out.append("{\"messages\":[").append(encodedMessageList);
-    out.append("],\"last_seq\":").append(QByteArray::number(lastSeq));
+    out.append("],\"last_seq\":");
+    appendInteger(out, lastSeq);
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)
         out.append(",\"reset\":true");
-    out.append(",\"now\":").append(QByteArray::number(now)).append('}');
+    out.append(",\"now\":");
+    appendInteger(out, now);
+    out.append('}');
     return out;
 }
 
@@ -200,6 +338,48 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.reset = object.value(u"reset").toBool();
     page.now = object.value(u"now").toInteger();
     return page;
+}
+
+std::optional<ClientCommand> decodeClientCommand(const QByteArray &utf8)
+{
+    ClientCommand command;
+    if (readFlatCommand(utf8, &command))
+        return command;
+    return decodeClientCommandWithQt(utf8);
+}
+
+std::optional<ClientCommand> decodeFlatClientCommand(QByteArrayView utf8)
+{
+    ClientCommand command;
+    if (readFlatCommand(utf8, &command))
+        return command;
+    return std::nullopt;
+}
+
+std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    const QJsonObject object = document.object();
+    auto member = [&object](QStringView key) {
+        const QJsonValue value = object.value(key);
+        CommandValue member;
+        if (value.isString())
+            member = {CommandValue::Kind::String, value.toString()};
+        else if (!value.isUndefined())
+            member.kind = CommandValue::Kind::Other;
+        return member;
+    };
+    ClientCommand command;
+    command.type = member(u"type");
+    command.text = member(u"text");
+    command.clientId = member(u"client_id");
+    const QJsonValue id = object.value(u"id");
+    if (!id.isUndefined())
+        command.id = encodeValue(id);
+    return command;
 }
 
 } // namespace PushChat::JsonCodec

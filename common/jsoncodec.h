@@ -14,6 +14,9 @@
 /// server can serialise a message once and splice the same bytes into every answer.
 namespace PushChat::JsonCodec {
 
+/// Appends `value` in decimal as QByteArray::number() writes it, without a temporary array.
+void appendInteger(QByteArray &out, qint64 value);
+
 /// `"…"`: a JSON string literal, UTF-8, with the escapes JSON requires.
 QByteArray quote(QStringView text);
 
@@ -42,6 +45,38 @@ QByteArray encodeError(QStringView message);
 QByteArray webSocketError(int code, QStringView message);
 
 std::optional<ChatMessage> decodeMessage(const QJsonObject &object);
+
+/// A member of a client's command: absent, a string, or any other JSON value.
+struct CommandValue
+{
+    enum class Kind { Absent, String, Other };
+    Kind kind = Kind::Absent;
+    QString string; ///< when a String
+
+    bool isString() const { return kind == Kind::String; }
+    friend bool operator==(const CommandValue &, const CommandValue &) = default;
+};
+
+/// The members the server reads from a WebSocket client's `{"type":"send",…}`.
+struct ClientCommand
+{
+    CommandValue type;
+    CommandValue text;
+    CommandValue clientId;
+    QByteArray id; ///< the `id` member as encodeValue() writes it, for the echo; null if absent
+
+    friend bool operator==(const ClientCommand &, const ClientCommand &) = default;
+};
+
+/// Reads a client's command from a WebSocket text frame (valid UTF-8); nullopt if it is not
+/// one JSON object. A flat object of strings without escapes and small whole numbers, nearly
+/// every command, is read in one pass; anything else goes to decodeClientCommandWithQt(),
+/// which gives the same result for every input.
+std::optional<ClientCommand> decodeClientCommand(const QByteArray &utf8);
+/// The one-pass reader alone: nullopt for whatever it leaves to QJsonDocument.
+std::optional<ClientCommand> decodeFlatClientCommand(QByteArrayView utf8);
+/// The same through QJsonDocument: the reference the one-pass reader must agree with.
+std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8);
 
 /// Parses a poll answer; on failure returns nullopt and says why in *error.
 std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);

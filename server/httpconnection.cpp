@@ -146,9 +146,11 @@ QByteArray HttpConnection::responseHead(int status, qsizetype bodySize,
     QByteArray head;
     head.reserve(128 + extraHeaders.size());
     head.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    head.append(QByteArray::number(status)).append(' ').append(Http::reasonPhrase(status));
+    JsonCodec::appendInteger(head, status);
+    head.append(' ').append(Http::reasonPhrase(status));
     head.append("\r\nContent-Type: ").append(contentType);
-    head.append("\r\nContent-Length: ").append(QByteArray::number(bodySize));
+    head.append("\r\nContent-Length: ");
+    JsonCodec::appendInteger(head, bodySize);
     head.append("\r\n");
     head.append(extraHeaders);
     if (close)

@@ -35,8 +35,8 @@ using QueryItems = QList<std::pair<QByteArray, QByteArray>>;
 constexpr int SlowSweepIntervalMs = 1000;
 
 // QHash and QSet never shrink by themselves, and iterating one walks its whole capacity: after
-// a peak of 10,000 WebSocket clients every broadcast to the few left would still walk 16,384
-// slots. Called where clients leave (not where parked polls are answered, which come back).
+// a peak of 10,000 connections every walk of the few left would still visit 16,384 slots.
+// Called where clients leave (not where parked polls are answered, which come back).
 template<typename Container> void shrinkAfterPeak(Container &container)
 {
     if (container.capacity() > 128 && container.size() * 8 < container.capacity())
@@ -615,8 +615,13 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
                                                : QByteArray());
         return;
     }
-    connection->respond(201, "{\"seq\":" + QByteArray::number(stored->seq) +
-                                 ",\"ts\":" + QByteArray::number(stored->ts) + '}');
+    QByteArray created;
+    created.reserve(48);
+    created.append("{\"seq\":");
+    JsonCodec::appendInteger(created, stored->seq);
+    created.append(",\"ts\":");
+    JsonCodec::appendInteger(created, stored->ts);
+    connection->respond(201, created.append('}'));
 }
 
 void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
@@ -918,10 +923,10 @@ void RoomServer::onNewWebSockets()
         connect(peerSocket, &WebSocketPeer::binaryReceived, this,
                 [this, client](const QByteArray &data) { onWebSocketBinary(client, data); });
         connect(peerSocket, &WebSocketPeer::closed, this,
-                [this, peerSocket] { onWebSocketClosed(peerSocket); });
+                [this, client] { onWebSocketClosed(client); });
 
         if (client->echo) {
-            m_webSocketClients.insert(peerSocket, client);
+            addWebSocketClient(client);
             continue;
         }
         const Room::Slice slice = m_room.after(pending.after);
@@ -939,7 +944,7 @@ void RoomServer::onNewWebSockets()
         sendToClient(client, hello);
         for (const Room::Entry *entry : slice.entries)
             writeFrame(client, entry->webSocketFrame);
-        m_webSocketClients.insert(peerSocket, client);
+        addWebSocketClient(client);
         if (!client->nick.isEmpty() && m_presence.webSocketOpened(client->nick, monotonicMs()))
             appendAndFanOut(MessageKind::Join, client->nick, QString());
     }
@@ -962,47 +967,42 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         client->peer->send(WebSocketFrame::text(utf8));
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
-    const QJsonObject object = document.object();
-    const QJsonValue id = object.value(u"id");
+    const std::optional<JsonCodec::ClientCommand> command = JsonCodec::decodeClientCommand(utf8);
     const QByteArray idField =
-        id.isUndefined() ? QByteArray() : ",\"id\":" + JsonCodec::encodeValue(id);
+        command && !command->id.isNull() ? ",\"id\":" + command->id : QByteArray();
     auto sendError = [&](int code, const QString &message) {
         QByteArray payload = JsonCodec::webSocketError(code, message);
         if (!idField.isEmpty())
             payload.insert(payload.size() - 1, idField);
         sendToClient(client, payload);
     };
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+    if (!command) {
         sendError(400, QStringLiteral("expected a JSON object such as "
                                       "{\"type\":\"send\",\"text\":\"hi\"}"));
         return;
     }
-    const QString type = object.value(u"type").toString();
-    if (type != u"send") {
-        sendError(400, QStringLiteral("unknown message type \"%1\"").arg(type.left(40)));
+    if (command->type.string != u"send") {
+        sendError(400,
+                  QStringLiteral("unknown message type \"%1\"").arg(command->type.string.left(40)));
         return;
     }
     if (client->nick.isEmpty()) {
         sendError(403, QStringLiteral("observers cannot send; connect with ?nick=NAME"));
         return;
     }
-    const QJsonValue textValue = object.value(u"text");
-    if (!textValue.isString()) {
+    if (!command->text.isString()) {
         sendError(400, QStringLiteral("\"text\" must be a string"));
         return;
     }
     QString error;
     const Room::Entry *stored = nullptr;
     const QString sender = client->nick + u'@' + client->address;
-    const QJsonValue clientIdValue = object.value(u"client_id");
-    if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+    if (command->clientId.kind == JsonCodec::CommandValue::Kind::Other) {
         sendError(400, QStringLiteral("\"client_id\" must be a string"));
         return;
     }
-    if (const int status = acceptChat({client->nick, textValue.toString(), sender,
-                                       clientIdValue.toString(), Transport::WebSocket},
+    if (const int status = acceptChat({client->nick, command->text.string, sender,
+                                       command->clientId.string, Transport::WebSocket},
                                       &error, &stored)) {
         sendError(status, error);
         return;
@@ -1011,8 +1011,11 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         QByteArray ack;
         ack.reserve(64 + idField.size());
         ack.append("{\"type\":\"ack\"").append(idField);
-        ack.append(",\"seq\":").append(QByteArray::number(stored->seq));
-        ack.append(",\"ts\":").append(QByteArray::number(stored->ts)).append('}');
+        ack.append(",\"seq\":");
+        JsonCodec::appendInteger(ack, stored->seq);
+        ack.append(",\"ts\":");
+        JsonCodec::appendInteger(ack, stored->ts);
+        ack.append('}');
         sendToClient(client, ack);
     }
 }
@@ -1027,12 +1030,31 @@ void RoomServer::onWebSocketBinary(WebSocketClient *client, const QByteArray &da
                              400, QStringLiteral("binary frames are not understood on /ws")));
 }
 
-void RoomServer::onWebSocketClosed(WebSocketPeer *peer)
+void RoomServer::addWebSocketClient(WebSocketClient *client)
 {
-    WebSocketClient *client = m_webSocketClients.take(peer);
-    if (!client)
+    client->slot = m_webSocketClients.size();
+    m_webSocketClients.append(client);
+}
+
+bool RoomServer::removeWebSocketClient(WebSocketClient *client)
+{
+    const qsizetype slot = client->slot;
+    if (slot < 0 || slot >= m_webSocketClients.size() || m_webSocketClients.at(slot) != client)
+        return false;
+    WebSocketClient *last = m_webSocketClients.takeLast();
+    if (last != client) {
+        m_webSocketClients[slot] = last;
+        last->slot = slot;
+    }
+    client->slot = -1;
+    return true;
+}
+
+void RoomServer::onWebSocketClosed(WebSocketClient *client)
+{
+    if (!removeWebSocketClient(client))
         return;
-    shrinkAfterPeak(m_webSocketClients);
+    WebSocketPeer *peer = client->peer;
     --m_stats[StatsBucket::WebSocket].openConnections;
     if (!client->nick.isEmpty()) {
         m_presence.webSocketClosed(client->nick, monotonicMs(), m_config.webSocketLeaveGraceMs);

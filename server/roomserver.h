@@ -54,6 +54,7 @@ private:
         QString address; ///< the client's IP address, for the rate limit
         QString nick;    ///< empty: an observer
         bool echo = false;
+        qsizetype slot = -1; ///< index in m_webSocketClients while open
     };
     struct PendingHandshake
     {
@@ -72,7 +73,10 @@ private:
     void onNewWebSockets();
     void onWebSocketText(WebSocketClient *client, const QByteArray &utf8);
     void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
-    void onWebSocketClosed(WebSocketPeer *peer);
+    void onWebSocketClosed(WebSocketClient *client);
+    void addWebSocketClient(WebSocketClient *client);
+    /// False if the client was not open (the server stopping took them all already).
+    bool removeWebSocketClient(WebSocketClient *client);
     void sweep();
     /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
     void sweepBy(qint64 deadlineMs);
@@ -143,7 +147,9 @@ private:
     QSet<HttpConnection *> m_parkedPolls;
     QSet<HttpConnection *> m_parkedCompat;
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address:port"
-    QHash<WebSocketPeer *, WebSocketClient *> m_webSocketClients;
+    /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
+    /// buckets, at least 128: more than the rest of a one-recipient broadcast).
+    QList<WebSocketClient *> m_webSocketClients;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();

@@ -25,6 +25,11 @@ private slots:
     void quoteEscapesExactly();
     void encodeValueMatchesQJsonDocument_data();
     void encodeValueMatchesQJsonDocument();
+    void appendIntegerWritesAsQByteArrayNumber_data();
+    void appendIntegerWritesAsQByteArrayNumber();
+    void clientCommandReadsAsQJsonDocumentDoes_data();
+    void clientCommandReadsAsQJsonDocumentDoes();
+    void clientCommandMembers();
     void webSocketFrameHeaders_data();
     void webSocketFrameHeaders();
     void presenceTimeoutAndWebSocketGrace();
@@ -180,6 +185,120 @@ void tst_Room::encodeValueMatchesQJsonDocument()
     const QJsonValue value = QJsonDocument::fromJson("[" + json + "]").array().first();
     const QByteArray expected = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     QCOMPARE(JsonCodec::encodeValue(value), expected.mid(1, expected.size() - 2));
+}
+
+void tst_Room::appendIntegerWritesAsQByteArrayNumber_data()
+{
+    QTest::addColumn<qint64>("value");
+    for (const qint64 value :
+         {qint64(0), qint64(7), qint64(-7), qint64(10), qint64(-10), qint64(1764100000123),
+          qint64(9007199254740993), std::numeric_limits<qint64>::max(),
+          std::numeric_limits<qint64>::min()})
+        QTest::newRow(QByteArray::number(value).constData()) << value;
+}
+
+void tst_Room::appendIntegerWritesAsQByteArrayNumber()
+{
+    QFETCH(qint64, value);
+    QByteArray out = "x";
+    JsonCodec::appendInteger(out, value);
+    QCOMPARE(out, "x" + QByteArray::number(value));
+}
+
+void tst_Room::clientCommandReadsAsQJsonDocumentDoes_data()
+{
+    QTest::addColumn<bool>("flat");
+    QTest::addColumn<QByteArray>("json");
+    const struct
+    {
+        bool flat; ///< read in one pass, not by QJsonDocument
+        const char *json;
+    } inputs[] = {
+        {true, R"({"type":"send","id":1,"text":"bench 1a2b 7 123456789"})"},
+        {true, R"({"type":"send","text":"hi","client_id":"c-1"})"},
+        {true, R"( { "type" : "send" ,
+              "text" : "ä 你好 🎉" , "id" : -42 } )"},
+        {true, R"({})"},
+        {false, R"({"type":"send","text":"a\"b","id":1})"},
+        {false, R"({"type":"send","text":"a\nb"})"},
+        {false, R"({"type":"send","text":"a\u0000b"})"},
+        {false, "{\"type\":\"send\",\"text\":\"raw\ttab\"}"},
+        {true, R"({"type":"send","text":12})"},
+        {false, R"({"type":"send","text":null})"},
+        {false, R"({"type":"send","text":["x"]})"},
+        {false, R"({"type":"send","text":{"x":1}})"},
+        {true, R"({"type":"send","text":"x","client_id":7})"},
+        {false, R"({"type":"send","text":"x","client_id":false})"},
+        {true, R"({"type":7,"text":"x"})"},
+        {true, R"({"type":"send","text":"x","id":"abc"})"},
+        {false, R"({"type":"send","text":"x","id":1.5})"},
+        {false, R"({"type":"send","text":"x","id":1e3})"},
+        {false, R"({"type":"send","text":"x","id":-0})"},
+        {true, R"({"type":"send","text":"x","id":0})"},
+        {false, R"({"type":"send","text":"x","id":007})"},
+        {true, R"({"type":"send","text":"x","id":999999999999999})"},
+        {false, R"({"type":"send","text":"x","id":9007199254740993})"},
+        {false, R"({"type":"send","text":"x","id":true})"},
+        {false, R"({"type":"send","text":"x","id":{"n":1}})"},
+        {false, R"({"type":"send","text":"first","text":"second"})"},
+        {false, R"({"type":"send","id":1,"id":2,"text":"x"})"},
+        {true, R"({"type":"send","extra":1,"extra":2,"text":"x"})"},
+        {false, R"({"type":"send","te\u0078t":"x"})"},
+        {false, R"({"type":"send","text":"x",})"},
+        {false, R"({"type":"send","text":"x"} trailing)"},
+        {false, R"({"type":"send","text":"x"}})"},
+        {false, R"({"type":"send","text":"x")"},
+        {false, R"({"type":"send","text":"x)"},
+        {false, R"({"type":"send" "text":"x"})"},
+        {false, R"({"type":"send","text"})"},
+        {false, R"({"type":"send","text":})"},
+        {false, R"({"type":"send","id":-,"text":"x"})"},
+        {false, R"({"type":"send","id":1.,"text":"x"})"},
+        {false, R"(["send"])"},
+        {false, R"("send")"},
+        {false, R"(42)"},
+        {false, ""},
+        {false, "   "},
+        {false, "{"},
+        {true, "{\"type\":\"send\",\"text\":\"x\"}\n"},
+        {true, "{\"type\":\"send\",\"text\":\"\x7f\"}"},
+    };
+    for (const auto &input : inputs)
+        QTest::newRow(input.json) << input.flat << QByteArray(input.json);
+}
+
+void tst_Room::clientCommandReadsAsQJsonDocumentDoes()
+{
+    QFETCH(bool, flat);
+    QFETCH(QByteArray, json);
+    const auto reference = JsonCodec::decodeClientCommandWithQt(json);
+    QCOMPARE(JsonCodec::decodeClientCommand(json), reference);
+    const auto onePass = JsonCodec::decodeFlatClientCommand(json);
+    QCOMPARE(onePass.has_value(), flat);
+    if (flat)
+        QCOMPARE(onePass, reference);
+}
+
+void tst_Room::clientCommandMembers()
+{
+    using Kind = JsonCodec::CommandValue::Kind;
+    const auto command = JsonCodec::decodeClientCommand(
+        R"({"type":"send","id":-42,"text":"ä 你好","client_id":"c-1","other":"x"})");
+    QVERIFY(command);
+    QCOMPARE(command->type, (JsonCodec::CommandValue{Kind::String, "send"}));
+    QCOMPARE(command->text, (JsonCodec::CommandValue{Kind::String, QStringLiteral("ä 你好")}));
+    QCOMPARE(command->clientId, (JsonCodec::CommandValue{Kind::String, "c-1"}));
+    QCOMPARE(command->id, QByteArray("-42"));
+
+    const auto bare = JsonCodec::decodeClientCommand(R"({"text":5})");
+    QVERIFY(bare);
+    QCOMPARE(bare->type.kind, Kind::Absent);
+    QCOMPARE(bare->text.kind, Kind::Other);
+    QVERIFY(bare->id.isNull());
+    QCOMPARE(JsonCodec::decodeClientCommand(R"({"id":1e3})")->id, QByteArray("1000"));
+    QCOMPARE(JsonCodec::decodeClientCommand(R"({"id":"a"})")->id, QByteArray(R"("a")"));
+    QVERIFY(!JsonCodec::decodeClientCommand("[1]"));
+    QVERIFY(!JsonCodec::decodeClientCommand(R"({"type":"send",})"));
 }
 
 void tst_Room::webSocketFrameHeaders_data()

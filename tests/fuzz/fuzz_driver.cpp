@@ -40,7 +40,8 @@ int main(int argc, char *argv[])
     for (const QByteArray &input : corpus)
         run(input);
     QRandomGenerator random(20261125); // fixed seed: a failure is reproducible
-    static constexpr char interesting[] = {'\r', '\n', ' ', ':', '\0', '\t', '0', '9', '%', '?'};
+    static constexpr char interesting[] = {'\r', '\n', ' ',  ':', '\0', '\t', '0', '9', '%',
+                                           '?',  '"',  '\\', '{', '}',  ',',  '-', '.'};
     for (int i = 0; i < iterations; ++i) {
         QByteArray input = corpus.at(random.bounded(corpus.size()));
         const int mutations = 1 + random.bounded(4);

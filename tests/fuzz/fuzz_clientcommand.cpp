@@ -1,0 +1,26 @@
+// Fuzz target for the one-pass reader of WebSocket client commands: it must agree with
+// QJsonDocument on every input a text frame can carry (valid UTF-8), whether it reads the
+// input itself or leaves it to Qt. With clang it is a libFuzzer target (-DPUSHCHAT_FUZZ=ON);
+// otherwise fuzz_driver.cpp replays the corpus plus mutations in CI.
+
+#include "jsoncodec.h"
+#include "websocketframe.h"
+
+#include <cstdint>
+#include <cstdlib>
+
+using namespace PushChat;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const QByteArray input(reinterpret_cast<const char *>(data), qsizetype(size));
+    if (!WebSocketFrame::isValidUtf8(input))
+        return 0;
+    const auto reference = JsonCodec::decodeClientCommandWithQt(input);
+    if (JsonCodec::decodeClientCommand(input) != reference)
+        std::abort();
+    const auto onePass = JsonCodec::decodeFlatClientCommand(input);
+    if (onePass && onePass != reference)
+        std::abort();
+    return 0;
+}
