@@ -258,7 +258,13 @@ QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool ga
 {
     QByteArray out;
     out.reserve(encodedMessageList.size() + 80);
-    out.append("{\"messages\":[").append(encodedMessageList);
+    out.append(PageHead).append(encodedMessageList);
+    appendPageTail(out, lastSeq, gap, now, reset);
+    return out;
+}
+
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset)
+{
     out.append("],\"last_seq\":");
     appendInteger(out, lastSeq);
     out.append(",\"gap\":").append(gap ? "true" : "false");
@@ -267,7 +273,6 @@ QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool ga
     out.append(",\"now\":");
     appendInteger(out, now);
     out.append('}');
-    return out;
 }
 
 QByteArray encodeError(QStringView message)

@@ -37,6 +37,10 @@ QByteArray webSocketMessage(QByteArrayView encodedMessage);
 /// one comma-separated list (the inside of the array).
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
                       bool reset = false);
+/// encodePage() in two halves, for a caller that appends the messages in between itself:
+/// PageHead, the comma-separated messages, then appendPageTail().
+inline constexpr QByteArrayView PageHead = "{\"messages\":[";
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset = false);
 
 /// `{"error":"…"}`
 QByteArray encodeError(QStringView message);

@@ -51,19 +51,42 @@ void Room::Entry::appendJson(QByteArray &out) const
     out.append('{').append(payload.sliced(JsonCodec::WebSocketMessagePrefix.size()));
 }
 
-QByteArray Room::Slice::jsonList() const
+QByteArray Room::Slice::page(qint64 lastSeq, qint64 now) const
 {
+    QByteArray out;
+    out.reserve(messagesSizeBound() + 96);
+    out.append(JsonCodec::PageHead);
+    appendMessages(out);
+    JsonCodec::appendPageTail(out, lastSeq, gap, now, reset);
+    return out;
+}
+
+QByteArray Room::Slice::array() const
+{
+    QByteArray out;
+    out.reserve(messagesSizeBound() + 2);
+    out.append('[');
+    appendMessages(out);
+    return out.append(']');
+}
+
+qsizetype Room::Slice::messagesSizeBound() const
+{
+    // A message object is its frame minus the frame header and `"type":"message",`; the
+    // comma that follows it fits in what is left.
     qsizetype size = 0;
     for (const Entry *entry : entries)
         size += entry->webSocketFrame.size();
-    QByteArray out;
-    out.reserve(size);
-    for (const Entry *entry : entries) {
-        if (!out.isEmpty())
+    return size;
+}
+
+void Room::Slice::appendMessages(QByteArray &out) const
+{
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        if (i > 0)
             out.append(',');
-        entry->appendJson(out);
+        entries.at(i)->appendJson(out);
     }
-    return out;
 }
 
 void Room::push(const ChatMessage &message, const QString &clientKey)

@@ -35,8 +35,15 @@ public:
         bool gap = false;             ///< some messages after the cursor were evicted
         bool reset = false;           ///< the cursor is ahead of this history (a restarted server)
 
-        /// The entries' message objects, comma-separated: the inside of a JSON array.
-        QByteArray jsonList() const;
+        /// `{"messages":[…],"last_seq":…,…}`, the poll answer, built in one buffer: a burst's
+        /// pages run to hundreds of kilobytes, and each copy costs page faults.
+        QByteArray page(qint64 lastSeq, qint64 now) const;
+        /// `[…]`: the messages alone, as the tutorial's /update-message answers.
+        QByteArray array() const;
+
+    private:
+        qsizetype messagesSizeBound() const;
+        void appendMessages(QByteArray &out) const;
     };
 
     explicit Room(int historyLimit = 10000);

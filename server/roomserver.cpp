@@ -473,9 +473,7 @@ void RoomServer::handleGetMessages(HttpConnection *connection, const QueryItems 
     // News inside an open batching window waits for the window's end with the polls already
     // parked, so a burst is delivered in a few pages rather than one request per message.
     if (*wait == 0 || slice.reset || (!slice.entries.isEmpty() && !batchWindowOpen())) {
-        connection->respond(200,
-                            JsonCodec::encodePage(slice.jsonList(), m_room.lastSeq(), slice.gap,
-                                                  wallClockMs(), slice.reset),
+        connection->respond(200, slice.page(m_room.lastSeq(), wallClockMs()),
                             QByteArrayLiteral("application/json"), {}, slice.entries.isEmpty());
         return;
     }
@@ -678,7 +676,7 @@ void RoomServer::handleCompatUpdate(HttpConnection *connection, const Http::Requ
     }
     const Room::Slice slice = m_room.after(cursor);
     if (!slice.entries.isEmpty() && !batchWindowOpen()) {
-        connection->respond(200, '[' + slice.jsonList() + ']');
+        connection->respond(200, slice.array());
         return;
     }
     // A cursor ahead of the room (the server restarted) waits for the next message, as in the
@@ -743,10 +741,9 @@ void RoomServer::releaseParkedWithNews()
         }
     };
     release(m_parkedPolls, [this](const Room::Slice &slice) {
-        return JsonCodec::encodePage(slice.jsonList(), m_room.lastSeq(), slice.gap, wallClockMs(),
-                                     slice.reset);
+        return slice.page(m_room.lastSeq(), wallClockMs());
     });
-    release(m_parkedCompat, [](const Room::Slice &slice) { return '[' + slice.jsonList() + ']'; });
+    release(m_parkedCompat, [](const Room::Slice &slice) { return slice.array(); });
 }
 
 void RoomServer::releaseParked(const QList<HttpConnection *> &released, const QByteArray &body,

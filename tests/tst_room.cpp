@@ -41,7 +41,8 @@ void tst_Room::sequenceAndSlices()
     Room room(100);
     QCOMPARE(room.lastSeq(), 0);
     QCOMPARE(room.after(0).entries.size(), 0);
-    QCOMPARE(room.after(0).jsonList(), QByteArray());
+    QCOMPARE(room.after(0).array(), QByteArray("[]"));
+    QCOMPARE(room.after(0).page(0, 5), JsonCodec::encodePage({}, 0, false, 5));
     const Room::Entry &join = room.append(MessageKind::Join, "a", {}, 10);
     const Room::Entry &entry = room.append(MessageKind::Chat, "a", "hi", 11);
     QCOMPARE(entry.seq, 2);
@@ -50,10 +51,11 @@ void tst_Room::sequenceAndSlices()
     const Room::Slice slice = room.after(1);
     QCOMPARE(slice.entries.size(), 1);
     QCOMPARE(slice.entries.first(), &entry);
-    QCOMPARE(slice.jsonList(), entry.json());
+    QCOMPARE(slice.array(), '[' + entry.json() + ']');
+    QCOMPARE(slice.page(2, 12), JsonCodec::encodePage(entry.json(), 2, false, 12));
     QVERIFY(!slice.gap);
     QVERIFY(!slice.reset);
-    QCOMPARE(room.after(0).jsonList(), join.json() + ',' + entry.json());
+    QCOMPARE(room.after(0).array(), '[' + join.json() + ',' + entry.json() + ']');
     QCOMPARE(room.after(2).entries.size(), 0);
 }
 
@@ -69,6 +71,11 @@ void tst_Room::evictionAndGap()
     QVERIFY(!room.after(7).gap);
     QVERIFY(!room.after(10).gap);
     QCOMPARE(room.after(0).entries.size(), 3);
+    const auto page = JsonCodec::decodePage(room.after(0).page(room.lastSeq(), 0));
+    QVERIFY(page);
+    QVERIFY(page->gap);
+    QCOMPARE(page->messages.first().text, QString("7"));
+    QCOMPARE(page->lastSeq, 10);
     QCOMPARE(room.after(2).entries.first()->seq, 8);
 }
 
@@ -79,6 +86,10 @@ void tst_Room::cursorAheadIsReset()
     const Room::Slice slice = room.after(50);
     QVERIFY(slice.reset);
     QCOMPARE(slice.entries.size(), 1);
+    const auto page = JsonCodec::decodePage(slice.page(room.lastSeq(), 3));
+    QVERIFY(page);
+    QVERIFY(page->reset);
+    QCOMPARE(page->messages.size(), 1);
 }
 
 void tst_Room::restoreKeepsSequence()
