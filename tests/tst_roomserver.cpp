@@ -16,6 +16,8 @@
 #include <QWebSocket>
 
 #include <memory>
+#include <set>
+#include <vector>
 
 using namespace PushChat;
 
@@ -118,6 +120,7 @@ private slots:
     void pipelinedRequestAnsweredAfterParkedLongPoll();
     void webSocketReplaysAndReceives();
     void webSocketSendAckAndErrors();
+    void broadcastReachesEveryClientLeftAfterOthersLeave();
     void webSocketObserverCannotSend();
     void webSocketFrameTooLargeCloses1009();
     void retriedSendIsStoredOnce();
@@ -481,6 +484,57 @@ void tst_RoomServer::webSocketReplaysAndReceives()
             bobListed = member.toObject().value(u"transport").toString() == u"websocket";
     }
     QVERIFY(bobListed);
+}
+
+void tst_RoomServer::broadcastReachesEveryClientLeftAfterOthersLeave()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    // The server keeps its clients in a dense list and fills a leaver's slot with the last
+    // client: leaving from the front, the middle and the end must not lose anyone.
+    constexpr int Clients = 6;
+    std::vector<std::unique_ptr<QWebSocket>> sockets;
+    std::vector<std::unique_ptr<FrameCollector>> collectors;
+    for (int i = 0; i < Clients; ++i) {
+        sockets.push_back(std::make_unique<QWebSocket>());
+        collectors.push_back(std::make_unique<FrameCollector>(sockets.back().get()));
+        sockets.back()->open(wsUrl(server.port, "/ws"));
+    }
+    for (const auto &collector : collectors)
+        QTRY_COMPARE(collector->ofType("hello").size(), 1);
+    auto chats = [](const FrameCollector &collector) {
+        qsizetype count = 0;
+        for (const QJsonObject &message : collector.ofType("message"))
+            count += message.value(u"kind").toString() == u"chat";
+        return count;
+    };
+    const std::set<int> leaving = {0, 2, Clients - 1};
+    for (const int i : leaving)
+        sockets[i]->close();
+    QTRY_COMPARE(statsCounter(server.port, "websocket", "open_connections"),
+                 Clients - int(leaving.size()));
+
+    for (int round = 0; round < 2; ++round) {
+        TestHttp::postJson(server.port, "/api/messages",
+                           R"({"nick":"a","text":"after )" + QByteArray::number(round) + "\"}");
+        for (int i = 0; i < Clients; ++i) {
+            if (!leaving.count(i))
+                QTRY_COMPARE(chats(*collectors[i]), round + 1);
+        }
+    }
+    // A newcomer takes the next slot and hears the next message with the others.
+    QWebSocket late;
+    FrameCollector lateCollector(&late);
+    late.open(wsUrl(server.port, "/ws"));
+    QTRY_COMPARE(chats(lateCollector), 2); // the replay
+    TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"last"})");
+    QTRY_COMPARE(chats(lateCollector), 3);
+    for (int i = 0; i < Clients; ++i) {
+        if (!leaving.count(i))
+            QTRY_COMPARE(chats(*collectors[i]), 3);
+        else
+            QCOMPARE(chats(*collectors[i]), 0);
+    }
 }
 
 void tst_RoomServer::webSocketSendAckAndErrors()
