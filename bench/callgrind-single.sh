@@ -10,6 +10,7 @@
 # callgrind_annotate (default OUT=/tmp/pushchat-callgrind.out).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/wait-for-server.sh"
 server=${1:-$here/../build/server/pushchat-server}
 messages=${2:-2000}
 bench=${BENCH:-$here/../build/bench/pushchat-bench}
@@ -24,12 +25,7 @@ valgrind --tool=callgrind --callgrind-out-file="$out" \
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 # Under callgrind the server takes seconds to start; a client that comes too early waits long.
-tries=0
-until grep -q "$url" "$log" 2>/dev/null; do
-    tries=$((tries + 1))
-    [ $tries -lt 240 ] || { echo "server did not come up" >&2; exit 1; }
-    sleep 0.5
-done
+wait_for_server "$log" "$url" 120
 "$bench" --url "$url" --technique ws --clients 1 --messages 10 --rate 0 --senders 1 >/dev/null
 callgrind_control -z $pid >/dev/null
 "$bench" --url "$url" --technique ws --clients 1 --messages "$messages" --rate 0 --senders 1 \

@@ -6,6 +6,7 @@
 #   bench/history-memory.sh [server-binary] [messages=20000]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/wait-for-server.sh"
 server=${1:-$here/../build/server/pushchat-server}
 messages=${2:-20000}
 bench=${BENCH:-$here/../build/bench/pushchat-bench}
@@ -16,12 +17,7 @@ log=$(mktemp)
 "$server" --port "$port" --bind 127.0.0.1 --rate-limit 0 --history 100000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
-tries=0
-until grep -q "$url" "$log" 2>/dev/null; do
-    tries=$((tries + 1))
-    [ $tries -lt 100 ] || { echo "server did not come up" >&2; exit 1; }
-    sleep 0.1
-done
+wait_for_server "$log" "$url" 10
 send() {
     "$bench" --url "$url" --technique ws --clients 1 --messages "$1" --rate 0 --senders 1 \
         >/dev/null
