@@ -12,6 +12,13 @@
 // next frame once the receiver has the last. It reports the server thread's CPU per message.
 //
 //   pushchat-loopback-floor single [messages=1000]
+//
+// With "paced", the floor under the single short-polling client: the same server thread
+// answers requests that come one at a time, INTERVAL ms apart (the client sleeps in between),
+// each a wake-up of a thread that slept, a read and one write. It reports the server thread's
+// CPU per request; the short-poll scenario makes two requests per message (a poll, a post).
+//
+//   pushchat-loopback-floor paced [requests=40] [interval-ms=500]
 
 #include <algorithm>
 #include <atomic>
@@ -114,10 +121,52 @@ int singleClient(int listener, const sockaddr_in &address, int messages)
     return 0;
 }
 
+int pacedRequests(int listener, const sockaddr_in &address, int requests, int intervalMs)
+{
+    const auto [client, serverEnd] = connectedPair(listener, address);
+    const std::vector<char> request(170, 'q'); // the size of a poll or a post
+    const std::vector<char> answer(230, 'a');  // and of its answer
+    std::atomic<double> serverCpu{0};
+    std::atomic<long> preempted{0};
+    std::thread server([&, serverEnd = serverEnd] {
+        const int epoll = epoll_create1(0);
+        epoll_event event{};
+        event.events = EPOLLIN;
+        epoll_ctl(epoll, EPOLL_CTL_ADD, serverEnd, &event);
+        char buffer[4096];
+        const double start = threadCpuMicroseconds();
+        for (int i = 0; i < requests; ++i) {
+            epoll_event ready{};
+            while (epoll_wait(epoll, &ready, 1, -1) != 1) {
+            }
+            if (recv(serverEnd, buffer, sizeof buffer, 0) <= 0)
+                die("recv");
+            send(serverEnd, answer.data(), answer.size(), MSG_NOSIGNAL);
+        }
+        serverCpu.store(threadCpuMicroseconds() - start);
+        rusage usage{};
+        getrusage(RUSAGE_THREAD, &usage);
+        preempted.store(usage.ru_nivcsw);
+    });
+    char buffer[4096];
+    for (int i = 0; i < requests; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(intervalMs));
+        send(client, request.data(), request.size(), MSG_NOSIGNAL);
+        if (recv(client, buffer, sizeof buffer, 0) <= 0)
+            die("recv");
+    }
+    server.join();
+    std::printf("paced requests, %d, %d ms apart\n", requests, intervalMs);
+    std::printf("server thread CPU per request  %.1f us\n", serverCpu.load() / requests);
+    std::printf("server thread preempted        %ld times\n", preempted.load());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const bool single = argc > 1 && std::string_view(argv[1]) == "single";
-    if (single)
+    const bool paced = argc > 1 && std::string_view(argv[1]) == "paced";
+    if (single || paced)
         ++argv, --argc;
     const int clients = argc > 1 ? std::atoi(argv[1]) : 5000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 10;
@@ -137,6 +186,10 @@ int main(int argc, char **argv)
         die("listen");
     if (single)
         return singleClient(listener, address, argc > 1 ? std::atoi(argv[1]) : 1000);
+    if (paced) {
+        return pacedRequests(listener, address, argc > 1 ? std::atoi(argv[1]) : 40,
+                             argc > 2 ? std::atoi(argv[2]) : 500);
+    }
 
     const size_t count = size_t(clients);
     std::vector<int> readers(count), writers(count);
