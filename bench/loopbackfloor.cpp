@@ -84,30 +84,53 @@ double threadCpuMicroseconds()
     return double(now.tv_sec) * 1e6 + double(now.tv_nsec) / 1e3;
 }
 
+struct ThreadCost
+{
+    double cpuMicroseconds = 0;
+    long preempted = 0; ///< involuntary context switches
+};
+
+// A server thread asleep in epoll_wait on `descriptor` that, `count` times, wakes, reads what
+// came and calls `answer()`; `cost` gets its CPU time and preemptions once it ends.
+template<typename Answer>
+std::thread sleepingServer(int descriptor, int count, Answer answer, ThreadCost *cost)
+{
+    return std::thread([descriptor, count, answer, cost] {
+        const int epoll = epoll_create1(0);
+        epoll_event event{};
+        event.events = EPOLLIN;
+        epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event);
+        char buffer[4096];
+        const double start = threadCpuMicroseconds();
+        for (int i = 0; i < count; ++i) {
+            epoll_event ready{};
+            while (epoll_wait(epoll, &ready, 1, -1) != 1) {
+            }
+            if (recv(descriptor, buffer, sizeof buffer, 0) <= 0)
+                die("recv");
+            answer();
+        }
+        cost->cpuMicroseconds = threadCpuMicroseconds() - start;
+        rusage usage{};
+        getrusage(RUSAGE_THREAD, &usage);
+        cost->preempted = usage.ru_nivcsw;
+        close(epoll);
+    });
+}
+
 int singleClient(int listener, const sockaddr_in &address, int messages)
 {
     const auto [senderClient, senderServer] = connectedPair(listener, address);
     const auto [receiverClient, receiverServer] = connectedPair(listener, address);
     const std::vector<char> frame(114, 'x');
-    std::atomic<double> serverCpu{0};
-    std::thread server([&, senderServer = senderServer, receiverServer = receiverServer] {
-        const int epoll = epoll_create1(0);
-        epoll_event event{};
-        event.events = EPOLLIN;
-        epoll_ctl(epoll, EPOLL_CTL_ADD, senderServer, &event);
-        char buffer[4096];
-        const double start = threadCpuMicroseconds();
-        for (int i = 0; i < messages; ++i) {
-            epoll_event ready{};
-            while (epoll_wait(epoll, &ready, 1, -1) != 1) {
-            }
-            if (recv(senderServer, buffer, sizeof buffer, 0) <= 0)
-                die("recv");
+    ThreadCost cost;
+    std::thread server = sleepingServer(
+        senderServer, messages,
+        [&frame, senderServer = senderServer, receiverServer = receiverServer] {
             send(receiverServer, frame.data(), frame.size(), MSG_NOSIGNAL);
             send(senderServer, frame.data(), frame.size(), MSG_NOSIGNAL);
-        }
-        serverCpu.store(threadCpuMicroseconds() - start);
-    });
+        },
+        &cost);
     char buffer[4096];
     for (int i = 0; i < messages; ++i) {
         send(senderClient, frame.data(), frame.size(), MSG_NOSIGNAL);
@@ -117,7 +140,7 @@ int singleClient(int listener, const sockaddr_in &address, int messages)
     }
     server.join();
     std::printf("single client, %d messages\n", messages);
-    std::printf("server thread CPU per message  %.1f us\n", serverCpu.load() / messages);
+    std::printf("server thread CPU per message  %.1f us\n", cost.cpuMicroseconds / messages);
     return 0;
 }
 
@@ -126,28 +149,13 @@ int pacedRequests(int listener, const sockaddr_in &address, int requests, int in
     const auto [client, serverEnd] = connectedPair(listener, address);
     const std::vector<char> request(170, 'q'); // the size of a poll or a post
     const std::vector<char> answer(230, 'a');  // and of its answer
-    std::atomic<double> serverCpu{0};
-    std::atomic<long> preempted{0};
-    std::thread server([&, serverEnd = serverEnd] {
-        const int epoll = epoll_create1(0);
-        epoll_event event{};
-        event.events = EPOLLIN;
-        epoll_ctl(epoll, EPOLL_CTL_ADD, serverEnd, &event);
-        char buffer[4096];
-        const double start = threadCpuMicroseconds();
-        for (int i = 0; i < requests; ++i) {
-            epoll_event ready{};
-            while (epoll_wait(epoll, &ready, 1, -1) != 1) {
-            }
-            if (recv(serverEnd, buffer, sizeof buffer, 0) <= 0)
-                die("recv");
+    ThreadCost cost;
+    std::thread server = sleepingServer(
+        serverEnd, requests,
+        [&answer, serverEnd = serverEnd] {
             send(serverEnd, answer.data(), answer.size(), MSG_NOSIGNAL);
-        }
-        serverCpu.store(threadCpuMicroseconds() - start);
-        rusage usage{};
-        getrusage(RUSAGE_THREAD, &usage);
-        preempted.store(usage.ru_nivcsw);
-    });
+        },
+        &cost);
     char buffer[4096];
     for (int i = 0; i < requests; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(intervalMs));
@@ -157,8 +165,8 @@ int pacedRequests(int listener, const sockaddr_in &address, int requests, int in
     }
     server.join();
     std::printf("paced requests, %d, %d ms apart\n", requests, intervalMs);
-    std::printf("server thread CPU per request  %.1f us\n", serverCpu.load() / requests);
-    std::printf("server thread preempted        %ld times\n", preempted.load());
+    std::printf("server thread CPU per request  %.1f us\n", cost.cpuMicroseconds / requests);
+    std::printf("server thread preempted        %ld times\n", cost.preempted);
     return 0;
 }
 
