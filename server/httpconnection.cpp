@@ -4,8 +4,13 @@
 #include "serverlog.h"
 
 #include <QDeadlineTimer>
+#include <QHostAddress>
+#include <QSocketNotifier>
 
+#include <cerrno>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace PushChat {
 
@@ -31,18 +36,32 @@ const char *statsBucketName(StatsBucket bucket)
     return "other";
 }
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats,
+HttpConnection::HttpConnection(qintptr descriptor, const Http::Limits &limits, ServerStats *stats,
                                qint64 nowMs, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
+    , m_descriptor(int(descriptor))
     , m_limits(limits)
     , m_stats(stats)
     , m_idleSinceMs(nowMs)
 {
-    socket->setParent(this);
-    // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
-    socket->setReadBufferSize(limits.maxHeadBytes + limits.maxBodyBytes + 4096);
     ++counters().openConnections;
+    ::fcntl(m_descriptor, F_SETFL, ::fcntl(m_descriptor, F_GETFL) | O_NONBLOCK);
+    m_readNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
+}
+
+HttpConnection::~HttpConnection()
+{
+    closeDescriptor();
+    if (!m_closedEmitted)
+        --counters().openConnections;
+}
+
+void HttpConnection::attachSocket(QTcpSocket *socket)
+{
+    m_socket = socket;
+    // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
+    socket->setReadBufferSize(m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
@@ -52,10 +71,106 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Http::Limits &limits, S
     });
 }
 
-HttpConnection::~HttpConnection()
+void HttpConnection::useSocket()
 {
-    if (!m_closedEmitted)
-        --counters().openConnections;
+    if (m_descriptor < 0)
+        return;
+    // Not deleted here: this may run inside the notifier's own activated() signal.
+    m_readNotifier->setEnabled(false);
+    m_readNotifier->deleteLater();
+    m_readNotifier = nullptr;
+    const int descriptor = std::exchange(m_descriptor, -1);
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "cannot hand a connection to a QTcpSocket:" << socket->errorString();
+        delete socket;
+        ::close(descriptor);
+        onDisconnected();
+        return;
+    }
+    attachSocket(socket);
+}
+
+void HttpConnection::closeDescriptor()
+{
+    if (m_descriptor < 0)
+        return;
+    delete m_readNotifier; // unregistered before its descriptor number can be reused
+    m_readNotifier = nullptr;
+    ::close(std::exchange(m_descriptor, -1));
+}
+
+bool HttpConnection::discardInput(qsizetype size)
+{
+    // MSG_TRUNC on a TCP socket drops the bytes without copying them (Linux).
+    return ::recv(m_descriptor, nullptr, size_t(size), MSG_TRUNC | MSG_DONTWAIT) == size;
+}
+
+void HttpConnection::onReadable()
+{
+    const qsizetype capacity = m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096;
+    // One buffer for every connection of the thread: requests are parsed where they land.
+    thread_local QByteArray buffer;
+    if (buffer.size() < capacity)
+        buffer.resize(capacity);
+    const ssize_t received =
+        ::recv(m_descriptor, buffer.data(), size_t(capacity), MSG_PEEK | MSG_DONTWAIT);
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (received <= 0) {
+        if (received < 0)
+            qCDebug(lcHttp) << "socket error" << qt_error_string(errno);
+        closeDescriptor();
+        onDisconnected();
+        return;
+    }
+    if (m_busy) {
+        // Pipelined behind a request still being answered (a parked long poll): the socket
+        // buffers it, up to its limit, and processInput() takes it in turn.
+        useSocket();
+        return;
+    }
+    const Http::ParseResult result =
+        Http::parseRequest(QByteArrayView(buffer.constData(), received), m_limits);
+    switch (result.status) {
+    case Http::ParseResult::Status::Incomplete:
+        useSocket();
+        return;
+    case Http::ParseResult::Status::Error:
+        if (!discardInput(received)) {
+            closeNow();
+            return;
+        }
+        rejectRequest(result, received);
+        return;
+    case Http::ParseResult::Status::Complete:
+        break;
+    }
+    if (result.request.isWebSocketUpgrade()) {
+        useSocket(); // the handshake stays in the kernel for the socket, and QWebSocketServer
+        return;
+    }
+    if (!discardInput(result.consumed)) {
+        closeNow();
+        return;
+    }
+    beginRequest(result);
+    counters().requests += 1;
+    counters().bytesIn += result.consumed;
+    emit requestReceived(this, result.request);
+}
+
+QString HttpConnection::peerAddress() const
+{
+    if (m_socket)
+        return m_socket->peerAddress().toString();
+    if (m_peerAddress.isNull() && m_descriptor >= 0) {
+        sockaddr_storage address{};
+        socklen_t size = sizeof address;
+        if (::getpeername(m_descriptor, reinterpret_cast<sockaddr *>(&address), &size) == 0)
+            m_peerAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&address)).toString();
+    }
+    return m_peerAddress;
 }
 
 void HttpConnection::setBucket(StatsBucket bucket)
@@ -65,6 +180,27 @@ void HttpConnection::setBucket(StatsBucket bucket)
     --counters().openConnections;
     m_bucket = bucket;
     ++counters().openConnections;
+}
+
+void HttpConnection::beginRequest(const Http::ParseResult &result)
+{
+    m_busy = true;
+    m_sentContinue = false;
+    m_requestStartedMs = -1;
+    m_keepAlive = result.request.keepAlive();
+    m_minorVersion = result.request.minorVersion;
+    m_headRequest = result.request.method == "HEAD";
+    if (m_classify)
+        setBucket(m_classify(result.request));
+}
+
+void HttpConnection::rejectRequest(const Http::ParseResult &result, qsizetype inputBytes)
+{
+    counters().requests += 1;
+    counters().bytesIn += inputBytes;
+    m_busy = true;
+    m_minorVersion = 1;
+    respondError(result.errorStatus, result.errorMessage, true);
 }
 
 void HttpConnection::processInput()
@@ -86,24 +222,13 @@ void HttpConnection::processInput()
             }
             return;
         case Http::ParseResult::Status::Error:
-            counters().requests += 1;
-            counters().bytesIn += data.size();
             m_socket->skip(data.size());
-            m_busy = true;
-            m_minorVersion = 1;
-            respondError(result.errorStatus, result.errorMessage, true);
+            rejectRequest(result, data.size());
             return;
         case Http::ParseResult::Status::Complete:
             break;
         }
-        m_busy = true;
-        m_sentContinue = false;
-        m_requestStartedMs = -1;
-        m_keepAlive = result.request.keepAlive();
-        m_minorVersion = result.request.minorVersion;
-        m_headRequest = result.request.method == "HEAD";
-        if (m_classify)
-            setBucket(m_classify(result.request));
+        beginRequest(result);
         if (result.request.isWebSocketUpgrade()) {
             // The handshake stays unread: if it is accepted, QWebSocketServer reads it.
             m_pendingUpgradeBytes = result.consumed;
@@ -120,6 +245,26 @@ void HttpConnection::processInput()
 
 void HttpConnection::write(const QByteArray &bytes)
 {
+    if (m_descriptor >= 0) {
+        counters().bytesOut += bytes.size();
+        const ssize_t sent = ::send(m_descriptor, bytes.constData(), size_t(bytes.size()),
+                                    MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent == bytes.size())
+            return;
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            qCDebug(lcHttp) << "socket error" << qt_error_string(errno);
+            closeDescriptor();
+            onDisconnected();
+            return;
+        }
+        // The rest waits in a socket, which writes it when the kernel takes more.
+        useSocket();
+        if (m_socket) {
+            m_socket->write(bytes.mid(qMax<ssize_t>(sent, 0)));
+            m_socket->flush();
+        }
+        return;
+    }
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     counters().bytesOut += bytes.size();
@@ -163,7 +308,7 @@ QByteArray HttpConnection::responseHead(int status, qsizetype bodySize,
 
 bool HttpConnection::beginResponse()
 {
-    if (!m_busy || !m_socket)
+    if (!m_busy || !isOpen())
         return false;
     if (m_pendingUpgradeBytes > 0) {
         m_socket->skip(m_pendingUpgradeBytes);
@@ -185,8 +330,7 @@ void HttpConnection::finishResponse(const QByteArray &wire, bool close, bool emp
     m_servedRequest = true;
     m_idleSinceMs = monotonicMs();
     if (close) {
-        m_closing = true;
-        m_socket->disconnectFromHost();
+        closeNow();
         return;
     }
     processInput();
@@ -246,13 +390,13 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
 std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 headTimeoutMs,
                                                                       qint64 idleTimeoutMs) const
 {
-    if (m_closing || m_busy || !m_socket)
+    if (m_closing || m_busy || !isOpen())
         return std::nullopt;
     // Before the first request, and once a head has begun, the head timeout applies;
     // between requests on a keep-alive connection, the longer idle timeout.
     if (m_requestStartedMs >= 0)
         return Timeout{m_requestStartedMs + headTimeoutMs, true};
-    if (!m_servedRequest || m_socket->bytesAvailable() > 0)
+    if (!m_servedRequest || (m_socket && m_socket->bytesAvailable() > 0))
         return Timeout{m_idleSinceMs + headTimeoutMs, true};
     return Timeout{m_idleSinceMs + idleTimeoutMs, false};
 }
@@ -266,7 +410,8 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
         closeNow();
         return true;
     }
-    m_socket->skip(m_socket->bytesAvailable());
+    if (m_socket)
+        m_socket->skip(m_socket->bytesAvailable());
     m_busy = true;
     respondError(
         408, QStringLiteral("request head not complete within %1 s").arg(headTimeoutMs / 1000.0),
@@ -277,7 +422,7 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
 std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
                                                     qint64 idleTimeoutMs) const
 {
-    if (m_busy && !m_closing && m_socket)
+    if (m_busy && !m_closing && isOpen())
         return nowMs + headTimeoutMs;
     if (const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs))
         return timeout->dueMs;
@@ -287,8 +432,21 @@ std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTim
 void HttpConnection::closeNow()
 {
     m_closing = true;
-    if (m_socket)
+    if (m_socket) {
         m_socket->disconnectFromHost();
+    } else if (m_descriptor >= 0) {
+        // Nothing waits to be written: what the kernel could not take went to a socket.
+        closeDescriptor();
+        onDisconnected();
+    }
+}
+
+void HttpConnection::abort()
+{
+    m_closing = true;
+    if (m_socket)
+        m_socket->abort();
+    closeDescriptor();
 }
 
 void HttpConnection::onDisconnected()

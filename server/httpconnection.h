@@ -10,22 +10,36 @@
 #include <functional>
 #include <optional>
 
+class QSocketNotifier;
+
 namespace PushChat {
 
 /// One HTTP/1.1 connection: reads requests one at a time (the next is not parsed until the
 /// current one is answered, so answers stay in order while a long poll is parked), writes
 /// answers, and counts every byte into the server's statistics.
+///
+/// A request that arrives whole, and is not a WebSocket upgrade, is read straight from the
+/// descriptor: peeked, parsed and then taken from the kernel. That is what a chat's polls and
+/// posts are, and it keeps each of them to a few hundred instructions of I/O. Anything else (a
+/// head or body arriving in pieces, input while a request is being answered, an answer the
+/// kernel does not take at once, an upgrade) moves the connection to a QTcpSocket for the rest
+/// of its life, the bytes still unread: it buffers, writes in the background, and is what
+/// QWebSocketServer::handleConnection() needs for the handshake.
 class HttpConnection final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    HttpConnection(QTcpSocket *socket, const Http::Limits &limits, ServerStats *stats, qint64 nowMs,
+    /// Serves the accepted connection `descriptor`, which it owns from now on.
+    HttpConnection(qintptr descriptor, const Http::Limits &limits, ServerStats *stats, qint64 nowMs,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    /// The QTcpSocket the connection moved to, or nullptr while it reads the descriptor itself.
     QTcpSocket *socket() const { return m_socket; }
+    /// The client's IP address, as QHostAddress::toString() writes it.
+    QString peerAddress() const;
     bool isBusy() const { return m_busy; }
 
     /// Charges the request in flight, and the connection, to a bucket of the statistics.
@@ -76,6 +90,8 @@ public:
                                         qint64 idleTimeoutMs) const;
 
     void closeNow();
+    /// Ends the connection at once, as a failing network would.
+    void abort();
 
 signals:
     void requestReceived(PushChat::HttpConnection *connection,
@@ -94,14 +110,28 @@ private:
     };
     /// The timeout that runs now, or none while a request is answered or the connection closes.
     std::optional<Timeout> runningTimeout(qint64 headTimeoutMs, qint64 idleTimeoutMs) const;
+    /// Reads the descriptor: see the class comment.
+    void onReadable();
+    /// Moves the connection to a QTcpSocket, with whatever input the kernel still holds.
+    void useSocket();
+    void attachSocket(QTcpSocket *socket);
+    /// Takes `size` bytes already peeked from the kernel.
+    bool discardInput(qsizetype size);
+    void closeDescriptor();
+    void beginRequest(const Http::ParseResult &result);
+    void rejectRequest(const Http::ParseResult &result, qsizetype inputBytes);
     void processInput();
     void onDisconnected();
     void write(const QByteArray &bytes);
     bool beginResponse();
     void finishResponse(const QByteArray &wire, bool close, bool emptyAnswer);
     TransportCounters &counters() { return (*m_stats)[m_bucket]; }
+    bool isOpen() const { return m_socket || m_descriptor >= 0; }
 
-    QPointer<QTcpSocket> m_socket;
+    int m_descriptor = -1;                     ///< while reading the descriptor itself
+    QSocketNotifier *m_readNotifier = nullptr; ///< idem
+    QPointer<QTcpSocket> m_socket;             ///< once moved to a QTcpSocket
+    mutable QString m_peerAddress;
     Http::Limits m_limits;
     ServerStats *m_stats;
     StatsBucket m_bucket = StatsBucket::Other;

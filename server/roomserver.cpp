@@ -1,5 +1,6 @@
 #include "roomserver.h"
 
+#include "connectionlistener.h"
 #include "jsoncodec.h"
 #include "serverlog.h"
 #include "staticfiles.h"
@@ -142,7 +143,7 @@ void RoomServer::start()
     raiseOpenFileLimit();
     m_uptime.start();
 
-    m_tcpServer = new QTcpServer(this);
+    m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
     m_tcpServer->setMaxPendingConnections(m_config.listenBacklog);
     if (!m_tcpServer->listen(m_config.bindAddress, m_config.port)) {
@@ -230,8 +231,7 @@ void RoomServer::abortConnections(bool goingAway)
     const QSet<HttpConnection *> connections = std::exchange(m_connections, {});
     for (HttpConnection *connection : connections) {
         disconnect(connection, nullptr, this, nullptr);
-        if (connection->socket())
-            connection->socket()->abort();
+        connection->abort();
         delete connection;
     }
     const auto clients = std::exchange(m_webSocketClients, {});
@@ -248,9 +248,16 @@ void RoomServer::abortConnections(bool goingAway)
 
 void RoomServer::onNewTcpConnections()
 {
-    while (m_tcpServer && m_tcpServer->hasPendingConnections()) {
-        QTcpSocket *socket = m_tcpServer->nextPendingConnection();
+    if (!m_tcpServer)
+        return;
+    for (const qintptr descriptor : m_tcpServer->takeDescriptors()) {
         if (m_connections.size() + m_webSocketClients.size() >= m_config.maxConnections) {
+            auto *socket = new QTcpSocket(this);
+            if (!socket->setSocketDescriptor(descriptor)) {
+                ::close(int(descriptor));
+                delete socket;
+                continue;
+            }
             const QByteArray body = JsonCodec::encodeError(
                 QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
             socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
@@ -263,7 +270,8 @@ void RoomServer::onNewTcpConnections()
             qCDebug(lcHttp) << "refused a connection: server full";
             continue;
         }
-        auto *connection = new HttpConnection(socket, m_config.http, &m_stats, monotonicMs(), this);
+        auto *connection =
+            new HttpConnection(descriptor, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(
             [this](const Http::Request &request) { return classify(request); });
         m_connections.insert(connection);
@@ -282,9 +290,6 @@ void RoomServer::onNewTcpConnections()
             shrinkAfterPeak(m_parkedCompat);
             closed->deleteLater();
         });
-        // Data may have arrived with the connection itself.
-        if (socket->bytesAvailable() > 0)
-            QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
     }
 }
 
@@ -604,7 +609,7 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
         transport = Transport::LongPoll;
     else if (via == "polling")
         transport = Transport::Polling;
-    const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
+    const QString sender = nick.trimmed() + u'@' + connection->peerAddress();
     QString error;
     const Room::Entry *stored = nullptr;
     if (const int status = acceptChat({nick, text, sender, clientId, transport}, &error, &stored)) {
@@ -643,7 +648,7 @@ void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::
         connection->respondError(400, QStringLiteral("form field is not valid UTF-8"));
         return;
     }
-    const QString sender = nick.trimmed() + u'@' + connection->socket()->peerAddress().toString();
+    const QString sender = nick.trimmed() + u'@' + connection->peerAddress();
     QString error;
     const Room::Entry *stored = nullptr;
     if (const int status =

@@ -15,11 +15,12 @@
 
 #include <limits>
 
-class QTcpServer;
 class QTimer;
 class QWebSocketServer;
 
 namespace PushChat {
+
+class ConnectionListener;
 
 /// The room server. Lives in its own thread (see ServerHost); start() creates every socket
 /// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HTTP/1.1 for polls,
@@ -137,7 +138,7 @@ private:
     ServerStats m_stats;
     QElapsedTimer m_uptime;
 
-    QTcpServer *m_tcpServer = nullptr;
+    ConnectionListener *m_tcpServer = nullptr;
     QWebSocketServer *m_webSocketServer = nullptr;
     QTimer *m_sweepTimer = nullptr;
     QTimer *m_releaseTimer = nullptr;

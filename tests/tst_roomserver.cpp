@@ -118,6 +118,7 @@ private slots:
     void fewLongPollsAreNeverBatched();
     void longPollTimesOut();
     void pipelinedRequestAnsweredAfterParkedLongPoll();
+    void answerLargerThanTheSendBufferArrivesWhole();
     void webSocketReplaysAndReceives();
     void webSocketSendAckAndErrors();
     void broadcastReachesEveryClientLeftAfterOthersLeave();
@@ -449,6 +450,44 @@ void tst_RoomServer::pipelinedRequestAnsweredAfterParkedLongPoll()
     QVERIFY(first.json().contains(u"messages"));
     QCOMPARE(second.status, 200);
     QCOMPARE(second.json().value(u"protocol").toInt(), 1);
+}
+
+void tst_RoomServer::answerLargerThanTheSendBufferArrivesWhole()
+{
+    // 2,000 messages of 4,000 bytes: a history page of 8 MB, more than the kernel takes in one
+    // send() (net.ipv4.tcp_wmem allows 4 MB), so the rest is written as the client reads.
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    constexpr int Messages = 2000;
+    const QByteArray text(4000, 'x');
+    QByteArray posts;
+    for (int i = 0; i < Messages; ++i)
+        posts += TestHttp::request("POST", "/api/messages",
+                                   R"({"nick":"a","text":")" + text + "\"}",
+                                   "Content-Type: application/json\r\n");
+    QTcpSocket poster;
+    poster.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(poster.waitForConnected(5000));
+    poster.write(posts);
+    QByteArray postReplies;
+    for (int i = 0; i < Messages; ++i)
+        QCOMPARE(TestHttp::readReply(poster, &postReplies).status, 201);
+
+    QTcpSocket reader;
+    reader.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(reader.waitForConnected(5000));
+    reader.write(TestHttp::request("GET", "/api/messages?after=0"));
+    QByteArray buffer;
+    const TestHttp::Reply page = TestHttp::readReply(reader, &buffer, 30000);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.size() > 8'000'000);
+    int posted = 0; // beside them, the poster's join
+    for (const QJsonValue &message : messagesOf(page))
+        posted += message.toObject().value(u"text").toString() == QLatin1String(text);
+    QCOMPARE(posted, Messages);
+    // The connection goes on serving requests after the long answer.
+    reader.write(TestHttp::request("GET", "/api/room"));
+    QCOMPARE(TestHttp::readReply(reader, &buffer).status, 200);
 }
 
 void tst_RoomServer::webSocketReplaysAndReceives()
