@@ -1,5 +1,7 @@
 #include "httpparser.h"
 
+#include <cstring>
+
 namespace PushChat::Http {
 
 namespace {
@@ -78,11 +80,87 @@ QByteArrayView trimmedOws(QByteArrayView s)
 
 bool containsToken(QByteArrayView list, QByteArrayView token)
 {
-    for (QByteArrayView part : QByteArray(list.toByteArray()).split(',')) {
+    while (true) {
+        const qsizetype comma = list.indexOf(',');
+        const QByteArrayView part = comma < 0 ? list : list.first(comma);
         if (trimmedOws(part).compare(token, Qt::CaseInsensitive) == 0)
             return true;
+        if (comma < 0)
+            return false;
+        list = list.sliced(comma + 1);
     }
-    return false;
+}
+
+// The first "\r\n" at or after `from`, or -1. (QByteArrayView::indexOf() runs a general
+// substring search, several times the cost for a two-byte needle.)
+qsizetype indexOfCrlf(QByteArrayView data, qsizetype from)
+{
+    const char *const begin = data.data();
+    const char *const end = begin + data.size();
+    const char *p = begin + from;
+    while (p < end) {
+        p = static_cast<const char *>(std::memchr(p, '\r', size_t(end - p)));
+        if (!p || p + 1 >= end)
+            return -1;
+        if (p[1] == '\n')
+            return p - begin;
+        ++p;
+    }
+    return -1;
+}
+
+// The first "\r\n\r\n" at or after `from`, or -1.
+qsizetype indexOfBlankLine(QByteArrayView data, qsizetype from)
+{
+    for (qsizetype crlf = indexOfCrlf(data, from); crlf >= 0; crlf = indexOfCrlf(data, crlf + 1)) {
+        if (crlf + 3 < data.size() && data[crlf + 2] == '\r' && data[crlf + 3] == '\n')
+            return crlf;
+    }
+    return -1;
+}
+
+// Methods and header names as bytes that need no allocation: most requests use only these.
+QByteArray methodBytes(QByteArrayView method)
+{
+    static constexpr QByteArrayView CommonMethods[] = {"GET", "POST", "HEAD"};
+    for (const QByteArrayView known : CommonMethods) {
+        if (method == known)
+            return QByteArray::fromRawData(known.data(), known.size());
+    }
+    return method.toByteArray();
+}
+
+QByteArray lowerCaseName(QByteArrayView name)
+{
+    static constexpr QByteArrayView CommonNames[] = {
+        "host",
+        "content-type",
+        "content-length",
+        "connection",
+        "user-agent",
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "origin",
+        "upgrade",
+        "sec-websocket-key",
+        "sec-websocket-version",
+        "authorization",
+        "cache-control",
+        "pragma",
+        "referer",
+        "expect",
+        "sec-websocket-extensions",
+    };
+    for (const QByteArrayView known : CommonNames) {
+        if (known.size() == name.size() && name.compare(known, Qt::CaseInsensitive) == 0)
+            return QByteArray::fromRawData(known.data(), known.size());
+    }
+    QByteArray lower(name.size(), Qt::Uninitialized);
+    char *out = lower.data();
+    for (char c : name)
+        *out++ = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
+    return lower;
 }
 
 ParseResult error(int status, const QString &message)
@@ -170,7 +248,7 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
     while (start + 1 < data.size() && data[start] == '\r' && data[start + 1] == '\n' && start < 4)
         start += 2;
 
-    const qsizetype lineEnd = data.indexOf(QByteArrayView("\r\n"), start);
+    const qsizetype lineEnd = indexOfCrlf(data, start);
     if (lineEnd < 0) {
         // A request line longer than any allowed URI can only end in 414 (or 431 for junk).
         if (data.size() - start > limits.maxUriBytes + 32)
@@ -200,7 +278,7 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
     if (version[5] != '1')
         return error(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
 
-    const qsizetype headEnd = data.indexOf(QByteArrayView("\r\n\r\n"), lineEnd);
+    const qsizetype headEnd = indexOfBlankLine(data, lineEnd);
     const qsizetype headLimit = start + limits.maxHeadBytes;
     if (headEnd < 0 || headEnd + 4 > headLimit) {
         if (headEnd >= 0 || data.size() >= headLimit)
@@ -211,19 +289,23 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
 
     ParseResult result;
     Request &request = result.request;
-    request.method = method.toByteArray();
+    request.method = methodBytes(method);
     request.target = target.toByteArray();
     const qsizetype question = target.indexOf('?');
-    request.path = (question < 0 ? target : target.first(question)).toByteArray();
-    if (question >= 0)
+    if (question < 0) {
+        request.path = request.target;
+    } else {
+        request.path = target.first(question).toByteArray();
         request.query = target.sliced(question + 1).toByteArray();
+    }
+    request.headers.reserve(8);
     request.minorVersion = version[7] - '0';
 
     qsizetype contentLength = -1;
     int hostCount = 0;
     qsizetype pos = lineEnd + 2;
     while (pos < headEnd + 2) {
-        const qsizetype end = data.indexOf(QByteArrayView("\r\n"), pos);
+        const qsizetype end = indexOfCrlf(data, pos);
         const QByteArrayView line = data.sliced(pos, end - pos);
         pos = end + 2;
         if (line.front() == ' ' || line.front() == '\t')
@@ -238,7 +320,7 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits)
             return error(400, QStringLiteral("control character in header value"));
         if (request.headers.size() >= limits.maxHeaders)
             return error(431, QStringLiteral("more than %1 headers").arg(limits.maxHeaders));
-        QByteArray name = line.first(colon).toByteArray().toLower();
+        QByteArray name = lowerCaseName(line.first(colon));
         if (name == "transfer-encoding")
             return error(501, QStringLiteral("Transfer-Encoding is not supported; send "
                                              "Content-Length"));
