@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <span>
 
 namespace PushChat::JsonCodec {
 
@@ -67,10 +68,20 @@ bool isJsonSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/// decodeFlatClientCommand(): false for anything it does not take on (escapes, fractions,
-/// literals, nesting, repeated members, malformed input), which QJsonDocument then decides.
-bool readFlatCommand(QByteArrayView json, ClientCommand *command)
+/// A member the one-pass reader looks for: its value goes to `value`, or as written to `raw`.
+struct FlatMember
 {
+    QByteArrayView key;
+    CommandValue *value = nullptr;
+    QByteArray *raw = nullptr;
+};
+
+/// The one-pass reader: false for anything it does not take on (escapes, fractions, literals,
+/// nesting, a member in `members` given twice, malformed input), which QJsonDocument then
+/// decides. Other members are skipped.
+bool readFlatObject(QByteArrayView json, std::span<const FlatMember> members)
+{
+    Q_ASSERT(members.size() <= 32);
     const char *p = json.data();
     const char *const end = p + json.size();
     auto skipSpace = [&] {
@@ -138,29 +149,21 @@ bool readFlatCommand(QByteArrayView json, ClientCommand *command)
             } else {
                 return false;
             }
-            CommandValue *target = nullptr;
-            unsigned bit = 0;
-            if (key == "type") {
-                target = &command->type;
-                bit = 1;
-            } else if (key == "text") {
-                target = &command->text;
-                bit = 2;
-            } else if (key == "client_id") {
-                target = &command->clientId;
-                bit = 4;
-            } else if (key == "id") {
-                bit = 8;
-            }
-            if (seen & bit)
-                return false; // which one counts is QJsonDocument's to say
-            seen |= bit;
-            if (target) {
-                target->kind = isString ? CommandValue::Kind::String : CommandValue::Kind::Other;
-                if (isString)
-                    target->string = QString::fromUtf8(string);
-            } else if (bit == 8) {
-                command->id = QByteArrayView(valueStart, p - valueStart).toByteArray();
+            for (size_t i = 0; i < members.size(); ++i) {
+                const FlatMember &member = members[i];
+                if (key != member.key)
+                    continue;
+                if (seen & (1u << i))
+                    return false; // which one counts is QJsonDocument's to say
+                seen |= 1u << i;
+                if (CommandValue *value = member.value) {
+                    value->kind = isString ? CommandValue::Kind::String : CommandValue::Kind::Other;
+                    if (isString)
+                        value->string = QString::fromUtf8(string);
+                } else if (member.raw) {
+                    *member.raw = QByteArrayView(valueStart, p - valueStart).toByteArray();
+                }
+                break;
             }
             skipSpace();
             if (p == end)
@@ -345,6 +348,38 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     return page;
 }
 
+namespace {
+
+bool readFlatCommand(QByteArrayView json, ClientCommand *command)
+{
+    const FlatMember members[] = {{"type", &command->type},
+                                  {"text", &command->text},
+                                  {"client_id", &command->clientId},
+                                  {"id", nullptr, &command->id}};
+    return readFlatObject(json, members);
+}
+
+bool readFlatPost(QByteArrayView json, PostedMessage *post)
+{
+    const FlatMember members[] = {
+        {"nick", &post->nick}, {"text", &post->text}, {"client_id", &post->clientId}};
+    return readFlatObject(json, members);
+}
+
+// A member of a QJsonObject as the one-pass reader reports it.
+CommandValue commandValue(const QJsonObject &object, QStringView key)
+{
+    const QJsonValue value = object.value(key);
+    CommandValue member;
+    if (value.isString())
+        member = {CommandValue::Kind::String, value.toString()};
+    else if (!value.isUndefined())
+        member.kind = CommandValue::Kind::Other;
+    return member;
+}
+
+} // namespace
+
 std::optional<ClientCommand> decodeClientCommand(const QByteArray &utf8)
 {
     ClientCommand command;
@@ -368,23 +403,51 @@ std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8)
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return std::nullopt;
     const QJsonObject object = document.object();
-    auto member = [&object](QStringView key) {
-        const QJsonValue value = object.value(key);
-        CommandValue member;
-        if (value.isString())
-            member = {CommandValue::Kind::String, value.toString()};
-        else if (!value.isUndefined())
-            member.kind = CommandValue::Kind::Other;
-        return member;
-    };
     ClientCommand command;
-    command.type = member(u"type");
-    command.text = member(u"text");
-    command.clientId = member(u"client_id");
+    command.type = commandValue(object, u"type");
+    command.text = commandValue(object, u"text");
+    command.clientId = commandValue(object, u"client_id");
     const QJsonValue id = object.value(u"id");
     if (!id.isUndefined())
         command.id = encodeValue(id);
     return command;
+}
+
+} // namespace PushChat::JsonCodec
+
+namespace PushChat::JsonCodec {
+
+std::optional<PostedMessage> decodePostedMessage(const QByteArray &utf8, QString *error)
+{
+    PostedMessage post;
+    if (readFlatPost(utf8, &post))
+        return post;
+    return decodePostedMessageWithQt(utf8, error);
+}
+
+std::optional<PostedMessage> decodeFlatPostedMessage(QByteArrayView utf8)
+{
+    PostedMessage post;
+    if (readFlatPost(utf8, &post))
+        return post;
+    return std::nullopt;
+}
+
+std::optional<PostedMessage> decodePostedMessageWithQt(const QByteArray &utf8, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        if (error) {
+            *error = parseError.error != QJsonParseError::NoError
+                         ? QStringLiteral("malformed JSON: %1").arg(parseError.errorString())
+                         : QStringLiteral("expected a JSON object");
+        }
+        return std::nullopt;
+    }
+    const QJsonObject object = document.object();
+    return PostedMessage{commandValue(object, u"nick"), commandValue(object, u"text"),
+                         commandValue(object, u"client_id")};
 }
 
 } // namespace PushChat::JsonCodec

@@ -82,6 +82,26 @@ std::optional<ClientCommand> decodeFlatClientCommand(QByteArrayView utf8);
 /// The same through QJsonDocument: the reference the one-pass reader must agree with.
 std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8);
 
+/// The members the server reads from a JSON post, `{"nick":…,"text":…,"client_id":…}`.
+struct PostedMessage
+{
+    CommandValue nick;
+    CommandValue text;
+    CommandValue clientId;
+
+    friend bool operator==(const PostedMessage &, const PostedMessage &) = default;
+};
+
+/// Reads a post's JSON body (valid UTF-8) as decodeClientCommand() reads a command: in one
+/// pass when it can, else through decodePostedMessageWithQt(), with the same result. Nullopt,
+/// with the reason in *error, if the body is not one JSON object.
+std::optional<PostedMessage> decodePostedMessage(const QByteArray &utf8, QString *error = nullptr);
+/// The one-pass reader alone: nullopt for whatever it leaves to QJsonDocument.
+std::optional<PostedMessage> decodeFlatPostedMessage(QByteArrayView utf8);
+/// The same through QJsonDocument: the reference the one-pass reader must agree with.
+std::optional<PostedMessage> decodePostedMessageWithQt(const QByteArray &utf8,
+                                                       QString *error = nullptr);
+
 /// Parses a poll answer; on failure returns nullopt and says why in *error.
 std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);
 

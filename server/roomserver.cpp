@@ -10,8 +10,6 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDeadlineTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QtNetwork/qtnetworkglobal.h>
 #if QT_CONFIG(ssl)
 #include <QSslConfiguration>
@@ -548,33 +546,26 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
     bool haveText = false;
     if (contentType == "application/json" ||
         (contentType.isEmpty() && request.body.trimmed().startsWith('{'))) {
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            connection->respondError(
-                400, parseError.error != QJsonParseError::NoError
-                         ? QStringLiteral("malformed JSON: %1").arg(parseError.errorString())
-                         : QStringLiteral("expected a JSON object"));
+        using Kind = JsonCodec::CommandValue::Kind;
+        QString error;
+        const auto post = JsonCodec::decodePostedMessage(request.body, &error);
+        if (!post) {
+            connection->respondError(400, error);
             return;
         }
-        const QJsonObject object = document.object();
-        const QJsonValue nickValue = object.value(u"nick");
-        const QJsonValue textValue = object.value(u"text");
-        if ((!nickValue.isUndefined() && !nickValue.isString()) ||
-            (!textValue.isUndefined() && !textValue.isString())) {
+        if (post->nick.kind == Kind::Other || post->text.kind == Kind::Other) {
             connection->respondError(400, QStringLiteral("\"nick\" and \"text\" must be strings"));
             return;
         }
-        const QJsonValue clientIdValue = object.value(u"client_id");
-        if (!clientIdValue.isUndefined() && !clientIdValue.isString()) {
+        if (post->clientId.kind == Kind::Other) {
             connection->respondError(400, QStringLiteral("\"client_id\" must be a string"));
             return;
         }
-        clientId = clientIdValue.toString();
-        haveNick = nickValue.isString();
-        haveText = textValue.isString();
-        nick = nickValue.toString();
-        text = textValue.toString();
+        clientId = post->clientId.string;
+        haveNick = post->nick.isString();
+        haveText = post->text.isString();
+        nick = post->nick.string;
+        text = post->text.string;
     } else if (contentType == "application/x-www-form-urlencoded" || contentType.isEmpty()) {
         QueryItems form;
         if (!Http::parseQuery(request.body, &form)) {

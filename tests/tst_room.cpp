@@ -30,6 +30,9 @@ private slots:
     void clientCommandReadsAsQJsonDocumentDoes_data();
     void clientCommandReadsAsQJsonDocumentDoes();
     void clientCommandMembers();
+    void postedMessageReadsAsQJsonDocumentDoes_data();
+    void postedMessageReadsAsQJsonDocumentDoes();
+    void postedMessageMembers();
     void webSocketFrameHeaders_data();
     void webSocketFrameHeaders();
     void presenceTimeoutAndWebSocketGrace();
@@ -310,6 +313,55 @@ void tst_Room::clientCommandMembers()
     QCOMPARE(JsonCodec::decodeClientCommand(R"({"id":"a"})")->id, QByteArray(R"("a")"));
     QVERIFY(!JsonCodec::decodeClientCommand("[1]"));
     QVERIFY(!JsonCodec::decodeClientCommand(R"({"type":"send",})"));
+}
+
+void tst_Room::postedMessageReadsAsQJsonDocumentDoes_data()
+{
+    clientCommandReadsAsQJsonDocumentDoes_data(); // the same shapes, read for other members
+    QTest::newRow("post") << true << QByteArray(R"({"nick":"ann","text":"hi","client_id":"c1"})");
+    QTest::newRow("nick twice") << false << QByteArray(R"({"nick":"a","nick":"b","text":"x"})");
+    QTest::newRow("id twice, not read")
+        << true << QByteArray(R"({"nick":"a","id":1,"id":2,"text":"x"})");
+    QTest::newRow("nick number") << true << QByteArray(R"({"nick":5,"text":"x"})");
+    QTest::newRow("nick escape") << false << QByteArray(R"({"nick":"\u0061","text":"x"})");
+}
+
+void tst_Room::postedMessageReadsAsQJsonDocumentDoes()
+{
+    QFETCH(bool, flat);
+    QFETCH(QByteArray, json);
+    QString referenceError;
+    const auto reference = JsonCodec::decodePostedMessageWithQt(json, &referenceError);
+    QString error;
+    QCOMPARE(JsonCodec::decodePostedMessage(json, &error), reference);
+    QCOMPARE(error, referenceError);
+    QCOMPARE(error.isEmpty(), reference.has_value());
+    const auto onePass = JsonCodec::decodeFlatPostedMessage(json);
+    // A post has no "id" or "type" member: a command's repeated "id" does not stop it.
+    if (QByteArray(QTest::currentDataTag()) != R"({"type":"send","id":1,"id":2,"text":"x"})")
+        QCOMPARE(onePass.has_value(), flat);
+    if (onePass)
+        QCOMPARE(onePass, reference);
+}
+
+void tst_Room::postedMessageMembers()
+{
+    using Kind = JsonCodec::CommandValue::Kind;
+    const auto post = JsonCodec::decodePostedMessage(
+        R"({"nick":"ann","text":"ä 你好","client_id":"c-1","type":"x","id":3})");
+    QVERIFY(post);
+    QCOMPARE(post->nick, (JsonCodec::CommandValue{Kind::String, "ann"}));
+    QCOMPARE(post->text, (JsonCodec::CommandValue{Kind::String, QStringLiteral("ä 你好")}));
+    QCOMPARE(post->clientId, (JsonCodec::CommandValue{Kind::String, "c-1"}));
+    const auto bare = JsonCodec::decodePostedMessage(R"({"text":5})");
+    QVERIFY(bare);
+    QCOMPARE(bare->nick.kind, Kind::Absent);
+    QCOMPARE(bare->text.kind, Kind::Other);
+    QString error;
+    QVERIFY(!JsonCodec::decodePostedMessage("[1]", &error));
+    QCOMPARE(error, QStringLiteral("expected a JSON object"));
+    QVERIFY(!JsonCodec::decodePostedMessage(R"({"nick":"a",})", &error));
+    QVERIFY(error.startsWith(QStringLiteral("malformed JSON: ")));
 }
 
 void tst_Room::webSocketFrameHeaders_data()

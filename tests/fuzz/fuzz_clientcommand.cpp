@@ -1,7 +1,7 @@
-// Fuzz target for the one-pass reader of WebSocket client commands: it must agree with
-// QJsonDocument on every input a text frame can carry (valid UTF-8), whether it reads the
-// input itself or leaves it to Qt. With clang it is a libFuzzer target (-DPUSHCHAT_FUZZ=ON);
-// otherwise fuzz_driver.cpp replays the corpus plus mutations in CI.
+// Fuzz target for the one-pass reader of WebSocket client commands and of JSON posts: each
+// must agree with QJsonDocument on every input a text frame or a post body can carry (valid
+// UTF-8), whether it reads the input itself or leaves it to Qt. With clang it is a libFuzzer target
+// (-DPUSHCHAT_FUZZ=ON); otherwise fuzz_driver.cpp replays the corpus plus mutations in CI.
 
 #include "jsoncodec.h"
 #include "websocketframe.h"
@@ -21,6 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         std::abort();
     const auto onePass = JsonCodec::decodeFlatClientCommand(input);
     if (onePass && onePass != reference)
+        std::abort();
+
+    QString referenceError;
+    const auto referencePost = JsonCodec::decodePostedMessageWithQt(input, &referenceError);
+    QString error;
+    if (JsonCodec::decodePostedMessage(input, &error) != referencePost || error != referenceError)
+        std::abort();
+    const auto onePassPost = JsonCodec::decodeFlatPostedMessage(input);
+    if (onePassPost && onePassPost != referencePost)
         std::abort();
     return 0;
 }
