@@ -8,6 +8,7 @@
 #include <QSocketNotifier>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -283,27 +284,77 @@ void HttpConnection::write(const QByteArray &bytes)
     m_socket->flush();
 }
 
+namespace {
+
+// Writes an answer into memory sized for it: one allocation, no QByteArray::append() calls.
+class AnswerWriter
+{
+public:
+    explicit AnswerWriter(QByteArray *out)
+        : m_out(out->data())
+    {}
+    void put(QByteArrayView bytes)
+    {
+        std::memcpy(m_out, bytes.data(), size_t(bytes.size()));
+        m_out += bytes.size();
+    }
+    void putInteger(qint64 value)
+    {
+        char digits[20];
+        char *const end = digits + sizeof digits;
+        char *p = end;
+        quint64 magnitude = value < 0 ? 0 - quint64(value) : quint64(value);
+        do {
+            *--p = char('0' + magnitude % 10);
+            magnitude /= 10;
+        } while (magnitude != 0);
+        if (value < 0)
+            *m_out++ = '-';
+        put(QByteArrayView(p, end - p));
+    }
+    char *position() const { return m_out; }
+
+private:
+    char *m_out;
+};
+
+QByteArray buildAnswer(int status, qsizetype bodySize, QByteArrayView contentType,
+                       QByteArrayView extraHeaders, int minorVersion, bool close,
+                       QByteArrayView body)
+{
+    const QByteArrayView reason = Http::reasonPhrase(status);
+    // Everything but the variable parts fits in 128 bytes, numbers included.
+    QByteArray answer(128 + reason.size() + contentType.size() + extraHeaders.size() + body.size(),
+                      Qt::Uninitialized);
+    AnswerWriter writer(&answer);
+    writer.put(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    writer.putInteger(status);
+    writer.put(" ");
+    writer.put(reason);
+    writer.put("\r\nContent-Type: ");
+    writer.put(contentType);
+    writer.put("\r\nContent-Length: ");
+    writer.putInteger(bodySize);
+    writer.put("\r\n");
+    writer.put(extraHeaders);
+    if (close)
+        writer.put("Connection: close\r\n");
+    else if (minorVersion == 0)
+        writer.put("Connection: keep-alive\r\n");
+    writer.put("\r\n");
+    writer.put(body);
+    answer.truncate(writer.position() - answer.constData());
+    return answer;
+}
+
+} // namespace
+
 QByteArray HttpConnection::responseHead(int status, qsizetype bodySize,
                                         const QByteArray &contentType,
                                         const QByteArray &extraHeaders, int minorVersion,
                                         bool close)
 {
-    QByteArray head;
-    head.reserve(128 + extraHeaders.size());
-    head.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    JsonCodec::appendInteger(head, status);
-    head.append(' ').append(Http::reasonPhrase(status));
-    head.append("\r\nContent-Type: ").append(contentType);
-    head.append("\r\nContent-Length: ");
-    JsonCodec::appendInteger(head, bodySize);
-    head.append("\r\n");
-    head.append(extraHeaders);
-    if (close)
-        head.append("Connection: close\r\n");
-    else if (minorVersion == 0)
-        head.append("Connection: keep-alive\r\n");
-    head.append("\r\n");
-    return head;
+    return buildAnswer(status, bodySize, contentType, extraHeaders, minorVersion, close, {});
 }
 
 bool HttpConnection::beginResponse()
@@ -342,11 +393,9 @@ void HttpConnection::respond(int status, const QByteArray &body, const QByteArra
     if (!beginResponse())
         return;
     const bool close = !m_keepAlive || m_closing;
-    QByteArray wire =
-        responseHead(status, body.size(), contentType, extraHeaders, m_minorVersion, close);
-    if (!m_headRequest)
-        wire.append(body);
-    finishResponse(wire, close, emptyAnswer);
+    finishResponse(buildAnswer(status, body.size(), contentType, extraHeaders, m_minorVersion,
+                               close, m_headRequest ? QByteArrayView() : QByteArrayView(body)),
+                   close, emptyAnswer);
 }
 
 void HttpConnection::respondShared(const QByteArray &keepAliveResponse, const QByteArray &body,

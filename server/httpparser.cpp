@@ -390,7 +390,7 @@ bool parseQuery(QByteArrayView query, QList<std::pair<QByteArray, QByteArray>> *
     return true;
 }
 
-QByteArray reasonPhrase(int status)
+QByteArrayView reasonPhrase(int status)
 {
     switch (status) {
     case 100:

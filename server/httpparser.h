@@ -57,6 +57,6 @@ ParseResult parseRequest(QByteArrayView data, const Limits &limits = {});
 bool parseQuery(QByteArrayView query, QList<std::pair<QByteArray, QByteArray>> *out);
 
 /// The reason phrase of a status code we send.
-QByteArray reasonPhrase(int status);
+QByteArrayView reasonPhrase(int status);
 
 } // namespace PushChat::Http

@@ -370,8 +370,8 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
         connection->respondError(400, QStringLiteral("malformed query string"));
         return;
     }
-    const QByteArray &path = request.path;
-    const QByteArray &method = request.method;
+    const QByteArrayView path = request.path;
+    const QByteArrayView method = request.method;
     const bool isGet = method == "GET" || method == "HEAD";
     auto methodNotAllowed = [connection](const char *allow) {
         connection->respondError(
@@ -389,7 +389,8 @@ void RoomServer::handleRequest(HttpConnection *connection, const Http::Request &
                        path == Paths::CompatNewMessage || path == Paths::CompatUpdateMessage;
     if (!known) {
         connection->respondError(
-            404, QStringLiteral("no such resource: %1").arg(QString::fromUtf8(path.left(200))));
+            404,
+            QStringLiteral("no such resource: %1").arg(QString::fromUtf8(request.path.left(200))));
         return;
     }
     if (path == Paths::Messages) {
