@@ -8,7 +8,7 @@
 //
 // With "single", the floor under the single-client scenario instead: a server thread that
 // sleeps in epoll_wait until a sender's frame arrives, reads it, and writes one frame to a
-// receiver and one to the sender, as PushChat does per message; a client thread sends the
+// receiver and one to the sender, as PushChat does per message; a client process sends the
 // next frame once the receiver has the last. It reports the server thread's CPU per message.
 //
 //   pushchat-loopback-floor single [messages=1000]
@@ -17,6 +17,9 @@
 // answers requests that come one at a time, INTERVAL ms apart (the client sleeps in between),
 // each a wake-up of a thread that slept, a read and one write. It reports the server thread's
 // CPU per request; the short-poll scenario makes two requests per message (a poll, a post).
+//
+// In both, the client is a separate process, as pushchat-bench is: on this guest a wake-up
+// that crosses processes costs the woken thread several times one between threads.
 //
 //   pushchat-loopback-floor paced [requests=40] [interval-ms=500]
 
@@ -36,6 +39,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,11 +122,41 @@ std::thread sleepingServer(int descriptor, int count, Answer answer, ThreadCost 
     });
 }
 
+// Runs `client` in a child process; waitForClient() reaps it.
+template<typename Client> pid_t clientProcess(Client client)
+{
+    const pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        client();
+        _exit(0);
+    }
+    return pid;
+}
+
+void waitForClient(pid_t pid)
+{
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("client process");
+}
+
 int singleClient(int listener, const sockaddr_in &address, int messages)
 {
     const auto [senderClient, senderServer] = connectedPair(listener, address);
     const auto [receiverClient, receiverServer] = connectedPair(listener, address);
     const std::vector<char> frame(114, 'x');
+    const pid_t client =
+        clientProcess([&, senderClient = senderClient, receiverClient = receiverClient] {
+            char buffer[4096];
+            for (int i = 0; i < messages; ++i) {
+                send(senderClient, frame.data(), frame.size(), MSG_NOSIGNAL);
+                if (recv(receiverClient, buffer, sizeof buffer, 0) <= 0 ||
+                    recv(senderClient, buffer, sizeof buffer, 0) <= 0)
+                    die("recv");
+            }
+        });
     ThreadCost cost;
     std::thread server = sleepingServer(
         senderServer, messages,
@@ -131,14 +165,8 @@ int singleClient(int listener, const sockaddr_in &address, int messages)
             send(senderServer, frame.data(), frame.size(), MSG_NOSIGNAL);
         },
         &cost);
-    char buffer[4096];
-    for (int i = 0; i < messages; ++i) {
-        send(senderClient, frame.data(), frame.size(), MSG_NOSIGNAL);
-        if (recv(receiverClient, buffer, sizeof buffer, 0) <= 0 ||
-            recv(senderClient, buffer, sizeof buffer, 0) <= 0)
-            die("recv");
-    }
     server.join();
+    waitForClient(client);
     std::printf("single client, %d messages\n", messages);
     std::printf("server thread CPU per message  %.1f us\n", cost.cpuMicroseconds / messages);
     return 0;
@@ -149,6 +177,15 @@ int pacedRequests(int listener, const sockaddr_in &address, int requests, int in
     const auto [client, serverEnd] = connectedPair(listener, address);
     const std::vector<char> request(170, 'q'); // the size of a poll or a post
     const std::vector<char> answer(230, 'a');  // and of its answer
+    const pid_t clientPid = clientProcess([&, client = client] {
+        char buffer[4096];
+        for (int i = 0; i < requests; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(intervalMs));
+            send(client, request.data(), request.size(), MSG_NOSIGNAL);
+            if (recv(client, buffer, sizeof buffer, 0) <= 0)
+                die("recv");
+        }
+    });
     ThreadCost cost;
     std::thread server = sleepingServer(
         serverEnd, requests,
@@ -156,14 +193,8 @@ int pacedRequests(int listener, const sockaddr_in &address, int requests, int in
             send(serverEnd, answer.data(), answer.size(), MSG_NOSIGNAL);
         },
         &cost);
-    char buffer[4096];
-    for (int i = 0; i < requests; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(intervalMs));
-        send(client, request.data(), request.size(), MSG_NOSIGNAL);
-        if (recv(client, buffer, sizeof buffer, 0) <= 0)
-            die("recv");
-    }
     server.join();
+    waitForClient(clientPid);
     std::printf("paced requests, %d, %d ms apart\n", requests, intervalMs);
     std::printf("server thread CPU per request  %.1f us\n", cost.cpuMicroseconds / requests);
     std::printf("server thread preempted        %ld times\n", cost.preempted);
