@@ -1,6 +1,10 @@
 #include "systemlimits.h"
 
-#include <sys/resource.h>
+#include <sys/resource.h> // defines __GLIBC__ where glibc is the C library
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace PushChat {
 
@@ -16,6 +20,15 @@ long raiseOpenFileLimit()
             limit = raised;
     }
     return static_cast<long>(limit.rlim_cur);
+}
+
+void keepFreedMemoryForReuse()
+{
+#ifdef __GLIBC__
+    // Fixed thresholds also stop glibc's own adjustment of them.
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+#endif
 }
 
 } // namespace PushChat

@@ -139,6 +139,7 @@ void RoomServer::start()
     if (m_running)
         return;
     raiseOpenFileLimit();
+    keepFreedMemoryForReuse();
     m_uptime.start();
 
     m_tcpServer = new ConnectionListener(this);
