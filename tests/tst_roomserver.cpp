@@ -462,9 +462,9 @@ void tst_RoomServer::answerLargerThanTheSendBufferArrivesWhole()
     const QByteArray text(4000, 'x');
     QByteArray posts;
     for (int i = 0; i < Messages; ++i)
-        posts += TestHttp::request("POST", "/api/messages",
-                                   R"({"nick":"a","text":")" + text + "\"}",
-                                   "Content-Type: application/json\r\n");
+        posts +=
+            TestHttp::request("POST", "/api/messages", R"({"nick":"a","text":")" + text + "\"}",
+                              "Content-Type: application/json\r\n");
     QTcpSocket poster;
     poster.connectToHost(QHostAddress::LocalHost, server.port);
     QVERIFY(poster.waitForConnected(5000));
