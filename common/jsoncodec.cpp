@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <cstring>
 #include <span>
 
 namespace PushChat::JsonCodec {
@@ -184,7 +185,7 @@ bool readFlatObject(QByteArrayView json, std::span<const FlatMember> members)
 
 } // namespace
 
-void appendInteger(QByteArray &out, qint64 value)
+char *writeInteger(char *out, qint64 value)
 {
     char digits[20];
     char *const end = digits + sizeof digits;
@@ -196,8 +197,15 @@ void appendInteger(QByteArray &out, qint64 value)
         magnitude /= 10;
     } while (magnitude != 0);
     if (value < 0)
-        out.append('-');
-    out.append(p, end - p);
+        *out++ = '-';
+    std::memcpy(out, p, size_t(end - p));
+    return out + (end - p);
+}
+
+void appendInteger(QByteArray &out, qint64 value)
+{
+    char text[MaxIntegerChars];
+    out.append(text, writeInteger(text, value) - text);
 }
 
 QByteArray quote(QStringView text)

@@ -16,6 +16,10 @@ namespace PushChat::JsonCodec {
 
 /// Appends `value` in decimal as QByteArray::number() writes it, without a temporary array.
 void appendInteger(QByteArray &out, qint64 value);
+/// The most bytes writeInteger() writes: 19 digits and a sign.
+inline constexpr int MaxIntegerChars = 20;
+/// Writes `value` in decimal at `out` (at most MaxIntegerChars bytes); returns the end.
+char *writeInteger(char *out, qint64 value);
 
 /// `"…"`: a JSON string literal, UTF-8, with the escapes JSON requires.
 QByteArray quote(QStringView text);

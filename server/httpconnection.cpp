@@ -298,20 +298,7 @@ public:
         std::memcpy(m_out, bytes.data(), size_t(bytes.size()));
         m_out += bytes.size();
     }
-    void putInteger(qint64 value)
-    {
-        char digits[20];
-        char *const end = digits + sizeof digits;
-        char *p = end;
-        quint64 magnitude = value < 0 ? 0 - quint64(value) : quint64(value);
-        do {
-            *--p = char('0' + magnitude % 10);
-            magnitude /= 10;
-        } while (magnitude != 0);
-        if (value < 0)
-            *m_out++ = '-';
-        put(QByteArrayView(p, end - p));
-    }
+    void putInteger(qint64 value) { m_out = JsonCodec::writeInteger(m_out, value); }
     char *position() const { return m_out; }
 
 private:
