@@ -21,7 +21,13 @@
 // In both, the client is a separate process, as pushchat-bench is: on this guest a wake-up
 // that crosses processes costs the woken thread several times one between threads.
 //
-//   pushchat-loopback-floor paced [requests=40] [interval-ms=500]
+//   pushchat-loopback-floor paced [requests=40] [interval-ms=500] [regions=0] [huge]
+//
+// With regions > 0, the server thread also reads one cache line in each of that many distinct
+// 2 MiB-aligned regions of memory per request (allocated and filled before the first request),
+// as a server's code, libraries, heap and stack are spread over several; with "huge", that
+// memory is on transparent huge pages (MADV_HUGEPAGE). This measures what a wake-up costs per
+// region of address space touched, apart from instructions and cache lines.
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +43,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -172,8 +179,37 @@ int singleClient(int listener, const sockaddr_in &address, int messages)
     return 0;
 }
 
-int pacedRequests(int listener, const sockaddr_in &address, int requests, int intervalMs)
+constexpr size_t RegionBytes = size_t(2) << 20;
+
+// `count` regions of RegionBytes, aligned, populated; huge pages if asked and available.
+char *populatedRegions(int count, bool hugePages)
 {
+    if (count <= 0)
+        return nullptr;
+    const size_t bytes = size_t(count) * RegionBytes;
+    void *memory = nullptr;
+    if (posix_memalign(&memory, RegionBytes, bytes) != 0)
+        die("posix_memalign");
+    if (hugePages && madvise(memory, bytes, MADV_HUGEPAGE) != 0)
+        die("madvise(MADV_HUGEPAGE)");
+    std::fill_n(static_cast<char *>(memory), bytes, char(1));
+    return static_cast<char *>(memory);
+}
+
+// Reads one byte in each region, at an offset that differs per region so that the lines do
+// not compete for one cache set (i * 64 stays below RegionBytes for any count used here).
+int touchRegions(const char *memory, int count)
+{
+    int sum = 0;
+    for (int i = 0; i < count; ++i)
+        sum += *static_cast<const volatile char *>(memory + size_t(i) * (RegionBytes + 64));
+    return sum;
+}
+
+int pacedRequests(int listener, const sockaddr_in &address, int requests, int intervalMs,
+                  int regions, bool hugePages)
+{
+    char *const memory = populatedRegions(regions, hugePages);
     const auto [client, serverEnd] = connectedPair(listener, address);
     const std::vector<char> request(170, 'q'); // the size of a poll or a post
     const std::vector<char> answer(230, 'a');  // and of its answer
@@ -189,13 +225,20 @@ int pacedRequests(int listener, const sockaddr_in &address, int requests, int in
     ThreadCost cost;
     std::thread server = sleepingServer(
         serverEnd, requests,
-        [&answer, serverEnd = serverEnd] {
+        [&answer, serverEnd = serverEnd, memory, regions] {
+            if (touchRegions(memory, regions) < 0)
+                die("touch");
             send(serverEnd, answer.data(), answer.size(), MSG_NOSIGNAL);
         },
         &cost);
     server.join();
     waitForClient(clientPid);
-    std::printf("paced requests, %d, %d ms apart\n", requests, intervalMs);
+    std::free(memory);
+    std::printf("paced requests, %d, %d ms apart", requests, intervalMs);
+    if (regions > 0)
+        std::printf(", %d regions touched per request%s", regions,
+                    hugePages ? " (huge pages)" : "");
+    std::printf("\n");
     std::printf("server thread CPU per request  %.1f us\n", cost.cpuMicroseconds / requests);
     std::printf("server thread preempted        %ld times\n", cost.preempted);
     return 0;
@@ -227,7 +270,8 @@ int main(int argc, char **argv)
         return singleClient(listener, address, argc > 1 ? std::atoi(argv[1]) : 1000);
     if (paced) {
         return pacedRequests(listener, address, argc > 1 ? std::atoi(argv[1]) : 40,
-                             argc > 2 ? std::atoi(argv[2]) : 500);
+                             argc > 2 ? std::atoi(argv[2]) : 500, argc > 3 ? std::atoi(argv[3]) : 0,
+                             argc > 4 && std::string_view(argv[4]) == "huge");
     }
 
     const size_t count = size_t(clients);
