@@ -50,20 +50,28 @@ void WebSocketTransport::open(qint64 after)
 
 void WebSocketTransport::send(qint64 id, const QString &text, const QString &clientId)
 {
-    m_pending.insert(id, {text, clientId});
-    if (!m_helloSeen) {
-        m_queued.append(id);
-        return;
-    }
-    m_sentAtMs.insert(id, QDateTime::currentMSecsSinceEpoch());
-    m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(text) + ",\"client_id\":" +
-                       JsonCodec::quote(clientId) + ",\"id\":" + QByteArray::number(id) + '}');
+    m_pending.append({id, text, clientId});
+    sendNext();
 }
 
-void WebSocketTransport::resend(qint64 id)
+void WebSocketTransport::sendNext()
 {
-    const PendingSend pending = m_pending.value(id);
-    send(id, pending.text, pending.clientId);
+    if (!m_helloSeen || m_sending || m_pending.isEmpty() || state() != State::Open)
+        return;
+    m_sending = true;
+    const PendingSend &next = m_pending.constFirst();
+    m_sentAtMs.insert(next.id, QDateTime::currentMSecsSinceEpoch());
+    m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(next.text) +
+                       ",\"client_id\":" + JsonCodec::quote(next.clientId) +
+                       ",\"id\":" + QByteArray::number(next.id) + '}');
+}
+
+void WebSocketTransport::finishSend(qint64 id)
+{
+    m_sentAtMs.remove(id);
+    if (!m_pending.isEmpty() && m_pending.constFirst().id == id)
+        m_sending = false;
+    m_pending.removeIf([id](const PendingSend &pending) { return pending.id == id; });
 }
 
 void WebSocketTransport::stopReceiving()
@@ -121,11 +129,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
         m_helloSeen = true;
         setState(State::Open);
         deliver(page, 0, 0);
-        if (state() != State::Open)
-            return;
-        const QList<qint64> queued = std::exchange(m_queued, {});
-        for (const qint64 id : queued)
-            resend(id);
+        sendNext();
         return;
     }
     const qint64 id = json.value(QLatin1String("id")).toInteger();
@@ -133,30 +137,34 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
         const qint64 ts = json.value(QLatin1String("ts")).toInteger();
         if (m_context.clock && m_sentAtMs.contains(id))
             m_context.clock->addSample(m_sentAtMs.value(id), nowMs, ts);
-        m_sentAtMs.remove(id);
-        m_pending.remove(id);
+        finishSend(id);
         if (metrics)
             metrics->messageSent();
         emit sendAccepted(id, json.value(QLatin1String("seq")).toInteger(), ts);
+        sendNext();
         return;
     }
     if (type == QLatin1String("error")) {
         const int code = json.value(QLatin1String("code")).toInt();
         const QString error = json.value(QLatin1String("error")).toString();
-        if (!json.contains(QLatin1String("id")) || !m_pending.contains(id)) {
+        const bool sending = m_sending && !m_pending.isEmpty() && m_pending.constFirst().id == id;
+        if (!json.contains(QLatin1String("id")) || !sending) {
             qCWarning(lcClientWebSocket) << "server error:" << code << error;
             return;
         }
         if (code == 429) {
+            // m_sending stays set: nothing overtakes the refused message while it waits.
             QTimer::singleShot(RateLimitRetryMs, this, [this, id] {
-                if (state() == State::Open && m_pending.contains(id))
-                    resend(id);
+                if (m_pending.isEmpty() || m_pending.constFirst().id != id)
+                    return;
+                m_sending = false;
+                sendNext();
             });
             return;
         }
-        m_sentAtMs.remove(id);
-        m_pending.remove(id);
+        finishSend(id);
         emit sendFailed(id, errorCodeForHttpStatus(code), error);
+        sendNext();
         return;
     }
     qCDebug(lcClientWebSocket) << "ignored frame of type" << type;

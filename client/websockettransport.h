@@ -12,9 +12,10 @@ namespace PushChat {
 class WebSocketClient;
 
 /// WebSocket: `/ws?nick=…&after=N`; the hello frame, then one frame per message. Sending by
-/// `{"type":"send","text":…,"id":…}` frames, each confirmed by an ack. A ping goes out every
-/// 20 s; without a pong within 10 s the transport fails with Timeout (and ChatClient
-/// reconnects).
+/// `{"type":"send","text":…,"id":…}` frames, each confirmed by an ack; one send is on the wire
+/// at a time, as with HTTP posts, so that a message refused over the rate limit (and sent again
+/// a second later) is never overtaken by one typed after it. A ping goes out every 20 s;
+/// without a pong within 10 s the transport fails with Timeout (and ChatClient reconnects).
 class WebSocketTransport final : public ChatTransport
 {
     Q_OBJECT
@@ -40,15 +41,18 @@ private:
     QTimer m_pingTimer;
     QTimer m_pongTimer;
     QHash<qint64, qint64> m_sentAtMs; ///< id → local time, for clock samples from acks
-    void resend(qint64 id);
+    void sendNext();
+    /// Takes `id` off the queue; the next message may go.
+    void finishSend(qint64 id);
 
     struct PendingSend
     {
+        qint64 id = 0;
         QString text;
         QString clientId;
     };
-    QHash<qint64, PendingSend> m_pending; ///< id → send until acked or refused
-    QList<qint64> m_queued;               ///< sent before the hello came
+    QList<PendingSend> m_pending; ///< in the order given, until acked or refused
+    bool m_sending = false;       ///< the first of m_pending is on the wire or waits to retry
     qint64 m_after = 0;
     qint64 m_openedAtMs = 0;
     qint64 m_helloLastSeq = 0;

@@ -211,6 +211,8 @@ private slots:
     void switchingLosesNothing();
     void senderSwitchingSendsOnce_data();
     void senderSwitchingSendsOnce();
+    void rateLimitedSenderKeepsItsOrder_data() { addModeRows(); }
+    void rateLimitedSenderKeepsItsOrder();
     void resumesAfterRestart_data() { addModeRows(); }
     void resumesAfterRestart();
     void refusedConnectionKeepsTrying();
@@ -391,6 +393,42 @@ void tst_ChatClient::senderSwitchingSendsOnce()
     for (int i = 1; i <= Count; ++i)
         QCOMPARE(texts.at(i - 1), QStringLiteral("s%1").arg(i));
     qInfo() << "switches while sending:" << switches;
+}
+
+void tst_ChatClient::rateLimitedSenderKeepsItsOrder()
+{
+    // Over the server's limit, a refused message is sent again later; what was typed after it
+    // waits for it, even when the limit would let a later one through first.
+    QFETCH(Transport, mode);
+    Server server;
+    server.config.rateLimitPerSecond = 20; // bursts of 20, then one every 50 ms
+    QVERIFY(server.start());
+    auto sender = makeClient(server, QStringLiteral("typist"), mode);
+    sender->connectToServer();
+    QTRY_COMPARE(sender->state(), ChatClient::State::Connected);
+    QSignalSpy failed(sender.get(), &ChatClient::sendFailed);
+    constexpr int FirstBurst = 25;
+    constexpr int Count = 30;
+    for (int i = 1; i <= FirstBurst; ++i)
+        sender->send(QStringLiteral("r%1").arg(i));
+    // Long enough for the bucket to refill a few tokens, far shorter than the retry delay.
+    QVERIFY(waitUntil([&] { return sender->pendingCount() <= FirstBurst - 20; }, 10000));
+    runFor(200);
+    for (int i = FirstBurst + 1; i <= Count; ++i)
+        sender->send(QStringLiteral("r%1").arg(i));
+    QVERIFY(waitUntil([&] { return sender->pendingCount() == 0; }, 30000));
+    QVERIFY(failed.isEmpty());
+    const QJsonArray all =
+        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    QStringList texts;
+    for (const QJsonValue &value : all) {
+        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+            texts.append(value.toObject()["text"].toString());
+    }
+    QStringList typed;
+    for (int i = 1; i <= Count; ++i)
+        typed.append(QStringLiteral("r%1").arg(i));
+    QCOMPARE(texts, typed);
 }
 
 void tst_ChatClient::resumesAfterRestart()
