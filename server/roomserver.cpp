@@ -140,6 +140,9 @@ void RoomServer::start()
         return;
     raiseOpenFileLimit();
     keepFreedMemoryForReuse();
+    m_batchSender = BatchSender::create();
+    qCDebug(lcServer) << "broadcasts"
+                      << (m_batchSender ? "through io_uring" : "one send at a time");
     m_uptime.start();
 
     m_tcpServer = new ConnectionListener(this);
@@ -692,11 +695,32 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
     const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
     if (!m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty())
         releaseParkedSoon();
-    for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
-        if (!client->echo)
-            writeFrame(client, entry.webSocketFrame);
-    }
+    writeToAllWebSockets(entry.webSocketFrame);
     return entry;
+}
+
+void RoomServer::writeToAllWebSockets(const QByteArray &frame)
+{
+    m_batchDescriptors.clear();
+    m_batchPeers.clear();
+    for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
+        if (client->echo)
+            continue;
+        const int descriptor = m_batchSender ? client->peer->directDescriptor() : -1;
+        if (descriptor < 0) {
+            writeFrame(client, frame); // after what waits for this client, or without io_uring
+            continue;
+        }
+        m_batchDescriptors.push_back(descriptor);
+        m_batchPeers.push_back(client->peer);
+    }
+    if (m_batchPeers.empty())
+        return;
+    m_batchResults.resize(m_batchPeers.size());
+    m_batchSender->sendToAll(m_batchDescriptors, frame.constData(), size_t(frame.size()),
+                             m_batchResults);
+    for (size_t i = 0; i < m_batchPeers.size(); ++i)
+        m_batchPeers[i]->sentDirectly(frame, m_batchResults[i]);
 }
 
 bool RoomServer::batchWindowOpen() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "batchsender.h"
 #include "httpconnection.h"
 #include "presence.h"
 #include "room.h"
@@ -14,6 +15,8 @@
 #include <QSet>
 
 #include <limits>
+#include <memory>
+#include <vector>
 
 class QTimer;
 class QWebSocketServer;
@@ -116,6 +119,8 @@ private:
     int acceptChat(const ChatSubmission &submission, QString *error, const Room::Entry **stored);
     const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text,
                                        const QString &clientKey = {});
+    /// Writes a stored message's frame to every WebSocket client that is not an echo client.
+    void writeToAllWebSockets(const QByteArray &frame);
     void seen(const QString &nick, std::optional<Transport> transport);
     /// Answers parked polls with news now, or when the batching window of the last answer
     /// ends (ServerConfig::longPollBatchMs).
@@ -151,6 +156,11 @@ private:
     /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
     /// buckets, at least 128: more than the rest of a one-recipient broadcast).
     QList<WebSocketClient *> m_webSocketClients;
+    /// Sends a broadcast's frame to many clients in one system call; null without io_uring.
+    std::unique_ptr<BatchSender> m_batchSender;
+    std::vector<int> m_batchDescriptors; ///< reused by every broadcast, as are the two below
+    std::vector<WebSocketPeer *> m_batchPeers;
+    std::vector<ssize_t> m_batchResults;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();

@@ -114,20 +114,44 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
 {
     if (m_descriptor < 0 || m_finishQueued)
         return;
-    qsizetype sent = 0;
     if (m_output.isEmpty() && !m_corked) {
         // Nothing waiting: straight from the caller's bytes (for a broadcast, one buffer shared
         // by every recipient) to the kernel.
         const ssize_t n = ::send(m_descriptor, data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            finish(true);
-            return;
-        }
-        sent = qMax<ssize_t>(n, 0);
-        m_counters->bytesOut += sent;
-        if (sent == size)
-            return;
+        afterSend(data, size, shared, n < 0 ? -errno : n);
+        return;
     }
+    keepUnsent(data, size, 0, shared);
+}
+
+int WebSocketPeer::directDescriptor() const
+{
+    const bool nothingWaits = m_output.isEmpty() && !m_corked && !m_finishQueued;
+    return m_state == State::Open && m_descriptor >= 0 && nothingWaits ? m_descriptor : -1;
+}
+
+void WebSocketPeer::sentDirectly(const QByteArray &frame, ssize_t result)
+{
+    ++m_counters->framesOut;
+    afterSend(frame.constData(), frame.size(), &frame, result);
+}
+
+void WebSocketPeer::afterSend(const char *data, qsizetype size, const QByteArray *shared,
+                              ssize_t result)
+{
+    if (result < 0 && result != -EAGAIN && result != -EWOULDBLOCK && result != -EINTR) {
+        finish(true);
+        return;
+    }
+    const qsizetype sent = qMax<ssize_t>(result, 0);
+    m_counters->bytesOut += sent;
+    if (sent < size)
+        keepUnsent(data, size, sent, shared);
+}
+
+void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
+                               const QByteArray *shared)
+{
     if (m_output.isEmpty() && sent == 0 && shared)
         m_output = *shared; // shares the frame's bytes instead of copying them
     else

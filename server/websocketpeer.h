@@ -43,6 +43,12 @@ public:
 
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
     void send(const QByteArray &frame);
+    /// The descriptor a broadcast may write a frame to itself (BatchSender), or −1 while
+    /// anything waits to go first (a backlog, input being handled, the end): then send().
+    int directDescriptor() const;
+    /// Accounts for `frame` written to directDescriptor() by a broadcast; `result` is what that
+    /// send returned (bytes, or −errno). What the kernel did not take waits in the backlog.
+    void sentDirectly(const QByteArray &frame, ssize_t result);
     /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
     /// a client asked for and reads at its own pace.
     void allowBacklog(qint64 bytes);
@@ -75,6 +81,9 @@ private:
     void handleClose(const QByteArray &payload);
     void fail(quint16 code, const char *reason);
     void writeOut(const char *data, qsizetype size, const QByteArray *shared);
+    /// After a send of `size` bytes returned `result`: counts, keeps the rest, or ends.
+    void afterSend(const char *data, qsizetype size, const QByteArray *shared, ssize_t result);
+    void keepUnsent(const char *data, qsizetype size, qsizetype sent, const QByteArray *shared);
     void shutdownAfterClose();
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);

@@ -1,0 +1,158 @@
+#include "batchsender.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <linux/io_uring.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace PushChat {
+
+namespace {
+
+constexpr unsigned RingEntries = 1024; // sends per system call; larger broadcasts take several
+
+int ioUringSetup(unsigned entries, io_uring_params *params)
+{
+    return int(syscall(__NR_io_uring_setup, entries, params));
+}
+
+int ioUringEnter(int ring, unsigned toSubmit, unsigned minComplete, unsigned flags)
+{
+    return int(syscall(__NR_io_uring_enter, ring, toSubmit, minComplete, flags, nullptr, 0));
+}
+
+} // namespace
+
+struct BatchSender::Ring
+{
+    int fd = -1;
+    void *ringMemory = MAP_FAILED;
+    size_t ringBytes = 0;
+    io_uring_sqe *sqes = static_cast<io_uring_sqe *>(MAP_FAILED);
+    size_t sqeBytes = 0;
+    unsigned *sqTail = nullptr;
+    unsigned sqMask = 0;
+    unsigned *sqArray = nullptr;
+    unsigned *cqHead = nullptr;
+    const unsigned *cqTail = nullptr;
+    unsigned cqMask = 0;
+    const io_uring_cqe *cqes = nullptr;
+    unsigned entries = 0;
+
+    ~Ring()
+    {
+        if (sqes != MAP_FAILED)
+            munmap(sqes, sqeBytes);
+        if (ringMemory != MAP_FAILED)
+            munmap(ringMemory, ringBytes);
+        if (fd >= 0)
+            close(fd);
+    }
+};
+
+std::unique_ptr<BatchSender> BatchSender::create()
+{
+    auto ring = std::make_unique<Ring>();
+    io_uring_params params{};
+    ring->fd = ioUringSetup(RingEntries, &params);
+    // One mapping for both rings (5.4 and later) keeps this short; older kernels send one by one.
+    if (ring->fd < 0 || !(params.features & IORING_FEAT_SINGLE_MMAP) ||
+        !(params.features & IORING_FEAT_NODROP))
+        return nullptr;
+    ring->entries = params.sq_entries;
+    ring->ringBytes = qMax(size_t(params.sq_off.array) + params.sq_entries * sizeof(unsigned),
+                           size_t(params.cq_off.cqes) + params.cq_entries * sizeof(io_uring_cqe));
+    ring->ringMemory = mmap(nullptr, ring->ringBytes, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_POPULATE, ring->fd, IORING_OFF_SQ_RING);
+    ring->sqeBytes = params.sq_entries * sizeof(io_uring_sqe);
+    ring->sqes =
+        static_cast<io_uring_sqe *>(mmap(nullptr, ring->sqeBytes, PROT_READ | PROT_WRITE,
+                                         MAP_SHARED | MAP_POPULATE, ring->fd, IORING_OFF_SQES));
+    if (ring->ringMemory == MAP_FAILED || ring->sqes == MAP_FAILED)
+        return nullptr;
+    char *base = static_cast<char *>(ring->ringMemory);
+    ring->sqTail = reinterpret_cast<unsigned *>(base + params.sq_off.tail);
+    ring->sqMask = *reinterpret_cast<unsigned *>(base + params.sq_off.ring_mask);
+    ring->sqArray = reinterpret_cast<unsigned *>(base + params.sq_off.array);
+    ring->cqHead = reinterpret_cast<unsigned *>(base + params.cq_off.head);
+    ring->cqTail = reinterpret_cast<const unsigned *>(base + params.cq_off.tail);
+    ring->cqMask = *reinterpret_cast<unsigned *>(base + params.cq_off.ring_mask);
+    ring->cqes = reinterpret_cast<const io_uring_cqe *>(base + params.cq_off.cqes);
+    // The submission array maps slot i to entry i once and for all.
+    for (unsigned i = 0; i < params.sq_entries; ++i)
+        ring->sqArray[i] = i;
+    return std::unique_ptr<BatchSender>(new BatchSender(std::move(ring)));
+}
+
+BatchSender::BatchSender(std::unique_ptr<Ring> ring)
+    : m_ring(std::move(ring))
+{}
+
+BatchSender::~BatchSender() = default;
+
+void BatchSender::sendToAll(std::span<const int> descriptors, const char *data, size_t size,
+                            std::span<ssize_t> results)
+{
+    Ring &ring = *m_ring;
+    size_t done = 0;
+    while (done < descriptors.size() && !m_broken) {
+        const unsigned count = unsigned(qMin<size_t>(ring.entries, descriptors.size() - done));
+        unsigned tail = *ring.sqTail;
+        for (unsigned i = 0; i < count; ++i, ++tail) {
+            io_uring_sqe &sqe = ring.sqes[tail & ring.sqMask];
+            std::memset(&sqe, 0, sizeof sqe);
+            sqe.opcode = IORING_OP_SEND;
+            sqe.fd = descriptors[done + i];
+            sqe.addr = reinterpret_cast<quintptr>(data);
+            sqe.len = unsigned(size);
+            // MSG_DONTWAIT makes a full socket answer −EAGAIN at once instead of being polled,
+            // so every send completes inside the submitting call.
+            sqe.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+            sqe.user_data = i;
+        }
+        __atomic_store_n(ring.sqTail, tail, __ATOMIC_RELEASE);
+        if (!submitAndReap(count, results.subspan(done, count)))
+            break; // the ring failed as a whole: the rest go one by one, below
+        done += count;
+    }
+    for (; done < descriptors.size(); ++done) {
+        const ssize_t n = ::send(descriptors[done], data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+        results[done] = n < 0 ? -errno : n;
+    }
+}
+
+bool BatchSender::submitAndReap(unsigned count, std::span<ssize_t> results)
+{
+    Ring &ring = *m_ring;
+    unsigned submitted = 0;
+    unsigned reaped = 0;
+    while (reaped < count) {
+        const int n =
+            ioUringEnter(ring.fd, count - submitted, count - reaped, IORING_ENTER_GETEVENTS);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN || errno == EBUSY)
+                continue;
+            if (submitted > 0)
+                continue; // what went in still completes; only the waiting failed
+            // Nothing went in and the ring refuses work: never touch it again, since the
+            // prepared entries would go with the next submission.
+            m_broken = true;
+            return false;
+        }
+        submitted += unsigned(n);
+        unsigned head = *ring.cqHead;
+        const unsigned tail = __atomic_load_n(ring.cqTail, __ATOMIC_ACQUIRE);
+        for (; head != tail; ++head, ++reaped) {
+            const io_uring_cqe &cqe = ring.cqes[head & ring.cqMask];
+            results[size_t(cqe.user_data)] = cqe.res;
+        }
+        __atomic_store_n(ring.cqHead, head, __ATOMIC_RELEASE);
+    }
+    return true;
+}
+
+} // namespace PushChat
