@@ -4,7 +4,10 @@
 // latency it reports (write loop start -> arrival at each socket) is the floor under any
 // single-threaded server's fan-out here, PushChat's and Tornado's alike.
 //
-//   pushchat-loopback-floor [clients=5000] [rounds=10]
+//   pushchat-loopback-floor [clients=5000] [rounds=10] [uring]
+//
+// With "uring", the write loop is one BatchSender::sendToAll() (io_uring, as PushChat's server
+// broadcasts) instead of one send() per socket.
 //
 // With "single", the floor under the single-client scenario instead: a server thread that
 // sleeps in epoll_wait until a sender's frame arrives, reads it, and writes one frame to a
@@ -29,11 +32,14 @@
 // memory is on transparent huge pages (MADV_HUGEPAGE). This measures what a wake-up costs per
 // region of address space touched, apart from instructions and cache lines.
 
+#include "batchsender.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -323,14 +329,28 @@ int main(int argc, char **argv)
     });
 
     const std::vector<char> frame(114, 'x');
+    const bool uring = argc > 3 && std::string_view(argv[3]) == "uring";
+    const std::unique_ptr<PushChat::BatchSender> batch =
+        uring ? PushChat::BatchSender::create() : nullptr;
+    if (uring && !batch)
+        die("io_uring");
+    std::vector<ssize_t> results(count);
     std::vector<double> latencies, loops;
     for (int round = 0; round < rounds; ++round) {
         received.store(0);
         const auto start = Clock::now();
         roundStart.store(start.time_since_epoch().count());
-        for (const int fd : writers) {
-            if (send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) != ssize_t(frame.size()))
-                die("send");
+        if (batch) {
+            batch->sendToAll(writers, frame.data(), frame.size(), results);
+            for (const ssize_t sent : results) {
+                if (sent != ssize_t(frame.size()))
+                    die("io_uring send");
+            }
+        } else {
+            for (const int fd : writers) {
+                if (send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) != ssize_t(frame.size()))
+                    die("send");
+            }
         }
         loops.push_back(microseconds(Clock::now() - start));
         while (received.load() < clients)
@@ -341,7 +361,7 @@ int main(int argc, char **argv)
     stop.store(true);
     reader.join();
 
-    std::printf("clients %d, rounds %d\n", clients, rounds);
+    std::printf("clients %d, rounds %d%s\n", clients, rounds, batch ? ", io_uring" : "");
     std::printf("write loop ms p50/max     %.1f / %.1f (%.2f us per send)\n",
                 percentile(loops, 0.5) / 1000, percentile(loops, 1.0) / 1000,
                 percentile(loops, 0.5) / clients);
