@@ -67,6 +67,19 @@ std::unique_ptr<ChatClient> makeClient(const Server &server, const QString &nick
     return client;
 }
 
+// The texts of the chat messages the server stored, in seq order.
+QStringList storedChatTexts(const Server &server)
+{
+    const QJsonArray all =
+        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    QStringList texts;
+    for (const QJsonValue &value : all) {
+        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+            texts.append(value.toObject()["text"].toString());
+    }
+    return texts;
+}
+
 int countText(const ChatClient &client, const QString &text)
 {
     int n = 0;
@@ -382,13 +395,7 @@ void tst_ChatClient::senderSwitchingSendsOnce()
     QCOMPARE(dropped, drop);
     switcher.stop();
     QVERIFY(failed.isEmpty());
-    const QJsonArray all =
-        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
-    QStringList texts;
-    for (const QJsonValue &value : all) {
-        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
-            texts.append(value.toObject()["text"].toString());
-    }
+    const QStringList texts = storedChatTexts(server);
     QCOMPARE(texts.size(), Count);
     for (int i = 1; i <= Count; ++i)
         QCOMPARE(texts.at(i - 1), QStringLiteral("s%1").arg(i));
@@ -418,13 +425,7 @@ void tst_ChatClient::rateLimitedSenderKeepsItsOrder()
         sender->send(QStringLiteral("r%1").arg(i));
     QVERIFY(waitUntil([&] { return sender->pendingCount() == 0; }, 30000));
     QVERIFY(failed.isEmpty());
-    const QJsonArray all =
-        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
-    QStringList texts;
-    for (const QJsonValue &value : all) {
-        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
-            texts.append(value.toObject()["text"].toString());
-    }
+    const QStringList texts = storedChatTexts(server);
     QStringList typed;
     for (int i = 1; i <= Count; ++i)
         typed.append(QStringLiteral("r%1").arg(i));
