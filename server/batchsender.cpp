@@ -1,7 +1,9 @@
 #include "batchsender.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include <linux/io_uring.h>
 #include <sys/mman.h>
@@ -128,22 +130,27 @@ void BatchSender::sendToAll(std::span<const int> descriptors, const char *data, 
 bool BatchSender::submitAndReap(unsigned count, std::span<ssize_t> results)
 {
     Ring &ring = *m_ring;
+    constexpr ssize_t NotReaped = std::numeric_limits<ssize_t>::min();
+    std::fill(results.begin(), results.end(), NotReaped);
     unsigned submitted = 0;
     unsigned reaped = 0;
+    int failures = 0;
     while (reaped < count) {
         const int n =
             ioUringEnter(ring.fd, count - submitted, count - reaped, IORING_ENTER_GETEVENTS);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN || errno == EBUSY)
-                continue;
-            if (submitted > 0)
-                continue; // what went in still completes; only the waiting failed
-            // Nothing went in and the ring refuses work: never touch it again, since the
-            // prepared entries would go with the next submission.
+        if (n > 0) {
+            submitted += unsigned(n);
+        } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY &&
+                   (submitted == 0 || ++failures > 3)) {
+            // The ring refuses work: never touch it again, since prepared entries would go
+            // with the next submission. Sends it did not report count as failed (their
+            // clients are closed and come back from their cursor); none went in: send below.
             m_broken = true;
-            return false;
+            if (submitted == 0)
+                return false;
+            std::replace(results.begin(), results.end(), NotReaped, ssize_t(-EIO));
+            return true;
         }
-        submitted += unsigned(n);
         unsigned head = *ring.cqHead;
         const unsigned tail = __atomic_load_n(ring.cqTail, __ATOMIC_ACQUIRE);
         for (; head != tail; ++head, ++reaped) {

@@ -33,7 +33,7 @@ public:
 private:
     struct Ring;
     explicit BatchSender(std::unique_ptr<Ring> ring);
-    /// Submits `count` prepared sends and collects their results.
+    /// Submits `count` prepared sends and collects their results; false if none went in.
     bool submitAndReap(unsigned count, std::span<ssize_t> results);
 
     std::unique_ptr<Ring> m_ring;
