@@ -60,16 +60,20 @@ void WebSocketTransport::sendNext()
         return;
     m_sending = true;
     const PendingSend &next = m_pending.constFirst();
-    m_sentAtMs.insert(next.id, QDateTime::currentMSecsSinceEpoch());
+    m_sentAtMs = QDateTime::currentMSecsSinceEpoch();
     m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(next.text) +
                        ",\"client_id\":" + JsonCodec::quote(next.clientId) +
                        ",\"id\":" + QByteArray::number(next.id) + '}');
 }
 
+bool WebSocketTransport::isOnTheWire(qint64 id) const
+{
+    return m_sending && !m_pending.isEmpty() && m_pending.constFirst().id == id;
+}
+
 void WebSocketTransport::finishSend(qint64 id)
 {
-    m_sentAtMs.remove(id);
-    if (!m_pending.isEmpty() && m_pending.constFirst().id == id)
+    if (isOnTheWire(id))
         m_sending = false;
     m_pending.removeIf([id](const PendingSend &pending) { return pending.id == id; });
 }
@@ -135,8 +139,8 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
     const qint64 id = json.value(QLatin1String("id")).toInteger();
     if (type == QLatin1String("ack")) {
         const qint64 ts = json.value(QLatin1String("ts")).toInteger();
-        if (m_context.clock && m_sentAtMs.contains(id))
-            m_context.clock->addSample(m_sentAtMs.value(id), nowMs, ts);
+        if (m_context.clock && isOnTheWire(id))
+            m_context.clock->addSample(m_sentAtMs, nowMs, ts);
         finishSend(id);
         if (metrics)
             metrics->messageSent();
@@ -147,8 +151,7 @@ void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
     if (type == QLatin1String("error")) {
         const int code = json.value(QLatin1String("code")).toInt();
         const QString error = json.value(QLatin1String("error")).toString();
-        const bool sending = m_sending && !m_pending.isEmpty() && m_pending.constFirst().id == id;
-        if (!json.contains(QLatin1String("id")) || !sending) {
+        if (!json.contains(QLatin1String("id")) || !isOnTheWire(id)) {
             qCWarning(lcClientWebSocket) << "server error:" << code << error;
             return;
         }

@@ -2,7 +2,6 @@
 
 #include "chattransport.h"
 
-#include <QHash>
 #include <QList>
 #include <QString>
 #include <QTimer>
@@ -40,10 +39,11 @@ private:
     WebSocketClient *m_socket;
     QTimer m_pingTimer;
     QTimer m_pongTimer;
-    QHash<qint64, qint64> m_sentAtMs; ///< id → local time, for clock samples from acks
     void sendNext();
     /// Takes `id` off the queue; the next message may go.
     void finishSend(qint64 id);
+    /// `id` is the message on the wire (or waiting to be sent again after a 429).
+    bool isOnTheWire(qint64 id) const;
 
     struct PendingSend
     {
@@ -53,6 +53,7 @@ private:
     };
     QList<PendingSend> m_pending; ///< in the order given, until acked or refused
     bool m_sending = false;       ///< the first of m_pending is on the wire or waits to retry
+    qint64 m_sentAtMs = 0;        ///< local time it last went out, for a clock sample from its ack
     qint64 m_after = 0;
     qint64 m_openedAtMs = 0;
     qint64 m_helloLastSeq = 0;
