@@ -86,8 +86,13 @@ int main(int argc, char *argv[])
         QStringLiteral("allow-origin"),
         QStringLiteral("Allow browser pages from this origin too (repeatable)."),
         QStringLiteral("origin"));
+    const QCommandLineOption batchOption(
+        QStringLiteral("long-poll-batch"),
+        QStringLiteral("While many long polls wait, answer them at most once every this many "
+                       "milliseconds (0 answers every message at once)."),
+        QStringLiteral("ms"), QStringLiteral("5"));
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption});
+                       rateOption, originOption, batchOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -117,6 +122,11 @@ int main(int argc, char *argv[])
     config.rateLimitPerSecond = parser.value(rateOption).toDouble(&ok);
     if (!ok || config.rateLimitPerSecond < 0) {
         std::fprintf(stderr, "pushchat-server: --rate-limit must be >= 0\n");
+        return 2;
+    }
+    config.longPollBatchMs = parser.value(batchOption).toInt(&ok);
+    if (!ok || config.longPollBatchMs < 0 || config.longPollBatchMs > 1000) {
+        std::fprintf(stderr, "pushchat-server: --long-poll-batch must be 0…1000\n");
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);

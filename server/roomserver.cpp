@@ -693,7 +693,9 @@ const Room::Entry &RoomServer::appendAndFanOut(MessageKind kind, const QString &
                                                const QString &text, const QString &clientKey)
 {
     const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
-    if (!m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty())
+    // With many long pollers most of them are on their way back when a message comes: the
+    // window opens anyway, so that they find it waiting with the next ones, not one by one.
+    if (!m_parkedPolls.isEmpty() || !m_parkedCompat.isEmpty() || manyLongPollers())
         releaseParkedSoon();
     writeToAllWebSockets(entry.webSocketFrame);
     return entry;
@@ -728,15 +730,24 @@ bool RoomServer::batchWindowOpen() const
     return m_releaseTimer && m_releaseTimer->isActive();
 }
 
+bool RoomServer::manyLongPollers() const
+{
+    // Counted by connection, not by the polls an answer found parked: during a burst the
+    // clients come back at scattered moments, and a count of parked polls would fall below
+    // the mark and turn batching off just when it pays.
+    return m_config.longPollBatchMs > 0 && m_stats[StatsBucket::LongPoll].openConnections >=
+                                               m_config.longPollBatchMinimumConnections;
+}
+
 void RoomServer::releaseParkedSoon()
 {
     if (!m_releaseTimer || batchWindowOpen())
         return; // an answer is due already: this message goes with it
     const qint64 now = monotonicMs();
     const qint64 due = m_lastReleaseMs + m_config.longPollBatchMs;
-    // Batching pays when many polls come back for every message; a few clients get every
-    // message at once (one client polling in a loop would otherwise wait out each window).
-    if (now >= due || m_lastReleaseCount < m_config.longPollBatchMinimumPolls)
+    // A few clients get every message at once (one client polling in a loop would otherwise
+    // wait out each window).
+    if (now >= due || !manyLongPollers())
         releaseParkedWithNews();
     else
         m_releaseTimer->start(int(due - now));
@@ -746,7 +757,6 @@ void RoomServer::releaseParkedWithNews()
 {
     m_releaseTimer->stop();
     m_lastReleaseMs = monotonicMs();
-    m_lastReleaseCount = 0;
     // A parked poll waits on the seq that was newest when it parked: a handful of cursors at
     // most, each answered with one page built once for all its polls.
     auto release = [this](QSet<HttpConnection *> &parked, auto makeBody) {
@@ -758,7 +768,6 @@ void RoomServer::releaseParkedWithNews()
         for (auto it = byCursor.cbegin(); it != byCursor.cend(); ++it) {
             for (HttpConnection *connection : it.value())
                 parked.remove(connection);
-            m_lastReleaseCount += it.value().size();
             releaseParked(it.value(), makeBody(m_room.after(it.key())), false);
         }
     };

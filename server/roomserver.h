@@ -127,6 +127,8 @@ private:
     void releaseParkedSoon();
     /// Whether long-poll answers are being held for the end of a batching window.
     bool batchWindowOpen() const;
+    /// Whether enough clients long poll for batching their answers to pay.
+    bool manyLongPollers() const;
     void releaseParkedWithNews();
     void releaseParked(const QList<HttpConnection *> &released, const QByteArray &body, bool empty);
     void writeFrame(WebSocketClient *client, const QByteArray &frame);
@@ -148,7 +150,6 @@ private:
     QTimer *m_sweepTimer = nullptr;
     QTimer *m_releaseTimer = nullptr;
     qint64 m_lastReleaseMs = std::numeric_limits<qint64>::min() / 2;
-    int m_lastReleaseCount = 0; ///< polls the last release answered
     QSet<HttpConnection *> m_connections;
     QSet<HttpConnection *> m_parkedPolls;
     QSet<HttpConnection *> m_parkedCompat;

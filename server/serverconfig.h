@@ -30,11 +30,12 @@ struct ServerConfig
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
     int maxLongPollWaitSeconds = 60;
     int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
-    /// Parked polls are answered at most this often once an answer went to
-    /// longPollBatchMinimumPolls or more; messages stored in between wait for the next answer,
+    /// While longPollBatchMinimumConnections or more connections are long polling, parked polls
+    /// are answered at most this often; messages stored in between wait for the next answer,
     /// which carries them all (a burst to many clients costs fewer requests, not lost messages).
+    /// 0 answers every message at once.
     int longPollBatchMs = 5;
-    int longPollBatchMinimumPolls = 16;
+    int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
 };

@@ -116,6 +116,7 @@ private slots:
     void longPollAnswersAreBatchedDuringABurst();
     void longPollDeadlineInsideABatchCarriesTheNews();
     void fewLongPollsAreNeverBatched();
+    void longPollBatchingCountsClientsNotParkedPolls();
     void longPollTimesOut();
     void pipelinedRequestAnsweredAfterParkedLongPoll();
     void answerLargerThanTheSendBufferArrivesWhole();
@@ -368,7 +369,7 @@ void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
 {
     ServerConfig config = quietConfig();
     config.longPollBatchMs = 1000; // wide, so the test does not race the window
-    config.longPollBatchMinimumPolls = 1;
+    config.longPollBatchMinimumConnections = 1;
     RunningServer server;
     LongPoller poller;
     QVERIFY(startAndPark(server, config, poller));
@@ -389,7 +390,7 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
 {
     ServerConfig config = quietConfig();
     config.longPollBatchMs = 3000;
-    config.longPollBatchMinimumPolls = 1;
+    config.longPollBatchMinimumConnections = 1;
     RunningServer server;
     LongPoller poller;
     QVERIFY(startAndPark(server, config, poller));
@@ -412,9 +413,33 @@ void tst_RoomServer::fewLongPollsAreNeverBatched()
     QVERIFY(postChat(server.port, "1"));
     QCOMPARE(poller.answer(), QList<qint64>{1});
     QVERIFY(poller.park(2));
-    // One poll waiting, fewer than the 16 that make batching pay: answered at once.
+    // One long-polling connection, fewer than the 16 that make batching pay: answered at once.
     QVERIFY(postChat(server.port, "3"));
     QCOMPARE(poller.answer(5000), QList<qint64>{3});
+}
+
+void tst_RoomServer::longPollBatchingCountsClientsNotParkedPolls()
+{
+    ServerConfig config = quietConfig();
+    config.longPollBatchMs = 2000;
+    config.longPollBatchMinimumConnections = 2;
+    RunningServer server;
+    LongPoller parked;
+    QVERIFY(startAndPark(server, config, parked));
+    QVERIFY(postChat(server.port, "1"));
+    QCOMPARE(parked.answer(), QList<qint64>{1}); // a's join, at once after the quiet spell
+    // A second client long polls too, but is on its way back, not parked, when the burst goes
+    // on: the one parked poll alone must not turn batching off.
+    LongPoller returning;
+    QVERIFY(returning.open(server.port));
+    returning.socket.write(TestHttp::request("GET", "/api/messages?after=0&wait=30"));
+    QCOMPARE(returning.answer(), (QList<qint64>{1, 2}));
+    QVERIFY(parked.park(2));
+    QVERIFY(postChat(server.port, "2"));
+    QVERIFY(postChat(server.port, "3"));
+    QCOMPARE(parked.answer(), (QList<qint64>{3, 4}));
+    returning.socket.write(TestHttp::request("GET", "/api/messages?after=2&wait=30"));
+    QCOMPARE(returning.answer(), (QList<qint64>{3, 4}));
 }
 
 void tst_RoomServer::longPollTimesOut()
