@@ -114,8 +114,9 @@ void BenchClient::open(const QHostAddress &source)
 
 void BenchClient::closeDescriptor()
 {
-    delete m_readNotifier;
-    m_readNotifier = nullptr;
+    if (m_reading)
+        m_run->receiveLoop().remove(m_descriptor);
+    m_reading = false;
     delete m_writeNotifier;
     m_writeNotifier = nullptr;
     if (m_descriptor >= 0)
@@ -149,8 +150,11 @@ void BenchClient::onConnectFinished()
     }
     m_connected = true;
     m_writeNotifier->setEnabled(false);
-    m_readNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &BenchClient::onReadable);
+    m_reading = m_run->receiveLoop().add(m_descriptor, this);
+    if (!m_reading) {
+        fail(QStringLiteral("epoll_ctl: %1").arg(qt_error_string(errno)));
+        return;
+    }
     onConnected();
 }
 
@@ -264,23 +268,21 @@ void BenchClient::post(const QByteArray &text)
         "\r\n\r\n" + body);
 }
 
-void BenchClient::onReadable()
+void BenchClient::received(const char *data, ssize_t size, qint64 readNs)
 {
-    char chunk[16384];
-    const ssize_t n = ::recv(m_descriptor, chunk, sizeof chunk, MSG_DONTWAIT);
-    if (n == 0) {
+    if (size == 0) {
         fail(QStringLiteral("the server closed the connection"));
         return;
     }
-    if (n < 0) {
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            fail(QStringLiteral("recv: %1").arg(qt_error_string(errno)));
+    if (size < 0) {
+        if (size != -EAGAIN && size != -EWOULDBLOCK && size != -EINTR)
+            fail(QStringLiteral("recv: %1").arg(qt_error_string(int(-size))));
         return;
     }
     // Latency ends here: the tool's own parsing after the read is not the server's doing.
-    m_readNs = BenchRun::nowNs();
-    m_run->counters().bytesIn += n;
-    m_buffer.append(chunk, n);
+    m_readNs = readNs;
+    m_run->counters().bytesIn += size;
+    m_buffer.append(data, size);
     while (!m_closing) {
         const bool progressed = m_upgraded ? parseFrames() : parseHttp();
         if (!progressed)

@@ -43,13 +43,15 @@ public:
     void post(const QByteArray &text);
     // Short-poll receiver: one GET now.
     void pollNow();
+    // What one read of the socket returned (ReceiveLoop): `size` bytes at `data`, 0 at the end
+    // of the stream, or −errno; `readNs` is when the read completed.
+    void received(const char *data, ssize_t size, qint64 readNs);
 
 private:
     enum class Pending { None, Room, Poll, Post, Handshake };
 
     void onConnected();
     void onConnectFinished();
-    void onReadable();
     void onWritable();
     void write(const QByteArray &bytes);
     void closeDescriptor();
@@ -68,7 +70,7 @@ private:
     Role m_role;
     int m_index;
     int m_descriptor = -1;
-    QSocketNotifier *m_readNotifier = nullptr;
+    bool m_reading = false; ///< registered with the run's ReceiveLoop
     QSocketNotifier *m_writeNotifier = nullptr;
     bool m_connected = false;
     QByteArray m_output; ///< bytes the kernel has not taken yet

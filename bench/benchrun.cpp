@@ -76,6 +76,8 @@ BenchRun::BenchRun(const BenchOptions &options, QObject *parent)
 
 BenchRun::~BenchRun()
 {
+    // The clients leave the receive loop as they close, before it goes.
+    qDeleteAll(findChildren<BenchClient *>(Qt::FindDirectChildrenOnly));
     if (m_serverProcess && m_serverProcess->state() != QProcess::NotRunning) {
         m_serverProcess->kill();
         m_serverProcess->waitForFinished(2000);

@@ -2,6 +2,7 @@
 
 #include "benchoptions.h"
 #include "processprobe.h"
+#include "receiveloop.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -46,6 +47,7 @@ public:
     const QByteArray &hostHeader() const { return m_hostHeader; }
     const QByteArray &tag() const { return m_tag; }
     WireCounters &counters() { return m_counters; }
+    ReceiveLoop &receiveLoop() { return m_receiveLoop; }
 
     // Called by the clients.
     void clientReady(BenchClient *client);
@@ -89,6 +91,7 @@ private:
     QByteArray m_hostHeader;
     QByteArray m_tag;
     WireCounters m_counters;
+    ReceiveLoop m_receiveLoop;
     QProcess *m_serverProcess = nullptr;
     QByteArray m_serverOutput;
     ProcessProbe m_probe;

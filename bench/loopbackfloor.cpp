@@ -6,7 +6,7 @@
 //
 //   pushchat-loopback-floor [clients=5000] [rounds=10] [uring]
 //
-// With "uring", the write loop is one BatchSender::sendToAll() (io_uring, as PushChat's server
+// With "uring", the write loop is one SocketBatch::sendToAll() (io_uring, as PushChat's server
 // broadcasts) instead of one send() per socket.
 //
 // With "single", the floor under the single-client scenario instead: a server thread that
@@ -32,7 +32,7 @@
 // memory is on transparent huge pages (MADV_HUGEPAGE). This measures what a wake-up costs per
 // region of address space touched, apart from instructions and cache lines.
 
-#include "batchsender.h"
+#include "socketbatch.h"
 
 #include <algorithm>
 #include <atomic>
@@ -330,8 +330,8 @@ int main(int argc, char **argv)
 
     const std::vector<char> frame(114, 'x');
     const bool uring = argc > 3 && std::string_view(argv[3]) == "uring";
-    const std::unique_ptr<PushChat::BatchSender> batch =
-        uring ? PushChat::BatchSender::create() : nullptr;
+    const std::unique_ptr<PushChat::SocketBatch> batch =
+        uring ? PushChat::SocketBatch::create() : nullptr;
     if (uring && !batch)
         die("io_uring");
     std::vector<ssize_t> results(count);

@@ -140,7 +140,7 @@ void RoomServer::start()
         return;
     raiseOpenFileLimit();
     keepFreedMemoryForReuse();
-    m_batchSender = BatchSender::create();
+    m_batchSender = SocketBatch::create();
     qCDebug(lcServer) << "broadcasts"
                       << (m_batchSender ? "through io_uring" : "one send at a time");
     m_uptime.start();

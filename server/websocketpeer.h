@@ -43,7 +43,7 @@ public:
 
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
     void send(const QByteArray &frame);
-    /// The descriptor a broadcast may write a frame to itself (BatchSender), or −1 while
+    /// The descriptor a broadcast may write a frame to itself (SocketBatch), or −1 while
     /// anything waits to go first (a backlog, input being handled, the end): then send().
     int directDescriptor() const;
     /// Accounts for `frame` written to directDescriptor() by a broadcast; `result` is what that

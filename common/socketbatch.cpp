@@ -1,4 +1,4 @@
-#include "batchsender.h"
+#include "socketbatch.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -29,7 +29,7 @@ int ioUringEnter(int ring, unsigned toSubmit, unsigned minComplete, unsigned fla
 
 } // namespace
 
-struct BatchSender::Ring
+struct SocketBatch::Ring
 {
     int fd = -1;
     void *ringMemory = MAP_FAILED;
@@ -56,7 +56,7 @@ struct BatchSender::Ring
     }
 };
 
-std::unique_ptr<BatchSender> BatchSender::create()
+std::unique_ptr<SocketBatch> SocketBatch::create()
 {
     auto ring = std::make_unique<Ring>();
     io_uring_params params{};
@@ -87,47 +87,79 @@ std::unique_ptr<BatchSender> BatchSender::create()
     // The submission array maps slot i to entry i once and for all.
     for (unsigned i = 0; i < params.sq_entries; ++i)
         ring->sqArray[i] = i;
-    return std::unique_ptr<BatchSender>(new BatchSender(std::move(ring)));
+    return std::unique_ptr<SocketBatch>(new SocketBatch(std::move(ring)));
 }
 
-BatchSender::BatchSender(std::unique_ptr<Ring> ring)
+SocketBatch::SocketBatch(std::unique_ptr<Ring> ring)
     : m_ring(std::move(ring))
 {}
 
-BatchSender::~BatchSender() = default;
+SocketBatch::~SocketBatch() = default;
 
-void BatchSender::sendToAll(std::span<const int> descriptors, const char *data, size_t size,
-                            std::span<ssize_t> results)
+template<typename Prepare, typename Fallback>
+void SocketBatch::runAll(size_t count, std::span<ssize_t> results, Prepare prepare,
+                         Fallback fallback)
 {
     Ring &ring = *m_ring;
     size_t done = 0;
-    while (done < descriptors.size() && !m_broken) {
-        const unsigned count = unsigned(qMin<size_t>(ring.entries, descriptors.size() - done));
+    while (done < count && !m_broken) {
+        const unsigned batch = unsigned(qMin<size_t>(ring.entries, count - done));
         unsigned tail = *ring.sqTail;
-        for (unsigned i = 0; i < count; ++i, ++tail) {
+        for (unsigned i = 0; i < batch; ++i, ++tail) {
             io_uring_sqe &sqe = ring.sqes[tail & ring.sqMask];
             std::memset(&sqe, 0, sizeof sqe);
-            sqe.opcode = IORING_OP_SEND;
-            sqe.fd = descriptors[done + i];
-            sqe.addr = reinterpret_cast<quintptr>(data);
-            sqe.len = unsigned(size);
-            // MSG_DONTWAIT makes a full socket answer −EAGAIN at once instead of being polled,
-            // so every send completes inside the submitting call.
-            sqe.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+            prepare(sqe, done + i);
             sqe.user_data = i;
         }
         __atomic_store_n(ring.sqTail, tail, __ATOMIC_RELEASE);
-        if (!submitAndReap(count, results.subspan(done, count)))
+        if (!submitAndReap(batch, results.subspan(done, batch)))
             break; // the ring failed as a whole: the rest go one by one, below
-        done += count;
+        done += batch;
     }
-    for (; done < descriptors.size(); ++done) {
-        const ssize_t n = ::send(descriptors[done], data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-        results[done] = n < 0 ? -errno : n;
-    }
+    for (; done < count; ++done)
+        results[done] = fallback(done);
 }
 
-bool BatchSender::submitAndReap(unsigned count, std::span<ssize_t> results)
+void SocketBatch::sendToAll(std::span<const int> descriptors, const char *data, size_t size,
+                            std::span<ssize_t> results)
+{
+    // MSG_DONTWAIT makes a full socket answer −EAGAIN at once instead of being polled, so every
+    // operation completes inside the submitting call.
+    constexpr int Flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+    runAll(
+        descriptors.size(), results,
+        [&](io_uring_sqe &sqe, size_t i) {
+            sqe.opcode = IORING_OP_SEND;
+            sqe.fd = descriptors[i];
+            sqe.addr = reinterpret_cast<quintptr>(data);
+            sqe.len = unsigned(size);
+            sqe.msg_flags = Flags;
+        },
+        [&](size_t i) -> ssize_t {
+            const ssize_t n = ::send(descriptors[i], data, size, Flags);
+            return n < 0 ? -errno : n;
+        });
+}
+
+void SocketBatch::receiveFromAll(std::span<const int> descriptors, char *buffers, size_t size,
+                                 std::span<ssize_t> results)
+{
+    runAll(
+        descriptors.size(), results,
+        [&](io_uring_sqe &sqe, size_t i) {
+            sqe.opcode = IORING_OP_RECV;
+            sqe.fd = descriptors[i];
+            sqe.addr = reinterpret_cast<quintptr>(buffers + i * size);
+            sqe.len = unsigned(size);
+            sqe.msg_flags = MSG_DONTWAIT;
+        },
+        [&](size_t i) -> ssize_t {
+            const ssize_t n = ::recv(descriptors[i], buffers + i * size, size, MSG_DONTWAIT);
+            return n < 0 ? -errno : n;
+        });
+}
+
+bool SocketBatch::submitAndReap(unsigned count, std::span<ssize_t> results)
 {
     Ring &ring = *m_ring;
     constexpr ssize_t NotReaped = std::numeric_limits<ssize_t>::min();

@@ -1,6 +1,6 @@
-// BatchSender against real loopback TCP sockets: what each send of a batch returns, and that
-// the bytes arrive.
-#include "batchsender.h"
+// SocketBatch against real loopback TCP sockets: what each send or receive of a batch returns,
+// and that the bytes arrive.
+#include "socketbatch.h"
 #include "systemlimits.h"
 
 #include <QTest>
@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,7 +74,7 @@ QByteArray readExactly(int fd, qsizetype size)
 
 } // namespace
 
-class tst_BatchSender : public QObject
+class tst_SocketBatch : public QObject
 {
     Q_OBJECT
 
@@ -84,20 +85,22 @@ private slots:
     void fullSocketTakesPartThenNothing();
     void closedPeerIsAnErrorNotASignal();
     void emptyBatchDoesNothing();
+    void receivesFromEverySocket();
 
 private:
-    std::unique_ptr<BatchSender> m_sender;
+    std::unique_ptr<SocketBatch> m_batch;
 };
 
-void tst_BatchSender::initTestCase()
+void tst_SocketBatch::initTestCase()
 {
     raiseOpenFileLimit();
-    m_sender = BatchSender::create();
-    if (!m_sender)
-        QSKIP("this kernel has no io_uring, or it is turned off: the server sends one by one");
+    m_batch = SocketBatch::create();
+    if (!m_batch)
+        QSKIP("this kernel has no io_uring, or it is turned off: the server sends one by one, the "
+              "load generator reads one by one");
 }
 
-void tst_BatchSender::everySocketGetsTheBytes_data()
+void tst_SocketBatch::everySocketGetsTheBytes_data()
 {
     QTest::addColumn<int>("count");
     QTest::newRow("one") << 1;
@@ -105,21 +108,21 @@ void tst_BatchSender::everySocketGetsTheBytes_data()
     QTest::newRow("more than one ring holds") << 2500;
 }
 
-void tst_BatchSender::everySocketGetsTheBytes()
+void tst_SocketBatch::everySocketGetsTheBytes()
 {
     QFETCH(int, count);
     SocketPairs pairs(count);
     QCOMPARE(pairs.size(), count);
     const QByteArray frame = QByteArray("\x81\x0bhello there", 13);
     std::vector<ssize_t> results(size_t(count), -1);
-    m_sender->sendToAll(pairs.senders, frame.constData(), size_t(frame.size()), results);
+    m_batch->sendToAll(pairs.senders, frame.constData(), size_t(frame.size()), results);
     for (int i = 0; i < count; ++i) {
         QCOMPARE(results[size_t(i)], ssize_t(frame.size()));
         QCOMPARE(readExactly(pairs.receivers[size_t(i)], frame.size()), frame);
     }
 }
 
-void tst_BatchSender::fullSocketTakesPartThenNothing()
+void tst_SocketBatch::fullSocketTakesPartThenNothing()
 {
     // The second receiver never reads: its sends come back short, then −EAGAIN, and never
     // block the batch; the first keeps getting everything.
@@ -130,7 +133,7 @@ void tst_BatchSender::fullSocketTakesPartThenNothing()
     bool sawShort = false;
     bool sawAgain = false;
     for (int round = 0; round < 10000 && !sawAgain; ++round) {
-        m_sender->sendToAll(pairs.senders, chunk.constData(), size_t(chunk.size()), results);
+        m_batch->sendToAll(pairs.senders, chunk.constData(), size_t(chunk.size()), results);
         QCOMPARE(results[0], ssize_t(chunk.size()));
         QCOMPARE(readExactly(pairs.receivers[0], chunk.size()).size(), chunk.size());
         QVERIFY2(results[1] > 0 || results[1] == -EAGAIN, qPrintable(QString::number(results[1])));
@@ -141,7 +144,7 @@ void tst_BatchSender::fullSocketTakesPartThenNothing()
     QVERIFY(sawShort);
 }
 
-void tst_BatchSender::closedPeerIsAnErrorNotASignal()
+void tst_SocketBatch::closedPeerIsAnErrorNotASignal()
 {
     SocketPairs pairs(2);
     QCOMPARE(pairs.size(), 2);
@@ -154,7 +157,7 @@ void tst_BatchSender::closedPeerIsAnErrorNotASignal()
     const QByteArray frame("\x81\x02hi", 4);
     std::vector<ssize_t> results(2);
     QTRY_VERIFY([&] {
-        m_sender->sendToAll(pairs.senders, frame.constData(), size_t(frame.size()), results);
+        m_batch->sendToAll(pairs.senders, frame.constData(), size_t(frame.size()), results);
         return results[1] < 0;
     }());
     QVERIFY2(results[1] == -ECONNRESET || results[1] == -EPIPE,
@@ -162,12 +165,48 @@ void tst_BatchSender::closedPeerIsAnErrorNotASignal()
     QVERIFY(results[0] > 0);
 }
 
-void tst_BatchSender::emptyBatchDoesNothing()
+void tst_SocketBatch::emptyBatchDoesNothing()
 {
     std::vector<ssize_t> results;
-    m_sender->sendToAll({}, "x", 1, results);
+    m_batch->sendToAll({}, "x", 1, results);
     QVERIFY(results.empty());
 }
 
-QTEST_APPLESS_MAIN(tst_BatchSender)
-#include "tst_batchsender.moc"
+void tst_SocketBatch::receivesFromEverySocket()
+{
+    // More than one ring's worth. Every third socket has 20 bytes waiting, more than its
+    // 16-byte slice: the rest comes with the next batch. Every third is at its end (the peer
+    // shut down), and the others have nothing yet: −EAGAIN, not a wait.
+    constexpr int Count = 2500;
+    constexpr size_t Slice = 16;
+    SocketPairs pairs(Count);
+    QCOMPARE(pairs.size(), Count);
+    auto textOf = [](int i) { return QByteArray::number(i).rightJustified(20, '0'); };
+    for (int i = 0; i < Count; ++i) {
+        if (i % 3 == 0)
+            QCOMPARE(send(pairs.senders[size_t(i)], textOf(i).constData(), 20, 0), ssize_t(20));
+        else if (i % 3 == 1)
+            QCOMPARE(shutdown(pairs.senders[size_t(i)], SHUT_WR), 0);
+    }
+    for (int i = 0; i < Count; i += 3) {
+        pollfd readable{pairs.receivers[size_t(i)], POLLIN, 0};
+        QCOMPARE(poll(&readable, 1, 5000), 1);
+    }
+    std::vector<char> buffers(Count * Slice);
+    std::vector<ssize_t> results(Count);
+    m_batch->receiveFromAll(pairs.receivers, buffers.data(), Slice, results);
+    for (int i = 0; i < Count; ++i) {
+        const ssize_t expected = i % 3 == 0 ? ssize_t(Slice) : i % 3 == 1 ? 0 : -EAGAIN;
+        QCOMPARE(results[size_t(i)], expected);
+        if (i % 3 == 0)
+            QCOMPARE(QByteArray(buffers.data() + i * Slice, Slice), textOf(i).left(Slice));
+    }
+    m_batch->receiveFromAll(pairs.receivers, buffers.data(), Slice, results);
+    for (int i = 0; i < Count; i += 3) {
+        QCOMPARE(results[size_t(i)], ssize_t(4));
+        QCOMPARE(QByteArray(buffers.data() + i * Slice, 4), textOf(i).mid(Slice));
+    }
+}
+
+QTEST_APPLESS_MAIN(tst_SocketBatch)
+#include "tst_socketbatch.moc"
