@@ -19,6 +19,10 @@
 #include <set>
 #include <vector>
 
+#include <linux/tcp.h> // tcp_info with tcpi_data_segs_in
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 using namespace PushChat;
 
 namespace {
@@ -122,6 +126,7 @@ private slots:
     void answerLargerThanTheSendBufferArrivesWhole();
     void webSocketReplaysAndReceives();
     void webSocketSendAckAndErrors();
+    void webSocketSenderGetsItsMessageAndAckInOneWrite();
     void broadcastReachesEveryClientLeftAfterOthersLeave();
     void webSocketObserverCannotSend();
     void webSocketFrameTooLargeCloses1009();
@@ -751,6 +756,31 @@ void tst_RoomServer::webSocketFragmentsPingsAndCloseHandshake()
     // hello, join, message, ack, two pongs, close out; two pings, three fragments, close in.
     QCOMPARE(statsCounter(server.port, "websocket", "frames_out"), 7);
     QCOMPARE(statsCounter(server.port, "websocket", "frames_in"), 6);
+}
+
+void tst_RoomServer::webSocketSenderGetsItsMessageAndAckInOneWrite()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    TestWebSocket::Client ws;
+    QVERIFY(ws.open(server.port, "/ws?nick=one"));
+    QVERIFY(ws.next().payload.contains(R"("type":"hello")"));
+    QVERIFY(ws.next().payload.contains(R"("kind":"join")"));
+    // The peer holds its writes while it handles a client's input (corked), so the message and
+    // its ack leave in one send(): one TCP segment, one wake-up of the client. The kernel
+    // counts the segments with data that reach the client's socket.
+    auto dataSegmentsIn = [&] {
+        tcp_info info{};
+        socklen_t length = sizeof info;
+        getsockopt(int(ws.socket().socketDescriptor()), IPPROTO_TCP, TCP_INFO, &info, &length);
+        return info.tcpi_data_segs_in;
+    };
+    const auto before = dataSegmentsIn();
+    ws.send(0x81, R"({"type":"send","text":"one write","id":1})");
+    QVERIFY(ws.next().payload.contains(R"("text":"one write")")); // the message, then its ack
+    QVERIFY(ws.next().payload.contains(R"("type":"ack","id":1)"));
+    QCOMPARE(dataSegmentsIn() - before, 1u);
+    QCOMPARE(statsCounter(server.port, "websocket", "frames_out"), 4); // hello, join, both
 }
 
 void tst_RoomServer::webSocketProtocolErrorsClose_data()
