@@ -14,7 +14,9 @@
 // receiver and one to the sender, as PushChat does per message; a client process sends the
 // next frame once the receiver has the last. It reports the server thread's CPU per message.
 //
-//   pushchat-loopback-floor single [messages=1000]
+//   pushchat-loopback-floor single [messages=1000] [uring]
+//
+// (with "uring" both writes go out with one io_uring_enter(), as one submission would).
 //
 // With "paced", the floor under the single short-polling client: the same server thread
 // answers requests that come one at a time, INTERVAL ms apart (the client sleeps in between),
@@ -155,8 +157,12 @@ void waitForClient(pid_t pid)
         die("client process");
 }
 
-int singleClient(int listener, const sockaddr_in &address, int messages)
+int singleClient(int listener, const sockaddr_in &address, int messages, bool uring)
 {
+    const std::unique_ptr<PushChat::SocketBatch> batch =
+        uring ? PushChat::SocketBatch::create() : nullptr;
+    if (uring && !batch)
+        die("io_uring_setup");
     const auto [senderClient, senderServer] = connectedPair(listener, address);
     const auto [receiverClient, receiverServer] = connectedPair(listener, address);
     const std::vector<char> frame(114, 'x');
@@ -173,14 +179,20 @@ int singleClient(int listener, const sockaddr_in &address, int messages)
     ThreadCost cost;
     std::thread server = sleepingServer(
         senderServer, messages,
-        [&frame, senderServer = senderServer, receiverServer = receiverServer] {
+        [&frame, &batch, senderServer = senderServer, receiverServer = receiverServer] {
+            if (batch) {
+                const int both[] = {receiverServer, senderServer};
+                ssize_t results[2];
+                batch->sendToAll(both, frame.data(), frame.size(), results);
+                return;
+            }
             send(receiverServer, frame.data(), frame.size(), MSG_NOSIGNAL);
             send(senderServer, frame.data(), frame.size(), MSG_NOSIGNAL);
         },
         &cost);
     server.join();
     waitForClient(client);
-    std::printf("single client, %d messages\n", messages);
+    std::printf("single client, %d messages%s\n", messages, batch ? ", io_uring" : "");
     std::printf("server thread CPU per message  %.1f us\n", cost.cpuMicroseconds / messages);
     return 0;
 }
@@ -273,7 +285,8 @@ int main(int argc, char **argv)
         getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0)
         die("listen");
     if (single)
-        return singleClient(listener, address, argc > 1 ? std::atoi(argv[1]) : 1000);
+        return singleClient(listener, address, argc > 1 ? std::atoi(argv[1]) : 1000,
+                            argc > 2 && std::string_view(argv[2]) == "uring");
     if (paced) {
         return pacedRequests(listener, address, argc > 1 ? std::atoi(argv[1]) : 40,
                              argc > 2 ? std::atoi(argv[2]) : 500, argc > 3 ? std::atoi(argv[3]) : 0,
