@@ -295,6 +295,8 @@ public:
     {}
     void put(QByteArrayView bytes)
     {
+        if (bytes.isEmpty())
+            return; // an empty view may have no data at all, and memcpy() must not see null
         std::memcpy(m_out, bytes.data(), size_t(bytes.size()));
         m_out += bytes.size();
     }
