@@ -368,19 +368,33 @@ bool postChat(quint16 port, const QByteArray &text)
     return TestHttp::postJson(port, "/api/messages", R"({"nick":"a","text":")" + text + "\"}")
                .status == 201;
 }
+
+// A quiet server whose long-poll answers wait `windowMs` once `minimumConnections` long poll.
+ServerConfig batchingConfig(int windowMs, int minimumConnections)
+{
+    ServerConfig config = quietConfig();
+    config.longPollBatchMs = windowMs;
+    config.longPollBatchMinimumConnections = minimumConnections;
+    return config;
+}
+
+// Starts a server, parks a first poll, and has it answered by the first message after a quiet
+// spell: a's join (seq 1), which a chat from a stores before the chat itself (seq 2).
+bool startWithOneAnswer(RunningServer &server, const ServerConfig &config, LongPoller &poller)
+{
+    return startAndPark(server, config, poller) && postChat(server.port, "1") &&
+           poller.answer() == QList<qint64>{1};
+}
 } // namespace
 
 void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
 {
-    ServerConfig config = quietConfig();
-    config.longPollBatchMs = 1000; // wide, so the test does not race the window
-    config.longPollBatchMinimumConnections = 1;
+    const ServerConfig config =
+        batchingConfig(1000, 1); // wide, so the test does not race the window
     RunningServer server;
     LongPoller poller;
-    QVERIFY(startAndPark(server, config, poller));
     // The first message after a quiet spell is answered at once (a's join, seq 1)...
-    QVERIFY(postChat(server.port, "1"));
-    QCOMPARE(poller.answer(), QList<qint64>{1});
+    QVERIFY(startWithOneAnswer(server, config, poller));
     poller.socket.write(TestHttp::request("GET", "/api/messages?after=1&wait=30"));
     QCOMPARE(poller.answer(), QList<qint64>{2}); // news already: no parking
     QVERIFY(poller.park(2));
@@ -393,14 +407,10 @@ void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
 
 void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
 {
-    ServerConfig config = quietConfig();
-    config.longPollBatchMs = 3000;
-    config.longPollBatchMinimumConnections = 1;
+    const ServerConfig config = batchingConfig(3000, 1);
     RunningServer server;
     LongPoller poller;
-    QVERIFY(startAndPark(server, config, poller));
-    QVERIFY(postChat(server.port, "1"));
-    QCOMPARE(poller.answer(), QList<qint64>{1});
+    QVERIFY(startWithOneAnswer(server, config, poller));
     // This poll's time is up a second from now, two seconds before the window ends: it must
     // get the message stored meanwhile, not an empty page that skips past it.
     QVERIFY(poller.park(2, 1));
@@ -410,13 +420,11 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
 
 void tst_RoomServer::fewLongPollsAreNeverBatched()
 {
-    ServerConfig config = quietConfig();
-    config.longPollBatchMs = 60000; // would hold the second answer for a minute
+    const ServerConfig config =
+        batchingConfig(60000, 16); // would hold the second answer for a minute
     RunningServer server;
     LongPoller poller;
-    QVERIFY(startAndPark(server, config, poller));
-    QVERIFY(postChat(server.port, "1"));
-    QCOMPARE(poller.answer(), QList<qint64>{1});
+    QVERIFY(startWithOneAnswer(server, config, poller));
     QVERIFY(poller.park(2));
     // One long-polling connection, fewer than the 16 that make batching pay: answered at once.
     QVERIFY(postChat(server.port, "3"));
@@ -425,14 +433,10 @@ void tst_RoomServer::fewLongPollsAreNeverBatched()
 
 void tst_RoomServer::longPollBatchingCountsClientsNotParkedPolls()
 {
-    ServerConfig config = quietConfig();
-    config.longPollBatchMs = 2000;
-    config.longPollBatchMinimumConnections = 2;
+    const ServerConfig config = batchingConfig(2000, 2);
     RunningServer server;
     LongPoller parked;
-    QVERIFY(startAndPark(server, config, parked));
-    QVERIFY(postChat(server.port, "1"));
-    QCOMPARE(parked.answer(), QList<qint64>{1}); // a's join, at once after the quiet spell
+    QVERIFY(startWithOneAnswer(server, config, parked));
     // A second client long polls too, but is on its way back, not parked, when the burst goes
     // on: the one parked poll alone must not turn batching off.
     LongPoller returning;
