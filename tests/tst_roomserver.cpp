@@ -389,8 +389,8 @@ bool startWithOneAnswer(RunningServer &server, const ServerConfig &config, LongP
 
 void tst_RoomServer::longPollAnswersAreBatchedDuringABurst()
 {
-    const ServerConfig config =
-        batchingConfig(1000, 1); // wide, so the test does not race the window
+    // A wide window, so the test does not race it.
+    const ServerConfig config = batchingConfig(1000, 1);
     RunningServer server;
     LongPoller poller;
     // The first message after a quiet spell is answered at once (a's join, seq 1)...
@@ -420,8 +420,8 @@ void tst_RoomServer::longPollDeadlineInsideABatchCarriesTheNews()
 
 void tst_RoomServer::fewLongPollsAreNeverBatched()
 {
-    const ServerConfig config =
-        batchingConfig(60000, 16); // would hold the second answer for a minute
+    // A window that would hold the second answer for a minute.
+    const ServerConfig config = batchingConfig(60000, 16);
     RunningServer server;
     LongPoller poller;
     QVERIFY(startWithOneAnswer(server, config, poller));
