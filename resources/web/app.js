@@ -511,10 +511,20 @@
       case 'ack':
         app.unacked.delete(frame.id);
         break;
-      case 'error':
+      case 'error': {
+        // A refused send goes back to the input box, as a refused post does; sending it again
+        // is a retry of the same message (its client_id).
+        const refused = app.unacked.get(frame.id);
         app.unacked.delete(frame.id);
+        if (refused) {
+          app.lastFailed = refused;
+          const input = $('text');
+          if (!input.value)
+            input.value = refused.text;
+        }
         showSendError(frame.code === 429 ? t('rateLimited') : frame.error);
         break;
+      }
       default:
         break;
       }

@@ -105,6 +105,47 @@ for (const mode of MODES) {
   });
 }
 
+async function waitForStored(url, text) {
+  for (;;) {
+    const page = await (await fetch(new URL('/api/messages?after=0', url))).json();
+    if (page.messages.some((message) => message.text === text))
+      return;
+  }
+}
+
+for (const mode of MODES) {
+  test(`${mode}: a message refused for going too fast comes back to the input box`, async () => {
+    await withServer({ args: ['--rate-limit', '1'] }, async (server) => {
+      const page = await openPage(browser);
+      await join(page, server.url, 'alice', { mode });
+      await page.fill('#text', 'first');
+      await page.press('#text', 'Enter');
+      // Stored (the page may show it only at its next poll): the next one is too soon now.
+      await page.waitForFunction(() => document.querySelector('#text').value === '');
+      await waitForStored(server.url, 'first');
+      await page.fill('#text', 'second, too soon');
+      await page.press('#text', 'Enter');
+      await page.locator('#send-error', { hasText: 'too many messages' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('#text').value === 'second, too soon');
+      // Sent again once the second is over: stored once, whatever the number of tries.
+      for (let tries = 0; ; ++tries) {
+        await page.press('#text', 'Enter');
+        try {
+          await waitForText(page, 'second, too soon', 1500);
+          break;
+        } catch (error) {
+          if (tries === 5)
+            throw error;
+          await page.waitForFunction(() => document.querySelector('#text').value !== '');
+        }
+      }
+      const texts = (await chatLines(page)).map((line) => line.text);
+      assert.deepEqual(texts.filter((text) => text === 'second, too soon'), ['second, too soon']);
+      await page.context().close();
+    });
+  });
+}
+
 test('switching modes while messages stream loses and repeats nothing', async () => {
   await withServer({ args: ['--rate-limit', '0'] }, async (server) => {
     const page = await openPage(browser);
