@@ -140,9 +140,9 @@ void RoomServer::start()
         return;
     raiseOpenFileLimit();
     keepFreedMemoryForReuse();
-    m_batchSender = SocketBatch::create();
+    m_socketBatch = SocketBatch::create();
     qCDebug(lcServer) << "broadcasts"
-                      << (m_batchSender ? "through io_uring" : "one send at a time");
+                      << (m_socketBatch ? "through io_uring" : "one send at a time");
     m_uptime.start();
 
     m_tcpServer = new ConnectionListener(this);
@@ -708,7 +708,7 @@ void RoomServer::writeToAllWebSockets(const QByteArray &frame)
     for (WebSocketClient *client : std::as_const(m_webSocketClients)) {
         if (client->echo)
             continue;
-        const int descriptor = m_batchSender ? client->peer->directDescriptor() : -1;
+        const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
         if (descriptor < 0) {
             writeFrame(client, frame); // after what waits for this client, or without io_uring
             continue;
@@ -719,7 +719,7 @@ void RoomServer::writeToAllWebSockets(const QByteArray &frame)
     if (m_batchPeers.empty())
         return;
     m_batchResults.resize(m_batchPeers.size());
-    m_batchSender->sendToAll(m_batchDescriptors, frame.constData(), size_t(frame.size()),
+    m_socketBatch->sendToAll(m_batchDescriptors, frame.constData(), size_t(frame.size()),
                              m_batchResults);
     for (size_t i = 0; i < m_batchPeers.size(); ++i)
         m_batchPeers[i]->sentDirectly(frame, m_batchResults[i]);

@@ -158,7 +158,7 @@ private:
     /// buckets, at least 128: more than the rest of a one-recipient broadcast).
     QList<WebSocketClient *> m_webSocketClients;
     /// Sends a broadcast's frame to many clients in one system call; null without io_uring.
-    std::unique_ptr<SocketBatch> m_batchSender;
+    std::unique_ptr<SocketBatch> m_socketBatch;
     std::vector<int> m_batchDescriptors; ///< reused by every broadcast, as are the two below
     std::vector<WebSocketPeer *> m_batchPeers;
     std::vector<ssize_t> m_batchResults;
