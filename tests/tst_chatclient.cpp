@@ -311,8 +311,6 @@ void tst_ChatClient::switchingLosesNothing()
     QElapsedTimer elapsed;
     elapsed.start();
     poster->connectToServer();
-    for (int i = 1; i <= Count; ++i)
-        poster->send(QStringLiteral("m%1").arg(i));
 
     const Transport cycle[] = {Transport::LongPoll, Transport::WebSocket, Transport::Polling};
     int switches = 0;
@@ -321,6 +319,14 @@ void tst_ChatClient::switchingLosesNothing()
     QObject::connect(&switcher, &QTimer::timeout, receiver.get(),
                      [&] { receiver->setMode(cycle[switches++ % 3]); });
     switcher.start();
+    // A quarter of the stream after each switch, so messages flow across at least three
+    // switches however fast this machine posts them.
+    constexpr int Quarters = 4;
+    for (int quarter = 0; quarter < Quarters; ++quarter) {
+        QTRY_VERIFY_WITH_TIMEOUT(switches >= quarter, 30000);
+        for (int i = quarter * Count / Quarters + 1; i <= (quarter + 1) * Count / Quarters; ++i)
+            poster->send(QStringLiteral("m%1").arg(i));
+    }
     bool dropped = false;
     QObject::connect(receiver.get(), &ChatClient::messageReceived, receiver.get(),
                      [&](const ChatMessage &message) {
