@@ -56,6 +56,8 @@ export const STRINGS = {
     transport_websocket: 'WebSocket',
     transport_other: 'other',
     empty: 'No messages yet. Say hello!',
+    showMore: 'Show more',
+    showLess: 'Show less',
   },
   zh: {
     joinTitle: '加入聊天室',
@@ -112,6 +114,8 @@ export const STRINGS = {
     transport_websocket: 'WebSocket',
     transport_other: '其他方式',
     empty: '还没有消息。打个招呼吧！',
+    showMore: '展开全文',
+    showLess: '收起',
   },
 };
 

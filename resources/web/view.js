@@ -261,13 +261,35 @@ export class View {
 
   // ---- the chat log --------------------------------------------------------------------------
 
-  #appendLine(li) {
+  // `laidOut` runs once the line is in the log, before the log follows it to the bottom.
+  #appendLine(li, laidOut) {
     const log = $('log');
     const follow = log.scrollHeight - log.scrollTop - log.clientHeight < FOLLOW_LOG_PX;
     log.querySelector('.placeholder')?.remove();
     log.append(li);
+    laidOut?.();
     if (follow)
       log.scrollTop = log.scrollHeight;
+  }
+
+  // Folds a text that is longer than the folded height (app.css), with a button to unfold it.
+  // The button's label is a data-i18n key, so a language switch relabels it.
+  #foldIfLong(li, text) {
+    text.classList.add('folded');
+    if (text.scrollHeight <= text.clientHeight) {
+      text.classList.remove('folded');
+      return;
+    }
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'ghost fold';
+    const label = (key) => {
+      button.dataset.i18n = key;
+      button.textContent = this.t(key);
+    };
+    label('showMore');
+    button.addEventListener('click', () => label(text.classList.toggle('folded') ? 'showMore' : 'showLess'));
+    li.append(button);
   }
 
   notice(text, kind = 'notice') {
@@ -291,19 +313,20 @@ export class View {
       li.className = 'system';
       text.textContent = this.t(message.kind === 'join' ? 'joined' : 'left', { nick: message.nick });
       li.append(time, text);
-    } else {
-      const own = message.nick === ownNick;
-      li.className = own ? 'msg own' : 'msg';
-      const nick = document.createElement('span');
-      nick.className = 'nick';
-      nick.textContent = message.nick;
-      if (own)
-        nick.append(' ', youBadge(this.t('you')));
-      text.className = 'text';
-      text.textContent = message.text;
-      li.append(time, nick, text);
+      this.#appendLine(li);
+      return;
     }
-    this.#appendLine(li);
+    const own = message.nick === ownNick;
+    li.className = own ? 'msg own' : 'msg';
+    const nick = document.createElement('span');
+    nick.className = 'nick';
+    nick.textContent = message.nick;
+    if (own)
+      nick.append(' ', youBadge(this.t('you')));
+    text.className = 'text';
+    text.textContent = message.text;
+    li.append(time, nick, text);
+    this.#appendLine(li, () => this.#foldIfLong(li, text));
   }
 
   // ---- the cost table ------------------------------------------------------------------------

@@ -246,6 +246,32 @@ test('the limits come from the room: text counted in UTF-8 bytes, the nick in ch
   });
 });
 
+test('a long message is folded with a button to show it all, a short one is not', async () => {
+  await withServer({}, async (server) => {
+    const page = await openPage(browser);
+    await join(page, server.url, 'reader');
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' '); // ≈3.5 KB
+    await post(server.url, 'writer', long);
+    await post(server.url, 'writer', 'short one');
+    await waitForText(page, 'short one');
+    const line = page.locator('#log li.msg', { hasText: 'word399' });
+    const overflow = () => line.locator('.text').evaluate((el) => el.scrollHeight - el.clientHeight);
+    assert.equal(await line.locator('.text').textContent(), long);
+    assert.ok(await overflow() > 0, 'folded');
+    await line.locator('button.fold', { hasText: 'Show more' }).click();
+    await line.locator('button.fold', { hasText: 'Show less' }).waitFor();
+    assert.equal(await overflow(), 0);
+    await page.click('#lang');
+    await line.locator('button.fold', { hasText: '收起' }).waitFor();
+    await line.locator('button.fold').click();
+    await line.locator('button.fold', { hasText: '展开全文' }).waitFor();
+    assert.ok(await overflow() > 0, 'folded again');
+    assert.equal(await page.locator('#log li.msg', { hasText: 'short one' }).locator('button').count(), 0);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
 test('a room key is asked for, and a wrong one is refused with a clear message', async () => {
   await withServer({ args: ['--key', 's3cret', '--name', 'Keyed room'] }, async (server) => {
     const page = await openPage(browser);
