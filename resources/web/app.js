@@ -58,7 +58,7 @@ class Delivery {
     cost.messages += 1;
     if (message.ts >= this.#modeStartMs)
       cost.addLatency(Math.max(0, this.#session.clock.now() - message.ts));
-    this.#view.showMessage(message, this.#session.nick);
+    this.#view.log.showMessage(message, this.#session.nick);
     if (message.kind === 'join' || message.kind === 'leave')
       this.#onPresence();
   }
@@ -76,10 +76,10 @@ class Delivery {
     if (reset) {
       // A new server with a new history: its seqs start again from 1.
       this.cursor = 0;
-      this.#view.notice(this.#view.t('reset'), 'notice reset');
+      this.#view.log.notice(this.#view.t('reset'), 'notice reset');
     }
     if (gap)
-      this.#view.notice(this.#view.t('gap'), 'notice gap');
+      this.#view.log.notice(this.#view.t('gap'), 'notice gap');
   }
 }
 
@@ -253,7 +253,7 @@ class Chat {
     this.view.showMode(mode, this.intervalMs);
     this.view.scheduleStats();
     if (this.joined) {
-      this.view.notice(this.view.t('switched', { mode: this.view.modeName(mode) }), 'notice switch');
+      this.view.log.notice(this.view.t('switched', { mode: this.view.modeName(mode) }), 'notice switch');
       this.#startTransport();
     }
   }

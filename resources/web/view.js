@@ -1,14 +1,11 @@
 // Everything the page shows, and the controls that change it. The view keeps what it shows so
 // that it can draw it again in another language. Text from the network only ever reaches the
 // page through textContent, never as markup.
+import { ChatLog, youBadge } from './chatlog.js';
 import { translate } from './i18n.js';
 import { LONGPOLL_WAIT_S, MODES } from './wire.js';
 
 const $ = (id) => document.getElementById(id);
-
-// Within this many pixels of the bottom, the log follows new lines; further up, the reader is
-// reading history and the log stays put.
-const FOLLOW_LOG_PX = 80;
 
 // The poll interval slider is logarithmic: 0…100 maps to 100 ms…10 s, 50 to 1 s.
 export const MIN_INTERVAL_MS = 100;
@@ -38,13 +35,6 @@ export function formatMs(ms) {
   return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
 }
 
-function youBadge(text) {
-  const badge = document.createElement('span');
-  badge.className = 'you';
-  badge.textContent = text;
-  return badge;
-}
-
 export class View {
   lang = 'en';
   #clock;
@@ -60,6 +50,7 @@ export class View {
   constructor(clock, costs) {
     this.#clock = clock;
     this.#costs = costs;
+    this.log = new ChatLog(clock, this);
   }
 
   t(key, params) {
@@ -147,7 +138,7 @@ export class View {
   showChat() {
     $('join-view').hidden = true;
     $('chat-view').hidden = false;
-    this.showEmptyLog();
+    this.log.showEmpty();
     $('text').focus();
   }
 
@@ -178,7 +169,7 @@ export class View {
     this.#renderModeHint();
     this.#renderOnline();
     this.showOffset();
-    this.showEmptyLog();
+    this.log.showEmpty();
   }
 
   showState(state, args = {}) {
@@ -244,89 +235,6 @@ export class View {
     const clock = this.#clock;
     $('offset').textContent = clock.known
       ? this.t('offset', { offset: clock.offsetMs, rtt: clock.bestRoundTripMs }) : '';
-  }
-
-  showEmptyLog() {
-    const log = $('log');
-    const placeholder = log.querySelector('.placeholder');
-    if (placeholder) {
-      placeholder.textContent = this.t('empty');
-    } else if (!log.firstChild) {
-      const li = document.createElement('li');
-      li.className = 'placeholder';
-      li.textContent = this.t('empty');
-      log.append(li);
-    }
-  }
-
-  // ---- the chat log --------------------------------------------------------------------------
-
-  // `laidOut` runs once the line is in the log, before the log follows it to the bottom.
-  #appendLine(li, laidOut) {
-    const log = $('log');
-    const follow = log.scrollHeight - log.scrollTop - log.clientHeight < FOLLOW_LOG_PX;
-    log.querySelector('.placeholder')?.remove();
-    log.append(li);
-    laidOut?.();
-    if (follow)
-      log.scrollTop = log.scrollHeight;
-  }
-
-  // Folds a text that is longer than the folded height (app.css), with a button to unfold it.
-  // The button's label is a data-i18n key, so a language switch relabels it.
-  #foldIfLong(li, text) {
-    text.classList.add('folded');
-    if (text.scrollHeight <= text.clientHeight) {
-      text.classList.remove('folded');
-      return;
-    }
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'ghost fold';
-    const label = (key) => {
-      button.dataset.i18n = key;
-      button.textContent = this.t(key);
-    };
-    label('showMore');
-    button.addEventListener('click', () => label(text.classList.toggle('folded') ? 'showMore' : 'showLess'));
-    li.append(button);
-  }
-
-  notice(text, kind = 'notice') {
-    const li = document.createElement('li');
-    li.className = kind;
-    li.textContent = text;
-    this.#appendLine(li);
-  }
-
-  showMessage(message, ownNick) {
-    const li = document.createElement('li');
-    li.dataset.seq = String(message.seq);
-    li.dataset.kind = message.kind;
-    const time = document.createElement('time');
-    time.className = 'when';
-    time.dateTime = new Date(message.ts).toISOString();
-    time.textContent = new Date(this.#clock.toLocal(message.ts)).toLocaleTimeString(
-      this.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    const text = document.createElement('span');
-    if (message.kind === 'join' || message.kind === 'leave') {
-      li.className = 'system';
-      text.textContent = this.t(message.kind === 'join' ? 'joined' : 'left', { nick: message.nick });
-      li.append(time, text);
-      this.#appendLine(li);
-      return;
-    }
-    const own = message.nick === ownNick;
-    li.className = own ? 'msg own' : 'msg';
-    const nick = document.createElement('span');
-    nick.className = 'nick';
-    nick.textContent = message.nick;
-    if (own)
-      nick.append(' ', youBadge(this.t('you')));
-    text.className = 'text';
-    text.textContent = message.text;
-    li.append(time, nick, text);
-    this.#appendLine(li, () => this.#foldIfLong(li, text));
   }
 
   // ---- the cost table ------------------------------------------------------------------------
