@@ -1,17 +1,16 @@
 // PushChat browser client: protocol v1 (docs/PROTOCOL.md) over polling, long polling or
 // WebSocket, switchable live. This module joins the room, switches modes and delivers each
 // message once; the others: wire.js (the protocol), transports.js, outbox.js (sending),
-// room.js (GET /api/room), clock.js, cost.js, view.js, i18n.js.
+// room.js (GET /api/room), clock.js, cost.js, view.js with chatlog.js, i18n.js.
 import { ServerClock } from './clock.js';
 import { costsByMode } from './cost.js';
 import { STRINGS } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { RoomWatch, fetchRoom } from './room.js';
 import { PollTransport, SocketTransport } from './transports.js';
-import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, View } from './view.js';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, View } from './view.js';
 import { MODES, characterCount, decodeLimits, utf8Length } from './wire.js';
 
-const DEFAULT_INTERVAL_MS = 1000;
 // A join or leave in the chat: the online list follows soon, not at the next round.
 const PRESENCE_REFRESH_MS = 300;
 

@@ -6,6 +6,7 @@ import { Outcome } from './transports.js';
 export class Outbox {
   #view;
   #handlers;
+  // This page's own: eight random base-36 characters, so that two pages' ids never meet.
   #clientPrefix = Math.random().toString(36).slice(2, 10) + '-';
   #count = 0;
   #lastFailed = null;   // { text, clientId } of the latest send that did not go through

@@ -23,6 +23,8 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
 const RETRY_JITTER = 0.2;
 
+const NORMAL_CLOSURE = 1000; // RFC 6455 close code
+
 // What became of one send.
 export const Outcome = Object.freeze({
   sent: 'sent',                // stored (HTTP), or handed to the socket (the ack follows)
@@ -199,7 +201,7 @@ export class SocketTransport extends Transport {
 
   stop() {
     super.stop();
-    this.#detach()?.close(1000, 'switching mode');
+    this.#detach()?.close(NORMAL_CLOSURE, 'switching mode');
   }
 
   send(text, clientId) {

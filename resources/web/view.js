@@ -10,6 +10,7 @@ const $ = (id) => document.getElementById(id);
 // The poll interval slider is logarithmic: 0…100 maps to 100 ms…10 s, 50 to 1 s.
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 10000;
+export const DEFAULT_INTERVAL_MS = 1000;
 const SLIDER_STEPS = 100;
 const sliderToMs = (value) =>
   Math.round(MIN_INTERVAL_MS * (MAX_INTERVAL_MS / MIN_INTERVAL_MS) ** (value / SLIDER_STEPS));
@@ -21,7 +22,7 @@ const STATE_KEYS = { idle: 'stateIdle', connecting: 'stateConnecting', connected
 const MODE_KEYS = { polling: 'modePolling', longpoll: 'modeLongpoll', websocket: 'modeWebsocket' };
 const HINT_KEYS = { polling: 'hintPolling', longpoll: 'hintLongpoll', websocket: 'hintWebsocket' };
 
-export function formatBytes(bytes) {
+function formatBytes(bytes) {
   if (bytes < 1024)
     return `≈${bytes} B`;
   if (bytes < 1024 * 1024)
@@ -29,7 +30,7 @@ export function formatBytes(bytes) {
   return `≈${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
-export function formatMs(ms) {
+function formatMs(ms) {
   if (ms < 1000)
     return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
@@ -42,7 +43,7 @@ export class View {
   #state = 'idle';
   #stateArgs = {};
   #mode = 'polling';
-  #intervalMs = 1000;
+  #intervalMs = DEFAULT_INTERVAL_MS;
   #online = [];
   #ownNick = '';
   #statsScheduled = false;
@@ -93,8 +94,9 @@ export class View {
     });
   }
 
-  // The inputs never hold more than the room takes. `maxlength` counts UTF-16 code units: a
-  // character is at most two of them, and every one is at least one byte in UTF-8.
+  // A cap that never cuts off what the room takes (the exact counts are checked on join and
+  // send): `maxlength` counts UTF-16 code units, a character is at most two of them, and each
+  // is at least one byte in UTF-8.
   applyLimits(limits) {
     if (Number.isFinite(limits.maxNickChars))
       $('nick').maxLength = 2 * limits.maxNickChars;
