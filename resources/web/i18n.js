@@ -1,7 +1,6 @@
 // The page's strings in English and Simplified Chinese. {name} marks a parameter.
-'use strict';
 
-window.PUSHCHAT_I18N = {
+export const STRINGS = {
   en: {
     joinTitle: 'Join the room',
     joinIntro: 'Pick a nickname. Everyone in the room sees it.',
@@ -29,14 +28,14 @@ window.PUSHCHAT_I18N = {
     offset: 'Clock offset to the server: {offset} ms (best round trip {rtt} ms).',
     onlineTitle: 'Online',
     hintPolling: 'Asks the server every {interval}, news or not: most answers are empty.',
-    hintLongpoll: 'Each request waits at the server until there is news (up to 25 s).',
+    hintLongpoll: 'Each request waits at the server until there is news (up to {wait} s).',
     hintWebsocket: 'One connection stays open; the server pushes each message as a frame.',
     stateIdle: 'Not connected',
     stateConnecting: 'Connecting…',
     stateConnected: 'Connected · {mode}',
     stateReconnecting: 'Connection lost · retrying in {seconds} s (attempt {attempt})',
     nickEmpty: 'Please enter a nickname.',
-    nickTooLong: 'A nickname has at most 32 characters.',
+    nickTooLong: 'A nickname has at most {max} characters.',
     keyNeeded: 'This room needs a key.',
     keyWrong: 'Wrong room key. Check it with the host and try again.',
     serverUnreachable: 'Cannot reach the server: {error}',
@@ -49,6 +48,7 @@ window.PUSHCHAT_I18N = {
     sendFailed: 'Not sent: {error}',
     notConnected: 'not connected',
     rateLimited: 'too many messages; slow down',
+    textTooLong: 'too long: {bytes} bytes, at most {max}',
     noOne: 'Nobody yet',
     via: 'via {transport}',
     transport_polling: 'polling',
@@ -56,6 +56,8 @@ window.PUSHCHAT_I18N = {
     transport_websocket: 'WebSocket',
     transport_other: 'other',
     empty: 'No messages yet. Say hello!',
+    showMore: 'Show more',
+    showLess: 'Show less',
   },
   zh: {
     joinTitle: '加入聊天室',
@@ -84,14 +86,14 @@ window.PUSHCHAT_I18N = {
     offset: '与服务器的时钟偏差：{offset} 毫秒（最短往返 {rtt} 毫秒）。',
     onlineTitle: '在线',
     hintPolling: '每隔 {interval} 问一次服务器，不管有没有新消息：大多数响应是空的。',
-    hintLongpoll: '每个请求在服务器上等待，直到有新消息（最长 25 秒）。',
+    hintLongpoll: '每个请求在服务器上等待，直到有新消息（最长 {wait} 秒）。',
     hintWebsocket: '一条连接一直打开，服务器把每条消息作为一帧推送过来。',
     stateIdle: '未连接',
     stateConnecting: '正在连接…',
     stateConnected: '已连接 · {mode}',
     stateReconnecting: '连接中断 · {seconds} 秒后重试（第 {attempt} 次）',
     nickEmpty: '请输入昵称。',
-    nickTooLong: '昵称最多 32 个字符。',
+    nickTooLong: '昵称最多 {max} 个字符。',
     keyNeeded: '这个房间需要密钥。',
     keyWrong: '房间密钥错误。请向主持人核对后再试。',
     serverUnreachable: '无法连接服务器：{error}',
@@ -104,6 +106,7 @@ window.PUSHCHAT_I18N = {
     sendFailed: '未发送：{error}',
     notConnected: '未连接',
     rateLimited: '消息太多，请慢一点',
+    textTooLong: '太长：{bytes} 字节，最多 {max} 字节',
     noOne: '还没有人',
     via: '通过{transport}',
     transport_polling: '轮询',
@@ -111,5 +114,13 @@ window.PUSHCHAT_I18N = {
     transport_websocket: 'WebSocket',
     transport_other: '其他方式',
     empty: '还没有消息。打个招呼吧！',
+    showMore: '展开全文',
+    showLess: '收起',
   },
 };
+
+// The text of `key` in `lang` (English where that language lacks it) with its parameters filled in.
+export function translate(lang, key, params = {}) {
+  const template = STRINGS[lang]?.[key] ?? STRINGS.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}

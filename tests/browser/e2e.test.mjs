@@ -214,6 +214,64 @@ test('markup in messages and nicks is shown literally and runs nothing', async (
   });
 });
 
+test('the limits come from the room: text counted in UTF-8 bytes, the nick in characters', async () => {
+  await withServer({ args: ['--max-text', '12'] }, async (server) => {
+    const { limits } = await (await fetch(new URL('/api/room', server.url))).json();
+    assert.equal(limits.max_text_bytes, 12);
+    const page = await openPage(browser);
+    await page.goto(`${server.url}?lang=en`);
+    await page.fill('#nick', 'n'.repeat(limits.max_nick_chars + 1));
+    await page.click('#join-button');
+    await page.locator('#join-error', { hasText: `at most ${limits.max_nick_chars} characters` }).waitFor();
+    assert.ok(await page.locator('#chat-view').isHidden());
+
+    // Characters outside the BMP are two UTF-16 units each but one character to the server.
+    const emojiNick = '😀'.repeat(limits.max_nick_chars);
+    await join(page, server.url, emojiNick);
+    await page.locator('#online li', { hasText: emojiNick }).waitFor();
+    const shownNicks = await page.$$eval('#online .nick', (spans) => spans.map((s) => s.firstChild.textContent));
+    assert.deepEqual(shownNicks, [emojiNick]);
+    const tooLong = '你好世界你好'; // 6 characters, 18 bytes
+    await page.fill('#text', tooLong);
+    await page.press('#text', 'Enter');
+    await page.locator('#send-error', { hasText: 'too long: 18 bytes, at most 12' }).waitFor();
+    assert.equal(await page.inputValue('#text'), tooLong);
+    await page.fill('#text', '你好世界'); // 12 bytes: just fits
+    await page.press('#text', 'Enter');
+    await waitForText(page, '你好世界');
+    const stored = await (await fetch(new URL('/api/messages?after=0', server.url))).json();
+    assert.deepEqual(stored.messages.filter((m) => m.kind === 'chat').map((m) => m.text), ['你好世界']);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
+test('a long message is folded with a button to show it all, a short one is not', async () => {
+  await withServer({}, async (server) => {
+    const page = await openPage(browser);
+    await join(page, server.url, 'reader');
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' '); // ≈3.5 KB
+    await post(server.url, 'writer', long);
+    await post(server.url, 'writer', 'short one');
+    await waitForText(page, 'short one');
+    const line = page.locator('#log li.msg', { hasText: 'word399' });
+    const overflow = () => line.locator('.text').evaluate((el) => el.scrollHeight - el.clientHeight);
+    assert.equal(await line.locator('.text').textContent(), long);
+    assert.ok(await overflow() > 0, 'folded');
+    await line.locator('button.fold', { hasText: 'Show more' }).click();
+    await line.locator('button.fold', { hasText: 'Show less' }).waitFor();
+    assert.equal(await overflow(), 0);
+    await page.click('#lang');
+    await line.locator('button.fold', { hasText: '收起' }).waitFor();
+    await line.locator('button.fold').click();
+    await line.locator('button.fold', { hasText: '展开全文' }).waitFor();
+    assert.ok(await overflow() > 0, 'folded again');
+    assert.equal(await page.locator('#log li.msg', { hasText: 'short one' }).locator('button').count(), 0);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
 test('a room key is asked for, and a wrong one is refused with a clear message', async () => {
   await withServer({ args: ['--key', 's3cret', '--name', 'Keyed room'] }, async (server) => {
     const page = await openPage(browser);

@@ -1,5 +1,5 @@
 // Makes docs/browser.png: a room with a browser user in each mode and a native client.
-//   node screenshot.mjs [out.png] [--dark] [--phone] [--lang=zh]
+//   node screenshot.mjs [out.png] [--dark] [--phone] [--lang=zh] [--size=1280x720]
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { startServer, launchBrowser, openPage, join, switchMode, post, waitForText } from './harness.mjs';
@@ -10,11 +10,13 @@ const out = resolve(args.find((a) => !a.startsWith('--')) || resolve(here, '../.
 const dark = args.includes('--dark');
 const phone = args.includes('--phone');
 const lang = (args.find((a) => a.startsWith('--lang=')) || '--lang=en').slice(7);
+const [width, height] = (args.find((a) => a.startsWith('--size=')) || '--size=1280x800')
+  .slice(7).split('x').map(Number);
 
 const server = await startServer({ args: ['--name', 'Networks 101'] });
 const browser = await launchBrowser();
 try {
-  const viewport = phone ? { width: 390, height: 844 } : { width: 1280, height: 800 };
+  const viewport = phone ? { width: 390, height: 844 } : { width, height };
   const alice = await openPage(browser, { viewport, colorScheme: dark ? 'dark' : 'light',
     deviceScaleFactor: phone ? 2 : 1, isMobile: phone, hasTouch: phone });
   const bob = await openPage(browser);
