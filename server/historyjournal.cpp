@@ -87,7 +87,13 @@ qint64 HistoryJournal::submit(const ChatMessage &message, const QString &clientK
     // then travels, and is committed, together.
     if (!m_handOverPosted) {
         m_handOverPosted = true;
-        QMetaObject::invokeMethod(this, &HistoryJournal::handOver, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_handOverPosted = false;
+                handOver();
+            },
+            Qt::QueuedConnection);
     }
     return m_submittedSeq;
 }
@@ -102,7 +108,6 @@ const StoredMessage *HistoryJournal::findPending(const QString &clientKey) const
 
 void HistoryJournal::handOver()
 {
-    m_handOverPosted = false;
     if (m_batch.isEmpty() || m_failed)
         return;
     StoredMessages batch = std::exchange(m_batch, {});
@@ -146,20 +151,16 @@ void HistoryJournal::onWriterFailed(const QString &error)
 
 void HistoryJournal::clear()
 {
-    // Queued behind the hand-over of this pass, if any, so what was submitted before goes into
-    // the old history and what is submitted after into the new one.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_writer) {
-                QMetaObject::invokeMethod(m_writer.get(), &HistoryWriter::clear,
-                                          Qt::QueuedConnection);
-            } else {
-                m_epoch = HistoryEpoch::generate();
-                emit cleared(m_epoch);
-            }
-        },
-        Qt::QueuedConnection);
+    // What was submitted before goes into the old history, what is submitted after into the
+    // new one: the writer (or, in memory, this call) takes them in that order.
+    if (!m_batch.isEmpty() && !m_failed)
+        handOver();
+    if (m_writer) {
+        QMetaObject::invokeMethod(m_writer.get(), &HistoryWriter::clear, Qt::QueuedConnection);
+    } else {
+        m_epoch = HistoryEpoch::generate();
+        emit cleared(m_epoch);
+    }
 }
 
 } // namespace PushChat

@@ -58,7 +58,8 @@ public:
     quint64 commitCount() const { return m_commitCount; }
 
     /// After every message submitted so far is durable, deletes the history and gives it a new
-    /// epoch (cleared()); seq goes on counting.
+    /// epoch (cleared()); seq goes on counting. In memory, durable() for what was pending and
+    /// cleared() come before this returns.
     void clear();
 
 signals:
@@ -71,6 +72,7 @@ signals:
     void clearFailed(const QString &error);
 
 private:
+    /// Sends this pass's messages to the writer (in memory: makes them durable).
     void handOver();
     void onDurable(qint64 lastSeq, quint64 commitCount);
     void onWriterFailed(const QString &error);

@@ -267,8 +267,9 @@ bool HistoryStore::append(const StoredMessages &batch)
         const ChatMessage &message = stored.message;
         m_insert->bindValue(0, message.seq);
         m_insert->bindValue(1, message.ts);
-        m_insert->bindValue(2, message.nick);
-        m_insert->bindValue(3, message.text);
+        // Qt SQL binds a null QString as NULL: a join's empty text must stay text.
+        m_insert->bindValue(2, message.nick.isNull() ? QStringLiteral("") : message.nick);
+        m_insert->bindValue(3, message.text.isNull() ? QStringLiteral("") : message.text);
         m_insert->bindValue(4, messageKindName(message.kind));
         m_insert->bindValue(5,
                             stored.clientKey.isEmpty() ? QVariant() : QVariant(stored.clientKey));
