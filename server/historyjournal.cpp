@@ -33,7 +33,7 @@ void HistoryJournal::closeWriter()
 std::optional<StoredHistory> HistoryJournal::open(const QString &path, int retention,
                                                   HistoryStore::Sync sync)
 {
-    closeWriter();
+    Q_ASSERT(!isOpen());
     m_writer = std::make_unique<HistoryWriter>(sync);
     m_writer->moveToThread(&m_thread);
     connect(m_writer.get(), &HistoryWriter::durable, this, &HistoryJournal::onDurable);
@@ -55,27 +55,26 @@ std::optional<StoredHistory> HistoryJournal::open(const QString &path, int reten
         closeWriter();
         return std::nullopt;
     }
+    m_open = true;
     m_epoch = history->epoch;
     m_submittedSeq = m_durableSeq = history->room.lastSeq;
-    m_commitCount = 0;
-    m_failed = false;
     m_errorString.clear();
     return history;
 }
 
 void HistoryJournal::openInMemory(HistoryEpoch epoch, qint64 lastSeq)
 {
-    closeWriter();
+    Q_ASSERT(!isOpen());
+    m_open = true;
     m_epoch = epoch.isNull() ? HistoryEpoch::generate() : epoch;
     m_submittedSeq = m_durableSeq = lastSeq;
-    m_commitCount = 0;
-    m_failed = false;
     m_errorString.clear();
 }
 
 qint64 HistoryJournal::submit(const ChatMessage &message, const QString &clientKey)
 {
-    if (m_failed)
+    Q_ASSERT(isOpen());
+    if (m_failed || !m_open)
         return 0;
     StoredMessage stored{message, clientKey};
     stored.message.seq = ++m_submittedSeq;

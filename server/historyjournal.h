@@ -33,6 +33,7 @@ public:
 
     /// Opens (or creates) the history file on a new writer thread and waits for its contents:
     /// a server cannot answer anyone before it knows its history. nullopt: errorString().
+    /// A journal is opened once (by open() or openInMemory()), for one run of a server.
     std::optional<StoredHistory> open(const QString &path, int retention,
                                       HistoryStore::Sync sync = HistoryStore::Sync::Full);
     /// No file: the history lives as long as the process. `epoch` is the history's identity
@@ -40,13 +41,15 @@ public:
     /// with the history it kept in memory); seq goes on after `lastSeq`.
     void openInMemory(HistoryEpoch epoch, qint64 lastSeq);
 
+    bool isOpen() const { return m_open; }
     bool isPersistent() const { return bool(m_writer); }
     HistoryEpoch epoch() const { return m_epoch; }
     QString errorString() const { return m_errorString; }
     bool hasFailed() const { return m_failed; }
 
     /// Assigns `message` the next seq (its own seq is ignored) and queues it for the store.
-    /// Returns the seq, or 0 when the journal has failed (the message was not taken).
+    /// Returns the seq, or 0 when the journal has failed (the message was not taken). The seq
+    /// is final: the store refuses anything but the next one, so seqs stay consecutive.
     qint64 submit(const ChatMessage &message, const QString &clientKey = {});
     /// The submitted message stored with this key that is not durable yet, if any: a retry of
     /// the same send waits for it rather than storing it twice.
@@ -87,6 +90,7 @@ private:
     qint64 m_submittedSeq = 0;
     qint64 m_durableSeq = 0;
     quint64 m_commitCount = 0;
+    bool m_open = false;
     bool m_handOverPosted = false;
     bool m_failed = false;
     QString m_errorString;

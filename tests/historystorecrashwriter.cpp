@@ -1,6 +1,8 @@
 // Appends to a history file through HistoryJournal, as a server would, until it is killed:
 // tst_historystore kills it with SIGKILL and checks that every message it reported durable is
 // there. Prints "open EPOCH LAST_SEQ", then "durable SEQ" each time the store confirms.
+// With a second argument, files may grow to that many bytes only (RLIMIT_FSIZE): a full disk,
+// which the store must report ("failed ERROR", exit 1) without storing a hole.
 
 #include "historyjournal.h"
 
@@ -8,16 +10,29 @@
 #include <QDateTime>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <sys/resource.h>
 
 using namespace PushChat;
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: historystore-crashwriter HISTORY_FILE\n");
+    if (argc != 2 && argc != 3) {
+        std::fprintf(stderr, "usage: historystore-crashwriter HISTORY_FILE [MAX_FILE_BYTES]\n");
         return 2;
+    }
+    if (argc == 3) {
+        // Past the limit write() fails with EFBIG instead of the process getting SIGXFSZ.
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlim_t bytes = std::strtoull(argv[2], nullptr, 10);
+        const rlimit limit{bytes, bytes};
+        if (setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+            std::perror("historystore-crashwriter: setrlimit");
+            return 2;
+        }
     }
     HistoryJournal journal;
     const std::optional<StoredHistory> history =
@@ -53,10 +68,16 @@ int main(int argc, char *argv[])
         std::printf("durable %lld\n", static_cast<long long>(stored.back().message.seq));
         std::fflush(stdout);
     });
-    QObject::connect(&journal, &HistoryJournal::failed, &app, [](const QString &error) {
-        std::fprintf(stderr, "historystore-crashwriter: %s\n", qPrintable(error));
-        QCoreApplication::exit(1);
-    });
+    QObject::connect(&journal, &HistoryJournal::failed, &app,
+                     [&](const QString &error, const StoredMessages &lost) {
+                         std::printf("failed %lld %s\n", static_cast<long long>(lost.size()),
+                                     qPrintable(error));
+                         std::fflush(stdout);
+                         // Refused from now on: nothing may follow a hole.
+                         if (journal.submit(ChatMessage{}) != 0)
+                             std::printf("accepted after failure\n");
+                         QCoreApplication::exit(1);
+                     });
     submitter.start();
     return app.exec();
 }

@@ -77,6 +77,41 @@ bool consecutive(const StoredHistory &history, qint64 firstSeq)
     return expected == history.room.lastSeq + 1;
 }
 
+/// historystore-crashwriter's report, read as it comes.
+struct WriterOutput
+{
+    std::optional<HistoryEpoch> epoch;
+    qint64 openedAt = -1;
+    qint64 durable = 0;
+    bool backwards = false;
+    QByteArray failure; ///< "LOST ERROR" once the store failed
+    QByteArray unexpected;
+    QByteArray buffered;
+
+    void read(QProcess &process)
+    {
+        buffered += process.readAllStandardOutput();
+        qsizetype end;
+        while ((end = buffered.indexOf('\n')) >= 0) {
+            const QByteArray line = buffered.left(end);
+            buffered.remove(0, end + 1);
+            const QList<QByteArray> words = line.split(' ');
+            if (words.value(0) == "open" && words.size() == 3) {
+                epoch = HistoryEpoch::fromString(QString::fromLatin1(words.at(1)));
+                openedAt = words.at(2).toLongLong();
+            } else if (words.value(0) == "durable") {
+                const qint64 seq = words.value(1).toLongLong();
+                backwards = backwards || seq <= durable;
+                durable = seq;
+            } else if (words.value(0) == "failed") {
+                failure = line.mid(7);
+            } else {
+                unexpected += line + '\n';
+            }
+        }
+    }
+};
+
 } // namespace
 
 class tst_HistoryStore : public QObject
@@ -108,6 +143,7 @@ private slots:
     void journalInMemory();
 
     void killedWriterLosesNothingItReportedDurable();
+    void aFullDiskStopsTheStoreWithoutAHole();
 
 private:
     QString path(const QString &name = QStringLiteral("room.sqlite")) const
@@ -523,53 +559,65 @@ void tst_HistoryStore::killedWriterLosesNothingItReportedDurable()
     for (int run = 0; run < 2; ++run) {
         QProcess writer;
         writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        qint64 opened = -1;
-        qint64 reported = 0;
-        QByteArray buffered;
-        connect(&writer, &QProcess::readyReadStandardOutput, this, [&] {
-            buffered += writer.readAllStandardOutput();
-            qsizetype end;
-            while ((end = buffered.indexOf('\n')) >= 0) {
-                const QList<QByteArray> words = buffered.left(end).split(' ');
-                buffered.remove(0, end + 1);
-                if (words.value(0) == "open" && words.size() == 3) {
-                    const std::optional<HistoryEpoch> seen =
-                        HistoryEpoch::fromString(QString::fromLatin1(words.at(1)));
-                    QVERIFY(seen);
-                    if (epoch.isNull())
-                        epoch = *seen;
-                    QCOMPARE(*seen, epoch);
-                    opened = words.at(2).toLongLong();
-                } else if (words.value(0) == "durable") {
-                    const qint64 seq = words.value(1).toLongLong();
-                    QVERIFY(seq > reported);
-                    reported = seq;
-                }
-            }
-        });
+        WriterOutput output;
+        connect(&writer, &QProcess::readyReadStandardOutput, this, [&] { output.read(writer); });
         writer.start(QStringLiteral(HISTORY_CRASHWRITER_PATH), {path()});
         QVERIFY2(writer.waitForStarted(), qPrintable(writer.errorString()));
-        QTRY_VERIFY_WITH_TIMEOUT(opened >= 0, 15000);
-        QCOMPARE(opened, startSeq);
-        QTRY_VERIFY_WITH_TIMEOUT(reported >= startSeq + 300, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(output.openedAt >= 0, 15000);
+        QVERIFY(output.epoch);
+        if (epoch.isNull())
+            epoch = *output.epoch;
+        QCOMPARE(*output.epoch, epoch);
+        QCOMPARE(output.openedAt, startSeq);
+        QTRY_VERIFY_WITH_TIMEOUT(output.durable >= startSeq + 300, 60000);
         writer.kill(); // SIGKILL: no destructor, no close, maybe in the middle of a commit
         QVERIFY(writer.waitForFinished());
         QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
+        output.read(writer);
+        QVERIFY(!output.backwards);
+        QVERIFY2(output.unexpected.isEmpty(), output.unexpected.constData());
 
         HistoryStore store;
         const std::optional<StoredHistory> history = store.open(path(), 1000000);
         QVERIFY2(history, qPrintable(store.errorString()));
         QCOMPARE(history->epoch, epoch);
-        QVERIFY2(history->room.lastSeq >= reported,
+        QVERIFY2(history->room.lastSeq >= output.durable,
                  qPrintable(QStringLiteral("reported %1 durable, found %2")
-                                .arg(reported)
+                                .arg(output.durable)
                                 .arg(history->room.lastSeq)));
         QVERIFY(consecutive(*history, 1));
         QCOMPARE(history->room.clientKeys.size(), history->room.messages.size());
-        QCOMPARE(history->room.clientKeys.value(reported),
-                 QStringLiteral("crash\nid-%1").arg(reported));
+        QCOMPARE(history->room.clientKeys.value(output.durable),
+                 QStringLiteral("crash\nid-%1").arg(output.durable));
         startSeq = history->room.lastSeq;
     }
+}
+
+void tst_HistoryStore::aFullDiskStopsTheStoreWithoutAHole()
+{
+    QProcess writer;
+    writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    WriterOutput output;
+    connect(&writer, &QProcess::readyReadStandardOutput, this, [&] { output.read(writer); });
+    // Files of at most 256 KiB: the WAL fills up after some hundred messages.
+    writer.start(QStringLiteral(HISTORY_CRASHWRITER_PATH), {path(), QStringLiteral("262144")});
+    QVERIFY2(writer.waitForStarted(), qPrintable(writer.errorString()));
+    QVERIFY(writer.waitForFinished(60000));
+    output.read(writer);
+    QCOMPARE(writer.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(writer.exitCode(), 1);
+    QVERIFY2(output.unexpected.isEmpty(), output.unexpected.constData());
+    QVERIFY(!output.failure.isEmpty());
+    QVERIFY(output.durable > 0);
+    QVERIFY(!output.backwards);
+
+    // The failed transaction left nothing behind; what was reported durable is all there.
+    HistoryStore store;
+    const std::optional<StoredHistory> history = store.open(path(), 1000000);
+    QVERIFY2(history, qPrintable(store.errorString()));
+    QCOMPARE(history->room.lastSeq, output.durable);
+    QVERIFY(consecutive(*history, 1));
+    QVERIFY(store.append({makeMessage(output.durable + 1)}));
 }
 
 QTEST_MAIN(tst_HistoryStore)
