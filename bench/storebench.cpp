@@ -150,7 +150,7 @@ int main(int argc, char *argv[])
                                         QStringLiteral("bytes"), QStringLiteral("100"));
     parser.addOptions({dirOption, batchOption, messagesOption, textOption});
     parser.process(app);
-    QLoggingCategory::setFilterRules(QStringLiteral("pushchat.server.info=false"));
+    QLoggingCategory::setFilterRules(QStringLiteral("pushchat.server.history.info=false"));
 
     QStringList dirs = parser.values(dirOption);
     if (dirs.isEmpty())

@@ -104,8 +104,8 @@ std::optional<StoredHistory> HistoryStore::open(const QString &path, int retenti
         m_errorString = error;
         return std::nullopt;
     }
-    qCInfo(lcServer) << "history" << path << "epoch" << m_epoch.toString() << "last seq"
-                     << m_lastSeq << "loaded" << history->room.messages.size();
+    qCInfo(lcHistory) << "opened" << path << "epoch" << m_epoch.toString() << "last seq"
+                      << m_lastSeq << "loaded" << history->room.messages.size();
     return history;
 }
 
@@ -336,7 +336,7 @@ std::optional<HistoryEpoch> HistoryStore::clear()
     }
     m_epoch = epoch;
     m_oldestSeq = m_lastSeq + 1;
-    qCInfo(lcServer) << "history" << m_path << "cleared; new epoch" << epoch.toString();
+    qCInfo(lcHistory) << "cleared" << m_path << "new epoch" << epoch.toString();
     return epoch;
 }
 

@@ -47,7 +47,7 @@ void HistoryWriter::commitQueued()
     if (!m_store.append(m_queued)) {
         m_failed = true;
         m_queued.clear();
-        qCWarning(lcServer) << "history:" << m_store.errorString();
+        qCWarning(lcHistory).noquote() << m_store.errorString();
         emit failed(m_store.errorString());
         return;
     }
@@ -63,7 +63,7 @@ void HistoryWriter::clear()
     if (const std::optional<HistoryEpoch> epoch = m_store.clear()) {
         emit cleared(*epoch);
     } else {
-        qCWarning(lcServer) << "history:" << m_store.errorString();
+        qCWarning(lcHistory).noquote() << m_store.errorString();
         emit clearFailed(m_store.errorString());
     }
 }
