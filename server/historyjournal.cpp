@@ -38,10 +38,11 @@ std::optional<StoredHistory> HistoryJournal::open(const QString &path, int reten
     m_writer->moveToThread(&m_thread);
     connect(m_writer.get(), &HistoryWriter::durable, this, &HistoryJournal::onDurable);
     connect(m_writer.get(), &HistoryWriter::failed, this, &HistoryJournal::onWriterFailed);
-    connect(m_writer.get(), &HistoryWriter::cleared, this, [this](HistoryEpoch epoch) {
-        m_epoch = epoch;
-        emit cleared(epoch);
-    });
+    connect(m_writer.get(), &HistoryWriter::cleared, this,
+            [this](HistoryEpoch epoch, qint64 startSeq) {
+                m_epoch = epoch;
+                emit cleared(epoch, startSeq);
+            });
     connect(m_writer.get(), &HistoryWriter::clearFailed, this, &HistoryJournal::clearFailed);
     m_thread.start();
 
@@ -158,7 +159,7 @@ void HistoryJournal::clear()
         QMetaObject::invokeMethod(m_writer.get(), &HistoryWriter::clear, Qt::QueuedConnection);
     } else {
         m_epoch = HistoryEpoch::generate();
-        emit cleared(m_epoch);
+        emit cleared(m_epoch, m_durableSeq);
     }
 }
 

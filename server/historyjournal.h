@@ -54,6 +54,8 @@ public:
     /// The submitted message stored with this key that is not durable yet, if any: a retry of
     /// the same send waits for it rather than storing it twice.
     const StoredMessage *findPending(const QString &clientKey) const;
+    /// Submitted, not durable yet: a server can refuse sends while a stalled disk lets this grow.
+    qsizetype pendingCount() const { return qsizetype(m_pending.size()); }
 
     qint64 submittedSeq() const { return m_submittedSeq; }
     qint64 durableSeq() const { return m_durableSeq; }
@@ -70,7 +72,8 @@ signals:
     void durable(const PushChat::StoredMessages &messages);
     /// The store failed: `lost` were submitted but never stored; submit() refuses from now on.
     void failed(const QString &error, const PushChat::StoredMessages &lost);
-    void cleared(PushChat::HistoryEpoch epoch);
+    /// The new history's messages will have seqs above `startSeq` (see StoredHistory).
+    void cleared(PushChat::HistoryEpoch epoch, qint64 startSeq);
     /// "Clear history" did not happen; the history goes on as it was.
     void clearFailed(const QString &error);
 

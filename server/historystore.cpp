@@ -161,7 +161,7 @@ bool HistoryStore::setUp()
         if (!created)
             return rollback();
         query.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('epoch', ?), "
-                                     "('seq_floor', 0)"));
+                                     "('start_seq', 0)"));
         query.addBindValue(HistoryEpoch::generate().toStorage());
         if (!query.exec()) {
             fail(QStringLiteral("cannot create the history"), query);
@@ -175,7 +175,7 @@ std::optional<StoredHistory> HistoryStore::load()
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     if (!query.exec(QStringLiteral("SELECT (SELECT value FROM meta WHERE key = 'epoch'), "
-                                   "(SELECT value FROM meta WHERE key = 'seq_floor'), "
+                                   "(SELECT value FROM meta WHERE key = 'start_seq'), "
                                    "(SELECT max(seq) FROM messages), "
                                    "(SELECT min(seq) FROM messages)")) ||
         !query.next()) {
@@ -187,13 +187,15 @@ std::optional<StoredHistory> HistoryStore::load()
         fail(QStringLiteral("the history has no epoch"));
         return std::nullopt;
     }
-    m_lastSeq = qMax(query.value(1).toLongLong(), query.value(2).toLongLong());
+    m_startSeq = query.value(1).toLongLong();
+    m_lastSeq = qMax(m_startSeq, query.value(2).toLongLong());
     m_oldestSeq = query.value(3).isNull() ? m_lastSeq + 1 : query.value(3).toLongLong();
     m_commitCount = 0;
 
     StoredHistory history;
     history.epoch = m_epoch;
     history.room.lastSeq = m_lastSeq;
+    history.startSeq = m_startSeq;
     query.prepare(QStringLiteral("SELECT seq, ts, nick, text, kind, client_key FROM messages "
                                  "WHERE seq > ? ORDER BY seq"));
     query.addBindValue(m_lastSeq - m_retention);
@@ -325,7 +327,7 @@ std::optional<HistoryEpoch> HistoryStore::clear()
     }
     QSqlQuery query(db);
     query.prepare(QStringLiteral("UPDATE meta SET value = CASE key WHEN 'epoch' THEN ? ELSE ? END "
-                                 "WHERE key IN ('epoch', 'seq_floor')"));
+                                 "WHERE key IN ('epoch', 'start_seq')"));
     query.addBindValue(epoch.toStorage());
     query.addBindValue(m_lastSeq);
     if (!query.exec() || query.numRowsAffected() != 2 ||
@@ -335,6 +337,7 @@ std::optional<HistoryEpoch> HistoryStore::clear()
         return std::nullopt;
     }
     m_epoch = epoch;
+    m_startSeq = m_lastSeq;
     m_oldestSeq = m_lastSeq + 1;
     qCInfo(lcHistory) << "cleared" << m_path << "new epoch" << epoch.toString();
     return epoch;

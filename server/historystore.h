@@ -31,6 +31,10 @@ struct StoredHistory
     /// The retained tail (at most the retention given to open()), the last seq, and the client
     /// keys of that tail: the same window in which Room de-duplicates a retried send.
     RoomSnapshot room;
+    /// This history's messages have seqs above it: 0, or the last seq when the history was
+    /// cleared. A reset client whose first message is above startSeq + 1 missed evicted
+    /// messages (a gap); one whose first message is startSeq + 1 missed nothing.
+    qint64 startSeq = 0;
 };
 
 /// A room's history in an SQLite file (Qt SQL's QSQLITE driver), in WAL mode.
@@ -66,11 +70,13 @@ public:
     /// False: nothing of the batch is stored (errorString() says why).
     bool append(const StoredMessages &batch);
     /// Deletes every message and gives the history a new epoch. Seq goes on counting from
-    /// lastSeq(), so a client that knows no epochs never mistakes the new history for the old.
+    /// lastSeq() (the new startSeq()), so a client that knows no epochs never mistakes the new
+    /// history for the old.
     std::optional<HistoryEpoch> clear();
 
     HistoryEpoch epoch() const { return m_epoch; }
     qint64 lastSeq() const { return m_lastSeq; }
+    qint64 startSeq() const { return m_startSeq; }
     /// Transactions committed by append() since open(): group commit is measured with it.
     quint64 commitCount() const { return m_commitCount; }
     QString path() const { return m_path; }
@@ -90,6 +96,7 @@ private:
     int m_retention = 1;
     HistoryEpoch m_epoch;
     qint64 m_lastSeq = 0;
+    qint64 m_startSeq = 0;
     qint64 m_oldestSeq = 1; ///< the oldest message on disk; m_lastSeq + 1 when there is none
     quint64 m_commitCount = 0;
     QString m_errorString;

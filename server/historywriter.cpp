@@ -61,7 +61,7 @@ void HistoryWriter::clear()
     if (m_failed)
         return;
     if (const std::optional<HistoryEpoch> epoch = m_store.clear()) {
-        emit cleared(*epoch);
+        emit cleared(*epoch, m_store.startSeq());
     } else {
         qCWarning(lcHistory).noquote() << m_store.errorString();
         emit clearFailed(m_store.errorString());

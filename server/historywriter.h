@@ -34,7 +34,7 @@ signals:
     /// A commit failed: nothing after the last durable seq is stored, and the writer stores
     /// nothing more (a later batch would leave a hole in the seqs).
     void failed(const QString &error);
-    void cleared(PushChat::HistoryEpoch epoch);
+    void cleared(PushChat::HistoryEpoch epoch, qint64 startSeq);
     /// The history is as it was (SQLite rolled the deletion back); appending goes on.
     void clearFailed(const QString &error);
 

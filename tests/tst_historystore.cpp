@@ -206,6 +206,7 @@ void tst_HistoryStore::createsAnEmptyHistory()
     QVERIFY2(history, qPrintable(store.errorString()));
     QVERIFY(!history->epoch.isNull());
     QCOMPARE(history->room.lastSeq, 0);
+    QCOMPARE(history->startSeq, 0);
     QVERIFY(history->room.messages.isEmpty());
     QVERIFY(history->room.clientKeys.isEmpty());
     QVERIFY(QFile::exists(path()));
@@ -319,6 +320,7 @@ void tst_HistoryStore::clearChoosesANewEpochAndSeqGoesOn()
         QVERIFY(newEpoch != oldEpoch);
         QCOMPARE(store.epoch(), newEpoch);
         QCOMPARE(store.lastSeq(), 5);
+        QCOMPARE(store.startSeq(), 5);
     }
     {
         // Cleared and empty: the next run still knows where seq stood.
@@ -327,6 +329,7 @@ void tst_HistoryStore::clearChoosesANewEpochAndSeqGoesOn()
         QVERIFY(history);
         QCOMPARE(history->epoch, newEpoch);
         QCOMPARE(history->room.lastSeq, 5);
+        QCOMPARE(history->startSeq, 5);
         QVERIFY(history->room.messages.isEmpty());
         QVERIFY(history->room.clientKeys.isEmpty());
         QVERIFY(!store.append({makeMessage(1)}));
@@ -337,6 +340,7 @@ void tst_HistoryStore::clearChoosesANewEpochAndSeqGoesOn()
     QVERIFY(history);
     QCOMPARE(history->epoch, newEpoch);
     QCOMPARE(history->room.lastSeq, 6);
+    QCOMPARE(history->startSeq, 5);
     QCOMPARE(history->room.messages, QList<ChatMessage>{makeMessage(6).message});
     QCOMPARE(history->room.clientKeys.keys(), QList<qint64>{6});
 }
@@ -496,8 +500,10 @@ void tst_HistoryStore::journalClearsBetweenWhatCameBeforeAndAfter()
             for (const StoredMessage &stored : messages)
                 events.append(stored.message.text);
         });
-        connect(&journal, &HistoryJournal::cleared, this,
-                [&](HistoryEpoch epoch) { events.append(epoch.toString()); });
+        connect(&journal, &HistoryJournal::cleared, this, [&](HistoryEpoch epoch, qint64 start) {
+            events.append(epoch.toString());
+            QCOMPARE(start, 1); // "before" went into the old history
+        });
         journal.submit(chat(QStringLiteral("before")));
         journal.clear();
         journal.submit(chat(QStringLiteral("after")));
@@ -549,6 +555,7 @@ void tst_HistoryStore::journalInMemory()
     QCOMPARE(cleared.size(), 1);
     QVERIFY(journal.epoch() != before);
     QCOMPARE(cleared.at(0).at(0).value<HistoryEpoch>(), journal.epoch());
+    QCOMPARE(cleared.at(0).at(1).toLongLong(), 9);
     QCOMPARE(journal.submit(chat(QStringLiteral("c"))), 10);
 }
 
