@@ -368,7 +368,9 @@ void tst_HistoryStore::refusesFilesThatAreNotHistories_data()
     QTest::addRow("text file") << QStringLiteral("text") << QStringLiteral("not a database");
     QTest::addRow("another program's database")
         << QStringLiteral("sqlite") << QStringLiteral("not a PushChat history");
-    QTest::addRow("directory") << QStringLiteral("directory") << QStringLiteral("room.sqlite");
+    QTest::addRow("directory") << QStringLiteral("directory") << QStringLiteral("cannot open");
+    QTest::addRow("missing directory")
+        << QStringLiteral("missing") << QStringLiteral("cannot open");
 }
 
 void tst_HistoryStore::refusesFilesThatAreNotHistories()
@@ -388,11 +390,12 @@ void tst_HistoryStore::refusesFilesThatAreNotHistories()
             QVERIFY(QSqlQuery(db).exec(QStringLiteral("CREATE TABLE notes (text TEXT)")));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("other"));
-    } else {
+    } else if (kind == u"directory") {
         QVERIFY(QDir(m_dir->path()).mkdir(QStringLiteral("room.sqlite")));
     }
+    const QString file = kind == u"missing" ? path(QStringLiteral("no/such/room.sqlite")) : path();
     HistoryStore store;
-    QVERIFY(!store.open(path(), 100));
+    QVERIFY(!store.open(file, 100));
     QVERIFY2(store.errorString().contains(error), qPrintable(store.errorString()));
     QVERIFY(!store.append(makeBatch(1, 1)));
 }
