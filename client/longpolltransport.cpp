@@ -1,17 +1,17 @@
 #include "longpolltransport.h"
 
 #include "clientlog.h"
-#include "clockoffset.h"
 #include "httpclient.h"
-#include "jsoncodec.h"
-#include "metricsrecorder.h"
 #include "postqueue.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
 
 namespace PushChat {
+
+namespace {
+/// How long past the wait the server may take to answer a parked poll before it counts as lost.
+constexpr int AnswerGraceSeconds = 15;
+} // namespace
 
 LongPollTransport::LongPollTransport(const TransportContext &context, QObject *parent)
     : ChatTransport(context, parent)
@@ -66,9 +66,10 @@ void LongPollTransport::poll()
         return;
     const int wait = m_context.longPollWaitSeconds;
     m_pollHttp->request("GET",
-                        "/api/messages?after=" + QByteArray::number(m_after) +
-                            "&wait=" + QByteArray::number(wait) + nickQuery(),
-                        {}, (wait + 15) * 1000);
+                        Paths::Messages + QByteArrayLiteral("?after=") +
+                            QByteArray::number(m_after) + "&wait=" + QByteArray::number(wait) +
+                            nickQuery(),
+                        {}, (wait + AnswerGraceSeconds) * 1000);
 }
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)
