@@ -463,7 +463,8 @@ void ChatClient::onRoomFinished(const HttpResponse &response)
     if (response.status == 200) {
         if (const std::optional<RoomInfo> info = JsonCodec::decodeRoomInfo(response.body)) {
             m_clock.addSample(response.sentAtMs, response.receivedAtMs, info->now);
-            const bool changed = info->online != m_room.online || info->name != m_room.name;
+            const bool changed = info->online != m_room.online || info->name != m_room.name ||
+                                 info->limits != m_room.limits;
             m_room = *info;
             if (changed)
                 emit roomInfoChanged(m_room);
