@@ -11,9 +11,17 @@ namespace PushChat::JsonCodec {
 
 namespace {
 
-void appendBool(QByteArray &out, bool value)
+/// Appends `prefix`, the member's name (`,"seq":`), and `value`.
+void appendField(QByteArray &out, QByteArrayView prefix, qint64 value)
 {
-    out.append(value ? "true" : "false");
+    out.append(prefix);
+    appendInteger(out, value);
+}
+
+/// appendField() for a boolean member.
+void appendFlag(QByteArray &out, QByteArrayView prefix, bool value)
+{
+    out.append(prefix).append(value ? "true" : "false");
 }
 
 /// The JSON object in `json`; nullopt, with the reason in *error, if it is not one.
@@ -38,41 +46,40 @@ std::nullopt_t fail(QString *error, const QString &why)
     return std::nullopt;
 }
 
+/// The members of a bucket in /api/stats, in the order they are written.
+struct CounterField
+{
+    QLatin1StringView name;
+    qint64 TransportCounters::*counter;
+};
+constexpr CounterField CounterFields[] = {
+    {QLatin1StringView("requests"), &TransportCounters::requests},
+    {QLatin1StringView("responses"), &TransportCounters::responses},
+    {QLatin1StringView("empty_responses"), &TransportCounters::emptyResponses},
+    {QLatin1StringView("frames_in"), &TransportCounters::framesIn},
+    {QLatin1StringView("frames_out"), &TransportCounters::framesOut},
+    {QLatin1StringView("bytes_in"), &TransportCounters::bytesIn},
+    {QLatin1StringView("bytes_out"), &TransportCounters::bytesOut},
+    {QLatin1StringView("open_connections"), &TransportCounters::openConnections},
+    {QLatin1StringView("parked"), &TransportCounters::parked},
+};
+
 void appendCounters(QByteArray &out, const TransportCounters &counters)
 {
-    out.append("{\"requests\":");
-    appendInteger(out, counters.requests);
-    out.append(",\"responses\":");
-    appendInteger(out, counters.responses);
-    out.append(",\"empty_responses\":");
-    appendInteger(out, counters.emptyResponses);
-    out.append(",\"frames_in\":");
-    appendInteger(out, counters.framesIn);
-    out.append(",\"frames_out\":");
-    appendInteger(out, counters.framesOut);
-    out.append(",\"bytes_in\":");
-    appendInteger(out, counters.bytesIn);
-    out.append(",\"bytes_out\":");
-    appendInteger(out, counters.bytesOut);
-    out.append(",\"open_connections\":");
-    appendInteger(out, counters.openConnections);
-    out.append(",\"parked\":");
-    appendInteger(out, counters.parked);
+    char separator = '{';
+    for (const CounterField &field : CounterFields) {
+        out.append(separator).append('"').append(field.name).append("\":");
+        appendInteger(out, counters.*field.counter);
+        separator = ',';
+    }
     out.append('}');
 }
 
 TransportCounters decodeCounters(const QJsonObject &object)
 {
     TransportCounters counters;
-    counters.requests = object.value(u"requests").toInteger();
-    counters.responses = object.value(u"responses").toInteger();
-    counters.emptyResponses = object.value(u"empty_responses").toInteger();
-    counters.framesIn = object.value(u"frames_in").toInteger();
-    counters.framesOut = object.value(u"frames_out").toInteger();
-    counters.bytesIn = object.value(u"bytes_in").toInteger();
-    counters.bytesOut = object.value(u"bytes_out").toInteger();
-    counters.openConnections = object.value(u"open_connections").toInteger();
-    counters.parked = object.value(u"parked").toInteger();
+    for (const CounterField &field : CounterFields)
+        counters.*field.counter = object.value(field.name).toInteger();
     return counters;
 }
 
@@ -82,19 +89,13 @@ QByteArray encodeLimits(const ProtocolLimits &limits)
 {
     QByteArray out("{\"max_text_bytes\":");
     appendInteger(out, limits.maxTextBytes);
-    out.append(",\"max_nick_chars\":");
-    appendInteger(out, limits.maxNickChars);
-    out.append(",\"max_body_bytes\":");
-    appendInteger(out, limits.maxBodyBytes);
-    out.append(",\"max_websocket_message_bytes\":");
-    appendInteger(out, limits.maxWebSocketMessageBytes);
-    out.append(",\"history\":");
-    appendInteger(out, limits.history);
-    out.append(",\"max_wait_seconds\":");
-    appendInteger(out, limits.maxWaitSeconds);
+    appendField(out, ",\"max_nick_chars\":", limits.maxNickChars);
+    appendField(out, ",\"max_body_bytes\":", limits.maxBodyBytes);
+    appendField(out, ",\"max_websocket_message_bytes\":", limits.maxWebSocketMessageBytes);
+    appendField(out, ",\"history\":", limits.history);
+    appendField(out, ",\"max_wait_seconds\":", limits.maxWaitSeconds);
     out.append(",\"rate_per_second\":").append(QByteArray::number(limits.ratePerSecond));
-    out.append(",\"online_timeout_ms\":");
-    appendInteger(out, limits.onlineTimeoutMs);
+    appendField(out, ",\"online_timeout_ms\":", limits.onlineTimeoutMs);
     out.append('}');
     return out;
 }
@@ -129,12 +130,9 @@ QByteArray encodeRoomInfo(const RoomInfo &room)
 {
     QByteArray out("{\"name\":");
     appendQuoted(out, room.name);
-    out.append(",\"protocol\":");
-    appendInteger(out, room.protocol);
-    out.append(",\"last_seq\":");
-    appendInteger(out, room.lastSeq);
-    out.append(",\"key_required\":");
-    appendBool(out, room.keyRequired);
+    appendField(out, ",\"protocol\":", room.protocol);
+    appendField(out, ",\"last_seq\":", room.lastSeq);
+    appendFlag(out, ",\"key_required\":", room.keyRequired);
     out.append(",\"online\":[");
     for (qsizetype i = 0; i < room.online.size(); ++i) {
         const RoomInfo::Member &member = room.online.at(i);
@@ -144,8 +142,7 @@ QByteArray encodeRoomInfo(const RoomInfo &room)
         out.append("\"}");
     }
     out.append("],\"limits\":").append(encodeLimits(room.limits));
-    out.append(",\"now\":");
-    appendInteger(out, room.now);
+    appendField(out, ",\"now\":", room.now);
     out.append('}');
     return out;
 }
@@ -192,14 +189,10 @@ QByteArray encodeStats(const StatsReport &report)
         appendCounters(out, report.stats[bucket]);
         out.append(',');
     }
-    out.append("\"uptime_ms\":");
-    appendInteger(out, report.uptimeMs);
-    out.append(",\"messages\":");
-    appendInteger(out, report.messages);
-    out.append(",\"retained\":");
-    appendInteger(out, report.retained);
-    out.append(",\"now\":");
-    appendInteger(out, report.now);
+    appendField(out, "\"uptime_ms\":", report.uptimeMs);
+    appendField(out, ",\"messages\":", report.messages);
+    appendField(out, ",\"retained\":", report.retained);
+    appendField(out, ",\"now\":", report.now);
     out.append('}');
     return out;
 }
@@ -229,10 +222,8 @@ QByteArray encodeCreated(const Created &created)
     // Exactly what two timestamps' worth of digits need: a post's answer, on the hot path.
     QByteArray out;
     out.reserve(48);
-    out.append("{\"seq\":");
-    appendInteger(out, created.seq);
-    out.append(",\"ts\":");
-    appendInteger(out, created.ts);
+    appendField(out, "{\"seq\":", created.seq);
+    appendField(out, ",\"ts\":", created.ts);
     out.append('}');
     return out;
 }
@@ -251,18 +242,12 @@ QByteArray encodeHello(const Hello &hello)
 {
     QByteArray out("{\"type\":\"hello\",\"room\":");
     appendQuoted(out, hello.room);
-    out.append(",\"protocol\":");
-    appendInteger(out, hello.protocol);
-    out.append(",\"last_seq\":");
-    appendInteger(out, hello.lastSeq);
-    out.append(",\"gap\":");
-    appendBool(out, hello.gap);
-    out.append(",\"reset\":");
-    appendBool(out, hello.reset);
-    out.append(",\"observer\":");
-    appendBool(out, hello.observer);
-    out.append(",\"now\":");
-    appendInteger(out, hello.now);
+    appendField(out, ",\"protocol\":", hello.protocol);
+    appendField(out, ",\"last_seq\":", hello.lastSeq);
+    appendFlag(out, ",\"gap\":", hello.gap);
+    appendFlag(out, ",\"reset\":", hello.reset);
+    appendFlag(out, ",\"observer\":", hello.observer);
+    appendField(out, ",\"now\":", hello.now);
     out.append('}');
     return out;
 }
@@ -290,10 +275,8 @@ QByteArray encodeAck(const Ack &ack)
     QByteArray out;
     out.reserve(64 + ack.id.size());
     out.append("{\"type\":\"ack\",\"id\":").append(ack.id);
-    out.append(",\"seq\":");
-    appendInteger(out, ack.created.seq);
-    out.append(",\"ts\":");
-    appendInteger(out, ack.created.ts);
+    appendField(out, ",\"seq\":", ack.created.seq);
+    appendField(out, ",\"ts\":", ack.created.ts);
     out.append('}');
     return out;
 }
