@@ -118,6 +118,12 @@ QByteArray encodeValue(const QJsonValue &value)
     return array.mid(1, array.size() - 2);
 }
 
+QByteArray rawMember(const QJsonObject &object, QStringView key)
+{
+    const QJsonValue value = object.value(key);
+    return value.isUndefined() ? QByteArray() : encodeValue(value);
+}
+
 QByteArray encodeMessage(const ChatMessage &message)
 {
     // Exactly what ASCII text without escapes needs, the common case.
@@ -253,12 +259,6 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.reset = object.value(u"reset").toBool();
     page.now = object.value(u"now").toInteger();
     return page;
-}
-
-QByteArray rawMember(const QJsonObject &object, QStringView key)
-{
-    const QJsonValue value = object.value(key);
-    return value.isUndefined() ? QByteArray() : encodeValue(value);
 }
 
 } // namespace PushChat::JsonCodec
