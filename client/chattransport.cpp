@@ -129,6 +129,12 @@ QByteArray ChatTransport::nickQuery() const
     return "&nick=" + QUrl::toPercentEncoding(m_context.nick);
 }
 
+QByteArray ChatTransport::pollTarget(qint64 after, QByteArrayView extraQuery) const
+{
+    QByteArray target = Paths::Messages + QByteArrayLiteral("?after=") + QByteArray::number(after);
+    return target.append(extraQuery).append(nickQuery());
+}
+
 bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first)
 {
     if (response.status != 200) {

@@ -113,6 +113,8 @@ protected:
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.
     QByteArray nickQuery() const;
+    /// `/api/messages?after=N`, then `extraQuery` (`&wait=S`), then nickQuery(): a poll.
+    QByteArray pollTarget(qint64 after, QByteArrayView extraQuery = {}) const;
 
     TransportContext m_context;
     bool m_receiving = true;

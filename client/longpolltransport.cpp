@@ -65,11 +65,8 @@ void LongPollTransport::poll()
     if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
     const int wait = m_context.longPollWaitSeconds;
-    m_pollHttp->request("GET",
-                        Paths::Messages + QByteArrayLiteral("?after=") +
-                            QByteArray::number(m_after) + "&wait=" + QByteArray::number(wait) +
-                            nickQuery(),
-                        {}, (wait + AnswerGraceSeconds) * 1000);
+    m_pollHttp->request("GET", pollTarget(m_after, "&wait=" + QByteArray::number(wait)), {},
+                        (wait + AnswerGraceSeconds) * 1000);
 }
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)

@@ -73,10 +73,7 @@ void PollingTransport::poll()
 {
     if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
-    m_pollHttp->request("GET",
-                        Paths::Messages + QByteArrayLiteral("?after=") +
-                            QByteArray::number(m_after) + nickQuery(),
-                        {}, PollTimeoutMs);
+    m_pollHttp->request("GET", pollTarget(m_after), {}, PollTimeoutMs);
 }
 
 void PollingTransport::onPollFinished(const HttpResponse &response)
