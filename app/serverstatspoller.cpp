@@ -2,9 +2,7 @@
 
 #include "applog.h"
 #include "httpclient.h"
-
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "jsoncodec.h"
 
 namespace PushChat {
 
@@ -65,29 +63,10 @@ void ServerStatsPoller::onFinished(const HttpResponse &response)
 
 std::optional<ServerStatsPoller::Snapshot> ServerStatsPoller::parse(QByteArrayView json)
 {
-    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray());
-    if (!document.isObject())
+    const std::optional<StatsReport> report = JsonCodec::decodeStats(json);
+    if (!report)
         return std::nullopt;
-    const QJsonObject root = document.object();
-    Snapshot snapshot;
-    for (const StatsBucket bucket : {StatsBucket::Polling, StatsBucket::LongPoll,
-                                     StatsBucket::WebSocket, StatsBucket::Other}) {
-        const QJsonObject o = root.value(QLatin1String(statsBucketName(bucket))).toObject();
-        TransportCounters &c = snapshot.stats[bucket];
-        c.requests = o.value(u"requests").toInteger();
-        c.responses = o.value(u"responses").toInteger();
-        c.emptyResponses = o.value(u"empty_responses").toInteger();
-        c.framesIn = o.value(u"frames_in").toInteger();
-        c.framesOut = o.value(u"frames_out").toInteger();
-        c.bytesIn = o.value(u"bytes_in").toInteger();
-        c.bytesOut = o.value(u"bytes_out").toInteger();
-        c.openConnections = o.value(u"open_connections").toInteger();
-        c.parked = o.value(u"parked").toInteger();
-    }
-    snapshot.uptimeMs = root.value(u"uptime_ms").toInteger();
-    snapshot.messages = root.value(u"messages").toInteger();
-    snapshot.retained = root.value(u"retained").toInteger();
-    return snapshot;
+    return Snapshot{report->stats, report->uptimeMs, report->messages, report->retained};
 }
 
 } // namespace PushChat

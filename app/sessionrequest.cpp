@@ -1,9 +1,10 @@
 #include "sessionrequest.h"
 
+#include "protocollimits.h"
+
 namespace PushChat {
 
 namespace {
-constexpr int MaxNickChars = 32;
 constexpr int DefaultPort = 8765;
 } // namespace
 
@@ -12,8 +13,10 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
     const QString trimmed = nick.trimmed();
     if (trimmed.isEmpty())
         return QStringLiteral("Choose a nick: the name others see next to your messages.");
-    if (trimmed.size() > MaxNickChars)
-        return QStringLiteral("A nick has at most %1 characters.").arg(MaxNickChars);
+    // No room is known yet: the defaults every server starts with.
+    const int maxNickChars = ProtocolLimits{}.maxNickChars;
+    if (nickLength(trimmed) > maxNickChars)
+        return QStringLiteral("A nick has at most %1 characters.").arg(maxNickChars);
     for (const QChar c : trimmed) {
         if (c.category() == QChar::Other_Control)
             return QStringLiteral("A nick cannot contain control characters.");

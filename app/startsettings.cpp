@@ -1,5 +1,7 @@
 #include "startsettings.h"
 
+#include "protocollimits.h"
+
 #include <QSettings>
 
 namespace PushChat {
@@ -10,7 +12,7 @@ QString defaultNick()
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME");
-    return user.left(32);
+    return user.left(ProtocolLimits{}.maxNickChars);
 }
 } // namespace
 

@@ -3,6 +3,7 @@
 #include "clientlog.h"
 #include "eventlog.h"
 #include "httpclient.h"
+#include "jsoncodec.h"
 #include "longpolltransport.h"
 #include "metricsrecorder.h"
 #include "pollingtransport.h"
@@ -11,14 +12,19 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
-#include <climits>
 
 namespace PushChat {
 
 namespace {
 constexpr int BackoffStartMs = 500;
 constexpr int BackoffMaxMs = 10000;
+/// Doublings before the backoff reaches its cap (500 ms << 5 > 10 s).
+constexpr int BackoffMaxDoublings = 5;
 constexpr int RoomTimeoutMs = 10000;
+constexpr int RoomRefreshMs = 5000;
+constexpr int MinRoomRefreshMs = 100;
+/// How long a retired transport may take to see its messages answered.
+constexpr int DrainTimeoutMs = 10000;
 } // namespace
 
 ChatClient::ChatClient(QObject *parent)
@@ -36,9 +42,9 @@ ChatClient::ChatClient(QObject *parent)
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatClient::startTransport);
     m_drainTimer.setSingleShot(true);
-    m_drainTimer.setInterval(10000);
+    m_drainTimer.setInterval(DrainTimeoutMs);
     connect(&m_drainTimer, &QTimer::timeout, this, &ChatClient::abortDrain);
-    m_roomTimer.setInterval(5000);
+    m_roomTimer.setInterval(RoomRefreshMs);
     connect(&m_roomTimer, &QTimer::timeout, this, &ChatClient::fetchRoom);
 }
 
@@ -76,7 +82,7 @@ void ChatClient::setPollInterval(int ms)
 
 void ChatClient::setLongPollWait(int seconds)
 {
-    m_context.longPollWaitSeconds = std::clamp(seconds, 1, 60);
+    m_context.longPollWaitSeconds = std::clamp(seconds, 1, ProtocolLimits{}.maxWaitSeconds);
 }
 
 void ChatClient::setWebSocketTiming(int pingIntervalMs, int pongTimeoutMs)
@@ -87,7 +93,7 @@ void ChatClient::setWebSocketTiming(int pingIntervalMs, int pongTimeoutMs)
 
 void ChatClient::setRoomRefreshInterval(int ms)
 {
-    m_roomTimer.setInterval(std::max(100, ms));
+    m_roomTimer.setInterval(std::max(MinRoomRefreshMs, ms));
 }
 
 void ChatClient::setMode(Transport mode)
@@ -113,8 +119,7 @@ void ChatClient::connectToServer()
     delete m_roomHttp;
     m_roomHttp = new HttpClient(m_context.serverUrl.host(), quint16(m_context.serverUrl.port(80)),
                                 nullptr, this);
-    if (!m_context.key.isEmpty())
-        m_roomHttp->setExtraHeaders("Authorization: Bearer " + m_context.key.toUtf8() + "\r\n");
+    m_roomHttp->setExtraHeaders(authorizationHeader(m_context.key));
     connect(m_roomHttp, &HttpClient::finished, this, &ChatClient::onRoomFinished);
     connect(m_roomHttp, &HttpClient::failed, this, [this] {
         if (std::exchange(m_roomRefetch, false) && m_linkUp)
@@ -357,7 +362,8 @@ void ChatClient::scheduleReconnect(const QString &reason)
 {
     dropTransport();
     m_roomTimer.stop();
-    const int base = std::min(BackoffMaxMs, BackoffStartMs << std::min(m_attempt, 5));
+    const int base =
+        std::min(BackoffMaxMs, BackoffStartMs << std::min(m_attempt, BackoffMaxDoublings));
     // "Equal jitter": half the delay fixed, half random, so many clients do not return at once.
     const int delay = base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
     ++m_attempt;
@@ -449,15 +455,16 @@ void ChatClient::fetchRoom()
         m_roomRefetch = true;
         return;
     }
-    m_roomHttp->request("GET", "/api/room", {}, RoomTimeoutMs);
+    m_roomHttp->request("GET", Paths::Room, {}, RoomTimeoutMs);
 }
 
 void ChatClient::onRoomFinished(const HttpResponse &response)
 {
     if (response.status == 200) {
-        if (const std::optional<RoomInfo> info = RoomInfo::fromJson(response.body)) {
+        if (const std::optional<RoomInfo> info = JsonCodec::decodeRoomInfo(response.body)) {
             m_clock.addSample(response.sentAtMs, response.receivedAtMs, info->now);
-            const bool changed = info->online != m_room.online || info->name != m_room.name;
+            const bool changed = info->online != m_room.online || info->name != m_room.name ||
+                                 info->limits != m_room.limits;
             m_room = *info;
             if (changed)
                 emit roomInfoChanged(m_room);

@@ -11,7 +11,6 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
@@ -111,6 +110,7 @@ signals:
     void sendFailed(qint64 id, const QString &reason);
     /// Every message sent so far was accepted or failed.
     void outboxDrained();
+    /// The online list, the name or the limits changed.
     void roomInfoChanged(const PushChat::RoomInfo &info);
     void metricsChanged(PushChat::Transport transport);
     void errorOccurred(PushChat::ErrorCode code, const QString &message);

@@ -6,8 +6,6 @@
 #include "metricsrecorder.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QUrl>
 
 namespace PushChat {
@@ -121,9 +119,7 @@ void ChatTransport::deliver(const MessagePage &page, qint64 liveFromServerMs, qi
 
 QByteArray ChatTransport::authHeader() const
 {
-    if (m_context.key.isEmpty())
-        return {};
-    return "Authorization: Bearer " + m_context.key.toUtf8() + "\r\n";
+    return authorizationHeader(m_context.key);
 }
 
 QByteArray ChatTransport::nickQuery() const
@@ -133,15 +129,19 @@ QByteArray ChatTransport::nickQuery() const
     return "&nick=" + QUrl::toPercentEncoding(m_context.nick);
 }
 
+QByteArray ChatTransport::pollTarget(qint64 after, QByteArrayView extraQuery) const
+{
+    QByteArray target = Paths::Messages + QByteArrayLiteral("?after=") + QByteArray::number(after);
+    return target.append(extraQuery).append(nickQuery());
+}
+
 bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first)
 {
     if (response.status != 200) {
         if (m_context.metrics)
             m_context.metrics->responseReceived(response.wireBytes, -1);
-        const QString error = QJsonDocument::fromJson(response.body)
-                                  .object()
-                                  .value(QLatin1String("error"))
-                                  .toString(QStringLiteral("HTTP %1").arg(response.status));
+        const QString error = JsonCodec::decodeError(response.body)
+                                  .value_or(QStringLiteral("HTTP %1").arg(response.status));
         fail(errorCodeForHttpStatus(response.status), error);
         return false;
     }

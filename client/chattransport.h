@@ -34,6 +34,10 @@ bool isRetryable(ErrorCode code);
 /// The error an HTTP status other than 2xx stands for.
 ErrorCode errorCodeForHttpStatus(int status);
 
+/// How long a transport waits before sending a message refused with 429 again: the server's
+/// `Retry-After`.
+inline constexpr int RateLimitRetryMs = 1000;
+
 /// What every transport needs to know; filled in by ChatClient.
 struct TransportContext
 {
@@ -78,13 +82,11 @@ public:
     /// dropped) but lets messages already handed to send() finish, so their answers still
     /// come. close() ends it.
     virtual void stopReceiving();
-    bool isReceiving() const { return m_receiving; }
 
     /// Polling only: the interval may change while open (clamped to 100 ms … 10 s).
     virtual void setPollInterval(int ms);
 
     State state() const { return m_state; }
-    const TransportContext &context() const { return m_context; }
 
 signals:
     /// Messages in ascending seq order (possibly none), with the page's gap/reset/lastSeq.
@@ -111,6 +113,8 @@ protected:
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.
     QByteArray nickQuery() const;
+    /// `/api/messages?after=N`, then `extraQuery` (`&wait=S`), then nickQuery(): a poll.
+    QByteArray pollTarget(qint64 after, QByteArrayView extraQuery = {}) const;
 
     TransportContext m_context;
     bool m_receiving = true;

@@ -13,6 +13,13 @@ QByteArray hostHeader(const QString &host)
     return host.contains(QLatin1Char(':')) ? '[' + host.toUtf8() + ']' : host.toUtf8();
 }
 
+QByteArray authorizationHeader(const QString &key)
+{
+    if (key.isEmpty())
+        return {};
+    return "Authorization: Bearer " + key.toUtf8() + "\r\n";
+}
+
 QByteArray HttpResponse::header(const QByteArray &lowerCaseName) const
 {
     for (const auto &[name, value] : headers) {

@@ -3,10 +3,8 @@
 #include "chattransport.h"
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 #include <utility>
@@ -19,6 +17,8 @@ class MetricsRecorder;
 
 /// The host as it goes into a `Host` header: IPv6 addresses in brackets.
 QByteArray hostHeader(const QString &host);
+/// `Authorization: Bearer KEY\r\n` for a room key; nothing when `key` is empty.
+QByteArray authorizationHeader(const QString &key);
 
 struct HttpResponse
 {
@@ -82,7 +82,6 @@ private:
     QByteArray m_extraHeaders;
     QTcpSocket *m_socket = nullptr;
     QTimer m_timer;
-    QByteArray m_pending; ///< the request to write once connected
     QByteArray m_buffer;
     bool m_busy = false;
     bool m_written = false;

@@ -1,17 +1,17 @@
 #include "longpolltransport.h"
 
 #include "clientlog.h"
-#include "clockoffset.h"
 #include "httpclient.h"
-#include "jsoncodec.h"
-#include "metricsrecorder.h"
 #include "postqueue.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
 
 namespace PushChat {
+
+namespace {
+/// How long past the wait the server may take to answer a parked poll before it counts as lost.
+constexpr int AnswerGraceSeconds = 15;
+} // namespace
 
 LongPollTransport::LongPollTransport(const TransportContext &context, QObject *parent)
     : ChatTransport(context, parent)
@@ -65,10 +65,8 @@ void LongPollTransport::poll()
     if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
     const int wait = m_context.longPollWaitSeconds;
-    m_pollHttp->request("GET",
-                        "/api/messages?after=" + QByteArray::number(m_after) +
-                            "&wait=" + QByteArray::number(wait) + nickQuery(),
-                        {}, (wait + 15) * 1000);
+    m_pollHttp->request("GET", pollTarget(m_after, "&wait=" + QByteArray::number(wait)), {},
+                        (wait + AnswerGraceSeconds) * 1000);
 }
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)

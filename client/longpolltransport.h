@@ -35,7 +35,6 @@ private:
     PostQueue *m_posts;
     qint64 m_after = 0;
     bool m_first = true;
-    bool m_polling = false;
 };
 
 } // namespace PushChat

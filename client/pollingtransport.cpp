@@ -1,14 +1,8 @@
 #include "pollingtransport.h"
 
 #include "clientlog.h"
-#include "clockoffset.h"
 #include "httpclient.h"
-#include "jsoncodec.h"
-#include "metricsrecorder.h"
 #include "postqueue.h"
-
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <algorithm>
 
@@ -16,7 +10,7 @@ namespace PushChat {
 
 namespace {
 constexpr int PollTimeoutMs = 10000;
-}
+} // namespace
 
 PollingTransport::PollingTransport(const TransportContext &context, QObject *parent)
     : ChatTransport(context, parent)
@@ -79,8 +73,7 @@ void PollingTransport::poll()
 {
     if (state() == State::Closed || !m_receiving || m_pollHttp->busy())
         return;
-    m_pollHttp->request("GET", "/api/messages?after=" + QByteArray::number(m_after) + nickQuery(),
-                        {}, PollTimeoutMs);
+    m_pollHttp->request("GET", pollTarget(m_after), {}, PollTimeoutMs);
 }
 
 void PollingTransport::onPollFinished(const HttpResponse &response)

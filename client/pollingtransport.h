@@ -2,10 +2,7 @@
 
 #include "chattransport.h"
 
-#include <QList>
 #include <QTimer>
-
-#include <utility>
 
 namespace PushChat {
 
@@ -34,7 +31,6 @@ public:
     void close() override;
     void stopReceiving() override;
     void setPollInterval(int ms) override;
-    int pollInterval() const { return m_intervalMs; }
 
 private:
     void poll();

@@ -6,16 +6,12 @@
 #include "jsoncodec.h"
 #include "metricsrecorder.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
-#include <QUrl>
 
 namespace PushChat {
 
 namespace {
 constexpr int PostTimeoutMs = 10000;
-constexpr int RateLimitRetryMs = 1000;
 } // namespace
 
 PostQueue::PostQueue(Transport via, const TransportContext &context, QObject *parent)
@@ -25,8 +21,7 @@ PostQueue::PostQueue(Transport via, const TransportContext &context, QObject *pa
     , m_http(new HttpClient(context.serverUrl.host(), quint16(context.serverUrl.port(80)),
                             context.metrics, this))
 {
-    if (!context.key.isEmpty())
-        m_http->setExtraHeaders("Authorization: Bearer " + context.key.toUtf8() + "\r\n");
+    m_http->setExtraHeaders(authorizationHeader(context.key));
     connect(m_http, &HttpClient::finished, this, &PostQueue::onFinished);
     connect(m_http, &HttpClient::failed, this,
             [this](ErrorCode code, const QString &message, bool) {
@@ -56,11 +51,10 @@ void PostQueue::next()
         return;
     m_inFlight = true;
     const Item &item = m_queue.head();
-    const QByteArray body = "{\"nick\":" + JsonCodec::quote(m_context.nick) +
-                            ",\"text\":" + JsonCodec::quote(item.text) +
-                            ",\"client_id\":" + JsonCodec::quote(item.clientId) + '}';
-    const QByteArray target = QByteArray("/api/messages?via=") + transportName(m_via).toLatin1();
-    m_http->request("POST", target, body, PostTimeoutMs);
+    const QByteArray target =
+        Paths::Messages + QByteArrayLiteral("?via=") + transportName(m_via).toLatin1();
+    m_http->request("POST", target, JsonCodec::encodePost(m_context.nick, item.text, item.clientId),
+                    PostTimeoutMs);
 }
 
 void PostQueue::onFinished(const HttpResponse &response)
@@ -69,21 +63,20 @@ void PostQueue::onFinished(const HttpResponse &response)
     if (m_context.metrics)
         m_context.metrics->responseReceived(response.wireBytes, -1);
     const Item item = m_queue.head();
-    const QJsonObject json = QJsonDocument::fromJson(response.body).object();
     if (response.status == 201) {
         m_queue.dequeue();
-        const qint64 seq = json.value(QLatin1String("seq")).toInteger();
-        const qint64 ts = json.value(QLatin1String("ts")).toInteger();
+        const JsonCodec::Created created =
+            JsonCodec::decodeCreated(response.body).value_or(JsonCodec::Created{});
         if (m_context.clock)
-            m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, ts);
+            m_context.clock->addSample(response.sentAtMs, response.receivedAtMs, created.ts);
         if (m_context.metrics)
             m_context.metrics->messageSent();
-        emit accepted(item.id, seq, ts);
+        emit accepted(item.id, created.seq, created.ts);
         next();
         return;
     }
-    const QString error =
-        json.value(QLatin1String("error")).toString(QStringLiteral("HTTP %1").arg(response.status));
+    const QString error = JsonCodec::decodeError(response.body)
+                              .value_or(QStringLiteral("HTTP %1").arg(response.status));
     const ErrorCode code = errorCodeForHttpStatus(response.status);
     if (code == ErrorCode::RateLimited) {
         qCDebug(lcClient) << "rate limited, retrying" << item.id;

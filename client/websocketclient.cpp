@@ -16,6 +16,12 @@ namespace PushChat {
 namespace {
 enum Opcode { Continuation = 0, Text = 1, Binary = 2, Close = 8, Ping = 9, Pong = 10 };
 constexpr char Guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+constexpr int NonceBytes = 16; ///< the Sec-WebSocket-Key before base64 (RFC 6455 4.1)
+/// Far above the server's 64 KiB messages: only a broken peer sends more.
+constexpr qint64 MaxFrameBytes = 16 * 1024 * 1024;
+constexpr int CloseNoStatus = 1005;      ///< RFC 6455: the close frame carried no code
+constexpr int CloseMessageTooBig = 1009; ///< RFC 6455: we sent more than the server takes
+constexpr int MaxFrameHeaderBytes = 14;  ///< 2, 8 bytes of length, 4 of mask
 } // namespace
 
 WebSocketClient::WebSocketClient(MetricsRecorder *metrics, QObject *parent)
@@ -36,7 +42,7 @@ void WebSocketClient::open(const QString &host, quint16 port, const QByteArray &
                            const QByteArray &extraHeaders, int timeoutMs)
 {
     abort();
-    QByteArray nonce(16, Qt::Uninitialized);
+    QByteArray nonce(NonceBytes, Qt::Uninitialized);
     for (char &c : nonce)
         c = char(QRandomGenerator::global()->bounded(256));
     const QByteArray key = nonce.toBase64();
@@ -88,18 +94,8 @@ bool WebSocketClient::parseHandshake()
     const QList<QByteArray> lines = head.split('\n');
     const int status = lines.value(0).split(' ').value(1).toInt();
     if (status != 101) {
-        ErrorCode code = ErrorCode::ProtocolError;
-        if (status == 401)
-            code = ErrorCode::Unauthorized;
-        else if (status == 403)
-            code = ErrorCode::Forbidden;
-        else if (status == 429)
-            code = ErrorCode::RateLimited;
-        else if (status >= 500)
-            code = ErrorCode::ServerError;
-        else if (status >= 400)
-            code = ErrorCode::BadRequest;
-        fail(code, tr("The server refused the WebSocket (HTTP %1)").arg(status));
+        fail(errorCodeForHttpStatus(status),
+             tr("The server refused the WebSocket (HTTP %1)").arg(status));
         return false;
     }
     bool accepted = false;
@@ -144,7 +140,7 @@ void WebSocketClient::parseFrames()
         }
         if (masked)
             header += 4;
-        if (length > 16 * 1024 * 1024) {
+        if (length > MaxFrameBytes) {
             fail(ErrorCode::ProtocolError, tr("Frame too large"));
             return;
         }
@@ -183,15 +179,16 @@ void WebSocketClient::parseFrames()
         case Close: {
             if (m_metrics)
                 m_metrics->frameIn(frameBytes, 0);
-            const int code =
-                payload.size() >= 2 ? (quint8(payload.at(0)) << 8) | quint8(payload.at(1)) : 1005;
+            const int code = payload.size() >= 2
+                                 ? (quint8(payload.at(0)) << 8) | quint8(payload.at(1))
+                                 : CloseNoStatus;
             writeFrame(Close, payload.left(2));
             ErrorCode error = ErrorCode::ConnectionLost;
-            if (code == 4401)
+            if (code == CloseCode::Unauthorized)
                 error = ErrorCode::Unauthorized;
-            else if (code == 4403)
+            else if (code == CloseCode::Forbidden)
                 error = ErrorCode::Forbidden;
-            else if (code == 4400 || code == 1009)
+            else if (code == CloseCode::BadRequest || code == CloseMessageTooBig)
                 error = ErrorCode::BadRequest;
             fail(error, tr("The server closed the WebSocket (%1 %2)")
                             .arg(code)
@@ -222,7 +219,7 @@ void WebSocketClient::writeFrame(int opcode, const QByteArray &payload)
     if (!m_socket || !m_open)
         return;
     QByteArray frame;
-    frame.reserve(payload.size() + 14);
+    frame.reserve(payload.size() + MaxFrameHeaderBytes);
     frame.append(char(0x80 | opcode));
     const qsizetype length = payload.size();
     if (length < 126) {

@@ -32,7 +32,6 @@ public:
     void sendPing();
     /// Aborts the connection without emitting anything.
     void abort();
-    bool isOpen() const { return m_open; }
 
 signals:
     void connected();

@@ -8,13 +8,11 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QJsonObject>
 
 namespace PushChat {
 
 namespace {
 constexpr int HandshakeTimeoutMs = 10000;
-constexpr int RateLimitRetryMs = 1000;
 } // namespace
 
 WebSocketTransport::WebSocketTransport(const TransportContext &context, QObject *parent)
@@ -39,13 +37,13 @@ WebSocketTransport::~WebSocketTransport() = default;
 
 void WebSocketTransport::open(qint64 after)
 {
-    m_after = after;
     m_helloSeen = false;
     setState(State::Opening);
     m_openedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_socket->open(m_context.serverUrl.host(), quint16(m_context.serverUrl.port(80)),
-                   "/ws?after=" + QByteArray::number(after) + nickQuery(), authHeader(),
-                   HandshakeTimeoutMs);
+                   Paths::WebSocket + QByteArrayLiteral("?after=") + QByteArray::number(after) +
+                       nickQuery(),
+                   authHeader(), HandshakeTimeoutMs);
 }
 
 void WebSocketTransport::send(qint64 id, const QString &text, const QString &clientId)
@@ -61,9 +59,7 @@ void WebSocketTransport::sendNext()
     m_sending = true;
     const PendingSend &next = m_pending.constFirst();
     m_sentAtMs = QDateTime::currentMSecsSinceEpoch();
-    m_socket->sendText("{\"type\":\"send\",\"text\":" + JsonCodec::quote(next.text) +
-                       ",\"client_id\":" + JsonCodec::quote(next.clientId) +
-                       ",\"id\":" + QByteArray::number(next.id) + '}');
+    m_socket->sendText(JsonCodec::encodeSendCommand(next.text, next.clientId, next.id));
 }
 
 bool WebSocketTransport::isOnTheWire(qint64 id) const
@@ -99,78 +95,102 @@ void WebSocketTransport::onConnected()
 
 void WebSocketTransport::onText(const QByteArray &utf8, qint64 frameBytes)
 {
-    const QJsonObject json = QJsonDocument::fromJson(utf8).object();
-    const QString type = json.value(QLatin1String("type")).toString();
-    MetricsRecorder *metrics = m_context.metrics;
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    if (type == QLatin1String("message")) {
-        if (metrics)
-            metrics->frameIn(frameBytes, 1);
-        if (!m_receiving)
-            return; // retired by a switch: the new transport delivers it
-        const std::optional<ChatMessage> message = JsonCodec::decodeMessage(json);
-        if (!message) {
-            fail(ErrorCode::ProtocolError, tr("Malformed message frame"));
-            return;
-        }
-        MessagePage page;
-        page.messages.append(*message);
-        page.lastSeq = message->seq;
-        deliver(page, 0, m_helloLastSeq);
+    const QJsonObject frame = QJsonDocument::fromJson(utf8).object();
+    const QString type = frame.value(u"type").toString();
+    const bool message = type == u"message";
+    if (MetricsRecorder *metrics = m_context.metrics)
+        metrics->frameIn(frameBytes, message ? 1 : 0);
+    if (message)
+        onMessageFrame(frame);
+    else if (type == u"hello")
+        onHello(frame);
+    else if (type == u"ack")
+        onAck(frame);
+    else if (type == u"error")
+        onError(frame);
+    else
+        qCDebug(lcClientWebSocket) << "ignored frame of type" << type;
+}
+
+void WebSocketTransport::onMessageFrame(const QJsonObject &frame)
+{
+    if (!m_receiving)
+        return; // retired by a switch: the new transport delivers it
+    const std::optional<ChatMessage> message = JsonCodec::decodeMessage(frame);
+    if (!message) {
+        fail(ErrorCode::ProtocolError, tr("Malformed message frame"));
         return;
     }
-    if (metrics)
-        metrics->frameIn(frameBytes, 0);
-    if (type == QLatin1String("hello")) {
-        MessagePage page;
-        page.lastSeq = json.value(QLatin1String("last_seq")).toInteger();
-        page.gap = json.value(QLatin1String("gap")).toBool();
-        page.reset = json.value(QLatin1String("reset")).toBool();
-        page.now = json.value(QLatin1String("now")).toInteger();
-        m_helloLastSeq = page.lastSeq;
-        if (m_context.clock)
-            m_context.clock->addSample(m_openedAtMs, nowMs, page.now);
-        m_helloSeen = true;
-        setState(State::Open);
-        deliver(page, 0, 0);
-        sendNext();
+    MessagePage page;
+    page.messages.append(*message);
+    page.lastSeq = message->seq;
+    deliver(page, 0, m_helloLastSeq);
+}
+
+void WebSocketTransport::onHello(const QJsonObject &frame)
+{
+    const std::optional<JsonCodec::Hello> hello = JsonCodec::decodeHello(frame);
+    if (!hello) {
+        fail(ErrorCode::ProtocolError, tr("Malformed hello frame"));
         return;
     }
-    const qint64 id = json.value(QLatin1String("id")).toInteger();
-    if (type == QLatin1String("ack")) {
-        const qint64 ts = json.value(QLatin1String("ts")).toInteger();
-        if (m_context.clock && isOnTheWire(id))
-            m_context.clock->addSample(m_sentAtMs, nowMs, ts);
-        finishSend(id);
-        if (metrics)
-            metrics->messageSent();
-        emit sendAccepted(id, json.value(QLatin1String("seq")).toInteger(), ts);
-        sendNext();
+    MessagePage page;
+    page.lastSeq = hello->lastSeq;
+    page.gap = hello->gap;
+    page.reset = hello->reset;
+    page.now = hello->now;
+    m_helloLastSeq = page.lastSeq;
+    if (m_context.clock)
+        m_context.clock->addSample(m_openedAtMs, QDateTime::currentMSecsSinceEpoch(), page.now);
+    m_helloSeen = true;
+    setState(State::Open);
+    deliver(page, 0, 0);
+    sendNext();
+}
+
+void WebSocketTransport::onAck(const QJsonObject &frame)
+{
+    const std::optional<JsonCodec::Ack> ack = JsonCodec::decodeAck(frame);
+    if (!ack) {
+        fail(ErrorCode::ProtocolError, tr("Malformed ack frame"));
         return;
     }
-    if (type == QLatin1String("error")) {
-        const int code = json.value(QLatin1String("code")).toInt();
-        const QString error = json.value(QLatin1String("error")).toString();
-        if (!json.contains(QLatin1String("id")) || !isOnTheWire(id)) {
-            qCWarning(lcClientWebSocket) << "server error:" << code << error;
-            return;
-        }
-        if (code == 429) {
-            // m_sending stays set: nothing overtakes the refused message while it waits.
-            QTimer::singleShot(RateLimitRetryMs, this, [this, id] {
-                if (m_pending.isEmpty() || m_pending.constFirst().id != id)
-                    return;
-                m_sending = false;
-                sendNext();
-            });
-            return;
-        }
-        finishSend(id);
-        emit sendFailed(id, errorCodeForHttpStatus(code), error);
-        sendNext();
+    const qint64 id = ack->id.toLongLong();
+    if (m_context.clock && isOnTheWire(id))
+        m_context.clock->addSample(m_sentAtMs, QDateTime::currentMSecsSinceEpoch(),
+                                   ack->created.ts);
+    finishSend(id);
+    if (m_context.metrics)
+        m_context.metrics->messageSent();
+    emit sendAccepted(id, ack->created.seq, ack->created.ts);
+    sendNext();
+}
+
+void WebSocketTransport::onError(const QJsonObject &frame)
+{
+    const std::optional<JsonCodec::WebSocketError> error = JsonCodec::decodeWebSocketError(frame);
+    if (!error) {
+        fail(ErrorCode::ProtocolError, tr("Malformed error frame"));
         return;
     }
-    qCDebug(lcClientWebSocket) << "ignored frame of type" << type;
+    const qint64 id = error->id.toLongLong();
+    if (error->id.isNull() || !isOnTheWire(id)) {
+        qCWarning(lcClientWebSocket) << "server error:" << error->code << error->error;
+        return;
+    }
+    if (error->code == 429) {
+        // m_sending stays set: nothing overtakes the refused message while it waits.
+        QTimer::singleShot(RateLimitRetryMs, this, [this, id] {
+            if (m_pending.isEmpty() || m_pending.constFirst().id != id)
+                return;
+            m_sending = false;
+            sendNext();
+        });
+        return;
+    }
+    finishSend(id);
+    emit sendFailed(id, errorCodeForHttpStatus(error->code), error->error);
+    sendNext();
 }
 
 void WebSocketTransport::onPingTimer()

@@ -2,6 +2,7 @@
 
 #include "chattransport.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QTimer>
@@ -32,13 +33,14 @@ public:
 
 private:
     void onConnected();
+    /// Hands a frame to the handler of its type.
     void onText(const QByteArray &utf8, qint64 frameBytes);
+    void onMessageFrame(const QJsonObject &frame);
+    void onHello(const QJsonObject &frame);
+    void onAck(const QJsonObject &frame);
+    void onError(const QJsonObject &frame);
     void onPingTimer();
     void onPongTimeout();
-
-    WebSocketClient *m_socket;
-    QTimer m_pingTimer;
-    QTimer m_pongTimer;
     void sendNext();
     /// Takes `id` off the queue; the next message may go.
     void finishSend(qint64 id);
@@ -51,10 +53,12 @@ private:
         QString text;
         QString clientId;
     };
+    WebSocketClient *m_socket;
+    QTimer m_pingTimer;
+    QTimer m_pongTimer;
     QList<PendingSend> m_pending; ///< in the order given, until acked or refused
     bool m_sending = false;       ///< the first of m_pending is on the wire or waits to retry
     qint64 m_sentAtMs = 0;        ///< local time it last went out, for a clock sample from its ack
-    qint64 m_after = 0;
     qint64 m_openedAtMs = 0;
     qint64 m_helloLastSeq = 0;
     bool m_helloSeen = false;

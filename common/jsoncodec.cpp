@@ -5,11 +5,23 @@
 
 #include <cmath>
 #include <cstring>
-#include <span>
 
 namespace PushChat::JsonCodec {
 
 namespace {
+
+std::optional<MessageKind> kindFromName(const QString &name)
+{
+    if (name == u"chat")
+        return MessageKind::Chat;
+    if (name == u"join")
+        return MessageKind::Join;
+    if (name == u"leave")
+        return MessageKind::Leave;
+    return std::nullopt;
+}
+
+} // namespace
 
 void appendQuoted(QByteArray &out, QStringView text)
 {
@@ -52,138 +64,6 @@ void appendQuoted(QByteArray &out, QStringView text)
     out.append(run, end - run);
     out.append('"');
 }
-
-std::optional<MessageKind> kindFromName(const QString &name)
-{
-    if (name == u"chat")
-        return MessageKind::Chat;
-    if (name == u"join")
-        return MessageKind::Join;
-    if (name == u"leave")
-        return MessageKind::Leave;
-    return std::nullopt;
-}
-
-bool isJsonSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/// A member the one-pass reader looks for: its value goes to `value`, or as written to `raw`.
-struct FlatMember
-{
-    QByteArrayView key;
-    CommandValue *value = nullptr;
-    QByteArray *raw = nullptr;
-};
-
-/// The one-pass reader: false for anything it does not take on (escapes, fractions, literals,
-/// nesting, a member in `members` given twice, malformed input), which QJsonDocument then
-/// decides. Other members are skipped.
-bool readFlatObject(QByteArrayView json, std::span<const FlatMember> members)
-{
-    Q_ASSERT(members.size() <= 32);
-    const char *p = json.data();
-    const char *const end = p + json.size();
-    auto skipSpace = [&] {
-        while (p != end && isJsonSpace(*p))
-            ++p;
-    };
-    auto readPlainString = [&](QByteArrayView *content) {
-        if (p == end || *p != '"')
-            return false;
-        const char *const start = ++p;
-        while (p != end && *p != '"') {
-            if (static_cast<unsigned char>(*p) < 0x20 || *p == '\\')
-                return false;
-            ++p;
-        }
-        if (p == end)
-            return false;
-        *content = QByteArrayView(start, p - start);
-        ++p;
-        return true;
-    };
-    // -?(0|[1-9][0-9]*), not -0, at most 15 digits: exact as a double, and written by
-    // encodeValue() exactly as it came.
-    auto readSmallInteger = [&] {
-        const bool negative = *p == '-';
-        if (negative)
-            ++p;
-        const char *const digits = p;
-        while (p != end && *p >= '0' && *p <= '9')
-            ++p;
-        const qsizetype count = p - digits;
-        return count >= 1 && count <= 15 && (digits[0] != '0' || (count == 1 && !negative));
-    };
-
-    skipSpace();
-    if (p == end || *p != '{')
-        return false;
-    ++p;
-    skipSpace();
-    if (p != end && *p == '}') {
-        ++p;
-    } else {
-        unsigned seen = 0;
-        for (;;) {
-            QByteArrayView key;
-            if (!readPlainString(&key))
-                return false;
-            skipSpace();
-            if (p == end || *p != ':')
-                return false;
-            ++p;
-            skipSpace();
-            if (p == end)
-                return false;
-            const char *const valueStart = p;
-            QByteArrayView string;
-            bool isString = false;
-            if (*p == '"') {
-                if (!readPlainString(&string))
-                    return false;
-                isString = true;
-            } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-                if (!readSmallInteger())
-                    return false;
-            } else {
-                return false;
-            }
-            for (size_t i = 0; i < members.size(); ++i) {
-                const FlatMember &member = members[i];
-                if (key != member.key)
-                    continue;
-                if (seen & (1u << i))
-                    return false; // which one counts is QJsonDocument's to say
-                seen |= 1u << i;
-                if (CommandValue *value = member.value) {
-                    value->kind = isString ? CommandValue::Kind::String : CommandValue::Kind::Other;
-                    if (isString)
-                        value->string = QString::fromUtf8(string);
-                } else if (member.raw) {
-                    *member.raw = QByteArrayView(valueStart, p - valueStart).toByteArray();
-                }
-                break;
-            }
-            skipSpace();
-            if (p == end)
-                return false;
-            if (*p == '}') {
-                ++p;
-                break;
-            }
-            if (*p != ',')
-                return false;
-            ++p;
-            skipSpace();
-        }
-    }
-    skipSpace();
-    return p == end;
-}
-
-} // namespace
 
 char *writeInteger(char *out, qint64 value)
 {
@@ -236,6 +116,12 @@ QByteArray encodeValue(const QJsonValue &value)
     }
     const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     return array.mid(1, array.size() - 2);
+}
+
+QByteArray rawMember(const QJsonObject &object, QStringView key)
+{
+    const QJsonValue value = object.value(key);
+    return value.isUndefined() ? QByteArray() : encodeValue(value);
 }
 
 QByteArray encodeMessage(const ChatMessage &message)
@@ -294,13 +180,32 @@ QByteArray encodeError(QStringView message)
     return out;
 }
 
-QByteArray webSocketError(int code, QStringView message)
+QByteArray webSocketError(int code, QStringView message, QByteArrayView id)
 {
     QByteArray out("{\"type\":\"error\",\"code\":");
     out.append(QByteArray::number(code)).append(",\"error\":");
     appendQuoted(out, message);
+    if (!id.isEmpty())
+        out.append(",\"id\":").append(id);
     out.append('}');
     return out;
+}
+
+std::optional<QString> decodeError(QByteArrayView json)
+{
+    const QJsonValue error = QJsonDocument::fromJson(json.toByteArray()).object().value(u"error");
+    if (!error.isString())
+        return std::nullopt;
+    return error.toString();
+}
+
+std::optional<WebSocketError> decodeWebSocketError(const QJsonObject &frame)
+{
+    const QJsonValue code = frame.value(u"code");
+    const QJsonValue error = frame.value(u"error");
+    if (frame.value(u"type").toString() != u"error" || !code.isDouble() || !error.isString())
+        return std::nullopt;
+    return WebSocketError{code.toInt(), error.toString(), rawMember(frame, u"id")};
 }
 
 std::optional<ChatMessage> decodeMessage(const QJsonObject &object)
@@ -354,108 +259,6 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.reset = object.value(u"reset").toBool();
     page.now = object.value(u"now").toInteger();
     return page;
-}
-
-namespace {
-
-bool readFlatCommand(QByteArrayView json, ClientCommand *command)
-{
-    const FlatMember members[] = {{"type", &command->type},
-                                  {"text", &command->text},
-                                  {"client_id", &command->clientId},
-                                  {"id", nullptr, &command->id}};
-    return readFlatObject(json, members);
-}
-
-bool readFlatPost(QByteArrayView json, PostedMessage *post)
-{
-    const FlatMember members[] = {
-        {"nick", &post->nick}, {"text", &post->text}, {"client_id", &post->clientId}};
-    return readFlatObject(json, members);
-}
-
-// A member of a QJsonObject as the one-pass reader reports it.
-CommandValue commandValue(const QJsonObject &object, QStringView key)
-{
-    const QJsonValue value = object.value(key);
-    CommandValue member;
-    if (value.isString())
-        member = {CommandValue::Kind::String, value.toString()};
-    else if (!value.isUndefined())
-        member.kind = CommandValue::Kind::Other;
-    return member;
-}
-
-} // namespace
-
-std::optional<ClientCommand> decodeClientCommand(const QByteArray &utf8)
-{
-    ClientCommand command;
-    if (readFlatCommand(utf8, &command))
-        return command;
-    return decodeClientCommandWithQt(utf8);
-}
-
-std::optional<ClientCommand> decodeFlatClientCommand(QByteArrayView utf8)
-{
-    ClientCommand command;
-    if (readFlatCommand(utf8, &command))
-        return command;
-    return std::nullopt;
-}
-
-std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return std::nullopt;
-    const QJsonObject object = document.object();
-    ClientCommand command;
-    command.type = commandValue(object, u"type");
-    command.text = commandValue(object, u"text");
-    command.clientId = commandValue(object, u"client_id");
-    const QJsonValue id = object.value(u"id");
-    if (!id.isUndefined())
-        command.id = encodeValue(id);
-    return command;
-}
-
-} // namespace PushChat::JsonCodec
-
-namespace PushChat::JsonCodec {
-
-std::optional<PostedMessage> decodePostedMessage(const QByteArray &utf8, QString *error)
-{
-    PostedMessage post;
-    if (readFlatPost(utf8, &post))
-        return post;
-    return decodePostedMessageWithQt(utf8, error);
-}
-
-std::optional<PostedMessage> decodeFlatPostedMessage(QByteArrayView utf8)
-{
-    PostedMessage post;
-    if (readFlatPost(utf8, &post))
-        return post;
-    return std::nullopt;
-}
-
-std::optional<PostedMessage> decodePostedMessageWithQt(const QByteArray &utf8, QString *error)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        if (error) {
-            *error = parseError.error != QJsonParseError::NoError
-                         ? QStringLiteral("malformed JSON: %1").arg(parseError.errorString())
-                         : QStringLiteral("expected a JSON object");
-        }
-        return std::nullopt;
-    }
-    const QJsonObject object = document.object();
-    return PostedMessage{commandValue(object, u"nick"), commandValue(object, u"text"),
-                         commandValue(object, u"client_id")};
 }
 
 } // namespace PushChat::JsonCodec

@@ -22,21 +22,6 @@ qint64 monotonicMs()
 }
 } // namespace
 
-const char *statsBucketName(StatsBucket bucket)
-{
-    switch (bucket) {
-    case StatsBucket::Polling:
-        return "polling";
-    case StatsBucket::LongPoll:
-        return "longpoll";
-    case StatsBucket::WebSocket:
-        return "websocket";
-    case StatsBucket::Other:
-        return "other";
-    }
-    return "other";
-}
-
 HttpConnection::HttpConnection(qintptr descriptor, const Http::Limits &limits, ServerStats *stats,
                                qint64 nowMs, QObject *parent)
     : QObject(parent)

@@ -614,13 +614,7 @@ void RoomServer::handlePostMessage(HttpConnection *connection, const Http::Reque
                                                : QByteArray());
         return;
     }
-    QByteArray created;
-    created.reserve(48);
-    created.append("{\"seq\":");
-    JsonCodec::appendInteger(created, stored->seq);
-    created.append(",\"ts\":");
-    JsonCodec::appendInteger(created, stored->ts);
-    connection->respond(201, created.append('}'));
+    connection->respond(201, JsonCodec::encodeCreated({stored->seq, stored->ts}));
 }
 
 void RoomServer::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
@@ -792,57 +786,21 @@ void RoomServer::releaseParked(const QList<HttpConnection *> &released, const QB
 
 void RoomServer::handleRoom(HttpConnection *connection)
 {
-    QByteArray online = "[";
-    bool first = true;
-    for (const Presence::Member &member : m_presence.members()) {
-        if (!first)
-            online.append(',');
-        first = false;
-        online.append("{\"nick\":").append(JsonCodec::quote(member.nick));
-        online.append(",\"transport\":\"").append(transportName(member.transport).toLatin1());
-        online.append("\"}");
-    }
-    online.append(']');
-    QByteArray body = "{\"name\":" + JsonCodec::quote(m_config.roomName);
-    body += ",\"protocol\":" + QByteArray::number(ProtocolVersion);
-    body += ",\"last_seq\":" + QByteArray::number(m_room.lastSeq());
-    body += ",\"key_required\":" + QByteArray(m_config.key.isEmpty() ? "false" : "true");
-    body += ",\"online\":" + online;
-    body += ",\"limits\":{\"max_text_bytes\":" + QByteArray::number(m_config.maxTextBytes);
-    body += ",\"max_nick_chars\":" + QByteArray::number(m_config.maxNickChars);
-    body += ",\"max_body_bytes\":" + QByteArray::number(m_config.http.maxBodyBytes);
-    body +=
-        ",\"max_websocket_message_bytes\":" + QByteArray::number(m_config.maxWebSocketMessageBytes);
-    body += ",\"history\":" + QByteArray::number(m_config.historyLimit);
-    body += ",\"max_wait_seconds\":" + QByteArray::number(m_config.maxLongPollWaitSeconds);
-    body += ",\"rate_per_second\":" + QByteArray::number(m_config.rateLimitPerSecond);
-    body += ",\"online_timeout_ms\":" + QByteArray::number(m_config.onlineTimeoutMs);
-    body += "},\"now\":" + QByteArray::number(wallClockMs()) + '}';
-    connection->respond(200, body);
+    RoomInfo room;
+    room.name = m_config.roomName;
+    room.lastSeq = m_room.lastSeq();
+    room.keyRequired = !m_config.key.isEmpty();
+    for (const Presence::Member &member : m_presence.members())
+        room.online.append({member.nick, member.transport});
+    room.limits = m_config.protocolLimits();
+    room.now = wallClockMs();
+    connection->respond(200, JsonCodec::encodeRoomInfo(room));
 }
 
 void RoomServer::handleStats(HttpConnection *connection)
 {
-    QByteArray body = "{";
-    for (const StatsBucket bucket : {StatsBucket::Polling, StatsBucket::LongPoll,
-                                     StatsBucket::WebSocket, StatsBucket::Other}) {
-        const TransportCounters &c = m_stats[bucket];
-        body += '"' + QByteArray(statsBucketName(bucket)) + "\":{";
-        body += "\"requests\":" + QByteArray::number(c.requests);
-        body += ",\"responses\":" + QByteArray::number(c.responses);
-        body += ",\"empty_responses\":" + QByteArray::number(c.emptyResponses);
-        body += ",\"frames_in\":" + QByteArray::number(c.framesIn);
-        body += ",\"frames_out\":" + QByteArray::number(c.framesOut);
-        body += ",\"bytes_in\":" + QByteArray::number(c.bytesIn);
-        body += ",\"bytes_out\":" + QByteArray::number(c.bytesOut);
-        body += ",\"open_connections\":" + QByteArray::number(c.openConnections);
-        body += ",\"parked\":" + QByteArray::number(c.parked) + "},";
-    }
-    body += "\"uptime_ms\":" + QByteArray::number(m_uptime.elapsed());
-    body += ",\"messages\":" + QByteArray::number(m_room.lastSeq());
-    body += ",\"retained\":" + QByteArray::number(m_room.retainedCount());
-    body += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
-    connection->respond(200, body);
+    connection->respond(200, JsonCodec::encodeStats({m_stats, m_uptime.elapsed(), m_room.lastSeq(),
+                                                     m_room.retainedCount(), wallClockMs()}));
 }
 
 void RoomServer::handleStatic(HttpConnection *connection, const Http::Request &request)
@@ -958,13 +916,9 @@ void RoomServer::onNewWebSockets()
             continue;
         }
         const Room::Slice slice = m_room.after(pending.after);
-        QByteArray hello = "{\"type\":\"hello\",\"room\":" + JsonCodec::quote(m_config.roomName);
-        hello += ",\"protocol\":" + QByteArray::number(ProtocolVersion);
-        hello += ",\"last_seq\":" + QByteArray::number(m_room.lastSeq());
-        hello += ",\"gap\":" + QByteArray(slice.gap ? "true" : "false");
-        hello += ",\"reset\":" + QByteArray(slice.reset ? "true" : "false");
-        hello += ",\"observer\":" + QByteArray(client->nick.isEmpty() ? "true" : "false");
-        hello += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
+        const QByteArray hello =
+            JsonCodec::encodeHello({m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap,
+                                    slice.reset, client->nick.isEmpty(), wallClockMs()});
         qint64 replayBytes = 0;
         for (const Room::Entry *entry : slice.entries)
             replayBytes += entry->webSocketFrame.size();
@@ -996,13 +950,9 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         return;
     }
     const std::optional<JsonCodec::ClientCommand> command = JsonCodec::decodeClientCommand(utf8);
-    const QByteArray idField =
-        command && !command->id.isNull() ? ",\"id\":" + command->id : QByteArray();
+    const QByteArray id = command ? command->id : QByteArray();
     auto sendError = [&](int code, const QString &message) {
-        QByteArray payload = JsonCodec::webSocketError(code, message);
-        if (!idField.isEmpty())
-            payload.insert(payload.size() - 1, idField);
-        sendToClient(client, payload);
+        sendToClient(client, JsonCodec::webSocketError(code, message, id));
     };
     if (!command) {
         sendError(400, QStringLiteral("expected a JSON object such as "
@@ -1035,17 +985,8 @@ void RoomServer::onWebSocketText(WebSocketClient *client, const QByteArray &utf8
         sendError(status, error);
         return;
     }
-    if (!idField.isEmpty()) {
-        QByteArray ack;
-        ack.reserve(64 + idField.size());
-        ack.append("{\"type\":\"ack\"").append(idField);
-        ack.append(",\"seq\":");
-        JsonCodec::appendInteger(ack, stored->seq);
-        ack.append(",\"ts\":");
-        JsonCodec::appendInteger(ack, stored->ts);
-        ack.append('}');
-        sendToClient(client, ack);
-    }
+    if (!id.isNull())
+        sendToClient(client, JsonCodec::encodeAck({id, {stored->seq, stored->ts}}));
 }
 
 void RoomServer::onWebSocketBinary(WebSocketClient *client, const QByteArray &data)

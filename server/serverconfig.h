@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httpparser.h"
+#include "protocollimits.h"
 
 #include <QHostAddress>
 #include <QMetaType>
@@ -16,19 +17,19 @@ struct ServerConfig
     quint16 port = 8765; ///< 0 picks a free port
     QString roomName = QStringLiteral("PushChat");
     QString key; ///< empty: no room key
-    int historyLimit = 10000;
-    int maxTextBytes = 4096;
-    int maxNickChars = 32;
-    Http::Limits http;
+    int historyLimit = ProtocolLimits{}.history;
+    int maxTextBytes = ProtocolLimits{}.maxTextBytes;
+    int maxNickChars = ProtocolLimits{}.maxNickChars;
+    Http::Limits http{.maxBodyBytes = ProtocolLimits{}.maxBodyBytes};
     int headTimeoutMs = 10000;
     int idleTimeoutMs = 120000; ///< keep-alive connection with no request
     int maxConnections = 20000;
-    int maxWebSocketMessageBytes = 64 * 1024;
+    int maxWebSocketMessageBytes = ProtocolLimits{}.maxWebSocketMessageBytes;
     int maxWebSocketBacklogBytes = 4 * 1024 * 1024; ///< unsent to one client; then it is dropped
-    double rateLimitPerSecond = 20;                 ///< per sender; 0 turns the limit off
-    int onlineTimeoutMs = 30000;
+    double rateLimitPerSecond = ProtocolLimits{}.ratePerSecond; ///< per sender; 0: no limit
+    int onlineTimeoutMs = ProtocolLimits{}.onlineTimeoutMs;
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
-    int maxLongPollWaitSeconds = 60;
+    int maxLongPollWaitSeconds = ProtocolLimits{}.maxWaitSeconds;
     int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
     /// While longPollBatchMinimumConnections or more connections are long polling, parked polls
     /// are answered at most this often; messages stored in between wait for the next answer,
@@ -38,6 +39,13 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+
+    /// The limits above as `/api/room` publishes them.
+    ProtocolLimits protocolLimits() const
+    {
+        return {maxTextBytes, maxNickChars,           http.maxBodyBytes,  maxWebSocketMessageBytes,
+                historyLimit, maxLongPollWaitSeconds, rateLimitPerSecond, onlineTimeoutMs};
+    }
 };
 
 } // namespace PushChat

@@ -1,13 +1,11 @@
 #pragma once
 
 #include "protocol.h"
+#include "protocollimits.h"
 
-#include <QByteArrayView>
 #include <QList>
 #include <QMetaType>
 #include <QString>
-
-#include <optional>
 
 namespace PushChat {
 
@@ -22,16 +20,17 @@ struct RoomInfo
     };
 
     QString name;
-    int protocol = 0;
+    int protocol = ProtocolVersion;
     qint64 lastSeq = 0;
     bool keyRequired = false;
     QList<Member> online;
-    int maxTextBytes = 0;
-    int historyLimit = 0;
-    double ratePerSecond = 0;
-    qint64 now = 0;
+    ProtocolLimits limits;
+    qint64 now = 0; ///< server clock, ms since the epoch
 
-    static std::optional<RoomInfo> fromJson(QByteArrayView json, QString *error = nullptr);
+    /// The longest text the room stores, in UTF-8 bytes (count with utf8Length()).
+    int maxTextBytes() const { return limits.maxTextBytes; }
+
+    friend bool operator==(const RoomInfo &, const RoomInfo &) = default;
 };
 
 } // namespace PushChat
