@@ -4,10 +4,10 @@
 pushchat_build_packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
-    qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk
+    qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk libqrencode-dev
 )
 pushchat_test_packages=(
-    xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs
+    xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs zbar-tools
 )
 
 pushchat_install_deps() {
