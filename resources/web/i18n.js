@@ -65,7 +65,7 @@ export const STRINGS = {
     qrFailed: 'The server could not make the QR code.',
     close: 'Close',
     howButton: 'How it works',
-    howTitle: 'How {mode} works',
+    howTitle: '{mode}: how it works',
     howClient: 'The client',
     howServer: 'The server',
     howCost: 'What it costs',

@@ -8,6 +8,8 @@ import {
 } from '../../resources/web/wire.js';
 import { ServerClock } from '../../resources/web/clock.js';
 import { ModeCost } from '../../resources/web/cost.js';
+import { STRINGS } from '../../resources/web/i18n.js';
+import { readFileSync } from 'node:fs';
 
 // The page's address, as a browser would have it.
 globalThis.location = new URL('http://127.0.0.1:8765/?lang=zh');
@@ -137,4 +139,18 @@ test('loopback hosts are told apart from addresses a phone can reach', () => {
     assert.equal(isLoopbackHost(host), true, host);
   for (const host of ['192.168.1.20', '10.0.0.5', '[fe80::1]', 'chat.example.org', '127.0.0.1.example.org'])
     assert.equal(isLoopbackHost(host), false, host);
+});
+
+test('How it works: every text in both languages, the same in docs/HOW-IT-WORKS.md', () => {
+  const doc = readFileSync(new URL('../../docs/HOW-IT-WORKS.md', import.meta.url), 'utf8');
+  for (const lang of ['en', 'zh']) {
+    for (const mode of ['polling', 'longpoll', 'websocket']) {
+      for (const part of ['client', 'server', 'cost', 'choice']) {
+        const text = STRINGS[lang][`how_${mode}_${part}`];
+        assert.ok(text, `${lang} how_${mode}_${part} missing`);
+        assert.ok(doc.includes(text), `docs/HOW-IT-WORKS.md lacks ${lang} how_${mode}_${part}`);
+      }
+    }
+  }
+  assert.deepEqual(Object.keys(STRINGS.zh).sort(), Object.keys(STRINGS.en).sort());
 });
