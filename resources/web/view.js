@@ -171,6 +171,7 @@ export class View {
     $('qr-url').textContent = address;
     $('qr-error').textContent = '';
     $('qr-loopback').hidden = !isLoopbackHost(location.hostname);
+    $('qr-image').alt = `${this.t('qrButton')}: ${address}`;
     $('qr-image').src = apiUrl(Paths.qrCode, { text: address });
     $('qr-dialog').showModal();
   }

@@ -471,3 +471,21 @@ test('How it works explains each mode, follows the mode chosen, in both language
     await page.context().close();
   });
 });
+
+test('a room with a key shows its QR code before anyone has joined', async () => {
+  await withServer({ args: ['--key', 's3cret'] }, async (server) => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 720 } });
+    await page.goto(`${server.url}?lang=zh`);
+    await page.locator('#key-row').waitFor({ state: 'visible' });
+    await page.click('#qr-button');
+    await page.waitForFunction(() => {
+      const img = document.getElementById('qr-image');
+      return img.complete && img.naturalWidth > 0;
+    });
+    assert.equal(await page.locator('#qr-error').textContent(), '');
+    // The code carries the address only: the key is typed on each phone.
+    assert.equal(await scanQrCode(page.locator('#qr-image')), server.url);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
