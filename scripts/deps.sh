@@ -5,10 +5,11 @@ pushchat_build_packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk help2man
+    libqrencode-dev
 )
 pushchat_test_packages=(
     xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs
-    lintian dpkg-dev desktop-file-utils file binutils
+    lintian dpkg-dev desktop-file-utils file binutils zbar-tools
 )
 
 pushchat_install_deps() {

@@ -3,7 +3,7 @@
 // page through textContent, never as markup.
 import { ChatLog, youBadge } from './chatlog.js';
 import { translate } from './i18n.js';
-import { LONGPOLL_WAIT_S, MODES } from './wire.js';
+import { LONGPOLL_WAIT_S, MODES, Paths, apiUrl, isLoopbackHost, joinAddress } from './wire.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,6 +82,10 @@ export class View {
     slider.value = String(msToSlider(this.#intervalMs));
     slider.addEventListener('input', () => handlers.intervalChosen(sliderToMs(Number(slider.value))));
     $('lang').addEventListener('click', () => handlers.languageToggled());
+    $('qr-button').addEventListener('click', () => this.#showQrCode());
+    $('qr-close').addEventListener('click', () => $('qr-dialog').close());
+    $('qr-image').addEventListener('error', () => { $('qr-error').textContent = this.t('qrFailed'); });
+    $('how-button').addEventListener('click', () => this.#toggleHow());
     $('join-form').addEventListener('submit', (event) => {
       event.preventDefault();
       handlers.joinSubmitted($('nick').value.trim(), $('key').value);
@@ -158,6 +162,39 @@ export class View {
     $('send-error').textContent = message ? this.t('sendFailed', { error: message }) : '';
   }
 
+  // ---- the QR code and the How it works pane --------------------------------------------------
+
+  // The server draws the code, so the page needs no QR library; the image is an <img> of its
+  // SVG (the Content-Security-Policy allows images from the page's own origin).
+  #showQrCode() {
+    const address = joinAddress(location.href);
+    $('qr-url').textContent = address;
+    $('qr-error').textContent = '';
+    $('qr-loopback').hidden = !isLoopbackHost(location.hostname);
+    $('qr-image').alt = `${this.t('qrButton')}: ${address}`;
+    $('qr-image').src = apiUrl(Paths.qrCode, { text: address });
+    $('qr-dialog').showModal();
+  }
+
+  #toggleHow() {
+    const pane = $('how');
+    pane.hidden = !pane.hidden;
+    $('how-button').setAttribute('aria-expanded', String(!pane.hidden));
+    this.#renderHow();
+    if (!pane.hidden)
+      pane.scrollIntoView({ block: 'nearest' });
+  }
+
+  // Follows the chosen mode, so a switch shows how the new one works.
+  #renderHow() {
+    if ($('how').hidden)
+      return;
+    $('how').dataset.mode = this.#mode;
+    $('how-title').textContent = this.t('howTitle', { mode: this.modeName(this.#mode) });
+    for (const el of document.querySelectorAll('#how [data-how]'))
+      el.textContent = this.t(`how_${this.#mode}_${el.dataset.how}`);
+  }
+
   // ---- redrawn on a language switch ----------------------------------------------------------
 
   applyLanguage() {
@@ -199,6 +236,7 @@ export class View {
     $('interval-out').textContent = interval;
     for (const cell of document.querySelectorAll('#stats [data-mode]'))
       cell.classList.toggle('active', cell.dataset.mode === this.#mode);
+    this.#renderHow();
   }
 
   showOnline(online, ownNick) {

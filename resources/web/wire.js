@@ -3,7 +3,7 @@
 
 export const MODES = ['polling', 'longpoll', 'websocket'];
 
-export const Paths = { messages: '/api/messages', room: '/api/room', socket: '/ws' };
+export const Paths = { messages: '/api/messages', room: '/api/room', socket: '/ws', qrCode: '/api/qr.svg' };
 
 // How long a long poll waits at the server (`wait=`) when nothing is new.
 export const LONGPOLL_WAIT_S = 25;
@@ -33,6 +33,23 @@ export function socketUrl(params) {
   const url = new URL(apiUrl(Paths.socket, params));
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
+}
+
+// The address a QR code hands to phones: the page as it was opened, minus what is this
+// reader's own (the language, a key typed into the address, the fragment). The mode stays.
+export function joinAddress(href) {
+  const url = new URL(href);
+  url.searchParams.delete('lang');
+  url.searchParams.delete('key');
+  url.hash = '';
+  return url.toString();
+}
+
+// True for a host only this computer can reach: a QR code of it is no use to a phone.
+export function isLoopbackHost(hostname) {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 // ---- bodies and frames ---------------------------------------------------------------------

@@ -2,9 +2,15 @@
 // driven by playwright-core. Every wait is on a condition, never a fixed sleep.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { promisify } from 'node:util';
 import {
   startServer, launchBrowser, openPage, join, switchMode, post, chatLines, waitForText, freePort,
 } from './harness.mjs';
+import { STRINGS } from '../../resources/web/i18n.js';
 
 const MODES = ['polling', 'longpoll', 'websocket'];
 let browser;
@@ -352,6 +358,133 @@ test('phone-sized screen: join and chat work without horizontal scrolling', asyn
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, 'rgb(15, 20, 27)'); // the dark palette
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
+// What a phone's camera would read: zbarimg (Debian's zbar-tools) on a picture of the element.
+async function scanQrCode(locator) {
+  const dir = await mkdtemp(joinPath(tmpdir(), 'pushchat-qr-'));
+  try {
+    const picture = joinPath(dir, 'qr.png');
+    await locator.screenshot({ path: picture });
+    const { stdout } = await promisify(execFile)('zbarimg', ['--raw', '-q', picture]);
+    return stdout.replace(/\n$/, '');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('the QR code dialog shows the join address, drawn by the server, and it scans', async () => {
+  await withServer({}, async (server) => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 720 } });
+    // Before joining: a teacher projects the join screen. The language is the reader's own and
+    // stays out of the code; the mode stays in it.
+    await page.goto(`${server.url}?mode=websocket&lang=en`);
+    const address = `${server.url}?mode=websocket`;
+    await page.click('#qr-button');
+    const dialog = page.locator('#qr-dialog[open]');
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('#qr-title').textContent(), 'Scan to join');
+    assert.equal(await page.locator('#qr-url').textContent(), address);
+    // 127.0.0.1 is no use to a phone, and the dialog says so.
+    await page.locator('#qr-loopback').waitFor({ state: 'visible' });
+
+    const image = page.locator('#qr-image');
+    await page.waitForFunction(() => {
+      const img = document.getElementById('qr-image');
+      return img.complete && img.naturalWidth > 0;
+    });
+    const source = new URL(await image.getAttribute('src'), server.url);
+    assert.equal(source.pathname, '/api/qr.svg');
+    assert.equal(source.searchParams.get('text'), address);
+    const served = await fetch(source);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'image/svg+xml');
+    assert.equal(served.headers.get('cache-control'), 'no-store');
+    assert.match(await served.text(), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const box = await image.boundingBox();
+    assert.ok(box.width >= 300 && box.height >= 300, `a ${box.width}×${box.height} code is too small to project`);
+    assert.equal(await scanQrCode(image), address);
+
+    // Anything but an http(s) URL is refused with a JSON error.
+    for (const text of ['javascript:alert(1)', 'hello', `http://127.0.0.1/?q=${'x'.repeat(1024)}`]) {
+      const refused = await fetch(new URL(`/api/qr.svg?text=${encodeURIComponent(text)}`, server.url));
+      assert.equal(refused.status, 400, text);
+      assert.ok((await refused.json()).error, text);
+    }
+
+    await page.click('#qr-close');
+    await page.locator('#qr-dialog').waitFor({ state: 'hidden' });
+    // In Chinese, and closed with Escape.
+    await page.click('#lang');
+    await page.click('#qr-button');
+    await dialog.waitFor();
+    assert.equal(await page.locator('#qr-button').textContent(), '二维码');
+    assert.equal(await dialog.locator('#qr-title').textContent(), '扫码加入');
+    assert.equal(await page.locator('#qr-url').textContent(), address);
+    await page.keyboard.press('Escape');
+    await page.locator('#qr-dialog').waitFor({ state: 'hidden' });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
+test('How it works explains each mode, follows the mode chosen, in both languages', async () => {
+  await withServer({}, async (server) => {
+    const page = await openPage(browser);
+    await join(page, server.url, 'alice', { mode: 'polling', lang: 'en' });
+    const pane = page.locator('#how');
+    assert.equal(await pane.isHidden(), true);
+    await page.click('#how-button');
+    assert.equal(await page.locator('#how-button').getAttribute('aria-expanded'), 'true');
+    for (const lang of ['en', 'zh']) {
+      if (lang === 'zh')
+        await page.click('#lang'); // switched live, with the pane open
+      assert.equal(await page.locator('#how-button').textContent(), STRINGS[lang].howButton);
+      for (const mode of MODES) {
+        await switchMode(page, mode);
+        await page.locator(`#how[data-mode="${mode}"]`).waitFor();
+        const modeName = STRINGS[lang][{ polling: 'modePolling', longpoll: 'modeLongpoll',
+          websocket: 'modeWebsocket' }[mode]];
+        await page.locator('#how-title', { hasText: modeName }).waitFor();
+        const parts = await page.$$eval('#how dd', (items) =>
+          Object.fromEntries(items.map((dd) => [dd.dataset.how, dd.textContent])));
+        const expected = Object.fromEntries(['client', 'server', 'cost', 'choice']
+          .map((part) => [part, STRINGS[lang][`how_${mode}_${part}`]]));
+        assert.deepEqual(parts, expected, `${lang} ${mode}`);
+        for (const text of Object.values(parts))
+          assert.ok(text.length > 40, `${lang} ${mode}: ${text}`);
+        const labels = await page.$$eval('#how dt', (items) => items.map((dt) => dt.textContent));
+        assert.deepEqual(labels, [STRINGS[lang].howClient, STRINGS[lang].howServer,
+          STRINGS[lang].howCost, STRINGS[lang].howChoice]);
+      }
+    }
+    // The texts name the protocol as it is.
+    assert.match(STRINGS.en.how_longpoll_client, /wait=25\b/);
+    assert.match(STRINGS.zh.how_longpoll_client, /wait=25\b/);
+    assert.match(STRINGS.en.how_websocket_client, /\/ws\?after=N/);
+    await page.click('#how-button');
+    await pane.waitFor({ state: 'hidden' });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
+
+test('a room with a key shows its QR code before anyone has joined', async () => {
+  await withServer({ args: ['--key', 's3cret'] }, async (server) => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 720 } });
+    await page.goto(`${server.url}?lang=zh`);
+    await page.locator('#key-row').waitFor({ state: 'visible' });
+    await page.click('#qr-button');
+    await page.waitForFunction(() => {
+      const img = document.getElementById('qr-image');
+      return img.complete && img.naturalWidth > 0;
+    });
+    assert.equal(await page.locator('#qr-error').textContent(), '');
+    // The code carries the address only: the key is typed on each phone.
+    assert.equal(await scanQrCode(page.locator('#qr-image')), server.url);
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -4,10 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   apiUrl, characterCount, decodeError, decodeFrame, decodeLimits, decodePage, decodeRoom,
-  encodePost, encodeSendFrame, frameSize, socketUrl, utf8Length,
+  encodePost, encodeSendFrame, frameSize, isLoopbackHost, joinAddress, socketUrl, utf8Length,
 } from '../../resources/web/wire.js';
 import { ServerClock } from '../../resources/web/clock.js';
 import { ModeCost } from '../../resources/web/cost.js';
+import { STRINGS } from '../../resources/web/i18n.js';
+import { readFileSync } from 'node:fs';
 
 // The page's address, as a browser would have it.
 globalThis.location = new URL('http://127.0.0.1:8765/?lang=zh');
@@ -122,4 +124,33 @@ test('latency quantiles pick from the samples kept, none before the first', () =
   for (let i = 0; i < 2000; ++i)
     cost.addLatency(7);
   assert.deepEqual(cost.latencyQuantiles(0, 1), [7, 7]); // the oldest dropped out
+});
+
+test('the QR code\'s join address is the page minus the reader\'s language, key and fragment', () => {
+  assert.equal(joinAddress('http://192.168.1.20:8765/?lang=zh&mode=websocket#log'),
+    'http://192.168.1.20:8765/?mode=websocket');
+  assert.equal(joinAddress('http://192.168.1.20:8765/?key=s3cret&lang=en'), 'http://192.168.1.20:8765/');
+  assert.equal(joinAddress('https://chat.example.org/room/'), 'https://chat.example.org/room/');
+  assert.equal(joinAddress('http://[fe80::1]:8765/?mode=longpoll'), 'http://[fe80::1]:8765/?mode=longpoll');
+});
+
+test('loopback hosts are told apart from addresses a phone can reach', () => {
+  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'app.localhost', '[::1]', '::1'])
+    assert.equal(isLoopbackHost(host), true, host);
+  for (const host of ['192.168.1.20', '10.0.0.5', '[fe80::1]', 'chat.example.org', '127.0.0.1.example.org'])
+    assert.equal(isLoopbackHost(host), false, host);
+});
+
+test('How it works: every text in both languages, the same in docs/HOW-IT-WORKS.md', () => {
+  const doc = readFileSync(new URL('../../docs/HOW-IT-WORKS.md', import.meta.url), 'utf8');
+  for (const lang of ['en', 'zh']) {
+    for (const mode of ['polling', 'longpoll', 'websocket']) {
+      for (const part of ['client', 'server', 'cost', 'choice']) {
+        const text = STRINGS[lang][`how_${mode}_${part}`];
+        assert.ok(text, `${lang} how_${mode}_${part} missing`);
+        assert.ok(doc.includes(text), `docs/HOW-IT-WORKS.md lacks ${lang} how_${mode}_${part}`);
+      }
+    }
+  }
+  assert.deepEqual(Object.keys(STRINGS.zh).sort(), Object.keys(STRINGS.en).sort());
 });

@@ -1,5 +1,6 @@
 // Makes docs/browser.png: a room with a browser user in each mode and a native client.
-//   node screenshot.mjs [out.png] [--dark] [--phone] [--lang=zh] [--size=1280x720]
+//   node screenshot.mjs [out.png] [--dark] [--phone] [--lang=zh] [--size=1280x720] [--qr] [--how]
+// --qr shows the join QR code dialog, --how the How it works pane (of WebSocket, the last mode).
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { startServer, launchBrowser, openPage, join, switchMode, post, waitForText } from './harness.mjs';
@@ -9,6 +10,8 @@ const args = process.argv.slice(2);
 const out = resolve(args.find((a) => !a.startsWith('--')) || resolve(here, '../../docs/browser.png'));
 const dark = args.includes('--dark');
 const phone = args.includes('--phone');
+const qr = args.includes('--qr');
+const how = args.includes('--how');
 const lang = (args.find((a) => a.startsWith('--lang=')) || '--lang=en').slice(7);
 const [width, height] = (args.find((a) => a.startsWith('--size=')) || '--size=1280x800')
   .slice(7).split('x').map(Number);
@@ -46,6 +49,16 @@ try {
   await say(alice, 'And now WebSocket.');
   await alice.locator('#online li', { hasText: 'terminal' }).waitFor();
   await alice.locator('#online li', { hasText: 'alice' }).locator('.t-websocket').waitFor({ timeout: 8000 });
+  if (how) {
+    await alice.click('#how-button');
+    await alice.locator('#how[data-mode="websocket"]').waitFor();
+  }
+  if (qr) {
+    await alice.click('#qr-button');
+    await alice.locator('#qr-dialog[open] #qr-image').waitFor();
+    await alice.waitForFunction(() => document.getElementById('qr-image').complete &&
+      document.getElementById('qr-image').naturalWidth > 0);
+  }
   await alice.evaluate(() => document.activeElement?.blur());
   await alice.screenshot({ path: out, fullPage: phone });
   console.log(`saved ${out}`);
