@@ -32,7 +32,11 @@ void tst_StaticFiles::servesEmbeddedFiles_data()
                                 << QByteArray("/static/app.js");
     QTest::addRow("script") << QByteArray("/static/app.js")
                             << QByteArray("text/javascript; charset=utf-8")
-                            << QByteArray("textContent");
+                            << QByteArray("import ");
+    // Messages are shown as text, never parsed as HTML.
+    QTest::addRow("chat log module")
+        << QByteArray("/static/chatlog.js") << QByteArray("text/javascript; charset=utf-8")
+        << QByteArray("textContent");
     QTest::addRow("translations") << QByteArray("/static/i18n.js")
                                   << QByteArray("text/javascript; charset=utf-8")
                                   << QByteArray("zh");
