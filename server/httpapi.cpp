@@ -1,0 +1,264 @@
+#include "httpapi.h"
+
+#include "httpconnection.h"
+#include "jsoncodec.h"
+#include "longpollparking.h"
+#include "presence.h"
+#include "roomserver.h"
+#include "serverclock.h"
+#include "staticfiles.h"
+
+#include <QElapsedTimer>
+
+namespace PushChat {
+
+HttpApi::HttpApi(RoomServer &server, LongPollParking &parking)
+    : m_server(server)
+    , m_config(server.config())
+    , m_room(server.room())
+    , m_presence(server.presence())
+    , m_stats(server.stats())
+    , m_uptime(server.uptime())
+    , m_parking(parking)
+{}
+
+StatsBucket HttpApi::classify(const Http::Request &request)
+{
+    if (request.path == Paths::Messages) {
+        if (request.method == "GET" || request.method == "HEAD") {
+            return request.query.contains("wait=") ? StatsBucket::LongPoll : StatsBucket::Polling;
+        }
+        if (request.query.contains("via=polling"))
+            return StatsBucket::Polling;
+        if (request.query.contains("via=longpoll"))
+            return StatsBucket::LongPoll;
+        return StatsBucket::Other;
+    }
+    if (request.path == Paths::CompatUpdateMessage)
+        return StatsBucket::LongPoll;
+    if (request.path == Paths::WebSocket || request.path == Paths::Echo)
+        return StatsBucket::WebSocket;
+    return StatsBucket::Other;
+}
+
+void HttpApi::handleRequest(HttpConnection *connection, const Http::Request &request)
+{
+    const Decoded<QueryItems> decoded = RequestDecoding::query(request.query);
+    if (!decoded.ok()) {
+        connection->respondError(decoded.status, decoded.error);
+        return;
+    }
+    const QueryItems &query = decoded.value;
+    const QByteArrayView path = request.path;
+    const QByteArrayView method = request.method;
+    const bool isGet = method == "GET" || method == "HEAD";
+    auto methodNotAllowed = [connection](const char *allow) {
+        connection->respondError(
+            405, QStringLiteral("method not allowed; use %1").arg(QString::fromLatin1(allow)),
+            false, QByteArray("Allow: ") + allow + "\r\n");
+    };
+
+    if (path == "/" || path == "/index.html" || path.startsWith("/static/")) {
+        if (!isGet)
+            return methodNotAllowed("GET, HEAD");
+        return handleStatic(connection, request);
+    }
+    const bool known = path == Paths::Messages || path == Paths::Room || path == Paths::Stats ||
+                       path == Paths::WebSocket || path == Paths::Echo ||
+                       path == Paths::CompatNewMessage || path == Paths::CompatUpdateMessage;
+    if (!known) {
+        connection->respondError(
+            404,
+            QStringLiteral("no such resource: %1").arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    if (path == Paths::Messages) {
+        if (!isGet && method != "POST")
+            return methodNotAllowed("GET, HEAD, POST");
+    } else if (path == Paths::Room || path == Paths::Stats || path == Paths::WebSocket ||
+               path == Paths::Echo) {
+        if (!isGet)
+            return methodNotAllowed("GET, HEAD");
+    } else if (method != "POST") {
+        return methodNotAllowed("POST");
+    }
+    if (const auto refusal = m_server.accessPolicy().check(request, query); !refusal.allowed()) {
+        connection->respondError(refusal.status, refusal.error, false, refusal.extraHeaders);
+        return;
+    }
+
+    if (path == Paths::Messages)
+        return isGet ? handleGetMessages(connection, query)
+                     : handlePostMessage(connection, request, query);
+    if (path == Paths::Room)
+        return handleRoom(connection);
+    if (path == Paths::Stats)
+        return handleStats(connection);
+    if (path == Paths::WebSocket || path == Paths::Echo) {
+        connection->respondError(426,
+                                 QStringLiteral("this is a WebSocket endpoint; send an "
+                                                "Upgrade: websocket request"),
+                                 false, QByteArrayLiteral("Upgrade: websocket\r\n"));
+        return;
+    }
+    if (path == Paths::CompatNewMessage)
+        return handleCompatNewMessage(connection, request, query);
+    return handleCompatUpdate(connection, request, query);
+}
+
+void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &query)
+{
+    const Decoded<Subscription> poll = RequestDecoding::subscription(
+        query, m_config.maxNickChars, m_config.maxLongPollWaitSeconds);
+    if (!poll.ok()) {
+        connection->respondError(poll.status, poll.error);
+        return;
+    }
+    const auto &[after, wait, nick] = poll.value;
+    m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
+
+    const Room::Slice slice = m_room.after(after);
+    // News inside an open batching window waits for the window's end with the polls already
+    // parked, so a burst is delivered in a few pages rather than one request per message.
+    if (wait == 0 || slice.reset || (!slice.entries.isEmpty() && !m_parking.batchWindowOpen())) {
+        connection->respond(200, slice.page(m_room.lastSeq(), wallClockMs()),
+                            QByteArrayLiteral("application/json"), {}, slice.entries.isEmpty());
+        return;
+    }
+    const qint64 deadlineMs = monotonicMs() + wait * 1000;
+    m_parking.park(connection, LongPollParking::Answer::Page, deadlineMs, after);
+    m_server.sweepBy(deadlineMs);
+}
+
+void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request &request,
+                                const QueryItems &query)
+{
+    const Decoded<ChatPost> post = RequestDecoding::post(request);
+    if (!post.ok()) {
+        connection->respondError(post.status, post.error);
+        return;
+    }
+    // A post says nothing about how its sender receives, unless `via` tells.
+    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
+        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
+         RequestDecoding::via(query)});
+    if (!outcome.stored) {
+        connection->respondError(outcome.status, outcome.error, false,
+                                 outcome.status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
+                                                       : QByteArray());
+        return;
+    }
+    const Room::Entry *stored = outcome.stored;
+    QByteArray created;
+    created.reserve(48);
+    created.append("{\"seq\":");
+    JsonCodec::appendInteger(created, stored->seq);
+    created.append(",\"ts\":");
+    JsonCodec::appendInteger(created, stored->ts);
+    connection->respond(201, created.append('}'));
+}
+
+void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
+                                     const QueryItems &query)
+{
+    const Decoded<ChatPost> post = RequestDecoding::compatPost(request, query);
+    if (!post.ok()) {
+        connection->respondError(post.status, post.error);
+        return;
+    }
+    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
+        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
+         Transport::LongPoll});
+    if (!outcome.stored) {
+        connection->respondError(outcome.status, outcome.error);
+        return;
+    }
+    connection->respond(200, outcome.stored->json());
+}
+
+void HttpApi::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
+                                 const QueryItems &query)
+{
+    const Decoded<qint64> cursor = RequestDecoding::compatCursor(request, query, m_room.lastSeq());
+    if (!cursor.ok()) {
+        connection->respondError(cursor.status, cursor.error);
+        return;
+    }
+    const Room::Slice slice = m_room.after(cursor.value);
+    if (!slice.entries.isEmpty() && !m_parking.batchWindowOpen()) {
+        connection->respond(200, slice.array());
+        return;
+    }
+    // A cursor ahead of the room (the server restarted) waits for the next message, as in the
+    // tutorial: the compatibility answer has no way to say "reset".
+    const qint64 deadlineMs = monotonicMs() + m_config.compatLongPollWaitSeconds * 1000;
+    m_parking.park(connection, LongPollParking::Answer::Array, deadlineMs,
+                   qMin(cursor.value, m_room.lastSeq()));
+    m_server.sweepBy(deadlineMs);
+}
+
+void HttpApi::handleRoom(HttpConnection *connection)
+{
+    QByteArray online = "[";
+    bool first = true;
+    for (const Presence::Member &member : m_presence.members()) {
+        if (!first)
+            online.append(',');
+        first = false;
+        online.append("{\"nick\":").append(JsonCodec::quote(member.nick));
+        online.append(",\"transport\":\"").append(transportName(member.transport).toLatin1());
+        online.append("\"}");
+    }
+    online.append(']');
+    QByteArray body = "{\"name\":" + JsonCodec::quote(m_config.roomName);
+    body += ",\"protocol\":" + QByteArray::number(ProtocolVersion);
+    body += ",\"last_seq\":" + QByteArray::number(m_room.lastSeq());
+    body += ",\"key_required\":" + QByteArray(m_config.key.isEmpty() ? "false" : "true");
+    body += ",\"online\":" + online;
+    body += ",\"limits\":{\"max_text_bytes\":" + QByteArray::number(m_config.maxTextBytes);
+    body += ",\"max_nick_chars\":" + QByteArray::number(m_config.maxNickChars);
+    body += ",\"max_body_bytes\":" + QByteArray::number(m_config.http.maxBodyBytes);
+    body +=
+        ",\"max_websocket_message_bytes\":" + QByteArray::number(m_config.maxWebSocketMessageBytes);
+    body += ",\"history\":" + QByteArray::number(m_config.historyLimit);
+    body += ",\"max_wait_seconds\":" + QByteArray::number(m_config.maxLongPollWaitSeconds);
+    body += ",\"rate_per_second\":" + QByteArray::number(m_config.rateLimitPerSecond);
+    body += ",\"online_timeout_ms\":" + QByteArray::number(m_config.onlineTimeoutMs);
+    body += "},\"now\":" + QByteArray::number(wallClockMs()) + '}';
+    connection->respond(200, body);
+}
+
+void HttpApi::handleStats(HttpConnection *connection)
+{
+    QByteArray body = "{";
+    for (const StatsBucket bucket : {StatsBucket::Polling, StatsBucket::LongPoll,
+                                     StatsBucket::WebSocket, StatsBucket::Other}) {
+        const TransportCounters &c = m_stats[bucket];
+        body += '"' + QByteArray(statsBucketName(bucket)) + "\":{";
+        body += "\"requests\":" + QByteArray::number(c.requests);
+        body += ",\"responses\":" + QByteArray::number(c.responses);
+        body += ",\"empty_responses\":" + QByteArray::number(c.emptyResponses);
+        body += ",\"frames_in\":" + QByteArray::number(c.framesIn);
+        body += ",\"frames_out\":" + QByteArray::number(c.framesOut);
+        body += ",\"bytes_in\":" + QByteArray::number(c.bytesIn);
+        body += ",\"bytes_out\":" + QByteArray::number(c.bytesOut);
+        body += ",\"open_connections\":" + QByteArray::number(c.openConnections);
+        body += ",\"parked\":" + QByteArray::number(c.parked) + "},";
+    }
+    body += "\"uptime_ms\":" + QByteArray::number(m_uptime.elapsed());
+    body += ",\"messages\":" + QByteArray::number(m_room.lastSeq());
+    body += ",\"retained\":" + QByteArray::number(m_room.retainedCount());
+    body += ",\"now\":" + QByteArray::number(wallClockMs()) + '}';
+    connection->respond(200, body);
+}
+
+void HttpApi::handleStatic(HttpConnection *connection, const Http::Request &request)
+{
+    const StaticResponse file = StaticFiles::serve(request.path, request.header("if-none-match"));
+    QByteArray headers = file.extraHeaders;
+    if (!file.etag.isEmpty())
+        headers += "ETag: " + file.etag + "\r\nCache-Control: " + file.cacheControl + "\r\n";
+    connection->respond(file.status, file.body, file.contentType, headers);
+}
+
+} // namespace PushChat
