@@ -62,9 +62,12 @@ public:
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
     /// same send already stored.
     ChatOutcome acceptChat(const ChatSubmission &submission);
-    /// A poll or a post from `nick` (none: an observer): it is online.
+    /// A request from `nick` (empty: an observer, who is not listed): it is online, through
+    /// `transport` if the request tells.
     void seen(const QString &nick, std::optional<Transport> transport);
+    /// `nick` is online while a WebSocket of theirs is open...
     void webSocketOpened(const QString &nick);
+    /// ...and for ServerConfig::webSocketLeaveGraceMs after the last one closes.
     void webSocketClosed(const QString &nick);
     /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
     void sweepBy(qint64 deadlineMs);
