@@ -39,7 +39,6 @@ void LongPollParking::forget(HttpConnection *connection)
 
 void LongPollParking::clear()
 {
-    m_releaseTimer.stop();
     m_pages.clear();
     m_arrays.clear();
     countParked();

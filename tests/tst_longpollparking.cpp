@@ -27,6 +27,7 @@ private slots:
     void pipelinedRequestAnsweredAfterParkedLongPoll();
     void cursorAheadReportsReset();
     void clientLeavingWhileParkedIsDropped();
+    void parkedCountFollowsDroppedConnections();
     void thousandParkedLongPollsReleasedByOnePost();
 };
 
@@ -256,6 +257,34 @@ void tst_LongPollParking::clientLeavingWhileParkedIsDropped()
     QCOMPARE(TestHttp::postJson(server.port, "/api/messages", R"({"nick":"a","text":"x"})").status,
              201);
     QCOMPARE(messagesOf(TestHttp::get(server.port, "/api/messages?after=0")).size(), 2);
+}
+
+void tst_LongPollParking::parkedCountFollowsDroppedConnections()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    auto parkPolls = [&](int count) {
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < count; ++i) {
+            sockets.push_back(std::make_unique<QTcpSocket>());
+            sockets.back()->connectToHost(QHostAddress::LocalHost, server.port);
+            sockets.back()->write(TestHttp::request("GET", "/api/messages?after=0&wait=60"));
+        }
+        return sockets;
+    };
+    // A plain poll and one of the tutorial's: both are counted, and both forgotten on a drop.
+    auto polls = parkPolls(3);
+    QTcpSocket compat;
+    compat.connectToHost(QHostAddress::LocalHost, server.port);
+    compat.write(TestHttp::request("POST", "/update-message", ""));
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 4);
+    server.host->dropConnections();
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 0);
+    // Polls parked after the drop count from zero again.
+    auto again = parkPolls(2);
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 2);
+    QCOMPARE(postChat(server.port, "wake"), true);
+    QTRY_COMPARE(statsCounter(server.port, "longpoll", "parked"), 0);
 }
 
 void tst_LongPollParking::thousandParkedLongPollsReleasedByOnePost()
