@@ -2,6 +2,7 @@
 
 #include "appoptions.h"
 #include "mainwindow.h"
+#include "systemlimits.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -26,6 +27,9 @@ void onSignal(int)
 
 int main(int argc, char *argv[])
 {
+    // For the room this app may host: process-wide settings (see common/systemlimits.h).
+    PushChat::raiseOpenFileLimit();
+    PushChat::keepFreedMemoryForReuse();
     // Debug output of the libraries only when asked for (QT_LOGGING_RULES).
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("pushchat.*.debug=false"));

@@ -35,6 +35,7 @@
 // region of address space touched, apart from instructions and cache lines.
 
 #include "socketbatch.h"
+#include "systemlimits.h"
 
 #include <algorithm>
 #include <atomic>
@@ -270,10 +271,7 @@ int main(int argc, char **argv)
         ++argv, --argc;
     const int clients = argc > 1 ? std::atoi(argv[1]) : 5000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 10;
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
+    PushChat::raiseOpenFileLimit();
 
     const int listener = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};

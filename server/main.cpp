@@ -2,6 +2,7 @@
 
 #include "serverhost.h"
 #include "serverlog.h"
+#include "systemlimits.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -52,6 +53,10 @@ QStringList joinUrls(const QHostAddress &bind, quint16 port)
 
 int main(int argc, char *argv[])
 {
+    // Process-wide, so here rather than in the room: thousands of sockets, and large answers
+    // whose memory is reused rather than handed back to the kernel after each burst.
+    PushChat::raiseOpenFileLimit();
+    PushChat::keepFreedMemoryForReuse();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pushchat-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHCHAT_VERSION));

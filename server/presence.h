@@ -51,24 +51,4 @@ private:
     QHash<QString, Member> m_members;
 };
 
-/// A token bucket per sender: `rate` messages a second, bursts up to `rate`.
-class RateLimiter
-{
-public:
-    explicit RateLimiter(double ratePerSecond = 20);
-    /// Takes one token for `sender`; false when the sender is over the limit.
-    bool allow(const QString &sender, qint64 nowMs);
-    /// Forgets senders whose bucket is full again.
-    void prune(qint64 nowMs);
-
-private:
-    struct Bucket
-    {
-        double tokens = 0;
-        qint64 updatedMs = 0;
-    };
-    double m_rate;
-    QHash<QString, Bucket> m_buckets;
-};
-
 } // namespace PushChat

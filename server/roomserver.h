@@ -1,34 +1,33 @@
 #pragma once
 
-#include "httpconnection.h"
+#include "accesspolicy.h"
+#include "httpapi.h"
+#include "longpollparking.h"
 #include "presence.h"
+#include "ratelimiter.h"
 #include "room.h"
 #include "serverconfig.h"
 #include "serverstats.h"
-#include "socketbatch.h"
-#include "websocketpeer.h"
+#include "websockethub.h"
 
 #include <QElapsedTimer>
-#include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 
 #include <limits>
-#include <memory>
-#include <vector>
+#include <optional>
 
 class QTimer;
-class QWebSocketServer;
 
 namespace PushChat {
 
 class ConnectionListener;
+class HttpConnection;
 
 /// The room server. Lives in its own thread (see ServerHost); start() creates every socket
-/// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HTTP/1.1 for polls,
-/// long polls and posts; WebSocket upgrades handed to QWebSocketServer, whose connections
-/// WebSocketPeer then takes over.
+/// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HttpApi answers the
+/// HTTP requests (polls, long polls, posts), WebSocketHub takes the WebSocket upgrades. Every
+/// message, from any transport, is stored by acceptChat() and goes out through store().
 class RoomServer final : public QObject
 {
     Q_OBJECT
@@ -38,6 +37,40 @@ public:
     explicit RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot = {},
                         QObject *parent = nullptr);
     ~RoomServer() override;
+
+    /// A chat message from a client, whatever its transport.
+    struct ChatSubmission
+    {
+        ChatPost post;
+        QString sender; ///< rate-limit key
+        std::optional<Transport> via;
+    };
+    struct ChatOutcome
+    {
+        const Room::Entry *stored = nullptr; ///< null when refused
+        int status = 0;                      ///< the HTTP status of a refusal
+        QString error;
+    };
+
+    // For the transports, on the server's thread.
+    const ServerConfig &config() const { return m_config; }
+    const Room &room() const { return m_room; }
+    const Presence &presence() const { return m_presence; }
+    ServerStats &stats() { return m_stats; }
+    const QElapsedTimer &uptime() const { return m_uptime; }
+    const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
+    /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
+    /// same send already stored.
+    ChatOutcome acceptChat(const ChatSubmission &submission);
+    /// A request from `nick` (empty: an observer, who is not listed): it is online, through
+    /// `transport` if the request tells.
+    void seen(const QString &nick, std::optional<Transport> transport);
+    /// `nick` is online while a WebSocket of theirs is open...
+    void webSocketOpened(const QString &nick);
+    /// ...and for ServerConfig::webSocketLeaveGraceMs after the last one closes.
+    void webSocketClosed(const QString &nick);
+    /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
+    void sweepBy(qint64 deadlineMs);
 
 public slots:
     void start();
@@ -52,116 +85,31 @@ signals:
     void stopped(const PushChat::RoomSnapshot &snapshot);
 
 private:
-    struct WebSocketClient
-    {
-        WebSocketPeer *peer = nullptr;
-        QString address; ///< the client's IP address, for the rate limit
-        QString nick;    ///< empty: an observer
-        bool echo = false;
-        qsizetype slot = -1; ///< index in m_webSocketClients while open
-    };
-    struct PendingHandshake
-    {
-        QString nick;
-        qint64 after = 0;
-        bool echo = false;
-        QPointer<QTcpSocket> tcp;
-    };
-    struct PostedMessage
-    {
-        QString nick;
-        QString text;
-    };
-
+    /// Stores a message and sends it to everyone waiting for it.
+    const Room::Entry &store(MessageKind kind, const QString &nick, const QString &text,
+                             const QString &clientKey = {});
     void onNewTcpConnections();
-    void onNewWebSockets();
-    void onWebSocketText(WebSocketClient *client, const QByteArray &utf8);
-    void onWebSocketBinary(WebSocketClient *client, const QByteArray &data);
-    void onWebSocketClosed(WebSocketClient *client);
-    void addWebSocketClient(WebSocketClient *client);
-    /// False if the client was not open (the server stopping took them all already).
-    bool removeWebSocketClient(WebSocketClient *client);
+    void refuseConnection(qintptr descriptor);
     void sweep();
-    /// Makes the next sweep come no later than `deadlineMs` (a parked poll's deadline).
-    void sweepBy(qint64 deadlineMs);
     void connectionTimeoutBy(qint64 deadlineMs);
     void closeEverything();
     /// `goingAway`: WebSocket clients get close code 1001 first (a stop, not a network drop).
     void abortConnections(bool goingAway);
 
-    StatsBucket classify(const Http::Request &request) const;
-    void handleRequest(HttpConnection *connection, const Http::Request &request);
-    void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
-    bool checkAccess(HttpConnection *connection, const Http::Request &request,
-                     const QList<std::pair<QByteArray, QByteArray>> &query);
-    void handleGetMessages(HttpConnection *connection,
-                           const QList<std::pair<QByteArray, QByteArray>> &query);
-    void handlePostMessage(HttpConnection *connection, const Http::Request &request,
-                           const QList<std::pair<QByteArray, QByteArray>> &query);
-    void handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
-                                const QList<std::pair<QByteArray, QByteArray>> &query);
-    void handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
-                            const QList<std::pair<QByteArray, QByteArray>> &query);
-    void handleRoom(HttpConnection *connection);
-    void handleStats(HttpConnection *connection);
-    void handleStatic(HttpConnection *connection, const Http::Request &request);
-
-    struct ChatSubmission
-    {
-        QString nick;
-        QString text;
-        QString sender;   ///< rate-limit key
-        QString clientId; ///< makes a retried send idempotent; may be empty
-        std::optional<Transport> via;
-    };
-    /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
-    /// same send already stored. On failure returns the HTTP status and sets *error.
-    int acceptChat(const ChatSubmission &submission, QString *error, const Room::Entry **stored);
-    const Room::Entry &appendAndFanOut(MessageKind kind, const QString &nick, const QString &text,
-                                       const QString &clientKey = {});
-    /// Writes a stored message's frame to every WebSocket client that is not an echo client.
-    void writeToAllWebSockets(const QByteArray &frame);
-    void seen(const QString &nick, std::optional<Transport> transport);
-    /// Answers parked polls with news now, or when the batching window of the last answer
-    /// ends (ServerConfig::longPollBatchMs).
-    void releaseParkedSoon();
-    /// Whether long-poll answers are being held for the end of a batching window.
-    bool batchWindowOpen() const;
-    /// Whether enough clients long poll for batching their answers to pay.
-    bool manyLongPollers() const;
-    void releaseParkedWithNews();
-    void releaseParked(const QList<HttpConnection *> &released, const QByteArray &body, bool empty);
-    void writeFrame(WebSocketClient *client, const QByteArray &frame);
-    void sendToClient(WebSocketClient *client, const QByteArray &payload);
-    QString validateNick(const QString &nick) const;
-
-    qint64 monotonicMs() const;
-
     ServerConfig m_config;
-    RoomSnapshot m_snapshot;
     Room m_room;
     Presence m_presence;
     RateLimiter m_rateLimiter;
     ServerStats m_stats;
     QElapsedTimer m_uptime;
+    AccessPolicy m_accessPolicy;
+    LongPollParking m_parking;
+    WebSocketHub m_webSockets;
+    HttpApi m_httpApi;
 
     ConnectionListener *m_tcpServer = nullptr;
-    QWebSocketServer *m_webSocketServer = nullptr;
     QTimer *m_sweepTimer = nullptr;
-    QTimer *m_releaseTimer = nullptr;
-    qint64 m_lastReleaseMs = std::numeric_limits<qint64>::min() / 2;
     QSet<HttpConnection *> m_connections;
-    QSet<HttpConnection *> m_parkedPolls;
-    QSet<HttpConnection *> m_parkedCompat;
-    QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address:port"
-    /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
-    /// buckets, at least 128: more than the rest of a one-recipient broadcast).
-    QList<WebSocketClient *> m_webSocketClients;
-    /// Sends a broadcast's frame to many clients in one system call; null without io_uring.
-    std::unique_ptr<SocketBatch> m_socketBatch;
-    std::vector<int> m_batchDescriptors; ///< reused by every broadcast, as are the two below
-    std::vector<WebSocketPeer *> m_batchPeers;
-    std::vector<ssize_t> m_batchResults;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();

@@ -1,5 +1,6 @@
 #include "jsoncodec.h"
 #include "presence.h"
+#include "ratelimiter.h"
 #include "room.h"
 #include "websocketframe.h"
 

@@ -1,0 +1,314 @@
+#include "websockethub.h"
+
+#include "httpconnection.h"
+#include "jsoncodec.h"
+#include "roomserver.h"
+#include "serverclock.h"
+#include "serverlog.h"
+#include "websocketframe.h"
+#include "websocketpeer.h"
+
+#include <QtNetwork/qtnetworkglobal.h>
+#if QT_CONFIG(ssl)
+#include <QSslConfiguration>
+#endif
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace PushChat {
+
+namespace {
+
+// The key that pairs a handshake handed to QWebSocketServer with the QWebSocket it makes.
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u'|' + QString::number(port);
+}
+
+} // namespace
+
+WebSocketHub::WebSocketHub(RoomServer &server, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_config(server.config())
+    , m_room(server.room())
+    , m_counters(server.stats()[StatsBucket::WebSocket])
+{}
+
+WebSocketHub::~WebSocketHub()
+{
+    stop();
+}
+
+void WebSocketHub::start()
+{
+    m_socketBatch = SocketBatch::create();
+    qCDebug(lcServer) << "broadcasts"
+                      << (m_socketBatch ? "through io_uring" : "one send at a time");
+    m_webSocketServer =
+        new QWebSocketServer(QStringLiteral("PushChat"), QWebSocketServer::NonSecureMode, this);
+    m_webSocketServer->setHandshakeTimeout(m_config.headTimeoutMs);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this,
+            &WebSocketHub::onNewWebSockets);
+#if QT_CONFIG(ssl)
+    // Every QWebSocket, even the one QWebSocketServer makes for a plain ws:// handshake, copies
+    // the default TLS configuration, and the first copy loads the TLS backend (10 ms or more).
+    // That happens now rather than in the middle of the first client's handshake.
+    QSslConfiguration::defaultConfiguration();
+#endif
+}
+
+void WebSocketHub::stop()
+{
+    closeAll(true);
+    delete m_webSocketServer;
+    m_webSocketServer = nullptr;
+}
+
+void WebSocketHub::closeAll(bool goingAway)
+{
+    const auto clients = std::exchange(m_clients, {});
+    for (Client *client : clients) {
+        if (goingAway)
+            client->peer->closeNow(WebSocketFrame::CloseGoingAway, "server stopping");
+        else
+            client->peer->abort();
+        delete client->peer;
+        delete client;
+        --m_counters.openConnections;
+    }
+}
+
+void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request &request,
+                                 qint64 headBytes)
+{
+    const Decoded<QueryItems> query = RequestDecoding::query(request.query);
+    if (!query.ok()) {
+        connection->respondError(query.status, query.error);
+        return;
+    }
+    const bool echo = request.path == Paths::Echo;
+    if (request.path != Paths::WebSocket && !echo) {
+        connection->respondError(404, QStringLiteral("no WebSocket endpoint at %1")
+                                          .arg(QString::fromUtf8(request.path.left(200))));
+        return;
+    }
+    // Checked here so a bad handshake gets a JSON error like every other bad request.
+    if (request.header("sec-websocket-version") != "13") {
+        connection->respondError(400, QStringLiteral("only WebSocket version 13 is supported"),
+                                 false, QByteArrayLiteral("Sec-WebSocket-Version: 13\r\n"));
+        return;
+    }
+    if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+        connection->respondError(400, QStringLiteral("missing or malformed Sec-WebSocket-Key"));
+        return;
+    }
+    if (const auto refusal = m_server.accessPolicy().check(request, query.value);
+        !refusal.allowed()) {
+        connection->respondError(refusal.status, refusal.error, false, refusal.extraHeaders);
+        return;
+    }
+    PendingHandshake pending;
+    pending.echo = echo;
+    pending.tcp = connection->socket();
+    if (!echo) {
+        Decoded<Subscription> reader =
+            RequestDecoding::subscription(query.value, m_config.maxNickChars);
+        if (!reader.ok()) {
+            connection->respondError(reader.status, reader.error);
+            return;
+        }
+        pending.after = reader.value.after;
+        pending.nick = std::move(reader.value.nick);
+    }
+    QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
+    if (!socket)
+        return;
+    m_counters.requests += 1;
+    m_counters.bytesIn += headBytes;
+    // Everything written from now on (the 101, frames, pongs, close) is WebSocket traffic.
+    connect(socket, &QTcpSocket::bytesWritten, this,
+            [this](qint64 bytes) { m_counters.bytesOut += bytes; });
+    const QString peer = peerKey(socket->peerAddress(), socket->peerPort());
+    m_pendingHandshakes.insert(peer, pending);
+    connect(socket, &QObject::destroyed, this, [this, peer] { m_pendingHandshakes.remove(peer); });
+    m_webSocketServer->handleConnection(socket);
+}
+
+void WebSocketHub::onNewWebSockets()
+{
+    const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
+                                       m_config.maxWebSocketBacklogBytes};
+    while (m_webSocketServer && m_webSocketServer->hasPendingConnections()) {
+        QWebSocket *socket = m_webSocketServer->nextPendingConnection();
+        const auto pending =
+            m_pendingHandshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        auto *client = new Client;
+        client->address = socket->peerAddress().toString();
+        client->nick = pending.nick;
+        client->echo = pending.echo;
+        client->peer = pending.tcp
+                           ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
+                           : nullptr;
+        if (!client->peer) {
+            if (!pending.tcp)
+                delete socket;
+            delete client;
+            continue;
+        }
+        ++m_counters.openConnections;
+        connect(client->peer, &WebSocketPeer::textReceived, this,
+                [this, client](const QByteArray &utf8) { onText(client, utf8); });
+        connect(client->peer, &WebSocketPeer::binaryReceived, this,
+                [this, client](const QByteArray &data) { onBinary(client, data); });
+        connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
+
+        if (client->echo) {
+            add(client);
+            continue;
+        }
+        greet(client, pending.after);
+        add(client);
+        if (!client->nick.isEmpty())
+            m_server.webSocketOpened(client->nick);
+    }
+}
+
+void WebSocketHub::greet(Client *client, qint64 after)
+{
+    const Room::Slice slice = m_room.after(after);
+    const QByteArray hello =
+        JsonCodec::encodeHello({m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap,
+                                slice.reset, client->nick.isEmpty(), wallClockMs()});
+    qint64 replayBytes = 0;
+    for (const Room::Entry *entry : slice.entries)
+        replayBytes += entry->webSocketFrame.size();
+    client->peer->allowBacklog(replayBytes);
+    sendToClient(client, hello);
+    for (const Room::Entry *entry : slice.entries)
+        writeFrame(client, entry->webSocketFrame);
+}
+
+void WebSocketHub::writeFrame(Client *client, const QByteArray &frame)
+{
+    // The frame is complete and shared by every recipient: written as it is, no re-encoding.
+    client->peer->send(frame);
+}
+
+void WebSocketHub::sendToClient(Client *client, const QByteArray &payload)
+{
+    writeFrame(client, WebSocketFrame::text(payload));
+}
+
+void WebSocketHub::onText(Client *client, const QByteArray &utf8)
+{
+    if (client->echo) {
+        client->peer->send(WebSocketFrame::text(utf8));
+        return;
+    }
+    const std::optional<JsonCodec::ClientCommand> command = JsonCodec::decodeClientCommand(utf8);
+    const QByteArray id = command ? command->id : QByteArray();
+    auto sendError = [&](int code, const QString &message) {
+        sendToClient(client, JsonCodec::webSocketError(code, message, id));
+    };
+    if (!command) {
+        sendError(400, QStringLiteral("expected a JSON object such as "
+                                      "{\"type\":\"send\",\"text\":\"hi\"}"));
+        return;
+    }
+    if (command->type.string != u"send") {
+        sendError(400,
+                  QStringLiteral("unknown message type \"%1\"").arg(command->type.string.left(40)));
+        return;
+    }
+    if (client->nick.isEmpty()) {
+        sendError(403, QStringLiteral("observers cannot send; connect with ?nick=NAME"));
+        return;
+    }
+    if (!command->text.isString()) {
+        sendError(400, QStringLiteral("\"text\" must be a string"));
+        return;
+    }
+    if (command->clientId.kind == JsonCodec::CommandValue::Kind::Other) {
+        sendError(400, QStringLiteral("\"client_id\" must be a string"));
+        return;
+    }
+    const RoomServer::ChatOutcome outcome =
+        m_server.acceptChat({{client->nick, command->text.string, command->clientId.string},
+                             client->nick + u'@' + client->address,
+                             Transport::WebSocket});
+    if (!outcome.stored) {
+        sendError(outcome.status, outcome.error);
+        return;
+    }
+    if (!id.isNull())
+        sendToClient(client, JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}}));
+}
+
+void WebSocketHub::onBinary(Client *client, const QByteArray &data)
+{
+    if (client->echo) {
+        client->peer->send(WebSocketFrame::frame(WebSocketFrame::Binary, data));
+        return;
+    }
+    sendToClient(client, JsonCodec::webSocketError(
+                             400, QStringLiteral("binary frames are not understood on /ws")));
+}
+
+void WebSocketHub::add(Client *client)
+{
+    client->slot = m_clients.size();
+    m_clients.append(client);
+}
+
+bool WebSocketHub::remove(Client *client)
+{
+    const qsizetype slot = client->slot;
+    if (slot < 0 || slot >= m_clients.size() || m_clients.at(slot) != client)
+        return false;
+    Client *last = m_clients.takeLast();
+    if (last != client) {
+        m_clients[slot] = last;
+        last->slot = slot;
+    }
+    client->slot = -1;
+    return true;
+}
+
+void WebSocketHub::onClosed(Client *client)
+{
+    if (!remove(client))
+        return;
+    WebSocketPeer *peer = client->peer;
+    --m_counters.openConnections;
+    if (!client->nick.isEmpty())
+        m_server.webSocketClosed(client->nick);
+    delete client;
+    peer->deleteLater();
+}
+
+void WebSocketHub::broadcast(const QByteArray &frame)
+{
+    m_batchDescriptors.clear();
+    m_batchPeers.clear();
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->echo)
+            continue;
+        const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
+        if (descriptor < 0) {
+            writeFrame(client, frame); // after what waits for this client, or without io_uring
+            continue;
+        }
+        m_batchDescriptors.push_back(descriptor);
+        m_batchPeers.push_back(client->peer);
+    }
+    if (m_batchPeers.empty())
+        return;
+    m_batchResults.resize(m_batchPeers.size());
+    m_socketBatch->sendToAll(m_batchDescriptors, frame.constData(), size_t(frame.size()),
+                             m_batchResults);
+    for (size_t i = 0; i < m_batchPeers.size(); ++i)
+        m_batchPeers[i]->sentDirectly(frame, m_batchResults[i]);
+}
+
+} // namespace PushChat
