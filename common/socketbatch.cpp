@@ -20,10 +20,10 @@ constexpr unsigned RingEntries = 1024; // operations per system call; larger bat
 struct SocketBatch::Ring
 {
     io_uring ring{};
-    const bool ready = io_uring_queue_init(RingEntries, &ring, 0) == 0;
+    const int setupResult = io_uring_queue_init(RingEntries, &ring, 0); ///< 0, or −errno
     ~Ring()
     {
-        if (ready)
+        if (setupResult == 0)
             io_uring_queue_exit(&ring);
     }
 };
@@ -31,8 +31,10 @@ struct SocketBatch::Ring
 std::unique_ptr<SocketBatch> SocketBatch::create()
 {
     auto ring = std::make_unique<Ring>();
-    if (!ring->ready)
+    if (ring->setupResult < 0) {
+        errno = -ring->setupResult; // liburing reports errors as values, not in errno
         return nullptr;
+    }
     return std::unique_ptr<SocketBatch>(new SocketBatch(std::move(ring)));
 }
 

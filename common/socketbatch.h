@@ -19,8 +19,8 @@ class SocketBatch
     Q_DISABLE_COPY_MOVE(SocketBatch)
 
 public:
-    /// nullptr where the kernel has no io_uring or refuses it (seccomp, a sysctl): callers
-    /// then send one by one.
+    /// nullptr, with errno saying why, where the kernel has no io_uring or refuses it
+    /// (seccomp, a sysctl): callers then send one by one.
     static std::unique_ptr<SocketBatch> create();
     ~SocketBatch();
 
