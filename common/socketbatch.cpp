@@ -35,6 +35,16 @@ std::unique_ptr<SocketBatch> SocketBatch::create()
         errno = -ring->setupResult; // liburing reports errors as values, not in errno
         return nullptr;
     }
+    // A kernel older than 5.6 has rings but neither operation: every one would fail as a whole
+    // batch of errors, so such a kernel goes one by one instead.
+    io_uring_probe *probe = io_uring_get_probe_ring(&ring->ring);
+    const bool supported = probe && io_uring_opcode_supported(probe, IORING_OP_SEND) &&
+                           io_uring_opcode_supported(probe, IORING_OP_RECV);
+    io_uring_free_probe(probe);
+    if (!supported) {
+        errno = ENOSYS;
+        return nullptr;
+    }
     return std::unique_ptr<SocketBatch>(new SocketBatch(std::move(ring)));
 }
 
