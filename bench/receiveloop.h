@@ -22,7 +22,7 @@ class BenchClient;
 // ready sockets are read together through an io_uring (one system call for up to a ring's
 // worth). In a fan-out to thousands of clients the tool reads thousands of sockets a message on
 // the core the server is not using; one recv() and one notifier activation each made the tool,
-// not the server, decide the tail of the latency (docs/BENCHMARKS.md, change 25).
+// not the server, decide the tail of the latency (docs/PERFORMANCE-LOG.md, change 25).
 class ReceiveLoop final : public QObject
 {
     Q_OBJECT

@@ -2,91 +2,49 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <limits>
 
-#include <linux/io_uring.h>
-#include <sys/mman.h>
+#include <liburing.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace PushChat {
 
 namespace {
 
-constexpr unsigned RingEntries = 1024; // sends per system call; larger broadcasts take several
-
-int ioUringSetup(unsigned entries, io_uring_params *params)
-{
-    return int(syscall(__NR_io_uring_setup, entries, params));
-}
-
-int ioUringEnter(int ring, unsigned toSubmit, unsigned minComplete, unsigned flags)
-{
-    return int(syscall(__NR_io_uring_enter, ring, toSubmit, minComplete, flags, nullptr, 0));
-}
+constexpr unsigned RingEntries = 1024; // operations per system call; larger batches take several
 
 } // namespace
 
+// liburing sizes the completion queue at twice the submission queue, and a batch never holds
+// more than the submission queue: completions cannot overflow.
 struct SocketBatch::Ring
 {
-    int fd = -1;
-    void *ringMemory = MAP_FAILED;
-    size_t ringBytes = 0;
-    io_uring_sqe *sqes = static_cast<io_uring_sqe *>(MAP_FAILED);
-    size_t sqeBytes = 0;
-    unsigned *sqTail = nullptr;
-    unsigned sqMask = 0;
-    unsigned *sqArray = nullptr;
-    unsigned *cqHead = nullptr;
-    const unsigned *cqTail = nullptr;
-    unsigned cqMask = 0;
-    const io_uring_cqe *cqes = nullptr;
-    unsigned entries = 0;
-
+    io_uring ring{};
+    const int setupResult = io_uring_queue_init(RingEntries, &ring, 0); ///< 0, or −errno
     ~Ring()
     {
-        if (sqes != MAP_FAILED)
-            munmap(sqes, sqeBytes);
-        if (ringMemory != MAP_FAILED)
-            munmap(ringMemory, ringBytes);
-        if (fd >= 0)
-            close(fd);
+        if (setupResult == 0)
+            io_uring_queue_exit(&ring);
     }
 };
 
 std::unique_ptr<SocketBatch> SocketBatch::create()
 {
     auto ring = std::make_unique<Ring>();
-    io_uring_params params{};
-    ring->fd = ioUringSetup(RingEntries, &params);
-    // One mapping for both rings (5.4 and later) keeps this short; older kernels send one by one.
-    if (ring->fd < 0 || !(params.features & IORING_FEAT_SINGLE_MMAP) ||
-        !(params.features & IORING_FEAT_NODROP))
+    if (ring->setupResult < 0) {
+        errno = -ring->setupResult; // liburing reports errors as values, not in errno
         return nullptr;
-    ring->entries = params.sq_entries;
-    ring->ringBytes = qMax(size_t(params.sq_off.array) + params.sq_entries * sizeof(unsigned),
-                           size_t(params.cq_off.cqes) + params.cq_entries * sizeof(io_uring_cqe));
-    ring->ringMemory = mmap(nullptr, ring->ringBytes, PROT_READ | PROT_WRITE,
-                            MAP_SHARED | MAP_POPULATE, ring->fd, IORING_OFF_SQ_RING);
-    ring->sqeBytes = params.sq_entries * sizeof(io_uring_sqe);
-    ring->sqes =
-        static_cast<io_uring_sqe *>(mmap(nullptr, ring->sqeBytes, PROT_READ | PROT_WRITE,
-                                         MAP_SHARED | MAP_POPULATE, ring->fd, IORING_OFF_SQES));
-    if (ring->ringMemory == MAP_FAILED || ring->sqes == MAP_FAILED)
+    }
+    // A kernel older than 5.6 has rings but neither operation: every one would fail as a whole
+    // batch of errors, so such a kernel goes one by one instead.
+    io_uring_probe *probe = io_uring_get_probe_ring(&ring->ring);
+    const bool supported = probe && io_uring_opcode_supported(probe, IORING_OP_SEND) &&
+                           io_uring_opcode_supported(probe, IORING_OP_RECV);
+    io_uring_free_probe(probe);
+    if (!supported) {
+        errno = ENOSYS;
         return nullptr;
-    char *base = static_cast<char *>(ring->ringMemory);
-    ring->sqTail = reinterpret_cast<unsigned *>(base + params.sq_off.tail);
-    ring->sqMask = *reinterpret_cast<unsigned *>(base + params.sq_off.ring_mask);
-    ring->sqArray = reinterpret_cast<unsigned *>(base + params.sq_off.array);
-    ring->cqHead = reinterpret_cast<unsigned *>(base + params.cq_off.head);
-    ring->cqTail = reinterpret_cast<const unsigned *>(base + params.cq_off.tail);
-    ring->cqMask = *reinterpret_cast<unsigned *>(base + params.cq_off.ring_mask);
-    ring->cqes = reinterpret_cast<const io_uring_cqe *>(base + params.cq_off.cqes);
-    // The submission array maps slot i to entry i once and for all.
-    for (unsigned i = 0; i < params.sq_entries; ++i)
-        ring->sqArray[i] = i;
+    }
     return std::unique_ptr<SocketBatch>(new SocketBatch(std::move(ring)));
 }
 
@@ -100,18 +58,16 @@ template<typename Prepare, typename Fallback>
 void SocketBatch::runAll(size_t count, std::span<ssize_t> results, Prepare prepare,
                          Fallback fallback)
 {
-    Ring &ring = *m_ring;
+    io_uring &ring = m_ring->ring;
     size_t done = 0;
     while (done < count && !m_broken) {
-        const unsigned batch = unsigned(qMin<size_t>(ring.entries, count - done));
-        unsigned tail = *ring.sqTail;
-        for (unsigned i = 0; i < batch; ++i, ++tail) {
-            io_uring_sqe &sqe = ring.sqes[tail & ring.sqMask];
-            std::memset(&sqe, 0, sizeof sqe);
+        // Every earlier batch was submitted and reaped whole, so the ring has room for one.
+        const unsigned batch = unsigned(qMin<size_t>(io_uring_sq_space_left(&ring), count - done));
+        for (unsigned i = 0; i < batch; ++i) {
+            io_uring_sqe *sqe = io_uring_get_sqe(&ring);
             prepare(sqe, done + i);
-            sqe.user_data = i;
+            io_uring_sqe_set_data64(sqe, i);
         }
-        __atomic_store_n(ring.sqTail, tail, __ATOMIC_RELEASE);
         if (!submitAndReap(batch, results.subspan(done, batch)))
             break; // the ring failed as a whole: the rest go one by one, below
         done += batch;
@@ -128,12 +84,8 @@ void SocketBatch::sendToAll(std::span<const int> descriptors, const char *data, 
     constexpr int Flags = MSG_DONTWAIT | MSG_NOSIGNAL;
     runAll(
         descriptors.size(), results,
-        [&](io_uring_sqe &sqe, size_t i) {
-            sqe.opcode = IORING_OP_SEND;
-            sqe.fd = descriptors[i];
-            sqe.addr = reinterpret_cast<quintptr>(data);
-            sqe.len = unsigned(size);
-            sqe.msg_flags = Flags;
+        [&](io_uring_sqe *sqe, size_t i) {
+            io_uring_prep_send(sqe, descriptors[i], data, size, Flags);
         },
         [&](size_t i) -> ssize_t {
             const ssize_t n = ::send(descriptors[i], data, size, Flags);
@@ -146,12 +98,8 @@ void SocketBatch::receiveFromAll(std::span<const int> descriptors, char *buffers
 {
     runAll(
         descriptors.size(), results,
-        [&](io_uring_sqe &sqe, size_t i) {
-            sqe.opcode = IORING_OP_RECV;
-            sqe.fd = descriptors[i];
-            sqe.addr = reinterpret_cast<quintptr>(buffers + i * size);
-            sqe.len = unsigned(size);
-            sqe.msg_flags = MSG_DONTWAIT;
+        [&](io_uring_sqe *sqe, size_t i) {
+            io_uring_prep_recv(sqe, descriptors[i], buffers + i * size, size, MSG_DONTWAIT);
         },
         [&](size_t i) -> ssize_t {
             const ssize_t n = ::recv(descriptors[i], buffers + i * size, size, MSG_DONTWAIT);
@@ -161,18 +109,19 @@ void SocketBatch::receiveFromAll(std::span<const int> descriptors, char *buffers
 
 bool SocketBatch::submitAndReap(unsigned count, std::span<ssize_t> results)
 {
-    Ring &ring = *m_ring;
+    io_uring &ring = m_ring->ring;
     constexpr ssize_t NotReaped = std::numeric_limits<ssize_t>::min();
     std::fill(results.begin(), results.end(), NotReaped);
     unsigned submitted = 0;
     unsigned reaped = 0;
     int failures = 0;
     while (reaped < count) {
-        const int n =
-            ioUringEnter(ring.fd, count - submitted, count - reaped, IORING_ENTER_GETEVENTS);
+        // Submits whatever the kernel has not taken yet and waits for the rest of the batch;
+        // the kernel skips the wait when it took only part of a submission.
+        const int n = io_uring_submit_and_wait(&ring, count - reaped);
         if (n > 0) {
             submitted += unsigned(n);
-        } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY &&
+        } else if (n < 0 && n != -EINTR && n != -EAGAIN && n != -EBUSY &&
                    (submitted == 0 || ++failures > 3)) {
             // The ring refuses work: never touch it again, since prepared entries would go
             // with the next submission. Sends it did not report count as failed (their
@@ -183,13 +132,16 @@ bool SocketBatch::submitAndReap(unsigned count, std::span<ssize_t> results)
             std::replace(results.begin(), results.end(), NotReaped, ssize_t(-EIO));
             return true;
         }
-        unsigned head = *ring.cqHead;
-        const unsigned tail = __atomic_load_n(ring.cqTail, __ATOMIC_ACQUIRE);
-        for (; head != tail; ++head, ++reaped) {
-            const io_uring_cqe &cqe = ring.cqes[head & ring.cqMask];
-            results[size_t(cqe.user_data)] = cqe.res;
+        unsigned head;
+        io_uring_cqe *cqe;
+        unsigned seen = 0;
+        io_uring_for_each_cqe(&ring, head, cqe)
+        {
+            results[size_t(io_uring_cqe_get_data64(cqe))] = cqe->res;
+            ++seen;
         }
-        __atomic_store_n(ring.cqHead, head, __ATOMIC_RELEASE);
+        io_uring_cq_advance(&ring, seen);
+        reaped += seen;
     }
     return true;
 }

@@ -9,18 +9,18 @@
 namespace PushChat {
 
 /// Sends one buffer to many sockets, or reads many sockets, with one system call through an
-/// io_uring: on this kind of virtual machine a system call's entry and exit cost about as much
-/// as a small send itself, and a broadcast to thousands of WebSocket clients is thousands of
-/// sends (docs/BENCHMARKS.md, change 23); the load generator reads as many (change 25). Every
-/// operation is non-blocking and completes before the call returns, so the buffers may be
-/// reused afterwards. Not thread-safe: one per thread.
+/// io_uring (liburing): on this kind of virtual machine a system call's entry and exit cost
+/// about as much as a small send itself, and a broadcast to thousands of WebSocket clients is
+/// thousands of sends (docs/PERFORMANCE-LOG.md, change 23); the load generator reads as many
+/// (change 25). Every operation is non-blocking and completes before the call returns, so the
+/// buffers may be reused afterwards. Not thread-safe: one per thread.
 class SocketBatch
 {
     Q_DISABLE_COPY_MOVE(SocketBatch)
 
 public:
-    /// nullptr where the kernel has no io_uring or refuses it (seccomp, a sysctl): callers
-    /// then send one by one.
+    /// nullptr, with errno saying why, where the kernel has no io_uring or refuses it
+    /// (seccomp, a sysctl): callers then send one by one.
     static std::unique_ptr<SocketBatch> create();
     ~SocketBatch();
 

@@ -2,7 +2,7 @@
 # Usage: pushchat_install_deps build|test
 
 pushchat_build_packages=(
-    cmake ninja-build g++ pkg-config
+    cmake ninja-build g++ pkg-config liburing-dev
     qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk help2man
     libqrencode-dev
