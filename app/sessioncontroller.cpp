@@ -76,15 +76,14 @@ void SessionController::onServerStarted(quint16 port)
     enterRoom(url);
 }
 
-void SessionController::onServerFailed(const QString &message)
+void SessionController::onServerFailed(const ServerError &error)
 {
     if (m_phase != Phase::StartingServer)
         return;
     m_phase = Phase::Idle;
-    const bool inUse = message.contains(QStringLiteral("in use"), Qt::CaseInsensitive);
-    qCWarning(lcAppSession).noquote() << "hosting failed:" << message;
+    qCWarning(lcAppSession).noquote() << "hosting failed:" << error.message;
     emit titleChanged();
-    emit hostFailed(message, inUse);
+    emit hostFailed(error);
 }
 
 void SessionController::enterRoom(const QUrl &url)

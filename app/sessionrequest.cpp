@@ -1,10 +1,19 @@
 #include "sessionrequest.h"
 
+#include <algorithm>
+
 namespace PushChat {
 
 namespace {
 constexpr int MaxNickChars = 32;
 constexpr int DefaultPort = 8765;
+
+bool isControl(char32_t ch)
+{
+    const auto category = QChar::category(ch);
+    return category == QChar::Other_Control || category == QChar::Separator_Line ||
+           category == QChar::Separator_Paragraph;
+}
 } // namespace
 
 std::optional<QString> SessionRequest::nickProblem(const QString &nick)
@@ -12,13 +21,24 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
     const QString trimmed = nick.trimmed();
     if (trimmed.isEmpty())
         return QStringLiteral("Choose a nick: the name others see next to your messages.");
-    if (trimmed.size() > MaxNickChars)
+    // Counted and checked as the server does: characters, not UTF-16 units.
+    const QList<char32_t> characters = trimmed.toUcs4();
+    if (characters.size() > MaxNickChars)
         return QStringLiteral("A nick has at most %1 characters.").arg(MaxNickChars);
-    for (const QChar c : trimmed) {
-        if (c.category() == QChar::Other_Control)
-            return QStringLiteral("A nick cannot contain control characters.");
-    }
+    if (std::any_of(characters.begin(), characters.end(), isControl))
+        return QStringLiteral("A nick cannot contain control characters.");
     return std::nullopt;
+}
+
+QString SessionRequest::nickFromLoginName(const QString &loginName)
+{
+    QList<char32_t> kept;
+    for (const char32_t ch : loginName.trimmed().toUcs4()) {
+        if (!isControl(ch))
+            kept.append(ch);
+    }
+    return QString::fromUcs4(kept.constData(), qMin(kept.size(), qsizetype(MaxNickChars)))
+        .trimmed();
 }
 
 QUrl SessionRequest::parseAddress(const QString &text)

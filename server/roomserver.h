@@ -4,6 +4,7 @@
 #include "presence.h"
 #include "room.h"
 #include "serverconfig.h"
+#include "servererror.h"
 #include "serverstats.h"
 #include "socketbatch.h"
 #include "websocketpeer.h"
@@ -48,7 +49,7 @@ public slots:
 
 signals:
     void started(quint16 port);
-    void failed(const QString &message);
+    void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
 
 private:

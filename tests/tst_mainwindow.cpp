@@ -333,9 +333,15 @@ void tst_MainWindow::portInUseIsExplained()
     MainWindow window;
     window.show();
     QSignalSpy shown(&window, &MainWindow::hostErrorShown);
+    QSignalSpy failed(window.session(), &SessionController::hostFailed);
     host(window, QStringLiteral("Second"), QStringLiteral("carol"), occupier.serverPort());
     QVERIFY(shown.wait(Timeout));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().first().value<ServerError>().kind, ServerError::Kind::AddressInUse);
     QVERIFY(shown.first().first().toString().contains(u"in use"));
+    // The server's own words are shown too.
+    QVERIFY(shown.first().first().toString().contains(
+        failed.first().first().value<ServerError>().message));
     QMessageBox *box = window.hostErrorBox();
     QVERIFY(box);
     QVERIFY(box->isVisible());
