@@ -22,9 +22,11 @@ namespace {
 constexpr StatsBucket Buckets[] = {StatsBucket::Polling, StatsBucket::LongPoll,
                                    StatsBucket::WebSocket, StatsBucket::Other};
 
-QString transportLabel(Transport transport)
+QString transportLabel(std::optional<Transport> transport)
 {
-    return InspectorModel::modeTitle(transport);
+    // Posts without `via` (curl, the tutorial's form) say nothing about receiving.
+    return transport ? InspectorModel::modeTitle(*transport)
+                     : RoomPanel::tr("sender only (HTTP posts)");
 }
 } // namespace
 

@@ -28,9 +28,9 @@ std::optional<RoomInfo> RoomInfo::fromJson(QByteArrayView json, QString *error)
     info.ratePerSecond = limits.value(QLatin1String("rate_per_second")).toDouble();
     for (const QJsonValue &value : object.value(QLatin1String("online")).toArray()) {
         const QJsonObject member = value.toObject();
-        info.online.append({member.value(QLatin1String("nick")).toString(),
-                            transportFromName(member.value(QLatin1String("transport")).toString())
-                                .value_or(Transport::Polling)});
+        info.online.append(
+            {member.value(QLatin1String("nick")).toString(),
+             transportFromName(member.value(QLatin1String("transport")).toString())});
     }
     return info;
 }

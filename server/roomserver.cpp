@@ -800,7 +800,8 @@ void RoomServer::handleRoom(HttpConnection *connection)
             online.append(',');
         first = false;
         online.append("{\"nick\":").append(JsonCodec::quote(member.nick));
-        online.append(",\"transport\":\"").append(transportName(member.transport).toLatin1());
+        online.append(",\"transport\":\"")
+            .append(member.transport ? transportName(*member.transport).toLatin1() : "other");
         online.append("\"}");
     }
     online.append(']');
