@@ -22,6 +22,7 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace PushChat {

@@ -17,6 +17,12 @@
 
 namespace PushChat {
 
+namespace {
+// Room for the three columns of the chat page at their starting widths.
+constexpr QSize PreferredSize(1360, 860);
+constexpr int StatusMessageMs = 5000;
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_session(new SessionController(this))
@@ -59,7 +65,7 @@ MainWindow::~MainWindow()
 
 QSize MainWindow::sizeHint() const
 {
-    return {1360, 860};
+    return PreferredSize;
 }
 
 void MainWindow::applyOptions(const AppOptions &options)
@@ -103,7 +109,7 @@ void MainWindow::onLeft(const QString &reason)
 {
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
-    statusBar()->showMessage(reason, 5000);
+    statusBar()->showMessage(reason, StatusMessageMs);
 }
 
 namespace {

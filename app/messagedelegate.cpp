@@ -18,6 +18,10 @@ namespace {
 constexpr int Margin = 6;
 constexpr int Gap = 8;
 constexpr int MinTextWidth = 40;
+constexpr int NickPadding = 4;
+/// A nick takes at most this share of the row; longer ones are elided.
+constexpr int NickMaxShareDivisor = 3;
+constexpr int SelectionLighterPercent = 170;
 constexpr int OwnBarWidth = 3;
 constexpr QRgb OwnBackground = 0xe8f1fb;
 constexpr QRgb OwnBar = 0x1e88e5;
@@ -109,7 +113,8 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         QString nick = index.data(MessageListModel::NickRole).toString();
         if (index.data(MessageListModel::OwnRole).toBool())
             nick += tr(" (you)");
-        const int nickWidth = std::min(bold.horizontalAdvance(nick) + 4, width / 3);
+        const int nickWidth =
+            std::min(bold.horizontalAdvance(nick) + NickPadding, width / NickMaxShareDivisor);
         l.nick = QRect(x, Margin, nickWidth, bold.height());
         x += nickWidth + Gap;
     }
@@ -156,7 +161,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     const bool own = index.data(MessageListModel::OwnRole).toBool();
     if (option.state & QStyle::State_Selected) {
-        painter->fillRect(row, palette.highlight().color().lighter(170));
+        painter->fillRect(row, palette.highlight().color().lighter(SelectionLighterPercent));
     } else if (own) {
         painter->fillRect(row, QColor(OwnBackground));
         painter->fillRect(QRect(0, 0, OwnBarWidth, row.height()), QColor(OwnBar));

@@ -5,6 +5,8 @@
 #include "messagelistmodel.h"
 #include "serverstatspoller.h"
 
+#include <chrono>
+
 namespace PushChat {
 
 SessionController::SessionController(QObject *parent)
@@ -30,7 +32,7 @@ void SessionController::setTour(int seconds)
 {
     m_tourTimer.stop();
     if (seconds > 0)
-        m_tourTimer.start(seconds * 1000);
+        m_tourTimer.start(std::chrono::seconds(seconds));
 }
 
 SessionController::~SessionController()

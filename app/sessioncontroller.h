@@ -5,7 +5,6 @@
 #include "sessionrequest.h"
 
 #include <QObject>
-#include <QSet>
 #include <QStringList>
 #include <QTimer>
 

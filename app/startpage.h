@@ -6,7 +6,9 @@
 #include <QWidget>
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -33,6 +35,13 @@ signals:
     void requested(const PushChat::SessionRequest &request);
 
 private:
+    void configureFields();
+    QGroupBox *buildHostBox();
+    QGroupBox *buildJoinBox();
+    QLayout *buildModeRow();
+    void layOut(QLayout *boxes, QLayout *modeRow);
+    void connectFields();
+    void setTabOrders();
     void submit(const SessionRequest &request);
 
     QLineEdit *m_roomEdit;

@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <limits>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -34,7 +36,7 @@ StartSettings StartSettings::load(QSettings &settings)
     settings.beginGroup(QStringLiteral("start"));
     s.roomName = settings.value(QStringLiteral("roomName"), s.roomName).toString();
     const uint port = settings.value(QStringLiteral("port"), s.port).toUInt();
-    s.port = port <= 65535 ? quint16(port) : s.port;
+    s.port = port <= std::numeric_limits<quint16>::max() ? quint16(port) : s.port;
     s.hostKey = settings.value(QStringLiteral("hostKey")).toString();
     s.nick = settings.value(QStringLiteral("nick")).toString();
     if (s.nick.trimmed().isEmpty())
