@@ -8,7 +8,7 @@ namespace {
 constexpr int MaxNickChars = 32;
 constexpr int DefaultPort = 8765;
 
-bool isControl(char32_t ch)
+bool isControl(uint ch)
 {
     const auto category = QChar::category(ch);
     return category == QChar::Other_Control || category == QChar::Separator_Line ||
@@ -22,7 +22,7 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
     if (trimmed.isEmpty())
         return QStringLiteral("Choose a nick: the name others see next to your messages.");
     // Counted and checked as the server does: characters, not UTF-16 units.
-    const QList<char32_t> characters = trimmed.toUcs4();
+    const auto characters = trimmed.toUcs4();
     if (characters.size() > MaxNickChars)
         return QStringLiteral("A nick has at most %1 characters.").arg(MaxNickChars);
     if (std::any_of(characters.begin(), characters.end(), isControl))
@@ -33,9 +33,9 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
 QString SessionRequest::nickFromLoginName(const QString &loginName)
 {
     QList<char32_t> kept;
-    for (const char32_t ch : loginName.trimmed().toUcs4()) {
+    for (const uint ch : loginName.trimmed().toUcs4()) {
         if (!isControl(ch))
-            kept.append(ch);
+            kept.append(char32_t(ch));
     }
     return QString::fromUcs4(kept.constData(), qMin(kept.size(), qsizetype(MaxNickChars)))
         .trimmed();

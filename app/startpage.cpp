@@ -79,38 +79,41 @@ void StartPage::configureFields()
 
 QGroupBox *StartPage::buildHostBox()
 {
-    auto *box = new QGroupBox(tr("Host a room"), this);
-    auto *intro = new QLabel(tr("Runs the room on this computer. Others on your network join "
-                                "with the address shown next."),
-                             box);
-    intro->setWordWrap(true);
-    auto *form = new QFormLayout;
-    form->addRow(tr("Room &name:"), m_roomEdit);
-    form->addRow(tr("&Port:"), m_portSpin);
-    form->addRow(tr("Room &key:"), m_hostKeyEdit);
-    form->addRow(tr("Your ni&ck:"), m_hostNickEdit);
-    auto *layout = new QVBoxLayout(box);
-    layout->addWidget(intro);
-    layout->addLayout(form);
-    layout->addStretch();
-    layout->addWidget(m_hostButton, 0, Qt::AlignRight);
-    return box;
+    return buildBox(tr("Host a room"),
+                    tr("Runs the room on this computer. Others on your network join with the "
+                       "address shown next."),
+                    {{tr("Room &name:"), m_roomEdit},
+                     {tr("&Port:"), m_portSpin},
+                     {tr("Room &key:"), m_hostKeyEdit},
+                     {tr("Your ni&ck:"), m_hostNickEdit}},
+                    m_hostButton);
 }
 
 QGroupBox *StartPage::buildJoinBox()
 {
-    auto *box = new QGroupBox(tr("Join a room"), this);
-    auto *intro = new QLabel(tr("Type the address the host's window shows."), box);
-    intro->setWordWrap(true);
+    return buildBox(tr("Join a room"), tr("Type the address the host's window shows."),
+                    {{tr("&Address:"), m_addressEdit},
+                     {tr("Yo&ur nick:"), m_joinNickEdit},
+                     {tr("Room k&ey:"), m_joinKeyEdit}},
+                    m_joinButton);
+}
+
+// A box of the start screen: what it does, its fields, and its button at the bottom right.
+QGroupBox *StartPage::buildBox(const QString &title, const QString &intro,
+                               const QList<std::pair<QString, QWidget *>> &fields,
+                               QPushButton *button)
+{
+    auto *box = new QGroupBox(title, this);
+    auto *introLabel = new QLabel(intro, box);
+    introLabel->setWordWrap(true);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Address:"), m_addressEdit);
-    form->addRow(tr("Yo&ur nick:"), m_joinNickEdit);
-    form->addRow(tr("Room k&ey:"), m_joinKeyEdit);
+    for (const auto &[label, field] : fields)
+        form->addRow(label, field);
     auto *layout = new QVBoxLayout(box);
-    layout->addWidget(intro);
+    layout->addWidget(introLabel);
     layout->addLayout(form);
     layout->addStretch();
-    layout->addWidget(m_joinButton, 0, Qt::AlignRight);
+    layout->addWidget(button, 0, Qt::AlignRight);
     return box;
 }
 

@@ -3,7 +3,10 @@
 #include "sessionrequest.h"
 #include "startsettings.h"
 
+#include <QList>
 #include <QWidget>
+
+#include <utility>
 
 class QComboBox;
 class QGroupBox;
@@ -38,6 +41,8 @@ private:
     void configureFields();
     QGroupBox *buildHostBox();
     QGroupBox *buildJoinBox();
+    QGroupBox *buildBox(const QString &title, const QString &intro,
+                        const QList<std::pair<QString, QWidget *>> &fields, QPushButton *button);
     QLayout *buildModeRow();
     void layOut(QLayout *boxes, QLayout *modeRow);
     void connectFields();

@@ -116,6 +116,30 @@ qint64 inspectorValue(const MainWindow &window, Transport mode, InspectorModel::
     return model->index(int(measure), column).data(InspectorModel::ValueRole).toLongLong();
 }
 
+// A room on loopback that takes messages of at most 64 bytes, and a window that joins it.
+// The window goes first, then the server (members end in reverse order).
+struct SmallRoom
+{
+    ServerHost server;
+    MainWindow window;
+
+    // Starts the room and asks to join it as `nick`, without waiting for the link.
+    bool join(const QString &nick, Transport mode)
+    {
+        ServerConfig config;
+        config.bindAddress = QHostAddress::LocalHost;
+        config.port = 0;
+        config.maxTextBytes = 64;
+        QSignalSpy started(&server, &ServerHost::started);
+        server.start(config);
+        if (!started.wait(Timeout))
+            return false;
+        window.show();
+        ::join(window, QStringLiteral("127.0.0.1:%1").arg(server.port()), nick, mode);
+        return true;
+    }
+};
+
 void typeAndSend(MainWindow &window, const QString &text)
 {
     QLineEdit *input = window.chatPage()->input();
@@ -433,18 +457,9 @@ void tst_MainWindow::commandLineHostsAtOnce()
 
 void tst_MainWindow::inputCountsBytesAsTheRoomDoes()
 {
-    ServerHost server;
-    ServerConfig config;
-    config.bindAddress = QHostAddress::LocalHost;
-    config.port = 0;
-    config.maxTextBytes = 64;
-    QSignalSpy started(&server, &ServerHost::started);
-    server.start(config);
-    QVERIFY(started.wait(Timeout));
-    MainWindow window;
-    window.show();
-    join(window, QStringLiteral("127.0.0.1:%1").arg(server.port()), QStringLiteral("dan"),
-         Transport::LongPoll);
+    SmallRoom room;
+    QVERIFY(room.join(QStringLiteral("dan"), Transport::LongPoll));
+    MainWindow &window = room.window;
     QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
     ChatPage *page = window.chatPage();
     QTRY_COMPARE_WITH_TIMEOUT(page->maxTextBytes(), 64, Timeout);
@@ -467,36 +482,25 @@ void tst_MainWindow::inputCountsBytesAsTheRoomDoes()
     QVERIFY(page->inputNote()->isVisible());
     QVERIFY2(page->inputNote()->text().contains(u"66"), qPrintable(page->inputNote()->text()));
     // Shortened, it goes.
-    page->input()->backspace();
-    page->input()->backspace();
+    QTest::keyClick(page->input(), Qt::Key_Backspace);
+    QTest::keyClick(page->input(), Qt::Key_Backspace);
     QVERIFY(!page->inputNote()->isVisible() || page->inputNote()->text().isEmpty());
     QTest::keyClick(page->input(), Qt::Key_Return);
     QVERIFY(page->input()->text().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), QString(20, QChar(0x4e2d))),
                               1, Timeout);
-    window.close();
-    server.stopAndWait();
 }
 
 void tst_MainWindow::refusedMessageComesBackToTheInput()
 {
-    ServerHost server;
-    ServerConfig config;
-    config.bindAddress = QHostAddress::LocalHost;
-    config.port = 0;
-    config.maxTextBytes = 64;
-    QSignalSpy started(&server, &ServerHost::started);
-    server.start(config);
-    QVERIFY(started.wait(Timeout));
-    MainWindow window;
-    window.show();
-    join(window, QStringLiteral("127.0.0.1:%1").arg(server.port()), QStringLiteral("erin"),
-         Transport::WebSocket);
+    SmallRoom room;
+    QVERIFY(room.join(QStringLiteral("erin"), Transport::WebSocket));
+    MainWindow &window = room.window;
     // Typed before the room said its limit (the app assumes the usual 4,096 bytes until then):
     // the server refuses it, and the text must not be lost.
     QCOMPARE(window.chatPage()->maxTextBytes(), 4096);
     const QString text = QString(30, QChar(0x6587)); // 90 bytes
-    window.chatPage()->input()->setText(text); // keyClicks() types Latin-1 only
+    window.chatPage()->input()->setText(text);       // keyClicks() types Latin-1 only
     QTest::keyClick(window.chatPage()->input(), Qt::Key_Return);
     QVERIFY(window.chatPage()->input()->text().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(window.chatPage()->input()->text(), text, Timeout);
@@ -518,8 +522,6 @@ void tst_MainWindow::refusedMessageComesBackToTheInput()
             return false;
         }(),
         Timeout);
-    window.close();
-    server.stopAndWait();
 }
 
 void tst_MainWindow::longMessageShownFolded()
