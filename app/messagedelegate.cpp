@@ -136,8 +136,9 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     if (foldable) {
         const QString link =
             folded ? tr("Show more (%n more line(s))", nullptr, l.hiddenLines) : tr("Show less");
-        l.foldToggle =
-            QRect(x, l.text.bottom() + 1, fm.horizontalAdvance(link) + Margin, fm.height());
+        // Within the text column, however narrow: the link must stay where it can be clicked.
+        l.foldToggle = QRect(x, l.text.bottom() + 1,
+                             std::min(fm.horizontalAdvance(link) + Margin, textWidth), fm.height());
         l.height += l.foldToggle.height();
     }
     return l;
@@ -229,10 +230,11 @@ void MessageDelegate::paintChat(QPainter *painter, const QStyleOptionViewItem &o
     link.setUnderline(true);
     painter->setFont(link);
     painter->setPen(option.palette.color(QPalette::Link));
+    const QString text = index.data(MessageListModel::ExpandedRole).toBool()
+                             ? tr("Show less")
+                             : tr("Show more (%n more line(s))", nullptr, l.hiddenLines);
     painter->drawText(l.foldToggle, Qt::AlignLeft | Qt::AlignTop,
-                      index.data(MessageListModel::ExpandedRole).toBool()
-                          ? tr("Show less")
-                          : tr("Show more (%n more line(s))", nullptr, l.hiddenLines));
+                      QFontMetrics(link).elidedText(text, Qt::ElideRight, l.foldToggle.width()));
 }
 
 QRect MessageDelegate::foldToggleRect(const QStyleOptionViewItem &option,

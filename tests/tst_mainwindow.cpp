@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -530,6 +531,9 @@ void tst_MainWindow::longMessageShownFolded()
     window.show();
     host(window, QStringLiteral("Folding"), QStringLiteral("alice"), 0);
     QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    // The offscreen screen is small: give the window its usual size.
+    window.resize(window.sizeHint());
+    child<QSplitter>(window, "chatColumns")->setSizes({270, 480, 590});
     const QString longText = QStringLiteral("lorem ipsum ").repeated(341) + QStringLiteral("end!");
     window.chatPage()->input()->setText(longText);
     QTest::keyClick(window.chatPage()->input(), Qt::Key_Return);
@@ -557,6 +561,7 @@ void tst_MainWindow::longMessageShownFolded()
     option.rect = view->visualRect(index);
     const QRect toggle = delegate->foldToggleRect(option, index);
     QVERIFY(!toggle.isEmpty());
+    QVERIFY(view->viewport()->rect().contains(toggle));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, toggle.center());
     QVERIFY(index.data(MessageListModel::ExpandedRole).toBool());
     QTRY_VERIFY(view->visualRect(index).height() > 2 * folded);
