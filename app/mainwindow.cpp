@@ -138,6 +138,8 @@ Explanation explainHostError(const ServerError &error, quint16 port)
                                "The server said: %1")
                     .arg(error.message)};
     case ServerError::Kind::AddressNotAvailable:
+        return {MainWindow::tr("This computer has no such address to host on."),
+                MainWindow::tr("The server said: %1").arg(error.message)};
     case ServerError::Kind::Other:
         break;
     }

@@ -134,11 +134,12 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     l.text = QRect(x, Margin, textWidth, folded ? fit.foldedHeight : l.fullTextHeight);
     l.height = l.text.height() + 2 * Margin;
     if (foldable) {
-        const QString link =
+        l.foldLink =
             folded ? tr("Show more (%n more line(s))", nullptr, l.hiddenLines) : tr("Show less");
         // Within the text column, however narrow: the link must stay where it can be clicked.
-        l.foldToggle = QRect(x, l.text.bottom() + 1,
-                             std::min(fm.horizontalAdvance(link) + Margin, textWidth), fm.height());
+        l.foldToggle =
+            QRect(x, l.text.bottom() + 1,
+                  std::min(fm.horizontalAdvance(l.foldLink) + Margin, textWidth), fm.height());
         l.height += l.foldToggle.height();
     }
     return l;
@@ -230,11 +231,9 @@ void MessageDelegate::paintChat(QPainter *painter, const QStyleOptionViewItem &o
     link.setUnderline(true);
     painter->setFont(link);
     painter->setPen(option.palette.color(QPalette::Link));
-    const QString text = index.data(MessageListModel::ExpandedRole).toBool()
-                             ? tr("Show less")
-                             : tr("Show more (%n more line(s))", nullptr, l.hiddenLines);
-    painter->drawText(l.foldToggle, Qt::AlignLeft | Qt::AlignTop,
-                      QFontMetrics(link).elidedText(text, Qt::ElideRight, l.foldToggle.width()));
+    painter->drawText(
+        l.foldToggle, Qt::AlignLeft | Qt::AlignTop,
+        QFontMetrics(link).elidedText(l.foldLink, Qt::ElideRight, l.foldToggle.width()));
 }
 
 QRect MessageDelegate::foldToggleRect(const QStyleOptionViewItem &option,

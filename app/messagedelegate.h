@@ -38,6 +38,7 @@ private:
         int fullTextHeight = 0;
         int hiddenLines = 0; ///< lines a fold hides (0: the text does not fold)
         QRect foldToggle;    ///< the link under a foldable text
+        QString foldLink;    ///< its words: "Show more (…)" or "Show less"
         int height = 0;
     };
     Layout layout(const QStyleOptionViewItem &option, const QModelIndex &index, int width) const;
