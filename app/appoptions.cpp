@@ -1,8 +1,16 @@
 #include "appoptions.h"
 
+#include "pollinterval.h"
+
 #include <QCommandLineParser>
 
+#include <limits>
+
 namespace PushChat {
+
+namespace {
+constexpr int MaxTourSeconds = 3600;
+} // namespace
 
 AppOptions AppOptions::parse(const QStringList &arguments)
 {
@@ -69,7 +77,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     if (parser.isSet(portOption)) {
         bool ok = false;
         const uint port = parser.value(portOption).toUInt(&ok);
-        if (!ok || port > 65535) {
+        if (!ok || port > std::numeric_limits<quint16>::max()) {
             options.error = QStringLiteral("--port needs a number from 0 to 65535, not \"%1\".")
                                 .arg(parser.value(portOption));
             return options;
@@ -93,7 +101,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     if (parser.isSet(intervalOption)) {
         bool ok = false;
         const int ms = parser.value(intervalOption).toInt(&ok);
-        if (!ok || ms < 100 || ms > 10000) {
+        if (!ok || ms < PollInterval::MinMs || ms > PollInterval::MaxMs) {
             options.error = QStringLiteral("--interval needs 100 to 10000 (milliseconds).");
             return options;
         }
@@ -102,7 +110,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     if (parser.isSet(tourOption)) {
         bool ok = false;
         options.tourSeconds = parser.value(tourOption).toInt(&ok);
-        if (!ok || options.tourSeconds < 1 || options.tourSeconds > 3600) {
+        if (!ok || options.tourSeconds < 1 || options.tourSeconds > MaxTourSeconds) {
             options.error = QStringLiteral("--tour needs a number of seconds from 1 to 3600.");
             return options;
         }

@@ -1,6 +1,5 @@
 #include "chatpage.h"
 
-#include "applog.h"
 #include "chatclient.h"
 #include "inspectormodel.h"
 #include "messagedelegate.h"
@@ -17,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSlider>
@@ -26,6 +26,34 @@
 #include <QVBoxLayout>
 
 namespace PushChat {
+
+namespace {
+constexpr int DefaultPollIntervalMs = 1000;
+constexpr int IntervalSliderMinWidth = 160;
+constexpr int ModeRowSpacing = 24;
+/// Rows laid out per pass when a long history arrives, so the window stays responsive.
+constexpr int MessageLayoutBatch = 200;
+/// The room's limit until /api/room said otherwise (docs/PROTOCOL.md).
+constexpr int DefaultMaxTextBytes = 4096;
+/// The byte counter appears once this share of the limit is used.
+constexpr double ByteCounterFromShare = 0.8;
+/// How much of a refused text the chat's notice quotes.
+constexpr int NoticeQuoteChars = 80;
+constexpr int InspectorRowPadding = 6;
+constexpr int InspectorHeaderPadding = 12;
+/// Within this many pixels of the end the view counts as following new messages.
+constexpr int FollowEndTolerance = 4;
+// Room panel, chat, inspector: starting widths and how extra width is shared.
+constexpr int ColumnWidths[] = {270, 480, 590};
+constexpr int ColumnStretch[] = {0, 3, 4};
+
+QString quoted(const QString &text)
+{
+    if (text.size() <= NoticeQuoteChars)
+        return text;
+    return text.left(NoticeQuoteChars) + QStringLiteral("…");
+}
+} // namespace
 
 ChatPage::ChatPage(SessionController *session, QWidget *parent)
     : QWidget(parent)
@@ -38,34 +66,52 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     , m_reconnectButton(new QPushButton(tr("Reconnect &now"), m_banner))
     , m_messageView(new QListView(this))
     , m_input(new QLineEdit(this))
+    , m_inputCounter(new QLabel(this))
+    , m_inputNote(new QLabel(this))
     , m_sendButton(new QPushButton(tr("Send"), this))
     , m_inspectorModel(new InspectorModel(this))
-    , m_inspectorView(new QTableView(this))
     , m_timeline(new TimelineWidget(this))
     , m_roomPanel(new RoomPanel(session, this))
 {
-    // Top row: the mode toggle and the polling interval.
+    QLayout *modeRow = buildModeRow();
+    buildBanner();
+    QSplitter *columns = buildColumns(buildChat(), buildInspectorAndTimeline());
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(modeRow);
+    layout->addWidget(columns, 1);
+    connectControls();
+    setTabOrders();
+    setIntervalFromSlider(m_intervalSlider->value());
+    updateByteCounter();
+}
+
+// The mode toggle and the polling interval.
+QLayout *ChatPage::buildModeRow()
+{
     m_intervalSlider->setObjectName(QStringLiteral("intervalSlider"));
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
-    m_intervalSlider->setValue(PollInterval::toSlider(1000));
-    m_intervalSlider->setMinimumWidth(160);
+    m_intervalSlider->setValue(PollInterval::toSlider(DefaultPollIntervalMs));
+    m_intervalSlider->setMinimumWidth(IntervalSliderMinWidth);
     m_intervalSlider->setToolTip(tr("How often polling asks the server: 100 ms to 10 s"));
     m_intervalLabel->setObjectName(QStringLiteral("intervalLabel"));
     m_intervalLabel->setMinimumWidth(
         m_intervalLabel->fontMetrics().horizontalAdvance(QStringLiteral("every 10.0 s")));
     auto *intervalCaption = new QLabel(tr("Polling &interval:"), this);
     intervalCaption->setBuddy(m_intervalSlider);
-    auto *top = new QHBoxLayout;
-    auto *modeCaption = new QLabel(tr("Mode:"), this);
-    top->addWidget(modeCaption);
-    top->addWidget(m_modeToggle);
-    top->addSpacing(24);
-    top->addWidget(intervalCaption);
-    top->addWidget(m_intervalSlider);
-    top->addWidget(m_intervalLabel);
-    top->addStretch();
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Mode:"), this));
+    row->addWidget(m_modeToggle);
+    row->addSpacing(ModeRowSpacing);
+    row->addWidget(intervalCaption);
+    row->addWidget(m_intervalSlider);
+    row->addWidget(m_intervalLabel);
+    row->addStretch();
+    return row;
+}
 
-    // The banner shown while the link is down.
+// Shown while the link is down.
+void ChatPage::buildBanner()
+{
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setStyleSheet(QStringLiteral("#connectionBanner { background: #fff4d6; border: 1px "
                                            "solid #e0b64a; border-radius: 4px; }"));
@@ -76,24 +122,35 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     bannerLayout->addWidget(m_bannerLabel, 1);
     bannerLayout->addWidget(m_reconnectButton);
     m_banner->hide();
+}
 
-    // The chat.
+// The banner, the history, and the input line with its byte counter and note.
+QWidget *ChatPage::buildChat()
+{
     m_messageView->setObjectName(QStringLiteral("messageList"));
-    m_messageView->setModel(session->messages());
+    m_messageView->setModel(m_session->messages());
     m_messageView->setItemDelegate(new MessageDelegate(m_messageView));
     m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_messageView->setResizeMode(QListView::Adjust);
     m_messageView->setLayoutMode(QListView::Batched);
-    m_messageView->setBatchSize(200);
+    m_messageView->setBatchSize(MessageLayoutBatch);
     m_messageView->setWordWrap(true);
     m_messageView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_messageView->setFocusPolicy(Qt::StrongFocus);
     m_input->setObjectName(QStringLiteral("messageInput"));
     m_input->setPlaceholderText(tr("Type a message and press Enter"));
-    m_input->setMaxLength(4096);
+    m_inputCounter->setObjectName(QStringLiteral("inputByteCounter"));
+    m_inputCounter->setToolTip(tr("The room counts a message's length in bytes (UTF-8): a "
+                                  "Chinese character takes three, a Latin letter one."));
+    m_inputNote->setObjectName(QStringLiteral("inputNote"));
+    m_inputNote->setTextFormat(Qt::PlainText);
+    m_inputNote->setWordWrap(true);
+    m_inputNote->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_inputNote->hide();
     m_sendButton->setObjectName(QStringLiteral("sendButton"));
     auto *inputRow = new QHBoxLayout;
     inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_inputCounter);
     inputRow->addWidget(m_sendButton);
     auto *chat = new QWidget(this);
     auto *chatLayout = new QVBoxLayout(chat);
@@ -101,52 +158,63 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     chatLayout->addWidget(m_banner);
     chatLayout->addWidget(m_messageView, 1);
     chatLayout->addLayout(inputRow);
+    chatLayout->addWidget(m_inputNote);
+    return chat;
+}
 
-    // The inspector and the timeline.
-    m_inspectorView->setObjectName(QStringLiteral("inspectorTable"));
-    m_inspectorView->setModel(m_inspectorModel);
-    m_inspectorView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_inspectorView->verticalHeader()->setDefaultSectionSize(
-        m_inspectorView->fontMetrics().height() + 6);
-    m_inspectorView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_inspectorView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_inspectorView->setFocusPolicy(Qt::NoFocus);
-    m_inspectorView->setAlternatingRowColors(true);
-    m_inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_inspectorView->setMinimumHeight(m_inspectorView->fontMetrics().height() + 12 +
-                                      InspectorModel::MeasureCount *
-                                          m_inspectorView->verticalHeader()->defaultSectionSize() +
-                                      2 * m_inspectorView->frameWidth());
+QWidget *ChatPage::buildInspectorAndTimeline()
+{
+    auto *inspectorView = new QTableView(this);
+    inspectorView->setObjectName(QStringLiteral("inspectorTable"));
+    inspectorView->setModel(m_inspectorModel);
+    inspectorView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    inspectorView->verticalHeader()->setDefaultSectionSize(inspectorView->fontMetrics().height() +
+                                                           InspectorRowPadding);
+    inspectorView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    inspectorView->setSelectionMode(QAbstractItemView::NoSelection);
+    inspectorView->setFocusPolicy(Qt::NoFocus);
+    inspectorView->setAlternatingRowColors(true);
+    inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    // Tall enough for every measure without a scroll bar.
+    inspectorView->setMinimumHeight(inspectorView->fontMetrics().height() + InspectorHeaderPadding +
+                                    InspectorModel::MeasureCount *
+                                        inspectorView->verticalHeader()->defaultSectionSize() +
+                                    2 * inspectorView->frameWidth());
     auto *inspectorBox =
         new QGroupBox(tr("Transport inspector — what each mode cost so far"), this);
     auto *inspectorLayout = new QVBoxLayout(inspectorBox);
-    inspectorLayout->addWidget(m_inspectorView);
+    inspectorLayout->addWidget(inspectorView);
     auto *timelineBox = new QGroupBox(tr("Timeline — the last 30 seconds"), this);
     auto *timelineLayout = new QVBoxLayout(timelineBox);
     timelineLayout->addWidget(m_timeline);
-    auto *right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(inspectorBox);
-    right->addWidget(timelineBox);
-    right->setStretchFactor(0, 0);
-    right->setStretchFactor(1, 1);
-    right->setChildrenCollapsible(false);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(inspectorBox);
+    splitter->addWidget(timelineBox);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    return splitter;
+}
 
+QSplitter *ChatPage::buildColumns(QWidget *chat, QWidget *inspectorAndTimeline)
+{
     auto *columns = new QSplitter(Qt::Horizontal, this);
     columns->setObjectName(QStringLiteral("chatColumns"));
     columns->addWidget(m_roomPanel);
     columns->addWidget(chat);
-    columns->addWidget(right);
-    columns->setStretchFactor(0, 0);
-    columns->setStretchFactor(1, 3);
-    columns->setStretchFactor(2, 4);
-    columns->setSizes({270, 480, 590});
+    columns->addWidget(inspectorAndTimeline);
+    for (int i = 0; i < columns->count(); ++i)
+        columns->setStretchFactor(i, ColumnStretch[i]);
+    columns->setSizes({std::begin(ColumnWidths), std::end(ColumnWidths)});
     columns->setChildrenCollapsible(false);
+    return columns;
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(columns, 1);
-
+void ChatPage::connectControls()
+{
     connect(m_input, &QLineEdit::returnPressed, this, &ChatPage::sendInput);
+    connect(m_input, &QLineEdit::textChanged, this, &ChatPage::updateByteCounter);
+    connect(m_input, &QLineEdit::textEdited, this, [this] { showInputNote({}); });
     connect(m_sendButton, &QPushButton::clicked, this, &ChatPage::sendInput);
     connect(m_modeToggle, &ModeToggle::modeRequested, this, [this](Transport mode) {
         if (ChatClient *client = m_session->client())
@@ -162,9 +230,12 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
             &ChatPage::scrollToEndIfFollowing);
     // Follow new messages only while the user is at the end of the history.
     connect(m_messageView->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        m_followEnd = value >= m_messageView->verticalScrollBar()->maximum() - 4;
+        m_followEnd = value >= m_messageView->verticalScrollBar()->maximum() - FollowEndTolerance;
     });
+}
 
+void ChatPage::setTabOrders()
+{
     setTabOrder(m_input, m_sendButton);
     setTabOrder(m_sendButton, m_modeToggle->button(Transport::Polling));
     setTabOrder(m_modeToggle->button(Transport::Polling),
@@ -173,7 +244,6 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
                 m_modeToggle->button(Transport::WebSocket));
     setTabOrder(m_modeToggle->button(Transport::WebSocket), m_intervalSlider);
     setTabOrder(m_intervalSlider, m_messageView);
-    setIntervalFromSlider(m_intervalSlider->value());
 }
 
 void ChatPage::enterRoom()
@@ -182,6 +252,8 @@ void ChatPage::enterRoom()
     if (!client)
         return;
     m_followEnd = true;
+    m_unconfirmed.clear();
+    showInputNote({});
     m_inspectorModel->attach(client);
     m_inspectorModel->setModes(m_session->modesUsed());
     m_timeline->setEventLog(client->eventLog());
@@ -189,8 +261,12 @@ void ChatPage::enterRoom()
     client->setPollInterval(PollInterval::toMs(m_intervalSlider->value()));
     connect(client, &ChatClient::modeChanged, m_modeToggle, &ModeToggle::setMode);
     connect(client, &ChatClient::stateChanged, this, &ChatPage::updateState);
+    connect(client, &ChatClient::roomInfoChanged, this, &ChatPage::updateByteCounter);
+    connect(client, &ChatClient::sendAccepted, this, &ChatPage::onSendAccepted);
+    connect(client, &ChatClient::sendFailed, this, &ChatPage::onSendFailed);
     m_roomPanel->refresh();
     updateState();
+    updateByteCounter();
     focusInput();
 }
 
@@ -204,16 +280,76 @@ void ChatPage::focusInput()
     m_input->setFocus();
 }
 
+int ChatPage::maxTextBytes() const
+{
+    const ChatClient *client = m_session->client();
+    if (client && client->roomInfo().maxTextBytes > 0)
+        return client->roomInfo().maxTextBytes;
+    return DefaultMaxTextBytes;
+}
+
 void ChatPage::sendInput()
 {
     ChatClient *client = m_session->client();
     const QString text = m_input->text();
     if (!client || text.trimmed().isEmpty())
         return;
-    client->send(text);
+    // Counted as the server counts: bytes of UTF-8, not characters.
+    const qsizetype bytes = text.toUtf8().size();
+    if (bytes > maxTextBytes()) {
+        const QLocale locale;
+        showInputNote(tr("Too long to send: %1 bytes, and the room takes at most %2. Shorten "
+                         "it, or send it in parts.")
+                          .arg(locale.toString(bytes), locale.toString(maxTextBytes())));
+        m_input->setFocus();
+        return;
+    }
+    if (const qint64 id = client->send(text))
+        m_unconfirmed.insert(id, text);
     m_input->clear();
+    showInputNote({});
     m_input->setFocus();
     m_followEnd = true;
+}
+
+void ChatPage::updateByteCounter()
+{
+    const qsizetype bytes = m_input->text().toUtf8().size();
+    const int limit = maxTextBytes();
+    const QLocale locale;
+    m_inputCounter->setText(
+        tr("%1 / %2 bytes").arg(locale.toString(bytes), locale.toString(limit)));
+    m_inputCounter->setStyleSheet(
+        bytes > limit ? QStringLiteral("color: #b3261e; font-weight: bold;") : QString());
+    m_inputCounter->setVisible(bytes >= limit * ByteCounterFromShare);
+    m_sendButton->setEnabled(bytes <= limit);
+}
+
+void ChatPage::showInputNote(const QString &note)
+{
+    m_inputNote->setText(note);
+    m_inputNote->setVisible(!note.isEmpty());
+}
+
+void ChatPage::onSendAccepted(qint64 id)
+{
+    m_unconfirmed.remove(id);
+}
+
+void ChatPage::onSendFailed(qint64 id, const QString &reason)
+{
+    const QString text = m_unconfirmed.take(id);
+    if (text.isEmpty()) { // not typed here
+        m_session->messages()->appendNotice(tr("A message was not sent (%1)").arg(reason));
+        return;
+    }
+    // As the browser client does: the text comes back unless something new was typed since.
+    const bool restored = m_input->text().isEmpty();
+    if (restored)
+        m_input->setText(text);
+    showInputNote(restored ? tr("Not sent: %1. Your text is back in the box.").arg(reason)
+                           : tr("Not sent: %1.").arg(reason));
+    m_session->messages()->appendNotice(tr("Not sent: \"%1\" (%2)").arg(quoted(text), reason));
 }
 
 void ChatPage::setIntervalFromSlider(int value)

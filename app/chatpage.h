@@ -2,15 +2,17 @@
 
 #include "protocol.h"
 
+#include <QHash>
 #include <QWidget>
 
+class QFrame;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QListView;
 class QPushButton;
 class QSlider;
-class QTableView;
-class QFrame;
+class QSplitter;
 
 namespace PushChat {
 
@@ -37,13 +39,32 @@ public:
     void setPollInterval(int ms);
 
     QLineEdit *input() const { return m_input; }
+    /// "3,912 / 4,096 bytes": shown once the input nears the room's limit.
+    QLabel *inputByteCounter() const { return m_inputCounter; }
+    /// Why the input was not sent (too long, refused by the server), or hidden.
+    QLabel *inputNote() const { return m_inputNote; }
     QListView *messageView() const { return m_messageView; }
     ModeToggle *modeToggle() const { return m_modeToggle; }
     InspectorModel *inspectorModel() const { return m_inspectorModel; }
     TimelineWidget *timeline() const { return m_timeline; }
 
+    /// The most UTF-8 bytes a message may have in the current room (docs/PROTOCOL.md).
+    int maxTextBytes() const;
+
 private:
+    QLayout *buildModeRow();
+    void buildBanner();
+    QWidget *buildChat();
+    QWidget *buildInspectorAndTimeline();
+    QSplitter *buildColumns(QWidget *chat, QWidget *inspectorAndTimeline);
+    void connectControls();
+    void setTabOrders();
+
     void sendInput();
+    void updateByteCounter();
+    void showInputNote(const QString &note);
+    void onSendAccepted(qint64 id);
+    void onSendFailed(qint64 id, const QString &reason);
     void updateState();
     void setIntervalFromSlider(int value);
     void scrollToEndIfFollowing();
@@ -57,11 +78,15 @@ private:
     QPushButton *m_reconnectButton;
     QListView *m_messageView;
     QLineEdit *m_input;
+    QLabel *m_inputCounter;
+    QLabel *m_inputNote;
     QPushButton *m_sendButton;
     InspectorModel *m_inspectorModel;
-    QTableView *m_inspectorView;
     TimelineWidget *m_timeline;
     RoomPanel *m_roomPanel;
+    /// What this page sent and the server has not answered yet, by the client's local id: a
+    /// refused text goes back to the input box (the client forgets it on refusal).
+    QHash<qint64, QString> m_unconfirmed;
     bool m_followEnd = true;
 };
 

@@ -17,6 +17,12 @@
 
 namespace PushChat {
 
+namespace {
+// Room for the three columns of the chat page at their starting widths.
+constexpr QSize PreferredSize(1360, 860);
+constexpr int StatusMessageMs = 5000;
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_session(new SessionController(this))
@@ -59,7 +65,7 @@ MainWindow::~MainWindow()
 
 QSize MainWindow::sizeHint() const
 {
-    return {1360, 860};
+    return PreferredSize;
 }
 
 void MainWindow::applyOptions(const AppOptions &options)
@@ -103,29 +109,52 @@ void MainWindow::onLeft(const QString &reason)
 {
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
-    statusBar()->showMessage(reason, 5000);
+    statusBar()->showMessage(reason, StatusMessageMs);
 }
 
-void MainWindow::onHostFailed(const QString &message, bool portInUse)
+namespace {
+struct Explanation
+{
+    QString text;
+    QString details;
+};
+
+Explanation explainHostError(const ServerError &error, quint16 port)
+{
+    switch (error.kind) {
+    case ServerError::Kind::AddressInUse:
+        return {MainWindow::tr("Port %1 is already in use.").arg(port),
+                MainWindow::tr("Another program on this computer is listening on port %1 — "
+                               "perhaps another PushChat that is hosting a room already.\n\n"
+                               "Choose another port (others then join with that port), stop "
+                               "the other program, or join the room it hosts instead.\n\n"
+                               "The server said: %2")
+                    .arg(port)
+                    .arg(error.message)};
+    case ServerError::Kind::AccessDenied:
+        return {MainWindow::tr("Port %1 needs administrator rights.").arg(port),
+                MainWindow::tr("Ports below 1024 are reserved for administrators; try a port "
+                               "such as 8765, or let PushChat pick a free one.\n\n"
+                               "The server said: %1")
+                    .arg(error.message)};
+    case ServerError::Kind::AddressNotAvailable:
+        return {MainWindow::tr("This computer has no such address to host on."),
+                MainWindow::tr("The server said: %1").arg(error.message)};
+    case ServerError::Kind::Other:
+        break;
+    }
+    return {MainWindow::tr("The room could not be started."),
+            MainWindow::tr("The server said: %1\n\nTry another port, or let PushChat pick a "
+                           "free one.")
+                .arg(error.message)};
+}
+} // namespace
+
+void MainWindow::onHostFailed(const ServerError &error)
 {
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
-    const quint16 port = m_session->request().port;
-    QString text;
-    QString details;
-    if (portInUse) {
-        text = tr("Port %1 is already in use.").arg(port);
-        details = tr("Another program on this computer is listening on port %1 — perhaps "
-                     "another PushChat that is hosting a room already.\n\n"
-                     "Choose another port (others then join with that port), stop the other "
-                     "program, or join the room it hosts instead.")
-                      .arg(port);
-    } else {
-        text = tr("The room could not be started.");
-        details = tr("The server said: %1\n\nPorts below 1024 need administrator rights; "
-                     "try a port such as 8765, or let PushChat pick a free one.")
-                      .arg(message);
-    }
+    const auto [text, details] = explainHostError(error, m_session->request().port);
     if (m_hostErrorBox)
         m_hostErrorBox->close();
     // Non-modal: the window stays usable and tests can find and close the box.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "appoptions.h"
+#include "servererror.h"
 #include "startsettings.h"
 
 #include <QMainWindow>
@@ -49,7 +50,7 @@ protected:
 private:
     void onEntered();
     void onLeft(const QString &reason);
-    void onHostFailed(const QString &message, bool portInUse);
+    void onHostFailed(const ServerError &error);
     void updateTitle();
 
     SessionController *m_session;

@@ -4,6 +4,8 @@
 
 #include <QAbstractItemView>
 #include <QDateTime>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QTextLayout>
 #include <QTextOption>
@@ -15,6 +17,18 @@ namespace PushChat {
 namespace {
 constexpr int Margin = 6;
 constexpr int Gap = 8;
+constexpr int MinTextWidth = 40;
+constexpr int NickPadding = 4;
+/// A nick takes at most this share of the row; longer ones are elided.
+constexpr int NickMaxShareDivisor = 3;
+constexpr int SelectionLighterPercent = 170;
+constexpr int OwnBarWidth = 3;
+constexpr QRgb OwnBackground = 0xe8f1fb;
+constexpr QRgb OwnBar = 0x1e88e5;
+constexpr QRgb GapBackground = 0xfff4d6;
+constexpr QRgb GapText = 0x8a5a00;
+constexpr QRgb NoticeBackground = 0xfdecea;
+constexpr QRgb NoticeText = 0xb3261e;
 
 QTextOption wrapOption()
 {
@@ -23,19 +37,30 @@ QTextOption wrapOption()
     return option;
 }
 
-// The height `text` needs at `width`, wrapped the way drawText() with wrapOption() wraps it.
-int textHeight(const QFont &font, const QString &text, int width)
+struct TextFit
+{
+    int fullHeight = 0;
+    int foldedHeight = 0; ///< of the first FoldedLines lines
+    int lines = 0;
+};
+
+// How `text` wraps at `width`, the way drawText() with wrapOption() wraps it.
+TextFit fitText(const QFont &font, const QString &text, int width, int foldedLines)
 {
     QTextLayout layout(text, font);
     layout.setTextOption(wrapOption());
     layout.beginLayout();
     qreal height = 0;
+    TextFit fit;
     for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
         line.setLineWidth(width);
         height += line.height();
+        if (++fit.lines == foldedLines)
+            fit.foldedHeight = int(std::ceil(height));
     }
     layout.endLayout();
-    return int(std::ceil(height));
+    fit.fullHeight = int(std::ceil(height));
+    return fit;
 }
 
 int viewWidth(const QStyleOptionViewItem &option)
@@ -88,20 +113,35 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         QString nick = index.data(MessageListModel::NickRole).toString();
         if (index.data(MessageListModel::OwnRole).toBool())
             nick += tr(" (you)");
-        const int nickWidth = std::min(bold.horizontalAdvance(nick) + 4, width / 3);
+        const int nickWidth =
+            std::min(bold.horizontalAdvance(nick) + NickPadding, width / NickMaxShareDivisor);
         l.nick = QRect(x, Margin, nickWidth, bold.height());
         x += nickWidth + Gap;
     }
-    const int textWidth = std::max(40, width - x - Margin);
+    const int textWidth = std::max(MinTextWidth, width - x - Margin);
     const QString text = rowText(index);
     QFont textFont = option.font;
     textFont.setBold(type == MessageListModel::RowType::Gap ||
                      type == MessageListModel::RowType::Notice);
     textFont.setItalic(type == MessageListModel::RowType::Join ||
                        type == MessageListModel::RowType::Leave);
-    const int height = textHeight(textFont, text, textWidth);
-    l.text = QRect(x, Margin, textWidth, std::max(height, fm.height()));
+    const TextFit fit = fitText(textFont, text, textWidth, FoldedLines);
+    l.fullTextHeight = std::max(fit.fullHeight, fm.height());
+    // Folding a single line away would save nothing: only longer texts fold.
+    const bool foldable = type == MessageListModel::RowType::Chat && fit.lines > FoldedLines + 1;
+    const bool folded = foldable && !index.data(MessageListModel::ExpandedRole).toBool();
+    l.hiddenLines = foldable ? fit.lines - FoldedLines : 0;
+    l.text = QRect(x, Margin, textWidth, folded ? fit.foldedHeight : l.fullTextHeight);
     l.height = l.text.height() + 2 * Margin;
+    if (foldable) {
+        l.foldLink =
+            folded ? tr("Show more (%n more line(s))", nullptr, l.hiddenLines) : tr("Show less");
+        // Within the text column, however narrow: the link must stay where it can be clicked.
+        l.foldToggle =
+            QRect(x, l.text.bottom() + 1,
+                  std::min(fm.horizontalAdvance(l.foldLink) + Margin, textWidth), fm.height());
+        l.height += l.foldToggle.height();
+    }
     return l;
 }
 
@@ -123,14 +163,14 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     const bool own = index.data(MessageListModel::OwnRole).toBool();
     if (option.state & QStyle::State_Selected) {
-        painter->fillRect(row, palette.highlight().color().lighter(170));
+        painter->fillRect(row, palette.highlight().color().lighter(SelectionLighterPercent));
     } else if (own) {
-        painter->fillRect(row, QColor(0xe8, 0xf1, 0xfb));
-        painter->fillRect(QRect(0, 0, 3, row.height()), QColor(0x1e, 0x88, 0xe5));
+        painter->fillRect(row, QColor(OwnBackground));
+        painter->fillRect(QRect(0, 0, OwnBarWidth, row.height()), QColor(OwnBar));
     } else if (type == MessageListModel::RowType::Gap) {
-        painter->fillRect(row, QColor(0xff, 0xf4, 0xd6));
+        painter->fillRect(row, QColor(GapBackground));
     } else if (type == MessageListModel::RowType::Notice) {
-        painter->fillRect(row, QColor(0xfd, 0xec, 0xea));
+        painter->fillRect(row, QColor(NoticeBackground));
     }
 
     const QColor muted = palette.color(QPalette::PlaceholderText);
@@ -141,21 +181,9 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                       time.toString(QStringLiteral("HH:mm:ss")));
 
     switch (type) {
-    case MessageListModel::RowType::Chat: {
-        QString nick = index.data(MessageListModel::NickRole).toString();
-        if (own)
-            nick += tr(" (you)");
-        painter->setFont(boldFont(option.font));
-        painter->setPen(index.data(MessageListModel::ColorRole).value<QColor>());
-        const QFontMetrics bold(painter->font());
-        painter->drawText(l.nick, Qt::AlignLeft | Qt::AlignTop,
-                          bold.elidedText(nick, Qt::ElideRight, l.nick.width()));
-        painter->setFont(option.font);
-        painter->setPen(palette.color(QPalette::Text));
-        // QPainter::drawText never interprets markup: the text appears exactly as written.
-        painter->drawText(QRectF(l.text), rowText(index), wrapOption());
+    case MessageListModel::RowType::Chat:
+        paintChat(painter, option, index, l);
         break;
-    }
     case MessageListModel::RowType::Join:
     case MessageListModel::RowType::Leave: {
         QFont italic = option.font;
@@ -168,12 +196,80 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     case MessageListModel::RowType::Gap:
     case MessageListModel::RowType::Notice:
         painter->setFont(boldFont(option.font));
-        painter->setPen(type == MessageListModel::RowType::Gap ? QColor(0x8a, 0x5a, 0x00)
-                                                               : QColor(0xb3, 0x26, 0x1e));
+        painter->setPen(type == MessageListModel::RowType::Gap ? QColor(GapText)
+                                                               : QColor(NoticeText));
         painter->drawText(QRectF(l.text), rowText(index), wrapOption());
         break;
     }
     painter->restore();
+}
+
+void MessageDelegate::paintChat(QPainter *painter, const QStyleOptionViewItem &option,
+                                const QModelIndex &index, const Layout &l) const
+{
+    QString nick = index.data(MessageListModel::NickRole).toString();
+    if (index.data(MessageListModel::OwnRole).toBool())
+        nick += tr(" (you)");
+    painter->setFont(boldFont(option.font));
+    painter->setPen(index.data(MessageListModel::ColorRole).value<QColor>());
+    const QFontMetrics bold(painter->font());
+    painter->drawText(l.nick, Qt::AlignLeft | Qt::AlignTop,
+                      bold.elidedText(nick, Qt::ElideRight, l.nick.width()));
+    painter->setFont(option.font);
+    painter->setPen(option.palette.color(QPalette::Text));
+    // Laid out in full and clipped to what is shown, so a folded text breaks its lines exactly
+    // where the unfolded one does. QPainter::drawText never interprets markup: the text
+    // appears exactly as written.
+    painter->save();
+    painter->setClipRect(l.text);
+    painter->drawText(QRectF(l.text.x(), l.text.y(), l.text.width(), l.fullTextHeight),
+                      rowText(index), wrapOption());
+    painter->restore();
+    if (l.foldToggle.isEmpty())
+        return;
+    QFont link = option.font;
+    link.setUnderline(true);
+    painter->setFont(link);
+    painter->setPen(option.palette.color(QPalette::Link));
+    painter->drawText(
+        l.foldToggle, Qt::AlignLeft | Qt::AlignTop,
+        QFontMetrics(link).elidedText(l.foldLink, Qt::ElideRight, l.foldToggle.width()));
+}
+
+QRect MessageDelegate::foldToggleRect(const QStyleOptionViewItem &option,
+                                      const QModelIndex &index) const
+{
+    const QRect toggle = layout(option, index, option.rect.width()).foldToggle;
+    return toggle.isEmpty() ? QRect() : toggle.translated(option.rect.topLeft());
+}
+
+bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
+                                  const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    const QRect toggle = foldToggleRect(option, index);
+    if (toggle.isEmpty())
+        return QStyledItemDelegate::editorEvent(event, model, option, index);
+    if (event->type() == QEvent::MouseButtonRelease) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() == Qt::LeftButton && toggle.contains(mouse->position().toPoint())) {
+            toggleFold(model, index);
+            return true;
+        }
+    } else if (event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Space || key == Qt::Key_Return || key == Qt::Key_Enter) {
+            toggleFold(model, index);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
+}
+
+void MessageDelegate::toggleFold(QAbstractItemModel *model, const QModelIndex &index)
+{
+    model->setData(index, !index.data(MessageListModel::ExpandedRole).toBool(),
+                   MessageListModel::ExpandedRole);
+    emit sizeHintChanged(index); // the view lays the rows out again
 }
 
 } // namespace PushChat

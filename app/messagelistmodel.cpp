@@ -30,14 +30,6 @@ void MessageListModel::attach(ChatClient *client)
         m_lastSeq = 0;
         appendNotice(tr("The room was restarted; its history begins again here."));
     });
-    connect(client, &ChatClient::sendFailed, this, [this](qint64 id, const QString &reason) {
-        QString text;
-        for (const OutboxEntry &entry : m_client->outbox()) {
-            if (entry.id == id)
-                text = entry.text;
-        }
-        appendNotice(tr("Not sent: \"%1\" (%2)").arg(text, reason));
-    });
     for (const ChatMessage &message : client->messages())
         appendMessage(message);
 }
@@ -163,9 +155,23 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return row.own;
     case ColorRole:
         return NickColors::forNick(m.nick);
+    case ExpandedRole:
+        return row.expanded;
     default:
         return {};
     }
+}
+
+bool MessageListModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (role != ExpandedRole || !index.isValid() || index.row() >= m_rows.size())
+        return false;
+    Row &row = m_rows[index.row()];
+    if (row.expanded == value.toBool())
+        return true;
+    row.expanded = value.toBool();
+    emit dataChanged(index, index, {ExpandedRole});
+    return true;
 }
 
 QHash<int, QByteArray> MessageListModel::roleNames() const
@@ -178,6 +184,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
     names.insert(SeqRole, "seq");
     names.insert(OwnRole, "own");
     names.insert(ColorRole, "color");
+    names.insert(ExpandedRole, "expanded");
     return names;
 }
 

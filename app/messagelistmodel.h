@@ -31,6 +31,8 @@ public:
         SeqRole,
         OwnRole, ///< bool: written by this client's nick
         ColorRole,
+        /// bool: a long message shown in full rather than folded; settable with setData()
+        ExpandedRole,
     };
 
     explicit MessageListModel(QObject *parent = nullptr);
@@ -49,6 +51,8 @@ public:
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    /// Takes ExpandedRole only.
+    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
     QHash<int, QByteArray> roleNames() const override;
 
     /// Sequence numbers of the chat, join and leave rows in order (for tests and checks).
@@ -64,6 +68,7 @@ private:
         RowType type = RowType::Chat;
         ChatMessage message;
         bool own = false;
+        bool expanded = false;
     };
     void queue(Row row);
 

@@ -6,6 +6,11 @@
 
 namespace PushChat {
 
+namespace {
+// Wide enough for "Long polling" at the default font, so the three segments look alike.
+constexpr int SegmentMinWidth = 110;
+} // namespace
+
 ModeToggle::ModeToggle(QWidget *parent)
     : QWidget(parent)
     , m_group(new QButtonGroup(this))
@@ -38,7 +43,7 @@ ModeToggle::ModeToggle(QWidget *parent)
         button->setCheckable(true);
         button->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         button->setFocusPolicy(Qt::StrongFocus);
-        button->setMinimumWidth(110);
+        button->setMinimumWidth(SegmentMinWidth);
         button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
         const char *radius = i == 0 ? "border-top-left-radius: 6px; border-bottom-left-radius: 6px;"
                              : i == 2

@@ -1,7 +1,5 @@
 #include "pollinterval.h"
 
-#include <QtMath>
-
 #include <algorithm>
 #include <cmath>
 

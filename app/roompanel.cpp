@@ -16,15 +16,27 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <iterator>
+
 namespace PushChat {
 
 namespace {
 constexpr StatsBucket Buckets[] = {StatsBucket::Polling, StatsBucket::LongPoll,
                                    StatsBucket::WebSocket, StatsBucket::Other};
+constexpr int StatsColumns = int(std::size(Buckets));
+// Requests, empty responses, frames, KB in, KB out, connections.
+constexpr int StatsRows = 6;
+constexpr int StatsRowPadding = 4;
+constexpr int AddressListMaxHeight = 84; // about three addresses
+constexpr int PanelMinWidth = 250;
+constexpr qint64 BytesPerKiB = 1024;
+constexpr qint64 MsPerSecond = 1000;
 
-QString transportLabel(Transport transport)
+QString transportLabel(std::optional<Transport> transport)
 {
-    return InspectorModel::modeTitle(transport);
+    // Posts without `via` (curl, the tutorial's form) say nothing about receiving.
+    return transport ? InspectorModel::modeTitle(*transport)
+                     : RoomPanel::tr("sender only (HTTP posts)");
 }
 } // namespace
 
@@ -42,7 +54,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_leaveButton(new QPushButton(this))
 {
     m_addressList->setObjectName(QStringLiteral("joinAddressList"));
-    m_addressList->setMaximumHeight(84);
+    m_addressList->setMaximumHeight(AddressListMaxHeight);
     m_copyButton->setObjectName(QStringLiteral("copyAddressButton"));
     m_addressHint->setWordWrap(true);
     m_addressHint->setTextFormat(Qt::PlainText);
@@ -57,8 +69,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     onlineLayout->addWidget(m_onlineList);
 
     m_statsTable->setObjectName(QStringLiteral("serverStatsTable"));
-    m_statsTable->setColumnCount(4);
-    m_statsTable->setRowCount(6);
+    m_statsTable->setColumnCount(StatsColumns);
+    m_statsTable->setRowCount(StatsRows);
     m_statsTable->setHorizontalHeaderLabels({tr("Poll"), tr("Long"), tr("WS"), tr("Other")});
     m_statsTable->setVerticalHeaderLabels(
         {tr("Requests"), tr("Empty"), tr("Frames"), tr("KB in"), tr("KB out"), tr("Connections")});
@@ -69,12 +81,13 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     m_statsTable->setFocusPolicy(Qt::NoFocus);
     m_statsTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_statsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_statsTable->verticalHeader()->setDefaultSectionSize(m_statsTable->fontMetrics().height() + 4);
+    m_statsTable->verticalHeader()->setDefaultSectionSize(m_statsTable->fontMetrics().height() +
+                                                          StatsRowPadding);
     m_statsTable->setFixedHeight(m_statsTable->horizontalHeader()->sizeHint().height() +
-                                 6 * m_statsTable->verticalHeader()->defaultSectionSize() +
+                                 StatsRows * m_statsTable->verticalHeader()->defaultSectionSize() +
                                  2 * m_statsTable->frameWidth());
-    for (int r = 0; r < 6; ++r) {
-        for (int c = 0; c < 4; ++c) {
+    for (int r = 0; r < StatsRows; ++r) {
+        for (int c = 0; c < StatsColumns; ++c) {
             auto *item = new QTableWidgetItem(QStringLiteral("–"));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_statsTable->setItem(r, c, item);
@@ -88,7 +101,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     statsLayout->addWidget(m_statsSummary);
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
-    setMinimumWidth(250);
+    setMinimumWidth(PanelMinWidth);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -167,16 +180,20 @@ void RoomPanel::showServerStats()
 {
     const ServerStatsPoller::Snapshot s = m_session->statsPoller()->snapshot();
     const QLocale locale;
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < StatsColumns; ++c) {
         const TransportCounters &t = s.stats[Buckets[c]];
-        const qint64 values[] = {t.requests,       t.emptyResponses,  t.framesIn + t.framesOut,
-                                 t.bytesIn / 1024, t.bytesOut / 1024, t.openConnections};
-        for (int r = 0; r < 6; ++r)
+        const qint64 values[] = {t.requests,
+                                 t.emptyResponses,
+                                 t.framesIn + t.framesOut,
+                                 t.bytesIn / BytesPerKiB,
+                                 t.bytesOut / BytesPerKiB,
+                                 t.openConnections};
+        for (int r = 0; r < StatsRows; ++r)
             m_statsTable->item(r, c)->setText(locale.toString(values[r]));
     }
     const qint64 parked = s.stats[StatsBucket::LongPoll].parked;
     m_statsSummary->setText(tr("Up %1 s · %2 messages stored · %3 long polls waiting")
-                                .arg(s.uptimeMs / 1000)
+                                .arg(s.uptimeMs / MsPerSecond)
                                 .arg(s.retained)
                                 .arg(parked));
 }

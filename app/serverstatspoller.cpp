@@ -8,12 +8,13 @@ namespace PushChat {
 
 namespace {
 constexpr int RequestTimeoutMs = 5000;
+constexpr int PollIntervalMs = 1000;
 } // namespace
 
 ServerStatsPoller::ServerStatsPoller(QObject *parent)
     : QObject(parent)
 {
-    m_timer.setInterval(1000);
+    m_timer.setInterval(PollIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ServerStatsPoller::poll);
 }
 

@@ -5,6 +5,8 @@
 #include "messagelistmodel.h"
 #include "serverstatspoller.h"
 
+#include <chrono>
+
 namespace PushChat {
 
 SessionController::SessionController(QObject *parent)
@@ -30,7 +32,7 @@ void SessionController::setTour(int seconds)
 {
     m_tourTimer.stop();
     if (seconds > 0)
-        m_tourTimer.start(seconds * 1000);
+        m_tourTimer.start(std::chrono::seconds(seconds));
 }
 
 SessionController::~SessionController()
@@ -76,15 +78,14 @@ void SessionController::onServerStarted(quint16 port)
     enterRoom(url);
 }
 
-void SessionController::onServerFailed(const QString &message)
+void SessionController::onServerFailed(const ServerError &error)
 {
     if (m_phase != Phase::StartingServer)
         return;
     m_phase = Phase::Idle;
-    const bool inUse = message.contains(QStringLiteral("in use"), Qt::CaseInsensitive);
-    qCWarning(lcAppSession).noquote() << "hosting failed:" << message;
+    qCWarning(lcAppSession).noquote() << "hosting failed:" << error.message;
     emit titleChanged();
-    emit hostFailed(message, inUse);
+    emit hostFailed(error);
 }
 
 void SessionController::enterRoom(const QUrl &url)

@@ -5,7 +5,6 @@
 #include "sessionrequest.h"
 
 #include <QObject>
-#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
@@ -28,7 +27,7 @@ public:
     explicit SessionController(QObject *parent = nullptr);
     ~SessionController() override;
 
-    /// Hosts or joins as asked. Answers with entered() or with hostFailed()/joinFailed().
+    /// Hosts or joins as asked. Answers with entered() or hostFailed().
     void start(const SessionRequest &request);
     /// Leaves the room; when hosting, stops the server too. Ends with left().
     void leave();
@@ -63,8 +62,8 @@ public:
 
 signals:
     void entered();
-    /// The room could not be hosted. `portInUse`: another program listens on the port.
-    void hostFailed(const QString &message, bool portInUse);
+    /// The room could not be hosted; `error.kind` says why, `error.message` in the server's words.
+    void hostFailed(const PushChat::ServerError &error);
     void left(const QString &reason);
     void titleChanged();
     void modesUsedChanged();
@@ -73,7 +72,7 @@ private:
     void enterRoom(const QUrl &url);
     void noteMode(Transport mode);
     void onServerStarted(quint16 port);
-    void onServerFailed(const QString &message);
+    void onServerFailed(const ServerError &error);
     void onServerStopped();
 
     SessionRequest m_request;

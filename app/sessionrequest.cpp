@@ -2,10 +2,21 @@
 
 #include "protocollimits.h"
 
+#include <algorithm>
+
 namespace PushChat {
 
 namespace {
+// No room is known yet: the limits every server starts with.
+constexpr int MaxNickChars = ProtocolLimits{}.maxNickChars;
 constexpr int DefaultPort = 8765;
+
+bool isControl(uint ch)
+{
+    const auto category = QChar::category(ch);
+    return category == QChar::Other_Control || category == QChar::Separator_Line ||
+           category == QChar::Separator_Paragraph;
+}
 } // namespace
 
 std::optional<QString> SessionRequest::nickProblem(const QString &nick)
@@ -13,15 +24,24 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
     const QString trimmed = nick.trimmed();
     if (trimmed.isEmpty())
         return QStringLiteral("Choose a nick: the name others see next to your messages.");
-    // No room is known yet: the defaults every server starts with.
-    const int maxNickChars = ProtocolLimits{}.maxNickChars;
-    if (nickLength(trimmed) > maxNickChars)
-        return QStringLiteral("A nick has at most %1 characters.").arg(maxNickChars);
-    for (const QChar c : trimmed) {
-        if (c.category() == QChar::Other_Control)
-            return QStringLiteral("A nick cannot contain control characters.");
-    }
+    // Counted and checked as the server does: characters, not UTF-16 units.
+    const auto characters = trimmed.toUcs4();
+    if (characters.size() > MaxNickChars)
+        return QStringLiteral("A nick has at most %1 characters.").arg(MaxNickChars);
+    if (std::any_of(characters.begin(), characters.end(), isControl))
+        return QStringLiteral("A nick cannot contain control characters.");
     return std::nullopt;
+}
+
+QString SessionRequest::nickFromLoginName(const QString &loginName)
+{
+    QList<char32_t> kept;
+    for (const uint ch : loginName.trimmed().toUcs4()) {
+        if (!isControl(ch))
+            kept.append(char32_t(ch));
+    }
+    return QString::fromUcs4(kept.constData(), qMin(kept.size(), qsizetype(MaxNickChars)))
+        .trimmed();
 }
 
 QUrl SessionRequest::parseAddress(const QString &text)

@@ -30,6 +30,9 @@ struct SessionRequest
     static QUrl parseAddress(const QString &text);
     /// Why a nick is not acceptable to the server (docs/PROTOCOL.md), or nullopt.
     static std::optional<QString> nickProblem(const QString &nick);
+    /// A nick the server accepts made from a login name: without control characters, at
+    /// most 32 characters; empty when nothing of it is left.
+    static QString nickFromLoginName(const QString &loginName);
 };
 
 } // namespace PushChat

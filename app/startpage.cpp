@@ -13,6 +13,15 @@
 namespace PushChat {
 
 namespace {
+constexpr int MaxPort = 65535;
+constexpr int TitleSpacing = 12;
+// The form column takes six parts of the width, a part of air on each side; above it half as
+// much air as below, so it sits a little above the middle.
+constexpr int ColumnStretch = 6;
+constexpr int SideStretch = 1;
+constexpr int AboveStretch = 1;
+constexpr int BelowStretch = 2;
+
 QLineEdit *lineEdit(const QString &name, const QString &placeholder, QWidget *parent)
 {
     auto *edit = new QLineEdit(parent);
@@ -38,8 +47,19 @@ StartPage::StartPage(QWidget *parent)
     , m_modeCombo(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
 {
+    configureFields();
+    auto *boxes = new QHBoxLayout;
+    boxes->addWidget(buildHostBox());
+    boxes->addWidget(buildJoinBox());
+    layOut(boxes, buildModeRow());
+    connectFields();
+    setTabOrders();
+}
+
+void StartPage::configureFields()
+{
     m_portSpin->setObjectName(QStringLiteral("hostPortSpin"));
-    m_portSpin->setRange(0, 65535);
+    m_portSpin->setRange(0, MaxPort);
     m_portSpin->setSpecialValueText(tr("any free port"));
     m_portSpin->setToolTip(tr("Others join on this port. 8765 unless it is taken."));
     m_hostKeyEdit->setEchoMode(QLineEdit::PasswordEchoOnEdit);
@@ -55,7 +75,63 @@ StartPage::StartPage(QWidget *parent)
     m_problemLabel->setTextFormat(Qt::PlainText);
     m_problemLabel->setStyleSheet(QStringLiteral("color: #b3261e;"));
     m_problemLabel->hide();
+}
 
+QGroupBox *StartPage::buildHostBox()
+{
+    return buildBox(tr("Host a room"),
+                    tr("Runs the room on this computer. Others on your network join with the "
+                       "address shown next."),
+                    {{tr("Room &name:"), m_roomEdit},
+                     {tr("&Port:"), m_portSpin},
+                     {tr("Room &key:"), m_hostKeyEdit},
+                     {tr("Your ni&ck:"), m_hostNickEdit}},
+                    m_hostButton);
+}
+
+QGroupBox *StartPage::buildJoinBox()
+{
+    return buildBox(tr("Join a room"), tr("Type the address the host's window shows."),
+                    {{tr("&Address:"), m_addressEdit},
+                     {tr("Yo&ur nick:"), m_joinNickEdit},
+                     {tr("Room k&ey:"), m_joinKeyEdit}},
+                    m_joinButton);
+}
+
+// A box of the start screen: what it does, its fields, and its button at the bottom right.
+QGroupBox *StartPage::buildBox(const QString &title, const QString &intro,
+                               const QList<std::pair<QString, QWidget *>> &fields,
+                               QPushButton *button)
+{
+    auto *box = new QGroupBox(title, this);
+    auto *introLabel = new QLabel(intro, box);
+    introLabel->setWordWrap(true);
+    auto *form = new QFormLayout;
+    for (const auto &[label, field] : fields)
+        form->addRow(label, field);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(introLabel);
+    layout->addLayout(form);
+    layout->addStretch();
+    layout->addWidget(button, 0, Qt::AlignRight);
+    return box;
+}
+
+QLayout *StartPage::buildModeRow()
+{
+    auto *row = new QHBoxLayout;
+    auto *label = new QLabel(tr("Start in &mode:"), this);
+    label->setBuddy(m_modeCombo);
+    row->addWidget(label);
+    row->addWidget(m_modeCombo);
+    row->addWidget(new QLabel(tr("(you can switch at any time in the chat)"), this));
+    row->addStretch();
+    return row;
+}
+
+// The title and the two boxes in a column, centred with some air around it.
+void StartPage::layOut(QLayout *boxes, QLayout *modeRow)
+{
     auto *title = new QLabel(tr("<h1>PushChat</h1>"), this);
     title->setTextFormat(Qt::RichText);
     auto *subtitle = new QLabel(tr("Chat on your network, and see what short polling, long "
@@ -63,65 +139,26 @@ StartPage::StartPage(QWidget *parent)
                                 this);
     subtitle->setWordWrap(true);
 
-    auto *hostBox = new QGroupBox(tr("Host a room"), this);
-    auto *hostIntro = new QLabel(
-        tr("Runs the room on this computer. Others on your network join with the address "
-           "shown next."),
-        hostBox);
-    hostIntro->setWordWrap(true);
-    auto *hostForm = new QFormLayout;
-    hostForm->addRow(tr("Room &name:"), m_roomEdit);
-    hostForm->addRow(tr("&Port:"), m_portSpin);
-    hostForm->addRow(tr("Room &key:"), m_hostKeyEdit);
-    hostForm->addRow(tr("Your ni&ck:"), m_hostNickEdit);
-    auto *hostLayout = new QVBoxLayout(hostBox);
-    hostLayout->addWidget(hostIntro);
-    hostLayout->addLayout(hostForm);
-    hostLayout->addStretch();
-    hostLayout->addWidget(m_hostButton, 0, Qt::AlignRight);
-
-    auto *joinBox = new QGroupBox(tr("Join a room"), this);
-    auto *joinIntro = new QLabel(tr("Type the address the host's window shows."), joinBox);
-    joinIntro->setWordWrap(true);
-    auto *joinForm = new QFormLayout;
-    joinForm->addRow(tr("&Address:"), m_addressEdit);
-    joinForm->addRow(tr("Yo&ur nick:"), m_joinNickEdit);
-    joinForm->addRow(tr("Room k&ey:"), m_joinKeyEdit);
-    auto *joinLayout = new QVBoxLayout(joinBox);
-    joinLayout->addWidget(joinIntro);
-    joinLayout->addLayout(joinForm);
-    joinLayout->addStretch();
-    joinLayout->addWidget(m_joinButton, 0, Qt::AlignRight);
-
-    auto *boxes = new QHBoxLayout;
-    boxes->addWidget(hostBox);
-    boxes->addWidget(joinBox);
-
-    auto *modeRow = new QHBoxLayout;
-    auto *modeLabel = new QLabel(tr("Start in &mode:"), this);
-    modeLabel->setBuddy(m_modeCombo);
-    modeRow->addWidget(modeLabel);
-    modeRow->addWidget(m_modeCombo);
-    modeRow->addWidget(new QLabel(tr("(you can switch at any time in the chat)"), this));
-    modeRow->addStretch();
-
     auto *column = new QVBoxLayout;
     column->addWidget(title);
     column->addWidget(subtitle);
-    column->addSpacing(12);
+    column->addSpacing(TitleSpacing);
     column->addLayout(boxes);
     column->addLayout(modeRow);
     column->addWidget(m_problemLabel);
 
-    auto *outer = new QHBoxLayout(this);
-    outer->addStretch(1);
     auto *centre = new QVBoxLayout;
-    centre->addStretch(1);
+    centre->addStretch(AboveStretch);
     centre->addLayout(column);
-    centre->addStretch(2);
-    outer->addLayout(centre, 6);
-    outer->addStretch(1);
+    centre->addStretch(BelowStretch);
+    auto *outer = new QHBoxLayout(this);
+    outer->addStretch(SideStretch);
+    outer->addLayout(centre, ColumnStretch);
+    outer->addStretch(SideStretch);
+}
 
+void StartPage::connectFields()
+{
     connect(m_hostButton, &QPushButton::clicked, this, [this] { submit(hostRequest()); });
     connect(m_joinButton, &QPushButton::clicked, this, [this] { submit(joinRequest()); });
     for (QLineEdit *edit : {m_roomEdit, m_hostKeyEdit, m_hostNickEdit})
@@ -131,7 +168,10 @@ StartPage::StartPage(QWidget *parent)
     // The nick is one person's: typing it on one side fills in the other.
     connect(m_hostNickEdit, &QLineEdit::textEdited, m_joinNickEdit, &QLineEdit::setText);
     connect(m_joinNickEdit, &QLineEdit::textEdited, m_hostNickEdit, &QLineEdit::setText);
+}
 
+void StartPage::setTabOrders()
+{
     setTabOrder(m_roomEdit, m_portSpin);
     setTabOrder(m_portSpin, m_hostKeyEdit);
     setTabOrder(m_hostKeyEdit, m_hostNickEdit);

@@ -3,10 +3,15 @@
 #include "sessionrequest.h"
 #include "startsettings.h"
 
+#include <QList>
 #include <QWidget>
 
+#include <utility>
+
 class QComboBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -33,6 +38,15 @@ signals:
     void requested(const PushChat::SessionRequest &request);
 
 private:
+    void configureFields();
+    QGroupBox *buildHostBox();
+    QGroupBox *buildJoinBox();
+    QGroupBox *buildBox(const QString &title, const QString &intro,
+                        const QList<std::pair<QString, QWidget *>> &fields, QPushButton *button);
+    QLayout *buildModeRow();
+    void layOut(QLayout *boxes, QLayout *modeRow);
+    void connectFields();
+    void setTabOrders();
     void submit(const SessionRequest &request);
 
     QLineEdit *m_roomEdit;

@@ -1,20 +1,34 @@
 #include "startsettings.h"
 
-#include "protocollimits.h"
-
 #include <QSettings>
+
+#include <limits>
+
+#include <pwd.h>
+#include <unistd.h>
 
 namespace PushChat {
 
 namespace {
-QString defaultNick()
+QString loginName()
 {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
-    return user.left(ProtocolLimits{}.maxNickChars);
+    // Terminals set USER; a container or a service often does not, yet the account has a name.
+    for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
+        const QString name = qEnvironmentVariable(variable);
+        if (!name.trimmed().isEmpty())
+            return name;
+    }
+    if (const passwd *account = ::getpwuid(::geteuid()))
+        return QString::fromLocal8Bit(account->pw_name);
+    return {};
 }
 } // namespace
+
+QString StartSettings::defaultNick()
+{
+    const QString nick = SessionRequest::nickFromLoginName(loginName());
+    return nick.isEmpty() ? QStringLiteral("host") : nick;
+}
 
 StartSettings StartSettings::load(QSettings &settings)
 {
@@ -22,9 +36,11 @@ StartSettings StartSettings::load(QSettings &settings)
     settings.beginGroup(QStringLiteral("start"));
     s.roomName = settings.value(QStringLiteral("roomName"), s.roomName).toString();
     const uint port = settings.value(QStringLiteral("port"), s.port).toUInt();
-    s.port = port <= 65535 ? quint16(port) : s.port;
+    s.port = port <= std::numeric_limits<quint16>::max() ? quint16(port) : s.port;
     s.hostKey = settings.value(QStringLiteral("hostKey")).toString();
-    s.nick = settings.value(QStringLiteral("nick"), defaultNick()).toString();
+    s.nick = settings.value(QStringLiteral("nick")).toString();
+    if (s.nick.trimmed().isEmpty())
+        s.nick = defaultNick(); // so that `--host` hosts at once on the first run
     s.joinAddress = settings.value(QStringLiteral("joinAddress")).toString();
     s.joinKey = settings.value(QStringLiteral("joinKey")).toString();
     s.mode = transportFromName(settings.value(QStringLiteral("mode")).toString())

@@ -20,6 +20,9 @@ struct StartSettings
     QString joinKey;
     Transport mode = Transport::WebSocket;
 
+    /// The user's login name as a nick ("host" if it has none): the user can change it later.
+    static QString defaultNick();
+    /// What was saved; a nick never chosen is defaultNick().
     static StartSettings load(QSettings &settings);
     void save(QSettings &settings) const;
     /// Takes over what a request used, so the next start screen shows it.

@@ -138,7 +138,9 @@ QByteArray encodeRoomInfo(const RoomInfo &room)
         const RoomInfo::Member &member = room.online.at(i);
         out.append(i == 0 ? "{\"nick\":" : ",{\"nick\":");
         appendQuoted(out, member.nick);
-        out.append(",\"transport\":\"").append(transportName(member.transport).toLatin1());
+        // A sender only seen posting is not known to receive: "other", as the stats call it.
+        out.append(",\"transport\":\"")
+            .append(member.transport ? transportName(*member.transport).toLatin1() : "other");
         out.append("\"}");
     }
     out.append("],\"limits\":").append(encodeLimits(room.limits));
@@ -173,8 +175,7 @@ std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error)
         if (!nick.isString())
             return fail(error, QStringLiteral("malformed member in \"online\""));
         room.online.append(
-            {nick.toString(), transportFromName(member.value(u"transport").toString())
-                                  .value_or(Transport::Polling)});
+            {nick.toString(), transportFromName(member.value(u"transport").toString())});
     }
     return room;
 }

@@ -15,7 +15,8 @@ struct RoomInfo
     struct Member
     {
         QString nick;
-        Transport transport = Transport::Polling;
+        /// none: a sender only seen posting, not known to receive ("other" on the wire)
+        std::optional<Transport> transport;
         friend bool operator==(const Member &, const Member &) = default;
     };
 

@@ -1,6 +1,8 @@
 #include "httpparser.h"
 
 #include <cstring>
+#include <optional>
+#include <variant>
 
 namespace PushChat::Http {
 
@@ -207,6 +209,196 @@ bool percentDecode(QByteArrayView in, QByteArray *out)
     return true;
 }
 
+// RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request line.
+qsizetype skipLeadingEmptyLines(QByteArrayView data)
+{
+    qsizetype start = 0;
+    while (start + 1 < data.size() && data[start] == '\r' && data[start + 1] == '\n' && start < 4)
+        start += 2;
+    return start;
+}
+
+// The request line has not ended yet: more bytes may make a request of it, unless what came
+// is already too long for one or holds a bare LF.
+ParseResult unfinishedRequestLine(QByteArrayView partialLine, const Limits &limits)
+{
+    // A request line longer than any allowed URI can only end in 414 (or 431 for junk).
+    if (partialLine.size() > limits.maxUriBytes + 32)
+        return error(414, QStringLiteral("request target too long"));
+    if (partialLine.contains('\n'))
+        return error(400, QStringLiteral("bare LF in request line"));
+    return {};
+}
+
+struct RequestLine
+{
+    QByteArrayView method;
+    QByteArrayView target;
+    int minorVersion = 1;
+};
+
+bool isHttpVersion(QByteArrayView version)
+{
+    return version.size() == 8 && version.startsWith("HTTP/") && version[6] == '.' &&
+           version[5] >= '0' && version[5] <= '9' && version[7] >= '0' && version[7] <= '9';
+}
+
+// "METHOD target HTTP/1.x" taken apart, or the error to answer it with.
+std::variant<RequestLine, ParseResult> parseRequestLine(QByteArrayView line, const Limits &limits)
+{
+    const qsizetype firstSpace = line.indexOf(' ');
+    const qsizetype lastSpace = line.lastIndexOf(' ');
+    if (firstSpace <= 0 || lastSpace == firstSpace)
+        return error(400, QStringLiteral("malformed request line"));
+    const QByteArrayView method = line.first(firstSpace);
+    const QByteArrayView target = line.sliced(firstSpace + 1, lastSpace - firstSpace - 1);
+    const QByteArrayView version = line.sliced(lastSpace + 1);
+    if (!isToken(method))
+        return error(400, QStringLiteral("malformed method"));
+    if (target.size() > limits.maxUriBytes)
+        return error(414,
+                     QStringLiteral("request target longer than %1 bytes").arg(limits.maxUriBytes));
+    if (!isValidTarget(target))
+        return error(400, QStringLiteral("malformed request target"));
+    if (!isHttpVersion(version))
+        return error(400, QStringLiteral("malformed HTTP version"));
+    if (version[5] != '1')
+        return error(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
+    return RequestLine{method, target, version[7] - '0'};
+}
+
+// Where the head's blank line starts, or Incomplete while the head may still arrive within
+// the limit, or 431.
+std::variant<qsizetype, ParseResult> findHeadEnd(QByteArrayView data, qsizetype start,
+                                                 qsizetype lineEnd, const Limits &limits)
+{
+    const qsizetype headEnd = indexOfBlankLine(data, lineEnd);
+    const qsizetype headLimit = start + limits.maxHeadBytes;
+    if (headEnd >= 0 && headEnd + 4 <= headLimit)
+        return headEnd;
+    if (headEnd >= 0 || data.size() >= headLimit)
+        return error(431,
+                     QStringLiteral("request head larger than %1 bytes").arg(limits.maxHeadBytes));
+    return ParseResult{};
+}
+
+void startRequest(Request &request, const RequestLine &line)
+{
+    request.method = methodBytes(line.method);
+    request.target = line.target.toByteArray();
+    const qsizetype question = line.target.indexOf('?');
+    if (question < 0) {
+        request.path = request.target;
+    } else {
+        request.path = line.target.first(question).toByteArray();
+        request.query = line.target.sliced(question + 1).toByteArray();
+    }
+    request.headers.reserve(8);
+    request.minorVersion = line.minorVersion;
+}
+
+// What the headers said that decides how the request is read.
+struct HeaderTally
+{
+    qsizetype contentLength = -1; ///< -1: none
+    int hostCount = 0;
+};
+
+// Digits only, at most 18 of them (so the value fits), or no value.
+std::optional<qsizetype> parseContentLength(QByteArrayView value)
+{
+    if (value.isEmpty() || value.size() > 18)
+        return std::nullopt;
+    qsizetype length = 0;
+    for (char c : value) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        length = length * 10 + (c - '0');
+    }
+    return length;
+}
+
+// Adds one header line to `request`, or returns the error to answer it with.
+std::optional<ParseResult> addHeader(QByteArrayView line, const Limits &limits, Request &request,
+                                     HeaderTally &tally)
+{
+    if (line.front() == ' ' || line.front() == '\t')
+        return error(400, QStringLiteral("obsolete header line folding"));
+    if (line.contains('\n') || line.contains('\r'))
+        return error(400, QStringLiteral("bare CR or LF in header"));
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0 || !isToken(line.first(colon)))
+        return error(400, QStringLiteral("malformed header line"));
+    const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
+    if (!isValidFieldValue(value))
+        return error(400, QStringLiteral("control character in header value"));
+    if (request.headers.size() >= limits.maxHeaders)
+        return error(431, QStringLiteral("more than %1 headers").arg(limits.maxHeaders));
+    QByteArray name = lowerCaseName(line.first(colon));
+    if (name == "transfer-encoding")
+        return error(501, QStringLiteral("Transfer-Encoding is not supported; send "
+                                         "Content-Length"));
+    if (name == "content-length") {
+        if (tally.contentLength >= 0)
+            return error(400, QStringLiteral("more than one Content-Length"));
+        const auto length = parseContentLength(value);
+        if (!length)
+            return error(400, QStringLiteral("malformed Content-Length"));
+        tally.contentLength = *length;
+    } else if (name == "host") {
+        ++tally.hostCount;
+    }
+    request.headers.append({std::move(name), value.toByteArray()});
+    return std::nullopt;
+}
+
+// The header lines from `from` to the blank line at `headEnd`.
+std::optional<ParseResult> parseHeaders(QByteArrayView data, qsizetype from, qsizetype headEnd,
+                                        const Limits &limits, Request &request, HeaderTally &tally)
+{
+    qsizetype pos = from;
+    while (pos < headEnd + 2) {
+        const qsizetype end = indexOfCrlf(data, pos);
+        if (auto stop = addHeader(data.sliced(pos, end - pos), limits, request, tally))
+            return stop;
+        pos = end + 2;
+    }
+    return std::nullopt;
+}
+
+// What the head as a whole must satisfy: one Host (HTTP/1.1), a body within the limit and
+// announced where one is expected.
+std::optional<ParseResult> checkHead(const Request &request, const HeaderTally &tally,
+                                     const Limits &limits)
+{
+    if (tally.hostCount > 1)
+        return error(400, QStringLiteral("more than one Host header"));
+    if (tally.hostCount == 0 && request.minorVersion == 1)
+        return error(400, QStringLiteral("HTTP/1.1 request without Host header"));
+    if (tally.contentLength > limits.maxBodyBytes)
+        return error(413, QStringLiteral("body larger than %1 bytes").arg(limits.maxBodyBytes));
+    const bool expectsBody =
+        request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+    if (tally.contentLength < 0 && expectsBody)
+        return error(411, QStringLiteral("a request with a body needs Content-Length"));
+    return std::nullopt;
+}
+
+// The head is in; the request is complete once its body is too.
+void takeBody(ParseResult &result, QByteArrayView data, qsizetype headEnd, qsizetype contentLength)
+{
+    result.headBytes = headEnd + 4;
+    result.headComplete = true;
+    const qsizetype bodyLength = qMax<qsizetype>(contentLength, 0);
+    if (data.size() - result.headBytes < bodyLength) {
+        result.status = ParseResult::Status::Incomplete;
+        return;
+    }
+    result.request.body = data.sliced(result.headBytes, bodyLength).toByteArray();
+    result.consumed = result.headBytes + bodyLength;
+    result.status = ParseResult::Status::Complete;
+}
+
 } // namespace
 
 QByteArray Request::header(QByteArrayView lowerCaseName) const
@@ -243,126 +435,26 @@ bool Request::isWebSocketUpgrade() const
 
 ParseResult parseRequest(QByteArrayView data, const Limits &limits)
 {
-    // RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request line.
-    qsizetype start = 0;
-    while (start + 1 < data.size() && data[start] == '\r' && data[start + 1] == '\n' && start < 4)
-        start += 2;
-
+    const qsizetype start = skipLeadingEmptyLines(data);
     const qsizetype lineEnd = indexOfCrlf(data, start);
-    if (lineEnd < 0) {
-        // A request line longer than any allowed URI can only end in 414 (or 431 for junk).
-        if (data.size() - start > limits.maxUriBytes + 32)
-            return error(414, QStringLiteral("request target too long"));
-        if (data.size() - start > 0 && data.sliced(start).contains('\n'))
-            return error(400, QStringLiteral("bare LF in request line"));
-        return {};
-    }
-    const QByteArrayView requestLine = data.sliced(start, lineEnd - start);
-    const qsizetype firstSpace = requestLine.indexOf(' ');
-    const qsizetype lastSpace = requestLine.lastIndexOf(' ');
-    if (firstSpace <= 0 || lastSpace == firstSpace)
-        return error(400, QStringLiteral("malformed request line"));
-    const QByteArrayView method = requestLine.first(firstSpace);
-    const QByteArrayView target = requestLine.sliced(firstSpace + 1, lastSpace - firstSpace - 1);
-    const QByteArrayView version = requestLine.sliced(lastSpace + 1);
-    if (!isToken(method))
-        return error(400, QStringLiteral("malformed method"));
-    if (target.size() > limits.maxUriBytes)
-        return error(414,
-                     QStringLiteral("request target longer than %1 bytes").arg(limits.maxUriBytes));
-    if (!isValidTarget(target))
-        return error(400, QStringLiteral("malformed request target"));
-    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
-        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
-        return error(400, QStringLiteral("malformed HTTP version"));
-    if (version[5] != '1')
-        return error(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
-
-    const qsizetype headEnd = indexOfBlankLine(data, lineEnd);
-    const qsizetype headLimit = start + limits.maxHeadBytes;
-    if (headEnd < 0 || headEnd + 4 > headLimit) {
-        if (headEnd >= 0 || data.size() >= headLimit)
-            return error(
-                431, QStringLiteral("request head larger than %1 bytes").arg(limits.maxHeadBytes));
-        return {};
-    }
+    if (lineEnd < 0)
+        return unfinishedRequestLine(data.sliced(start), limits);
+    const auto line = parseRequestLine(data.sliced(start, lineEnd - start), limits);
+    if (const auto *stop = std::get_if<ParseResult>(&line))
+        return *stop;
+    const auto headEnd = findHeadEnd(data, start, lineEnd, limits);
+    if (const auto *stop = std::get_if<ParseResult>(&headEnd))
+        return *stop;
 
     ParseResult result;
-    Request &request = result.request;
-    request.method = methodBytes(method);
-    request.target = target.toByteArray();
-    const qsizetype question = target.indexOf('?');
-    if (question < 0) {
-        request.path = request.target;
-    } else {
-        request.path = target.first(question).toByteArray();
-        request.query = target.sliced(question + 1).toByteArray();
-    }
-    request.headers.reserve(8);
-    request.minorVersion = version[7] - '0';
-
-    qsizetype contentLength = -1;
-    int hostCount = 0;
-    qsizetype pos = lineEnd + 2;
-    while (pos < headEnd + 2) {
-        const qsizetype end = indexOfCrlf(data, pos);
-        const QByteArrayView line = data.sliced(pos, end - pos);
-        pos = end + 2;
-        if (line.front() == ' ' || line.front() == '\t')
-            return error(400, QStringLiteral("obsolete header line folding"));
-        if (line.contains('\n') || line.contains('\r'))
-            return error(400, QStringLiteral("bare CR or LF in header"));
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.first(colon)))
-            return error(400, QStringLiteral("malformed header line"));
-        const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
-        if (!isValidFieldValue(value))
-            return error(400, QStringLiteral("control character in header value"));
-        if (request.headers.size() >= limits.maxHeaders)
-            return error(431, QStringLiteral("more than %1 headers").arg(limits.maxHeaders));
-        QByteArray name = lowerCaseName(line.first(colon));
-        if (name == "transfer-encoding")
-            return error(501, QStringLiteral("Transfer-Encoding is not supported; send "
-                                             "Content-Length"));
-        if (name == "content-length") {
-            if (contentLength >= 0)
-                return error(400, QStringLiteral("more than one Content-Length"));
-            if (value.isEmpty() || value.size() > 18)
-                return error(400, QStringLiteral("malformed Content-Length"));
-            qsizetype length = 0;
-            for (char c : value) {
-                if (c < '0' || c > '9')
-                    return error(400, QStringLiteral("malformed Content-Length"));
-                length = length * 10 + (c - '0');
-            }
-            contentLength = length;
-        } else if (name == "host") {
-            ++hostCount;
-        }
-        request.headers.append({std::move(name), value.toByteArray()});
-    }
-    if (hostCount > 1)
-        return error(400, QStringLiteral("more than one Host header"));
-    if (hostCount == 0 && request.minorVersion == 1)
-        return error(400, QStringLiteral("HTTP/1.1 request without Host header"));
-
-    if (contentLength > limits.maxBodyBytes)
-        return error(413, QStringLiteral("body larger than %1 bytes").arg(limits.maxBodyBytes));
-    const bool expectsBody =
-        request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
-    if (contentLength < 0 && expectsBody)
-        return error(411, QStringLiteral("a request with a body needs Content-Length"));
-
-    result.headBytes = headEnd + 4;
-    result.headComplete = true;
-    const qsizetype bodyLength = qMax<qsizetype>(contentLength, 0);
-    if (data.size() - result.headBytes < bodyLength) {
-        result.status = ParseResult::Status::Incomplete;
-        return result;
-    }
-    request.body = data.sliced(result.headBytes, bodyLength).toByteArray();
-    result.consumed = result.headBytes + bodyLength;
-    result.status = ParseResult::Status::Complete;
+    startRequest(result.request, std::get<RequestLine>(line));
+    HeaderTally tally;
+    if (auto stop = parseHeaders(data, lineEnd + 2, std::get<qsizetype>(headEnd), limits,
+                                 result.request, tally))
+        return std::move(*stop);
+    if (auto stop = checkHead(result.request, tally, limits))
+        return std::move(*stop);
+    takeBody(result, data, std::get<qsizetype>(headEnd), tally.contentLength);
     return result;
 }
 

@@ -163,11 +163,12 @@ int main(int argc, char *argv[])
         std::printf("Press Ctrl+C to stop.\n");
         std::fflush(stdout);
     });
-    QObject::connect(&host, &PushChat::ServerHost::failed, &app, [&](const QString &message) {
-        std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(message));
-        exitCode = 1;
-        QCoreApplication::exit(1);
-    });
+    QObject::connect(&host, &PushChat::ServerHost::failed, &app,
+                     [&](const PushChat::ServerError &error) {
+                         std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(error.message));
+                         exitCode = 1;
+                         QCoreApplication::exit(1);
+                     });
     QObject::connect(&host, &PushChat::ServerHost::stopped, &app,
                      [&] { QCoreApplication::exit(exitCode); });
     host.start(config);

@@ -13,7 +13,7 @@ bool Presence::touch(const QString &nick, std::optional<Transport> transport, qi
     auto it = m_members.find(nick);
     const bool isNew = it == m_members.end();
     if (isNew)
-        it = m_members.insert(nick, Member{nick, transport.value_or(Transport::Polling), 0, 0});
+        it = m_members.insert(nick, Member{nick, transport, 0, 0});
     if (it->openWebSockets == 0 && transport)
         it->transport = *transport;
     it->expiresAtMs = qMax(it->expiresAtMs, nowMs + m_timeoutMs);

@@ -18,7 +18,9 @@ public:
     struct Member
     {
         QString nick;
-        Transport transport = Transport::Polling;
+        /// How it receives; none for a sender only seen posting without saying (curl, the
+        /// tutorial's form): listed as "other" (docs/PROTOCOL.md).
+        std::optional<Transport> transport;
         qint64 expiresAtMs = 0;
         int openWebSockets = 0;
     };
@@ -26,7 +28,7 @@ public:
     explicit Presence(qint64 timeoutMs = 30000);
 
     /// A poll or a post from `nick`; without a transport (a post that does not say how its
-    /// sender receives) a known member keeps its transport and a new one counts as polling.
+    /// sender receives) a known member keeps its transport and a new one has none.
     /// Returns true when the nick has just come online.
     bool touch(const QString &nick, std::optional<Transport> transport, qint64 nowMs);
     /// Returns true when the nick has just come online.

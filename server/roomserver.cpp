@@ -49,14 +49,15 @@ void RoomServer::start()
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
     m_tcpServer->setMaxPendingConnections(m_config.listenBacklog);
     if (!m_tcpServer->listen(m_config.bindAddress, m_config.port)) {
-        const QString message =
-            QStringLiteral("Cannot listen on %1 port %2: %3")
-                .arg(m_config.bindAddress.toString(), QString::number(m_config.port),
-                     m_tcpServer->errorString());
-        qCWarning(lcServer).noquote() << message;
+        const ServerError error{ServerError::kindOf(m_tcpServer->serverError()),
+                                QStringLiteral("Cannot listen on %1 port %2: %3")
+                                    .arg(m_config.bindAddress.toString(),
+                                         QString::number(m_config.port),
+                                         m_tcpServer->errorString())};
+        qCWarning(lcServer).noquote() << error.message;
         delete m_tcpServer;
         m_tcpServer = nullptr;
-        emit failed(message);
+        emit failed(error);
         return;
     }
     connect(m_tcpServer, &QTcpServer::newConnection, this, &RoomServer::onNewTcpConnections);

@@ -7,6 +7,7 @@
 #include "ratelimiter.h"
 #include "room.h"
 #include "serverconfig.h"
+#include "servererror.h"
 #include "serverstats.h"
 #include "websockethub.h"
 
@@ -81,7 +82,7 @@ public slots:
 
 signals:
     void started(quint16 port);
-    void failed(const QString &message);
+    void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
 
 private:

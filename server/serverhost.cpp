@@ -14,6 +14,7 @@ ServerHost::ServerHost(QObject *parent)
 {
     qRegisterMetaType<RoomSnapshot>();
     qRegisterMetaType<ServerConfig>();
+    qRegisterMetaType<ServerError>();
 }
 
 ServerHost::~ServerHost()
@@ -32,7 +33,7 @@ void ServerHost::setState(State state)
 void ServerHost::start(const ServerConfig &config)
 {
     if (m_state != State::Stopped) {
-        emit failed(QStringLiteral("the server is already running"));
+        emit failed({ServerError::Kind::Other, QStringLiteral("the server is already running")});
         return;
     }
     m_config = config;
@@ -55,10 +56,10 @@ void ServerHost::start(const ServerConfig &config)
         setState(State::Running);
         emit started(port);
     });
-    connect(server, &RoomServer::failed, this, [this](const QString &message) {
+    connect(server, &RoomServer::failed, this, [this](const ServerError &error) {
         joinThread();
         setState(State::Stopped);
-        emit failed(message);
+        emit failed(error);
     });
     connect(server, &RoomServer::stopped, this, [this](const RoomSnapshot &snapshot) {
         m_snapshot = snapshot;

@@ -2,6 +2,7 @@
 
 #include "room.h"
 #include "serverconfig.h"
+#include "servererror.h"
 
 #include <QObject>
 #include <QPointer>
@@ -41,7 +42,7 @@ public:
 
 signals:
     void started(quint16 port);
-    void failed(const QString &message);
+    void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
 

@@ -3,6 +3,7 @@
 #include "appoptions.h"
 #include "startsettings.h"
 
+#include <QScopeGuard>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,6 +20,7 @@ private slots:
     void rejects_data();
     void rejects();
     void settingsRoundTripAndOptionsWin();
+    void firstRunHostsUnderTheLoginName();
 };
 
 void tst_AppOptions::parses_data()
@@ -117,6 +119,45 @@ void tst_AppOptions::settingsRoundTripAndOptionsWin()
     QCOMPARE(request.roomName, QStringLiteral("Lab"));
     QCOMPARE(request.mode, Transport::WebSocket);
     QCOMPARE(request.key, QStringLiteral("s3cret"));
+}
+
+void tst_AppOptions::firstRunHostsUnderTheLoginName()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSettings settings(dir.filePath(QStringLiteral("pushchat.ini")), QSettings::IniFormat);
+    const char *const variables[] = {"USER", "LOGNAME", "USERNAME"};
+    QList<std::optional<QByteArray>> saved;
+    for (const char *variable : variables)
+        saved.append(qEnvironmentVariableIsSet(variable) ? std::optional(qgetenv(variable))
+                                                         : std::nullopt);
+    const auto restore = qScopeGuard([&] {
+        for (int i = 0; i < 3; ++i)
+            saved[i] ? qputenv(variables[i], *saved[i]) : qunsetenv(variables[i]);
+    });
+
+    // Nothing remembered: `--host` hosts at once, under the login name made a valid nick.
+    qputenv("USER", "ann\tlee");
+    QCOMPARE(StartSettings::defaultNick(), QStringLiteral("annlee"));
+    StartSettings first = StartSettings::load(settings);
+    QCOMPARE(first.nick, QStringLiteral("annlee"));
+    first.apply(AppOptions::parse({"pushchat", "--host"}));
+    QCOMPARE(first.hostRequest().problem(), std::nullopt);
+
+    // Without USER the account's name still gives one (from the password database).
+    qunsetenv("USER");
+    qunsetenv("LOGNAME");
+    qunsetenv("USERNAME");
+    QVERIFY(!StartSettings::defaultNick().isEmpty());
+    QCOMPARE(SessionRequest::nickProblem(StartSettings::defaultNick()), std::nullopt);
+
+    // A nick the user chose wins over the login name.
+    qputenv("USER", "ann");
+    SessionRequest chosen = first.hostRequest();
+    chosen.nick = QStringLiteral("Ms Lee");
+    first.remember(chosen);
+    first.save(settings);
+    QCOMPARE(StartSettings::load(settings).nick, QStringLiteral("Ms Lee"));
 }
 
 QTEST_APPLESS_MAIN(tst_AppOptions)

@@ -5,6 +5,7 @@
 #include "chatpage.h"
 #include "inspectormodel.h"
 #include "mainwindow.h"
+#include "messagedelegate.h"
 #include "messagelistmodel.h"
 #include "modetoggle.h"
 #include "serverstatspoller.h"
@@ -17,17 +18,22 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+
+#include <memory>
 
 using namespace PushChat;
 
@@ -111,6 +117,30 @@ qint64 inspectorValue(const MainWindow &window, Transport mode, InspectorModel::
     return model->index(int(measure), column).data(InspectorModel::ValueRole).toLongLong();
 }
 
+// A room on loopback that takes messages of at most 64 bytes, and a window that joins it.
+// The window goes first, then the server (members end in reverse order).
+struct SmallRoom
+{
+    ServerHost server;
+    MainWindow window;
+
+    // Starts the room and asks to join it as `nick`, without waiting for the link.
+    bool join(const QString &nick, Transport mode)
+    {
+        ServerConfig config;
+        config.bindAddress = QHostAddress::LocalHost;
+        config.port = 0;
+        config.maxTextBytes = 64;
+        QSignalSpy started(&server, &ServerHost::started);
+        server.start(config);
+        if (!started.wait(Timeout))
+            return false;
+        window.show();
+        ::join(window, QStringLiteral("127.0.0.1:%1").arg(server.port()), nick, mode);
+        return true;
+    }
+};
+
 void typeAndSend(MainWindow &window, const QString &text)
 {
     QLineEdit *input = window.chatPage()->input();
@@ -132,6 +162,10 @@ private slots:
     void stopHostingShowsGuestDisconnected();
     void closingStopsTheServerThread();
     void commandLineHostsAtOnce();
+    void inputCountsBytesAsTheRoomDoes();
+    void refusedMessageComesBackToTheInput();
+    void longMessageShownFolded();
+    void postOnlySenderListedAsSuch();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -333,9 +367,15 @@ void tst_MainWindow::portInUseIsExplained()
     MainWindow window;
     window.show();
     QSignalSpy shown(&window, &MainWindow::hostErrorShown);
+    QSignalSpy failed(window.session(), &SessionController::hostFailed);
     host(window, QStringLiteral("Second"), QStringLiteral("carol"), occupier.serverPort());
     QVERIFY(shown.wait(Timeout));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().first().value<ServerError>().kind, ServerError::Kind::AddressInUse);
     QVERIFY(shown.first().first().toString().contains(u"in use"));
+    // The server's own words are shown too.
+    QVERIFY(shown.first().first().toString().contains(
+        failed.first().first().value<ServerError>().message));
     QMessageBox *box = window.hostErrorBox();
     QVERIFY(box);
     QVERIFY(box->isVisible());
@@ -414,6 +454,139 @@ void tst_MainWindow::commandLineHostsAtOnce()
     // Remembered for the next start screen.
     QSettings settings;
     QCOMPARE(settings.value("start/roomName").toString(), QStringLiteral("Scripted"));
+}
+
+void tst_MainWindow::inputCountsBytesAsTheRoomDoes()
+{
+    SmallRoom room;
+    QVERIFY(room.join(QStringLiteral("dan"), Transport::LongPoll));
+    MainWindow &window = room.window;
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    ChatPage *page = window.chatPage();
+    QTRY_COMPARE_WITH_TIMEOUT(page->maxTextBytes(), 64, Timeout);
+
+    // 20 Chinese characters are 60 bytes: under the room's 64, and the counter shows it.
+    QLabel *counter = page->inputByteCounter();
+    QVERIFY(!counter->isVisible());
+    page->input()->setText(QString(20, QChar(0x4e2d)));
+    QVERIFY(counter->isVisible());
+    QCOMPARE(counter->text(), QStringLiteral("60 / 64 bytes"));
+    QVERIFY(child<QPushButton>(window, "sendButton")->isEnabled());
+    // 22 are 66: over it, though only 22 characters. Not sent, kept, and said why.
+    page->input()->setText(QString(22, QChar(0x4e2d)));
+    QCOMPARE(counter->text(), QStringLiteral("66 / 64 bytes"));
+    QVERIFY(!child<QPushButton>(window, "sendButton")->isEnabled());
+    ChatClient *client = window.session()->client();
+    QTest::keyClick(page->input(), Qt::Key_Return);
+    QCOMPARE(client->outbox().size(), 0);
+    QCOMPARE(page->input()->text(), QString(22, QChar(0x4e2d)));
+    QVERIFY(page->inputNote()->isVisible());
+    QVERIFY2(page->inputNote()->text().contains(u"66"), qPrintable(page->inputNote()->text()));
+    // Shortened, it goes.
+    QTest::keyClick(page->input(), Qt::Key_Backspace);
+    QTest::keyClick(page->input(), Qt::Key_Backspace);
+    QVERIFY(!page->inputNote()->isVisible() || page->inputNote()->text().isEmpty());
+    QTest::keyClick(page->input(), Qt::Key_Return);
+    QVERIFY(page->input()->text().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), QString(20, QChar(0x4e2d))),
+                              1, Timeout);
+}
+
+void tst_MainWindow::refusedMessageComesBackToTheInput()
+{
+    SmallRoom room;
+    QVERIFY(room.join(QStringLiteral("erin"), Transport::WebSocket));
+    MainWindow &window = room.window;
+    // Typed before the room said its limit (the app assumes the usual 4,096 bytes until then):
+    // the server refuses it, and the text must not be lost.
+    QCOMPARE(window.chatPage()->maxTextBytes(), 4096);
+    const QString text = QString(30, QChar(0x6587)); // 90 bytes
+    window.chatPage()->input()->setText(text);       // keyClicks() types Latin-1 only
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_Return);
+    QVERIFY(window.chatPage()->input()->text().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(window.chatPage()->input()->text(), text, Timeout);
+    QLabel *note = window.chatPage()->inputNote();
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains(u"back in the box"), qPrintable(note->text()));
+    QVERIFY2(note->text().contains(u"64 bytes"), qPrintable(note->text()));
+    // The chat says so too, quoting the text (not an empty "").
+    const MessageListModel *model = window.session()->messages();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (int row = 0; row < model->rowCount(); ++row) {
+                const QModelIndex index = model->index(row);
+                if (index.data(MessageListModel::RowTypeRole).value<MessageListModel::RowType>() ==
+                        MessageListModel::RowType::Notice &&
+                    index.data().toString().contains(text))
+                    return true;
+            }
+            return false;
+        }(),
+        Timeout);
+}
+
+void tst_MainWindow::longMessageShownFolded()
+{
+    MainWindow window;
+    window.show();
+    host(window, QStringLiteral("Folding"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    // The offscreen screen is small: give the window its usual size.
+    window.resize(window.sizeHint());
+    child<QSplitter>(window, "chatColumns")->setSizes({270, 480, 590});
+    const QString longText = QStringLiteral("lorem ipsum ").repeated(341) + QStringLiteral("end!");
+    window.chatPage()->input()->setText(longText);
+    QTest::keyClick(window.chatPage()->input(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), longText), 1, Timeout);
+    QListView *view = window.chatPage()->messageView();
+    const MessageListModel *model = window.session()->messages();
+    QModelIndex index;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row).data(MessageListModel::TextRole).toString() == longText)
+            index = model->index(row);
+    }
+    QVERIFY(index.isValid());
+    // Folded, the 4 KB message takes a small part of the chat column, not all of it.
+    QTRY_VERIFY(view->visualRect(index).height() > 0);
+    const int folded = view->visualRect(index).height();
+    QVERIFY2(folded < view->viewport()->height() / 2,
+             qPrintable(QStringLiteral("%1 of %2").arg(folded).arg(view->viewport()->height())));
+    view->scrollTo(index);
+    auto *delegate = qobject_cast<MessageDelegate *>(view->itemDelegate());
+    QVERIFY(delegate);
+    QStyleOptionViewItem option;
+    option.initFrom(view->viewport());
+    option.font = view->font();
+    option.widget = view;
+    option.rect = view->visualRect(index);
+    const QRect toggle = delegate->foldToggleRect(option, index);
+    QVERIFY(!toggle.isEmpty());
+    QVERIFY(view->viewport()->rect().contains(toggle));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, toggle.center());
+    QVERIFY(index.data(MessageListModel::ExpandedRole).toBool());
+    QTRY_VERIFY(view->visualRect(index).height() > 2 * folded);
+}
+
+void tst_MainWindow::postOnlySenderListedAsSuch()
+{
+    MainWindow window;
+    window.show();
+    host(window, QStringLiteral("Tutorial"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    // What curl or the tutorial's form does: a form post, no `via`, no poll afterwards.
+    QNetworkAccessManager network;
+    QNetworkRequest request(
+        QUrl(QStringLiteral("http://127.0.0.1:%1/api/messages").arg(window.session()->port())));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+    std::unique_ptr<QNetworkReply> reply(network.post(request, "nick=curl&text=hello"));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), Timeout);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+    auto *online = child<QListWidget>(window, "onlineList");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !online->findItems(QStringLiteral("curl — sender only (HTTP posts)"), Qt::MatchExactly)
+             .isEmpty(),
+        Timeout);
+    QVERIFY(online->findItems(QStringLiteral("curl — Polling"), Qt::MatchExactly).isEmpty());
 }
 
 QTEST_MAIN(tst_MainWindow)

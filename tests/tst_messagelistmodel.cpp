@@ -35,6 +35,7 @@ private slots:
     void ownMessagesJoinLeaveAndGap();
     void textStaysLiteral();
     void tenThousandMessagesInOneInsert();
+    void longMessageFoldsAndUnfolds();
 };
 
 void tst_MessageListModel::rowsInOrderWithoutRepeats()
@@ -117,6 +118,71 @@ void tst_MessageListModel::tenThousandMessagesInOneInsert()
                               view.indexAt(QPoint(10, view.viewport()->height() - 5)).row() > 9900),
                              30000);
     qInfo() << "laid out and scrolled in" << timer.elapsed() << "ms";
+}
+
+void tst_MessageListModel::longMessageFoldsAndUnfolds()
+{
+    MessageListModel model;
+    QListView view;
+    view.setModel(&model);
+    auto *delegate = new MessageDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view.resize(500, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // The longest message the room takes: 4,096 bytes.
+    const QString longText = QStringLiteral("lorem ipsum ").repeated(341) + QStringLiteral("end!");
+    QCOMPARE(longText.toUtf8().size(), 4096);
+    model.appendMessage(message(1, "alice", longText));
+    model.appendMessage(message(2, "bob", "short"));
+    model.appendMessage(message(3, "carol", {}, MessageKind::Join));
+    model.flush();
+    const QModelIndex longRow = model.index(0);
+    QVERIFY(!longRow.data(MessageListModel::ExpandedRole).toBool());
+
+    const auto optionFor = [&](const QModelIndex &index) {
+        QStyleOptionViewItem option;
+        option.initFrom(view.viewport());
+        option.font = view.font();
+        option.widget = &view;
+        option.rect = view.visualRect(index);
+        return option;
+    };
+    // Folded: a few lines and a link, far less than the column; short rows have no link.
+    QTRY_VERIFY(view.visualRect(longRow).height() > 0);
+    const int foldedHeight = view.visualRect(longRow).height();
+    const int lineHeight = QFontMetrics(view.font()).height();
+    QVERIFY2(foldedHeight <= (MessageDelegate::FoldedLines + 3) * lineHeight,
+             qPrintable(QString::number(foldedHeight)));
+    QVERIFY(foldedHeight < view.viewport()->height() / 2);
+    QVERIFY(!delegate->foldToggleRect(optionFor(longRow), longRow).isEmpty());
+    QVERIFY(delegate->foldToggleRect(optionFor(model.index(1)), model.index(1)).isEmpty());
+    QVERIFY(delegate->foldToggleRect(optionFor(model.index(2)), model.index(2)).isEmpty());
+
+    // "Show more" unfolds it in place; "Show less" folds it again.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    const QRect toggle = delegate->foldToggleRect(optionFor(longRow), longRow);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, toggle.center());
+    QVERIFY(longRow.data(MessageListModel::ExpandedRole).toBool());
+    QCOMPARE(changed.size(), 1);
+    QTRY_VERIFY(view.visualRect(longRow).height() > 3 * foldedHeight);
+    QVERIFY(view.visualRect(model.index(1)).top() >= view.visualRect(longRow).bottom());
+    const QRect lessToggle = delegate->foldToggleRect(optionFor(longRow), longRow);
+    QVERIFY(!lessToggle.isEmpty());
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, lessToggle.center());
+    QVERIFY(!longRow.data(MessageListModel::ExpandedRole).toBool());
+    QTRY_COMPARE(view.visualRect(longRow).height(), foldedHeight);
+
+    // From the keyboard: Space on the selected row.
+    view.setCurrentIndex(longRow);
+    view.setFocus();
+    QTest::keyClick(&view, Qt::Key_Space);
+    QVERIFY(longRow.data(MessageListModel::ExpandedRole).toBool());
+
+    // Only ExpandedRole can be set.
+    QVERIFY(!model.setData(longRow, QStringLiteral("x"), MessageListModel::TextRole));
+    QCOMPARE(longRow.data(MessageListModel::TextRole).toString(), longText);
 }
 
 QTEST_MAIN(tst_MessageListModel)

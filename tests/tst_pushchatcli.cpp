@@ -5,6 +5,7 @@
 
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTest>
 
 class tst_PushChatCli : public QObject
@@ -15,6 +16,8 @@ private slots:
     void twoClientsExchange_data();
     void twoClientsExchange();
     void failsWhenNoServer();
+    void inputEndingBeforeConnectingStillFails_data();
+    void inputEndingBeforeConnectingStillFails();
     void rejectsBadOptions();
 
 private:
@@ -120,8 +123,39 @@ void tst_PushChatCli::failsWhenNoServer()
     cli.start(QStringLiteral(PUSHCHAT_CLI_PATH),
               {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--nick", "x"});
     QVERIFY(cli.waitForFinished(10000));
-    QVERIFY(cli.exitCode() != 0);
+    QCOMPARE(cli.exitCode(), 2);
     QVERIFY(cli.readAllStandardError().contains("cannot connect"));
+}
+
+void tst_PushChatCli::inputEndingBeforeConnectingStillFails_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("poll") << "poll";
+    QTest::newRow("longpoll") << "longpoll";
+    QTest::newRow("ws") << "ws";
+}
+
+void tst_PushChatCli::inputEndingBeforeConnectingStillFails()
+{
+    // `pushchat-cli … </dev/null` against a loopback port nothing listens on: the input ends
+    // before the first connection's outcome is known, which must still decide the exit.
+    QFETCH(QString, mode);
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    QProcess cli;
+    cli.setStandardInputFile(QProcess::nullDevice());
+    cli.start(
+        QStringLiteral(PUSHCHAT_CLI_PATH),
+        {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--nick", "x", "--mode", mode});
+    QVERIFY(cli.waitForFinished(20000));
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    const QByteArray err = cli.readAllStandardError();
+    QVERIFY2(err.contains("cannot connect to http://127.0.0.1:"), err.constData());
+    QCOMPARE(cli.exitCode(), 2);
 }
 
 void tst_PushChatCli::rejectsBadOptions()

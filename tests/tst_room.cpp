@@ -396,9 +396,9 @@ void tst_Room::presenceTimeoutAndWebSocketGrace()
     Presence presence(1000);
     QVERIFY(presence.touch("a", Transport::Polling, 0));
     QVERIFY(!presence.touch("a", Transport::LongPoll, 500));
-    QCOMPARE(presence.members().first().transport, Transport::LongPoll);
+    QCOMPARE(presence.members().first().transport, std::optional(Transport::LongPoll));
     QVERIFY(!presence.touch("a", std::nullopt, 600)); // a post that does not say how
-    QCOMPARE(presence.members().first().transport, Transport::LongPoll);
+    QCOMPARE(presence.members().first().transport, std::optional(Transport::LongPoll));
     QCOMPARE(presence.expiryOf("a"), std::optional<qint64>(1600));
     QCOMPARE(presence.expiryOf("nobody"), std::nullopt);
     QVERIFY(presence.expire(1500).isEmpty());
@@ -408,11 +408,18 @@ void tst_Room::presenceTimeoutAndWebSocketGrace()
     QVERIFY(presence.expire(100000).isEmpty()); // an open socket never times out
     QCOMPARE(presence.expiryOf("w"), std::nullopt);
     QVERIFY(!presence.touch("w", Transport::Polling, 100000));
-    QCOMPARE(presence.members().first().transport, Transport::WebSocket);
+    QCOMPARE(presence.members().first().transport, std::optional(Transport::WebSocket));
     presence.webSocketClosed("w", 200000, 300);
     QCOMPARE(presence.expiryOf("w"), std::optional<qint64>(200300));
     QVERIFY(presence.expire(200200).isEmpty());
     QCOMPARE(presence.expire(200300), QStringList{"w"});
+
+    // A sender only seen posting without `via` (curl, the tutorial's form) has no transport
+    // until it polls or opens a WebSocket.
+    QVERIFY(presence.touch("curl", std::nullopt, 300000));
+    QCOMPARE(presence.members().first().transport, std::nullopt);
+    QVERIFY(!presence.touch("curl", Transport::Polling, 300100));
+    QCOMPARE(presence.members().first().transport, std::optional(Transport::Polling));
 }
 
 void tst_Room::rateLimiterBucket()

@@ -15,6 +15,8 @@ private slots:
     void parsesAddress();
     void checksRequest_data();
     void checksRequest();
+    void nickFromLoginName_data();
+    void nickFromLoginName();
 };
 
 void tst_SessionRequest::parsesAddress_data()
@@ -75,6 +77,13 @@ void tst_SessionRequest::checksRequest_data()
     QTest::newRow("no nick") << host << " "
                              << "Class 4B" << false;
     QTest::newRow("nick too long") << host << QString(33, u'x') << "Class 4B" << false;
+    // 32 characters outside the BMP are 64 UTF-16 units: the server counts characters.
+    QTest::newRow("32 emoji") << host << QString(QStringLiteral("😀")).repeated(32) << "Class 4B"
+                              << true;
+    QTest::newRow("33 emoji") << host << QString(QStringLiteral("😀")).repeated(33) << "Class 4B"
+                              << false;
+    QTest::newRow("nick with line separator")
+        << host << QStringLiteral("a\u2028b") << "Class 4B" << false;
     QTest::newRow("nick with control") << join << "a\tb"
                                        << "h:1" << false;
     QTest::newRow("join ok") << join << "bob"
@@ -95,6 +104,37 @@ void tst_SessionRequest::checksRequest()
     request.roomName = roomOrAddress;
     request.address = roomOrAddress;
     QCOMPARE(!request.problem().has_value(), ok);
+}
+
+void tst_SessionRequest::nickFromLoginName_data()
+{
+    QTest::addColumn<QString>("login");
+    QTest::addColumn<QString>("nick");
+
+    QTest::newRow("plain") << "alice"
+                           << "alice";
+    QTest::newRow("spaces trimmed") << " bob "
+                                    << "bob";
+    QTest::newRow("control characters dropped") << "ann\tlee\n"
+                                                << "annlee";
+    QTest::newRow("accents kept") << QStringLiteral("zoë") << QStringLiteral("zoë");
+    QTest::newRow("too long: cut to 32") << QString(40, u'x') << QString(32, u'x');
+    QTest::newRow("emoji counted as characters")
+        << QString(QStringLiteral("😀")).repeated(40) << QString(QStringLiteral("😀")).repeated(32);
+    QTest::newRow("nothing left") << "\t\n"
+                                  << "";
+    QTest::newRow("empty") << ""
+                           << "";
+}
+
+void tst_SessionRequest::nickFromLoginName()
+{
+    QFETCH(QString, login);
+    QFETCH(QString, nick);
+    const QString made = SessionRequest::nickFromLoginName(login);
+    QCOMPARE(made, nick);
+    if (!made.isEmpty())
+        QCOMPARE(SessionRequest::nickProblem(made), std::nullopt);
 }
 
 QTEST_APPLESS_MAIN(tst_SessionRequest)

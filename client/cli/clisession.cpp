@@ -37,19 +37,19 @@ CliSession::CliSession(const Options &options, QObject *parent)
             [this](ChatClient::State state, const QString &reason) {
                 if (state == ChatClient::State::Reconnecting)
                     m_err << "* reconnecting: " << reason << Qt::endl;
-                else if (state == ChatClient::State::Connected)
+                else if (state == ChatClient::State::Connected) {
                     m_err << "* " << reason << Qt::endl;
-                else if (state == ChatClient::State::Disconnected && !m_leaving) {
+                    // Input that ended while connecting: leave now that there is a link.
+                    if (m_leaving && m_client.pendingCount() == 0)
+                        finish(m_failures ? 1 : 0);
+                } else if (state == ChatClient::State::Disconnected && !m_leaving) {
                     m_err << "pushchat-cli: " << reason << Qt::endl;
                     finish(1);
                 }
             });
     connect(&m_client, &ChatClient::errorOccurred, this, [this](ErrorCode, const QString &message) {
-        if (!m_client.hasConnected()) {
-            m_err << "pushchat-cli: cannot connect to " << m_client.serverUrl().toString() << ": "
-                  << message << Qt::endl;
-            finish(2);
-        }
+        if (!m_client.hasConnected())
+            failToConnect(message);
     });
     connect(&m_client, &ChatClient::gapDetected, this, [this](qint64 after) {
         m_err << "* some messages after " << after << " were missed (evicted from the history)"
@@ -156,19 +156,31 @@ void CliSession::leave()
     if (m_leaving)
         return;
     m_leaving = true;
-    if (m_client.pendingCount() == 0) {
+    if (m_client.hasConnected() && m_client.pendingCount() == 0) {
         finish(m_failures ? 1 : 0);
         return;
     }
-    // Otherwise outboxDrained() finishes, after every typed message was accepted or refused;
-    // a script must not hang for ever on a server that is gone, though.
+    // Otherwise the first connection's outcome (errorOccurred() or Connected) or
+    // outboxDrained() finishes, after every typed message was accepted or refused; a script
+    // must not hang for ever on a server that is gone, though.
     QTimer::singleShot(LeaveTimeoutMs, this, [this] {
         if (m_finished)
             return;
+        if (!m_client.hasConnected()) {
+            failToConnect(m_client.stateReason());
+            return;
+        }
         m_err << "pushchat-cli: " << m_client.pendingCount()
               << " message(s) not confirmed by the server: " << m_client.stateReason() << Qt::endl;
         finish(1);
     });
+}
+
+void CliSession::failToConnect(const QString &reason)
+{
+    m_err << "pushchat-cli: cannot connect to " << m_client.serverUrl().toString() << ": " << reason
+          << Qt::endl;
+    finish(ExitCannotConnect);
 }
 
 void CliSession::finish(int exitCode)

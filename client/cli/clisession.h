@@ -26,8 +26,11 @@ public:
         int intervalMs = 1000;
     };
 
-    /// How long /quit or end of input waits for unconfirmed messages.
+    /// How long /quit or end of input waits for unconfirmed messages (or for a first
+    /// connection that is still being tried).
     static constexpr int LeaveTimeoutMs = 30000;
+    /// The exit status when the very first connection failed (docs/CLIENT.md).
+    static constexpr int ExitCannotConnect = 2;
 
     explicit CliSession(const Options &options, QObject *parent = nullptr);
 
@@ -41,6 +44,7 @@ private:
     void handleLine(const QString &line);
     void printStats();
     void leave();
+    void failToConnect(const QString &reason);
     void finish(int exitCode);
 
     ChatClient m_client;
