@@ -6,6 +6,7 @@
 #include "messagelistmodel.h"
 #include "modetoggle.h"
 #include "pollinterval.h"
+#include "protocollimits.h"
 #include "roompanel.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
@@ -33,8 +34,6 @@ constexpr int IntervalSliderMinWidth = 160;
 constexpr int ModeRowSpacing = 24;
 /// Rows laid out per pass when a long history arrives, so the window stays responsive.
 constexpr int MessageLayoutBatch = 200;
-/// The room's limit until /api/room said otherwise (docs/PROTOCOL.md).
-constexpr int DefaultMaxTextBytes = 4096;
 /// The byte counter appears once this share of the limit is used.
 constexpr double ByteCounterFromShare = 0.8;
 /// How much of a refused text the chat's notice quotes.
@@ -282,10 +281,9 @@ void ChatPage::focusInput()
 
 int ChatPage::maxTextBytes() const
 {
+    // Before the first /api/room answer (or without a client) the limits every server starts with.
     const ChatClient *client = m_session->client();
-    if (client && client->roomInfo().maxTextBytes > 0)
-        return client->roomInfo().maxTextBytes;
-    return DefaultMaxTextBytes;
+    return client ? client->roomInfo().maxTextBytes() : ProtocolLimits{}.maxTextBytes;
 }
 
 void ChatPage::sendInput()
@@ -295,7 +293,7 @@ void ChatPage::sendInput()
     if (!client || text.trimmed().isEmpty())
         return;
     // Counted as the server counts: bytes of UTF-8, not characters.
-    const qsizetype bytes = text.toUtf8().size();
+    const qsizetype bytes = utf8Length(text);
     if (bytes > maxTextBytes()) {
         const QLocale locale;
         showInputNote(tr("Too long to send: %1 bytes, and the room takes at most %2. Shorten "
@@ -314,7 +312,7 @@ void ChatPage::sendInput()
 
 void ChatPage::updateByteCounter()
 {
-    const qsizetype bytes = m_input->text().toUtf8().size();
+    const qsizetype bytes = utf8Length(m_input->text());
     const int limit = maxTextBytes();
     const QLocale locale;
     m_inputCounter->setText(
