@@ -112,6 +112,8 @@ void tst_Timeline::switchEndsTheOldTransportsRequests()
                                        1000);
     QCOMPARE(t.bars.size(), 1);
     QCOMPARE(t.bars[0].endMs, qint64(400));
+    // Ended on purpose, not by a failure.
+    QCOMPARE(t.bars[0].kind, Timeline::Bar::Kind::Switched);
     QCOMPARE(t.markers.size(), 1);
     QCOMPARE(t.markers[0].lane, Transport::WebSocket);
 }
