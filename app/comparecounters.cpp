@@ -29,7 +29,7 @@ QString perMinuteText(double value)
 QString bytesPerMinuteText(double bytes)
 {
     return QObject::tr("%1 /min").arg(QLocale().formattedDataSize(
-        qint64(bytes), bytes < 10000 ? 0 : 1, QLocale::DataSizeSIFormat));
+        qint64(bytes), bytes < 1000 ? 0 : 1, QLocale::DataSizeSIFormat));
 }
 } // namespace
 

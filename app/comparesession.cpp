@@ -34,6 +34,8 @@ void CompareSession::start(const QUrl &url, const QString &key, int pollInterval
         observer->setKey(key);
         observer->setMode(technique);
         observer->setPollInterval(pollIntervalMs);
+        // Choosing its mode logged a switch; an observer never switches, so start clean.
+        observer->resetMetrics();
         connect(observer, &ChatClient::metricsChanged, this,
                 [this, technique] { emit metricsChanged(technique); });
         m_observers[size_t(technique)] = observer;

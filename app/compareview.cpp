@@ -36,7 +36,7 @@ CompareView::CompareView(QWidget *parent)
     , m_rateSpin(new QDoubleSpinBox(this))
     , m_botButton(new QPushButton(tr("Start &bot"), this))
     , m_burstSpin(new QSpinBox(this))
-    , m_burstButton(new QPushButton(tr("Send b&urst"), this))
+    , m_burstButton(new QPushButton(tr("Send a b&urst of"), this))
     , m_intervalSlider(new QSlider(Qt::Horizontal, this))
     , m_intervalLabel(new QLabel(this))
     , m_sentLabel(new QLabel(this))
@@ -118,6 +118,7 @@ QWidget *CompareView::createGeneratorBar()
     m_burstSpin->setObjectName(QStringLiteral("burstSpin"));
     m_burstSpin->setRange(1, TrafficGenerator::MaxBurst);
     m_burstSpin->setValue(20);
+    m_burstSpin->setSuffix(tr(" messages"));
     m_burstSpin->setToolTip(tr("Messages the bot sends at once"));
     m_burstButton->setObjectName(QStringLiteral("burstButton"));
     m_sentLabel->setObjectName(QStringLiteral("botSentLabel"));
@@ -125,11 +126,10 @@ QWidget *CompareView::createGeneratorBar()
     m_intervalSlider->setObjectName(QStringLiteral("compareIntervalSlider"));
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(1000));
-    m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 14);
+    m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
     m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
-    m_intervalLabel->setMinimumWidth(
-        fontMetrics().horizontalAdvance(tr("every %1").arg(PollInterval::text(10000))));
-    auto *intervalCaption = new QLabel(tr("Polling &interval:"), bar);
+    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
+    auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
     intervalCaption->setBuddy(m_intervalSlider);
 
     auto *back = new QPushButton(tr("Back to &chat"), bar);
@@ -139,8 +139,8 @@ QWidget *CompareView::createGeneratorBar()
     row->addWidget(m_rateSpin);
     row->addWidget(m_botButton);
     row->addSpacing(fontMetrics().averageCharWidth() * 2);
-    row->addWidget(m_burstSpin);
     row->addWidget(m_burstButton);
+    row->addWidget(m_burstSpin);
     row->addWidget(m_sentLabel);
     row->addSpacing(fontMetrics().averageCharWidth() * 3);
     row->addWidget(intervalCaption);
@@ -175,7 +175,7 @@ void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs,
     m_intervalSlider->blockSignals(true);
     m_intervalSlider->setValue(PollInterval::toSlider(pollIntervalMs));
     m_intervalSlider->blockSignals(false);
-    m_intervalLabel->setText(tr("every %1").arg(PollInterval::text(pollIntervalMs)));
+    m_intervalLabel->setText(PollInterval::text(pollIntervalMs));
     m_session->start(url, key, pollIntervalMs, baselineSeq);
     QList<TimelineWidget::Lane> lanes;
     for (const Transport technique : CompareSession::Techniques)
@@ -200,7 +200,7 @@ void CompareView::startBot(double perSecond)
 void CompareView::setIntervalFromSlider(int value)
 {
     const int ms = PollInterval::toMs(value);
-    m_intervalLabel->setText(tr("every %1").arg(PollInterval::text(ms)));
+    m_intervalLabel->setText(PollInterval::text(ms));
     m_session->setPollInterval(ms);
 }
 

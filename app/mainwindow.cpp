@@ -205,6 +205,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_compareAction = view->addAction(tr("C&ompare the three techniques"));
     m_compareAction->setObjectName(QStringLiteral("compareAction"));
+    m_compareAction->setIconText(tr("Compare"));
     m_compareAction->setCheckable(true);
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     m_compareAction->setToolTip(
@@ -218,7 +219,6 @@ void MainWindow::createMenus()
     button->setObjectName(QStringLiteral("compareButton"));
     button->setDefaultAction(m_compareAction);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    button->setText(tr("Compare"));
     menuBar()->setCornerWidget(button, Qt::TopRightCorner);
 }
 
