@@ -122,6 +122,7 @@ private slots:
     void pngOfTheCurrentView();
     void switchedPollIsNoFailure();
     void commandLineOpensCompareWithBot();
+    void joinedGuestCompares();
     void csvQuotesFields();
 
 private:
@@ -419,6 +420,26 @@ void tst_CompareView::commandLineOpensCompareWithBot()
     QVERIFY(!m_window->isComparing());
     QVERIFY(!view->session()->isRunning());
     QVERIFY(!view->session()->generator()->isRunning());
+}
+
+void tst_CompareView::joinedGuestCompares()
+{
+    m_window->applyOptions(
+        AppOptions::parse({"pushchat", "--host", "--port", "0", "--nick", "teacher"}));
+    QTRY_VERIFY_WITH_TIMEOUT(inRoom(*m_window), Timeout);
+    MainWindow guest;
+    guest.show();
+    guest.applyOptions(AppOptions::parse(
+        {"pushchat", "--join", QStringLiteral("127.0.0.1:%1").arg(m_window->session()->port()),
+         "--nick", "student", "--compare"}));
+    QTRY_VERIFY_WITH_TIMEOUT(guest.isComparing(), Timeout);
+    const CompareView *view = guest.compareView();
+    QTRY_VERIFY_WITH_TIMEOUT(observersConnected(view->session()), Timeout);
+    QCOMPARE(view->session()->observer(Transport::WebSocket)->serverUrl().port(),
+             int(m_window->session()->port()));
+    view->session()->generator()->burst(1);
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(deliveredEverywhere(view->model(), lastSeq(view->model())), Timeout);
 }
 
 void tst_CompareView::csvQuotesFields()
