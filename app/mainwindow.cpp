@@ -25,6 +25,8 @@
 #include <QStatusBar>
 #include <QToolButton>
 
+#include <algorithm>
+
 namespace PushChat {
 
 MainWindow::MainWindow(QWidget *parent)
@@ -118,10 +120,17 @@ void MainWindow::onEntered()
     m_deliveries->clear();
     m_deliveries->attach(client, client ? client->cursor() : 0);
     m_compareAction->setEnabled(true);
-    if (std::exchange(m_compareOnEnter, false)) {
-        showCompare(true);
-        if (const auto rate = std::exchange(m_botOnEnter, std::nullopt))
-            m_compareView->startBot(*rate);
+    if (std::exchange(m_compareOnEnter, false) && client) {
+        // Once the room has answered, its last seq tells the history (not timed) from what
+        // the observers will see arrive.
+        connect(
+            client, &ChatClient::roomInfoChanged, this,
+            [this] {
+                showCompare(true);
+                if (const auto rate = std::exchange(m_botOnEnter, std::nullopt))
+                    m_compareView->startBot(*rate);
+            },
+            Qt::SingleShotConnection);
     }
 }
 
@@ -232,8 +241,9 @@ void MainWindow::showCompare(bool on)
     ChatClient *client = m_session->client();
     if (on && client && m_session->phase() == SessionController::Phase::InRoom) {
         if (!isComparing()) {
+            // Messages already in the room are history: only what comes after is timed.
             m_compareView->start(client->serverUrl(), client->key(), client->pollInterval(),
-                                 client->cursor());
+                                 std::max(client->cursor(), client->roomInfo().lastSeq));
             m_stack->setCurrentWidget(m_compareView);
         }
     } else if (isComparing()) {

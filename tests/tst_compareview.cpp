@@ -427,6 +427,11 @@ void tst_CompareView::joinedGuestCompares()
     m_window->applyOptions(
         AppOptions::parse({"pushchat", "--host", "--port", "0", "--nick", "teacher"}));
     QTRY_VERIFY_WITH_TIMEOUT(inRoom(*m_window), Timeout);
+    // A message from before: history, not timed.
+    ChatClient *teacher = m_window->session()->client();
+    QSignalSpy accepted(teacher, &ChatClient::sendAccepted);
+    teacher->send(QStringLiteral("from before"));
+    QVERIFY(accepted.wait(Timeout));
     MainWindow guest;
     guest.show();
     guest.applyOptions(AppOptions::parse(
@@ -440,6 +445,8 @@ void tst_CompareView::joinedGuestCompares()
     view->session()->generator()->burst(1);
     QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(deliveredEverywhere(view->model(), lastSeq(view->model())), Timeout);
+    QCOMPARE(view->model()->rowCount(), 1);
+    QVERIFY(view->model()->index(0, 0).data().toString().contains(TrafficGenerator::botNick()));
 }
 
 void tst_CompareView::csvQuotesFields()
