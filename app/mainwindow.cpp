@@ -202,12 +202,13 @@ void MainWindow::createMenus()
     QAction *exportCsv =
         file->addAction(tr("Export &CSV…"), this, [this] { exportWithDialog(false); });
     exportCsv->setObjectName(QStringLiteral("exportCsvAction"));
-    exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    // Not Ctrl+E: on Linux desktops the chat's input line takes it (end of line).
+    exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportCsv->setToolTip(tr("Every delivered message and every request and frame of this view"));
     QAction *exportPng =
         file->addAction(tr("Export &picture (PNG)…"), this, [this] { exportWithDialog(true); });
     exportPng->setObjectName(QStringLiteral("exportPngAction"));
-    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -18,6 +18,7 @@
 #include <QAction>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -420,6 +421,13 @@ void tst_CompareView::commandLineOpensCompareWithBot()
     QVERIFY(!m_window->isComparing());
     QVERIFY(!view->session()->isRunning());
     QVERIFY(!view->session()->generator()->isRunning());
+
+    // Ctrl+K opens it again, even from the chat's input line.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QTest::keyClick(m_window->chatPage()->input(), Qt::Key_K, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->isComparing());
+    QTRY_VERIFY_WITH_TIMEOUT(observersConnected(view->session()), Timeout);
 }
 
 void tst_CompareView::joinedGuestCompares()
