@@ -179,7 +179,7 @@ void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs,
     m_session->start(url, key, pollIntervalMs, baselineSeq);
     QList<TimelineWidget::Lane> lanes;
     for (const Transport technique : CompareSession::Techniques)
-        lanes.append({technique, m_session->observer(technique)->eventLog(), {}});
+        lanes.append({technique, m_session->observer(technique)->eventLog()});
     m_timeline->setLanes(lanes);
     m_sentLabel->clear();
     refreshCounters();

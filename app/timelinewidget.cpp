@@ -71,7 +71,7 @@ void TimelineWidget::setEventLog(EventLog *log)
 {
     QList<Lane> lanes;
     for (const Transport mode : Modes)
-        lanes.append({mode, log, {}});
+        lanes.append({mode, log});
     setLanes(lanes);
 }
 
@@ -178,8 +178,6 @@ int TimelineWidget::labelWidth() const
     int widest = 0;
     for (const Transport mode : Modes)
         widest = std::max(widest, fm.horizontalAdvance(InspectorModel::modeTitle(mode)));
-    for (const Lane &lane : m_lanes)
-        widest = std::max(widest, fm.horizontalAdvance(lane.title));
     // Long names wrap onto a second line rather than eat the plot.
     return std::min(widest, fm.averageCharWidth() * 12) + 16;
 }
@@ -289,7 +287,7 @@ void TimelineWidget::paintLanes(QPainter &p, const Layout &l) const
         p.setFont(bold);
         p.drawText(QRect(6, top + 4, l.plotLeft - 10, l.barAreaHeight),
                    Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   lane.title.isEmpty() ? InspectorModel::modeTitle(lane.transport) : lane.title);
+                   InspectorModel::modeTitle(lane.transport));
         p.setFont(font());
         p.setPen(muted);
         p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),

@@ -30,7 +30,6 @@ public:
     {
         Transport transport = Transport::Polling;
         QPointer<EventLog> log;
-        QString title; ///< empty: the mode's name
     };
 
     explicit TimelineWidget(QWidget *parent = nullptr);
