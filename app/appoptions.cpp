@@ -49,8 +49,17 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     const QCommandLineOption intervalOption(QStringLiteral("interval"),
                                             QStringLiteral("Polling interval, 100 to 10000 ms."),
                                             QStringLiteral("ms"));
+    const QCommandLineOption compareOption(
+        QStringLiteral("compare"),
+        QStringLiteral("Open the compare view once in the room: polling, long polling and "
+                       "WebSocket side by side."));
+    const QCommandLineOption botOption(
+        QStringLiteral("bot"),
+        QStringLiteral("In the compare view, let the bot send RATE messages a second "
+                       "(0.2 to 50); implies --compare."),
+        QStringLiteral("rate"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
-                       modeOption, intervalOption, tourOption});
+                       modeOption, intervalOption, tourOption, compareOption, botOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -114,6 +123,17 @@ AppOptions AppOptions::parse(const QStringList &arguments)
             options.error = QStringLiteral("--tour needs a number of seconds from 1 to 3600.");
             return options;
         }
+    }
+    options.compare = parser.isSet(compareOption);
+    if (parser.isSet(botOption)) {
+        bool ok = false;
+        const double rate = parser.value(botOption).toDouble(&ok);
+        if (!ok || rate < 0.2 || rate > 50) {
+            options.error = QStringLiteral("--bot needs 0.2 to 50 (messages a second).");
+            return options;
+        }
+        options.botRate = rate;
+        options.compare = true;
     }
     return options;
 }

@@ -22,7 +22,9 @@ struct AppOptions
     std::optional<QString> room;
     std::optional<Transport> mode;
     std::optional<int> intervalMs;
-    int tourSeconds = 0; ///< > 0: switch mode by itself every so many seconds
+    int tourSeconds = 0;           ///< > 0: switch mode by itself every so many seconds
+    bool compare = false;          ///< open the compare view once in the room
+    std::optional<double> botRate; ///< the compare view's bot sends this many messages a second
 
     bool showHelp = false;
     bool showVersion = false;

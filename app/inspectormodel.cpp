@@ -76,7 +76,10 @@ qint64 InspectorModel::value(const TransportMetrics &m, Measure measure)
     case Measure::BytesDown:
         return m.bytesReceived;
     case Measure::BytesPerMessage:
-        return m.messagesReceived > 0 ? (m.bytesSent + m.bytesReceived) / m.messagesReceived : 0;
+        // A connection's setup (the WebSocket handshake) is paid once, not per message.
+        return m.messagesReceived > 0
+                   ? (m.bytesSent + m.bytesReceived - m.setupBytes) / m.messagesReceived
+                   : 0;
     case Measure::OpenConnections:
         return m.openConnections;
     case Measure::Frames:
@@ -180,7 +183,8 @@ QVariant InspectorModel::data(const QModelIndex &index, int role) const
             return tr(
                 "Counted on the wire: HTTP heads and bodies, WebSocket handshake and frames.");
         case Measure::BytesPerMessage:
-            return tr("All bytes up and down divided by the messages delivered.");
+            return tr("All bytes up and down but the connection setup (the WebSocket "
+                      "handshake, paid once), divided by the messages delivered.");
         case Measure::LatencyP50:
         case Measure::LatencyP95:
         case Measure::LatencyMax:

@@ -2,18 +2,30 @@
 
 #include "applog.h"
 #include "chatpage.h"
+#include "compareview.h"
+#include "csvexport.h"
+#include "deliverylog.h"
+#include "eventlog.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
 
 #include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
 #include <QIcon>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QToolButton>
+
+#include <algorithm>
 
 namespace PushChat {
 
@@ -30,12 +42,16 @@ MainWindow::MainWindow(QWidget *parent)
     , m_startPage(new StartPage(m_stack))
     , m_chatPage(new ChatPage(m_session, m_stack))
     , m_stateLabel(new QLabel(this))
+    , m_compareView(new CompareView(m_stack))
+    , m_deliveries(new DeliveryLog(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
+    m_stack->addWidget(m_compareView);
     setCentralWidget(m_stack);
+    createMenus();
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_stateLabel->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_stateLabel, 1);
@@ -60,6 +76,7 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    m_compareView->stop();
     m_session->shutdown();
 }
 
@@ -75,6 +92,8 @@ void MainWindow::applyOptions(const AppOptions &options)
     m_session->setTour(options.tourSeconds);
     if (options.intervalMs)
         m_chatPage->setPollInterval(*options.intervalMs);
+    m_compareOnEnter = options.compare;
+    m_botOnEnter = options.botRate;
     if (options.start == AppOptions::Start::Host)
         start(m_settings.hostRequest());
     else if (options.start == AppOptions::Start::Join)
@@ -103,10 +122,28 @@ void MainWindow::onEntered()
     m_chatPage->enterRoom();
     m_stack->setCurrentWidget(m_chatPage);
     m_chatPage->focusInput();
+    ChatClient *client = m_session->client();
+    m_deliveries->clear();
+    m_deliveries->attach(client, client ? client->cursor() : 0);
+    m_compareAction->setEnabled(true);
+    if (std::exchange(m_compareOnEnter, false) && client) {
+        // Once the room has answered, its last seq tells the history (not timed) from what
+        // the observers will see arrive.
+        connect(
+            client, &ChatClient::roomInfoChanged, this,
+            [this] {
+                showCompare(true);
+                if (const auto rate = std::exchange(m_botOnEnter, std::nullopt))
+                    m_compareView->startBot(*rate);
+            },
+            Qt::SingleShotConnection);
+    }
 }
 
 void MainWindow::onLeft(const QString &reason)
 {
+    showCompare(false);
+    m_compareAction->setEnabled(false);
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
     statusBar()->showMessage(reason, StatusMessageMs);
@@ -188,9 +225,120 @@ void MainWindow::updateTitle()
     m_stateLabel->setText(m_session->stateText());
 }
 
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportCsv =
+        file->addAction(tr("Export &CSV…"), this, [this] { exportWithDialog(false); });
+    exportCsv->setObjectName(QStringLiteral("exportCsvAction"));
+    // Not Ctrl+E: on Linux desktops the chat's input line takes it (end of line).
+    exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportCsv->setToolTip(tr("Every delivered message and every request and frame of this view"));
+    QAction *exportPng =
+        file->addAction(tr("Export &picture (PNG)…"), this, [this] { exportWithDialog(true); });
+    exportPng->setObjectName(QStringLiteral("exportPngAction"));
+    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_compareAction = view->addAction(tr("C&ompare the three techniques"));
+    m_compareAction->setObjectName(QStringLiteral("compareAction"));
+    m_compareAction->setIconText(tr("Compare"));
+    m_compareAction->setCheckable(true);
+    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_compareAction->setToolTip(
+        tr("Watch every message arrive by polling, long polling and WebSocket side by side"));
+    m_compareAction->setEnabled(false);
+    connect(m_compareAction, &QAction::triggered, this, &MainWindow::showCompare);
+    connect(m_compareView, &CompareView::closeRequested, this, [this] { showCompare(false); });
+
+    // The button: in the menu bar's corner, so it costs no height on a 720-pixel projector.
+    auto *button = new QToolButton(this);
+    button->setObjectName(QStringLiteral("compareButton"));
+    button->setDefaultAction(m_compareAction);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    menuBar()->setCornerWidget(button, Qt::TopRightCorner);
+}
+
+bool MainWindow::isComparing() const
+{
+    return m_stack->currentWidget() == m_compareView;
+}
+
+void MainWindow::showCompare(bool on)
+{
+    ChatClient *client = m_session->client();
+    if (on && client && m_session->phase() == SessionController::Phase::InRoom) {
+        if (!isComparing()) {
+            // Messages already in the room are history: only what comes after is timed.
+            m_compareView->start(client->serverUrl(), client->key(), client->pollInterval(),
+                                 std::max(client->cursor(), client->roomInfo().lastSeq));
+            m_stack->setCurrentWidget(m_compareView);
+        }
+    } else if (isComparing()) {
+        m_compareView->stop();
+        m_stack->setCurrentWidget(m_session->phase() == SessionController::Phase::InRoom
+                                      ? static_cast<QWidget *>(m_chatPage)
+                                      : m_startPage);
+    }
+    m_compareAction->setChecked(isComparing());
+}
+
+QByteArray MainWindow::currentViewCsv() const
+{
+    if (isComparing())
+        return m_compareView->csv();
+    CsvExport csv;
+    csv.addDeliveries(m_deliveries->deliveries());
+    if (const ChatClient *client = m_session->client())
+        csv.addEvents(client->eventLog()->events());
+    return csv.toCsv();
+}
+
+bool MainWindow::exportCsv(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        file.write(currentViewCsv()) < 0 || !file.flush()) {
+        statusBar()->showMessage(tr("Could not write %1: %2").arg(path, file.errorString()), 8000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::exportPng(const QString &path)
+{
+    if (!m_stack->currentWidget()->grab().save(path, "PNG")) {
+        statusBar()->showMessage(tr("Could not write %1").arg(path), 8000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+void MainWindow::exportWithDialog(bool png)
+{
+    const QString name =
+        isComparing() ? QStringLiteral("pushchat-compare") : QStringLiteral("pushchat-inspector");
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(
+        this, png ? tr("Export picture") : tr("Export CSV"),
+        QDir(dir).filePath(name + (png ? QStringLiteral(".png") : QStringLiteral(".csv"))),
+        png ? tr("PNG pictures (*.png)") : tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    if (png)
+        exportPng(path);
+    else
+        exportCsv(path);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     qCInfo(lcAppUi) << "closing";
+    m_compareView->stop();
     m_session->shutdown();
     event->accept();
 }

@@ -8,12 +8,15 @@
 #include <QMessageBox>
 #include <QPointer>
 
+class QAction;
 class QLabel;
 class QStackedWidget;
 
 namespace PushChat {
 
 class ChatPage;
+class CompareView;
+class DeliveryLog;
 class SessionController;
 class StartPage;
 
@@ -35,6 +38,19 @@ public:
     SessionController *session() const { return m_session; }
     StartPage *startPage() const { return m_startPage; }
     ChatPage *chatPage() const { return m_chatPage; }
+    CompareView *compareView() const { return m_compareView; }
+    /// The action that opens the compare view (button, View menu, Ctrl+K).
+    QAction *compareAction() const { return m_compareAction; }
+
+    /// Opens (or closes) the compare view; only in a room.
+    void showCompare(bool on);
+    bool isComparing() const;
+    /// CSV of the current view: the compare view's three observers, or the inspector's client.
+    QByteArray currentViewCsv() const;
+    /// Writes the current view as CSV / as a PNG picture; false (and a status message) if the
+    /// file could not be written.
+    bool exportCsv(const QString &path);
+    bool exportPng(const QString &path);
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
@@ -52,6 +68,8 @@ private:
     void onLeft(const QString &reason);
     void onHostFailed(const ServerError &error);
     void updateTitle();
+    void createMenus();
+    void exportWithDialog(bool png);
 
     SessionController *m_session;
     QStackedWidget *m_stack;
@@ -60,6 +78,11 @@ private:
     QLabel *m_stateLabel;
     QPointer<QMessageBox> m_hostErrorBox;
     StartSettings m_settings;
+    CompareView *m_compareView;
+    DeliveryLog *m_deliveries; ///< the inspector's client's deliveries, for the CSV export
+    QAction *m_compareAction = nullptr;
+    bool m_compareOnEnter = false;
+    std::optional<double> m_botOnEnter;
 };
 
 } // namespace PushChat

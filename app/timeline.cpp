@@ -23,12 +23,12 @@ Timeline Timeline::build(const QList<ClientEvent> &events, qint64 nowMs)
 {
     Timeline timeline;
     std::array<OpenRequests, 3> open;
-    auto closeAll = [&](Transport lane, qint64 time) {
+    auto closeAll = [&](Transport lane, qint64 time, Bar::Kind kind) {
         OpenRequests &o = open[size_t(lane)];
         for (const std::deque<int> *queue : {&o.polls, &o.others}) {
             for (int index : *queue) {
                 timeline.bars[index].endMs = time;
-                timeline.bars[index].kind = Bar::Kind::Aborted;
+                timeline.bars[index].kind = kind;
             }
         }
         o.polls.clear();
@@ -95,13 +95,14 @@ Timeline Timeline::build(const QList<ClientEvent> &events, qint64 nowMs)
                                                                      : Marker::Kind::ModeSwitch;
             timeline.markers << marker;
             if (event.type != ClientEvent::Type::ModeSwitch) {
-                closeAll(event.transport, event.timeMs);
+                closeAll(event.transport, event.timeMs, Bar::Kind::Aborted);
             } else {
-                // The old transport was closed: whatever it still waited for ends here.
+                // The old transport was closed on purpose: whatever it still waited for ends
+                // here, and that is no failure.
                 for (const Transport lane :
                      {Transport::Polling, Transport::LongPoll, Transport::WebSocket}) {
                     if (lane != event.transport)
-                        closeAll(lane, event.timeMs);
+                        closeAll(lane, event.timeMs, Bar::Kind::Switched);
                 }
             }
             break;

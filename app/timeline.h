@@ -21,7 +21,8 @@ public:
             Messages, ///< a poll answered with `count` messages
             Post,     ///< sending a message (or another request)
             Pending,  ///< still waiting for its answer (a parked long poll)
-            Aborted,  ///< the connection went away before an answer came
+            Aborted,  ///< the connection went away before an answer came (a failure)
+            Switched, ///< ended by a mode switch (tour or manual): no failure
         };
         Transport lane = Transport::Polling;
         qint64 startMs = 0;
@@ -39,8 +40,13 @@ public:
     };
     struct Marker
     {
-        enum class Kind { Reconnect, Error, ModeSwitch };
-        Transport lane = Transport::Polling;
+        enum class Kind {
+            Reconnect,
+            Error,
+            ModeSwitch,
+            Fault, ///< something done to every client (e.g. "restart"): `detail` is its label
+        };
+        Transport lane = Transport::Polling; ///< Fault: drawn across every lane
         qint64 timeMs = 0;
         Kind kind = Kind::Reconnect;
         QString detail;

@@ -1,25 +1,61 @@
 #include "timelinewidget.h"
 
+#include "contrast.h"
 #include "eventlog.h"
 #include "inspectormodel.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QPainter>
 #include <QPainterPath>
+
+#include <algorithm>
 
 namespace PushChat {
 
 namespace {
-constexpr int LabelWidth = 104;
 constexpr int RightMargin = 8;
-constexpr Transport Lanes[] = {Transport::Polling, Transport::LongPoll, Transport::WebSocket};
+constexpr Transport Modes[] = {Transport::Polling, Transport::LongPoll, Transport::WebSocket};
+/// Events are read this much before the window, so a request sent earlier and answered
+/// inside it is still paired with its answer.
+constexpr qint64 LookBehindMs = 60000;
 
 const QColor EmptyColor(0xb0, 0xb7, 0xc3);
 const QColor MessagesColor(0x2e, 0x7d, 0x32);
 const QColor PostColor(0xef, 0x6c, 0x00);
 const QColor PendingColor(0x1e, 0x88, 0xe5);
 const QColor AbortedColor(0xc6, 0x28, 0x28);
+const QColor SwitchedColor(0xcf, 0xd8, 0xdc);
 const QColor FrameColor(0x6a, 0x1b, 0x9a);
+const QColor FaultColor(0x37, 0x47, 0x4f);
+
+QColor barFill(Timeline::Bar::Kind kind)
+{
+    switch (kind) {
+    case Timeline::Bar::Kind::Empty:
+        return EmptyColor;
+    case Timeline::Bar::Kind::Messages:
+        return MessagesColor;
+    case Timeline::Bar::Kind::Post:
+        return PostColor;
+    case Timeline::Bar::Kind::Pending:
+        return PendingColor.lighter(150);
+    case Timeline::Bar::Kind::Aborted:
+        return AbortedColor.lighter(160);
+    case Timeline::Bar::Kind::Switched:
+        return SwitchedColor;
+    }
+    return EmptyColor;
+}
+
+void drawSwatch(QPainter &p, const QRectF &r, const QColor &fill, bool hatched)
+{
+    p.setPen(QPen(fill.darker(130), 1));
+    p.setBrush(fill);
+    p.drawRect(r);
+    if (hatched)
+        p.fillRect(r, QBrush(fill.darker(150), Qt::BDiagPattern));
+}
 } // namespace
 
 TimelineWidget::TimelineWidget(QWidget *parent)
@@ -33,7 +69,26 @@ TimelineWidget::TimelineWidget(QWidget *parent)
 
 void TimelineWidget::setEventLog(EventLog *log)
 {
-    m_log = log;
+    QList<Lane> lanes;
+    for (const Transport mode : Modes)
+        lanes.append({mode, log});
+    setLanes(lanes);
+}
+
+void TimelineWidget::setLanes(const QList<Lane> &lanes)
+{
+    m_lanes = lanes;
+    updateGeometry();
+    rebuild();
+}
+
+void TimelineWidget::addFaultMarker(qint64 timeMs, const QString &label)
+{
+    Timeline::Marker marker;
+    marker.kind = Timeline::Marker::Kind::Fault;
+    marker.timeMs = timeMs;
+    marker.detail = label;
+    m_faults.append(marker);
     rebuild();
 }
 
@@ -54,12 +109,15 @@ QString TimelineWidget::caption(Transport mode)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return {640, 300};
+    const QFontMetrics fm(font());
+    return {fm.averageCharWidth() * 90, fm.lineSpacing() * 18};
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return {360, 220};
+    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two.
+    const QFontMetrics fm(font());
+    return {labelWidth() + fm.averageCharWidth() * 30, fm.lineSpacing() * 13};
 }
 
 void TimelineWidget::showEvent(QShowEvent *event)
@@ -78,9 +136,122 @@ void TimelineWidget::hideEvent(QHideEvent *event)
 void TimelineWidget::rebuild()
 {
     m_nowMs = QDateTime::currentMSecsSinceEpoch();
-    m_timeline = m_log ? Timeline::build(m_log->eventsSince(m_nowMs - WindowMs - 60000), m_nowMs)
-                       : Timeline{};
+    const qint64 sinceMs = m_nowMs - WindowMs - LookBehindMs;
+    // Lanes sharing a log (one client moving between modes) are built together, so a mode
+    // switch can end the old mode's requests.
+    QHash<const EventLog *, Timeline> byLog;
+    m_timeline = {};
+    for (const Lane &lane : std::as_const(m_lanes)) {
+        if (!lane.log)
+            continue;
+        auto built = byLog.find(lane.log.data());
+        if (built == byLog.end())
+            built = byLog.insert(lane.log.data(),
+                                 Timeline::build(lane.log->eventsSince(sinceMs), m_nowMs));
+        const auto inLane = [&lane](const auto &mark) { return mark.lane == lane.transport; };
+        std::copy_if(built->bars.cbegin(), built->bars.cend(), std::back_inserter(m_timeline.bars),
+                     inLane);
+        std::copy_if(built->ticks.cbegin(), built->ticks.cend(),
+                     std::back_inserter(m_timeline.ticks), inLane);
+        std::copy_if(built->markers.cbegin(), built->markers.cend(),
+                     std::back_inserter(m_timeline.markers), inLane);
+    }
+    m_faults.removeIf([this](const Timeline::Marker &m) { return m.timeMs < m_nowMs - WindowMs; });
+    m_timeline.markers.append(m_faults);
     update();
+}
+
+int TimelineWidget::laneIndex(Transport transport) const
+{
+    for (qsizetype i = 0; i < m_lanes.size(); ++i) {
+        if (m_lanes.at(i).transport == transport)
+            return int(i);
+    }
+    return -1;
+}
+
+int TimelineWidget::labelWidth() const
+{
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    int widest = 0;
+    for (const Transport mode : Modes)
+        widest = std::max(widest, fm.horizontalAdvance(InspectorModel::modeTitle(mode)));
+    // Long names wrap onto a second line rather than eat the plot.
+    return std::min(widest, fm.averageCharWidth() * 12) + 16;
+}
+
+QColor TimelineWidget::mutedText() const
+{
+    return readableOn(palette().color(QPalette::PlaceholderText), palette().color(QPalette::Base));
+}
+
+double TimelineWidget::Layout::x(qint64 timeMs) const
+{
+    return plotLeft + double(timeMs - startMs) * plotWidth / double(WindowMs);
+}
+
+QList<TimelineWidget::LegendItem> TimelineWidget::legendItems() const
+{
+    const auto item = [](const QColor &color, const QString &label, bool tick = false,
+                         bool hatched = false) {
+        LegendItem result;
+        result.color = color;
+        result.label = label;
+        result.tick = tick;
+        result.hatched = hatched;
+        return result;
+    };
+    return {
+        item(EmptyColor, tr("empty answer")),
+        item(MessagesColor, tr("answer with messages")),
+        item(barFill(Timeline::Bar::Kind::Pending), tr("waiting")),
+        item(PostColor, tr("sending")),
+        item(barFill(Timeline::Bar::Kind::Aborted), tr("cut off (failure)")),
+        item(SwitchedColor, tr("ended by a switch"), false, true),
+        item(FrameColor, tr("frame in"), true),
+        item(PostColor, tr("frame out"), true),
+        item(AbortedColor, tr("reconnect"), true),
+    };
+}
+
+TimelineWidget::Layout TimelineWidget::layout() const
+{
+    const QFontMetrics fm(font());
+    Layout l;
+    const int swatch = fm.height();
+    const int itemGap = fm.averageCharWidth() * 2;
+    const int legendRowHeight = fm.height() + 4;
+
+    // The legend first: it may need more rows on a narrow widget.
+    l.legend = legendItems();
+    int x = 6;
+    int row = 0;
+    for (LegendItem &item : l.legend) {
+        const int w = swatch + 4 + fm.horizontalAdvance(item.label) + itemGap;
+        if (x + w > width() && x > 6) {
+            ++row;
+            x = 6;
+        }
+        item.position = QPoint(x, row * legendRowHeight);
+        x += w;
+    }
+    const int legendHeight = (row + 1) * legendRowHeight + 4;
+    const int axisHeight = fm.height() + 6;
+    const int lanes = std::max<int>(1, int(m_lanes.size()));
+
+    l.captionHeight = 2 * fm.lineSpacing();
+    l.laneHeight =
+        std::max(l.captionHeight + 2 * fm.height(), (height() - axisHeight - legendHeight) / lanes);
+    l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);
+    l.plotLeft = labelWidth();
+    l.plotWidth = std::max(10, width() - l.plotLeft - RightMargin);
+    l.axisTop = l.laneHeight * lanes;
+    l.startMs = m_nowMs - WindowMs;
+    for (LegendItem &item : l.legend)
+        item.position.ry() += l.axisTop + axisHeight + 2;
+    return l;
 }
 
 void TimelineWidget::paintEvent(QPaintEvent *)
@@ -88,144 +259,107 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.fillRect(rect(), palette().color(QPalette::Base));
+    const Layout l = layout();
+    paintLanes(p, l);
+    p.save();
+    p.setClipRect(QRect(l.plotLeft, 0, l.plotWidth, l.axisTop));
+    paintRequests(p, l);
+    paintFrames(p, l);
+    paintMarkers(p, l);
+    p.restore();
+    paintAxis(p, l);
+    paintLegend(p, l);
+}
 
-    const QFontMetrics fm(font());
-    const QColor text = palette().color(QPalette::Text);
-    const QColor muted = palette().color(QPalette::PlaceholderText);
-
-    // The legend first: it may need two rows on a narrow widget.
-    struct LegendItem
-    {
-        QColor color;
-        QString label;
-        bool tick;
-    };
-    const QList<LegendItem> legendItems = {
-        {EmptyColor, tr("empty answer"), false},
-        {MessagesColor, tr("answer with messages"), false},
-        {PendingColor.lighter(150), tr("waiting"), false},
-        {PostColor, tr("sending"), false},
-        {AbortedColor.lighter(160), tr("cut off"), false},
-        {FrameColor, tr("frame in"), true},
-        {PostColor, tr("frame out"), true},
-        {AbortedColor, tr("reconnect"), true},
-    };
-    const int legendRowHeight = fm.height() + 4;
-    int legendRows = 1;
-    {
-        int x = 6;
-        for (const LegendItem &item : legendItems) {
-            const int w = 18 + fm.horizontalAdvance(item.label) + 14;
-            if (x + w > width() && x > 6) {
-                ++legendRows;
-                x = 6;
-            }
-            x += w;
-        }
-    }
-    const int legendHeight = legendRows * legendRowHeight + 4;
-    const int axisHeight = fm.height() + 6;
-
-    const int laneHeight = std::max(48, (height() - axisHeight - legendHeight) / 3);
-    const int captionHeight = 2 * fm.lineSpacing();
-    const int barAreaHeight = std::max(16, laneHeight - captionHeight - 10);
-    const int plotLeft = LabelWidth;
-    const int plotWidth = std::max(10, width() - LabelWidth - RightMargin);
-    const qint64 startMs = m_nowMs - WindowMs;
-    auto xFor = [&](qint64 t) {
-        return plotLeft + double(t - startMs) * plotWidth / double(WindowMs);
-    };
-    auto laneTop = [&](Transport lane) {
-        for (int i = 0; i < 3; ++i) {
-            if (Lanes[i] == lane)
-                return i * laneHeight;
-        }
-        return 0;
-    };
-    auto laneMiddle = [&](Transport lane) { return laneTop(lane) + 4 + barAreaHeight / 2.0; };
-
-    // Lanes: background, name, middle line, caption.
-    for (int i = 0; i < 3; ++i) {
-        const int top = i * laneHeight;
+// Each lane: background, name, middle line, caption.
+void TimelineWidget::paintLanes(QPainter &p, const Layout &l) const
+{
+    QFont bold = font();
+    bold.setBold(true);
+    const QColor muted = mutedText();
+    for (qsizetype i = 0; i < m_lanes.size(); ++i) {
+        const Lane &lane = m_lanes.at(i);
+        const int top = l.laneTop(int(i));
         if (i % 2 == 1)
-            p.fillRect(QRect(0, top, width(), laneHeight),
+            p.fillRect(QRect(0, top, width(), l.laneHeight),
                        palette().color(QPalette::AlternateBase));
-        p.setPen(text);
-        QFont bold = font();
-        bold.setBold(true);
+        p.setPen(palette().color(QPalette::Text));
         p.setFont(bold);
-        p.drawText(QRect(6, top + 4, LabelWidth - 10, barAreaHeight),
+        p.drawText(QRect(6, top + 4, l.plotLeft - 10, l.barAreaHeight),
                    Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   InspectorModel::modeTitle(Lanes[i]));
+                   InspectorModel::modeTitle(lane.transport));
         p.setFont(font());
         p.setPen(muted);
-        p.drawText(QRect(plotLeft, top + 8 + barAreaHeight, plotWidth, captionHeight),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(Lanes[i]));
+        p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(lane.transport));
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
-        const double mid = laneMiddle(Lanes[i]);
-        p.drawLine(QPointF(plotLeft, mid), QPointF(plotLeft + plotWidth, mid));
+        const double mid = l.laneMiddle(int(i));
+        p.drawLine(QPointF(l.plotLeft, mid), QPointF(l.plotLeft + l.plotWidth, mid));
     }
+}
 
-    p.save();
-    p.setClipRect(QRect(plotLeft, 0, plotWidth, laneHeight * 3));
-
-    // Requests: polls above the lane's middle line, posts below it.
+// Requests: polls above the lane's middle line, posts below it.
+void TimelineWidget::paintRequests(QPainter &p, const Layout &l) const
+{
+    const double h = l.barAreaHeight / 2.0 - 2;
     for (const Timeline::Bar &bar : std::as_const(m_timeline.bars)) {
-        if (bar.endMs < startMs)
+        const int lane = laneIndex(bar.lane);
+        if (bar.endMs < l.startMs || lane < 0)
             continue;
-        const double x0 = xFor(bar.startMs);
-        const double x1 = std::max(x0 + 3.0, xFor(bar.endMs));
-        const double mid = laneMiddle(bar.lane);
-        const double h = barAreaHeight / 2.0 - 2;
+        const double x0 = l.x(bar.startMs);
+        const double x1 = std::max(x0 + 3.0, l.x(bar.endMs));
+        const double mid = l.laneMiddle(lane);
         const bool post = bar.kind == Timeline::Bar::Kind::Post;
-        const QRectF r(x0, post ? mid + 2 : mid - 2 - h, x1 - x0, h);
-        QColor fill;
-        switch (bar.kind) {
-        case Timeline::Bar::Kind::Empty:
-            fill = EmptyColor;
-            break;
-        case Timeline::Bar::Kind::Messages:
-            fill = MessagesColor;
-            break;
-        case Timeline::Bar::Kind::Post:
-            fill = PostColor;
-            break;
-        case Timeline::Bar::Kind::Pending:
-            fill = PendingColor.lighter(150);
-            break;
-        case Timeline::Bar::Kind::Aborted:
-            fill = AbortedColor.lighter(160);
-            break;
-        }
-        p.setPen(QPen(fill.darker(130), 1));
-        p.setBrush(fill);
-        p.drawRect(r);
+        drawSwatch(p, QRectF(x0, post ? mid + 2 : mid - 2 - h, x1 - x0, h), barFill(bar.kind),
+                   bar.kind == Timeline::Bar::Kind::Switched);
     }
+}
 
-    // WebSocket frames: ticks up (out) and down (in) from the lane's middle line.
+// WebSocket frames: ticks up (out) and down (in) from the lane's middle line.
+void TimelineWidget::paintFrames(QPainter &p, const Layout &l) const
+{
+    const QColor muted = mutedText();
     for (const Timeline::Tick &tick : std::as_const(m_timeline.ticks)) {
-        if (tick.timeMs < startMs)
+        const int lane = laneIndex(tick.lane);
+        if (tick.timeMs < l.startMs || lane < 0)
             continue;
-        const double x = xFor(tick.timeMs);
-        const double mid = laneMiddle(tick.lane);
-        const double len = tick.control ? barAreaHeight / 5.0 : barAreaHeight / 2.0 - 2;
+        const double x = l.x(tick.timeMs);
+        const double mid = l.laneMiddle(lane);
+        const double len = tick.control ? l.barAreaHeight / 5.0 : l.barAreaHeight / 2.0 - 2;
         p.setPen(QPen(tick.control ? muted : (tick.outgoing ? PostColor : FrameColor), 2));
         p.drawLine(QPointF(x, mid), QPointF(x, tick.outgoing ? mid - len : mid + len));
     }
+}
 
-    // Reconnects and errors: a red line with a marker on top; mode switches: a dashed line.
+// Reconnects and errors: a red line with a marker on top; mode switches: a dashed line;
+// faults: a labelled line across every lane.
+void TimelineWidget::paintMarkers(QPainter &p, const Layout &l) const
+{
+    const QFontMetrics fm(font());
     for (const Timeline::Marker &marker : std::as_const(m_timeline.markers)) {
-        if (marker.timeMs < startMs)
+        if (marker.timeMs < l.startMs)
             continue;
-        const double x = xFor(marker.timeMs);
-        const int top = laneTop(marker.lane);
+        const double x = l.x(marker.timeMs);
+        if (marker.kind == Timeline::Marker::Kind::Fault) {
+            p.setPen(QPen(FaultColor, 2));
+            p.drawLine(QPointF(x, 0), QPointF(x, l.axisTop));
+            const QRectF box(x + 3, 2, fm.horizontalAdvance(marker.detail) + 8, fm.height() + 2);
+            p.fillRect(box, FaultColor);
+            p.setPen(readableOn(Qt::white, FaultColor));
+            p.drawText(box, Qt::AlignCenter, marker.detail);
+            continue;
+        }
+        const int lane = laneIndex(marker.lane);
+        if (lane < 0)
+            continue;
+        const int top = l.laneTop(lane);
         if (marker.kind == Timeline::Marker::Kind::ModeSwitch) {
-            p.setPen(QPen(text, 1, Qt::DashLine));
-            p.drawLine(QPointF(x, top + 1), QPointF(x, top + barAreaHeight + 6));
+            p.setPen(QPen(palette().color(QPalette::Text), 1, Qt::DashLine));
+            p.drawLine(QPointF(x, top + 1), QPointF(x, top + l.barAreaHeight + 6));
             continue;
         }
         p.setPen(QPen(AbortedColor, 2));
-        p.drawLine(QPointF(x, top + 2), QPointF(x, top + barAreaHeight + 6));
+        p.drawLine(QPointF(x, top + 2), QPointF(x, top + l.barAreaHeight + 6));
         QPainterPath triangle;
         triangle.moveTo(x - 5, top + 2);
         triangle.lineTo(x + 5, top + 2);
@@ -233,41 +367,40 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         triangle.closeSubpath();
         p.fillPath(triangle, AbortedColor);
     }
-    p.restore();
+}
 
-    // Time axis: seconds ago.
-    const int axisTop = laneHeight * 3;
-    p.setPen(muted);
-    const int step = plotWidth >= 420 ? 5 : 10;
+// The time axis: seconds ago.
+void TimelineWidget::paintAxis(QPainter &p, const Layout &l) const
+{
+    const QFontMetrics fm(font());
+    p.setPen(mutedText());
+    const int step = l.plotWidth >= fm.horizontalAdvance(QStringLiteral("−30 s")) * 10 ? 5 : 10;
     for (int s = 30; s >= 0; s -= step) {
-        const double x = xFor(m_nowMs - s * 1000);
-        p.drawLine(QPointF(x, axisTop), QPointF(x, axisTop + 4));
+        const double x = l.x(m_nowMs - s * 1000);
+        p.drawLine(QPointF(x, l.axisTop), QPointF(x, l.axisTop + 4));
         const QString label = s == 0 ? tr("now") : QStringLiteral("−%1 s").arg(s);
         const int w = fm.horizontalAdvance(label);
         const double left = s == 30 ? x : s == 0 ? x - w : x - w / 2.0;
-        p.drawText(QPointF(left, axisTop + 4 + fm.ascent()), label);
+        p.drawText(QPointF(left, l.axisTop + 4 + fm.ascent()), label);
     }
+}
 
-    // Legend.
-    int x = 6;
-    int y = axisTop + axisHeight + 2;
-    for (const LegendItem &item : legendItems) {
-        const int w = 18 + fm.horizontalAdvance(item.label) + 14;
-        if (x + w > width() && x > 6) {
-            x = 6;
-            y += legendRowHeight;
-        }
+void TimelineWidget::paintLegend(QPainter &p, const Layout &l) const
+{
+    const QFontMetrics fm(font());
+    const int swatch = fm.height();
+    for (const LegendItem &item : l.legend) {
+        const QPoint at = item.position;
         if (item.tick) {
             p.setPen(QPen(item.color, 2));
-            p.drawLine(QPointF(x + 5, y + 2), QPointF(x + 5, y + fm.height() - 2));
+            p.drawLine(QPointF(at.x() + swatch / 2.0, at.y() + 2),
+                       QPointF(at.x() + swatch / 2.0, at.y() + fm.height() - 2));
         } else {
-            p.setPen(item.color.darker(130));
-            p.setBrush(item.color);
-            p.drawRect(QRectF(x, y + 3, 14, fm.height() - 6));
+            drawSwatch(p, QRectF(at.x(), at.y() + 3, swatch, fm.height() - 6), item.color,
+                       item.hatched);
         }
-        p.setPen(text);
-        p.drawText(QPointF(x + 18, y + fm.ascent()), item.label);
-        x += w;
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QPointF(at.x() + swatch + 4, at.y() + fm.ascent()), item.label);
     }
 }
 

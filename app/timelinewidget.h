@@ -2,15 +2,21 @@
 
 #include "timeline.h"
 
+#include <QList>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
+
+class QPainter;
 
 namespace PushChat {
 
 class EventLog;
 
-/// The last 30 s of the client's traffic, one lane per mode, drawn with QPainter.
+/// The last 30 s of traffic, one lane per mode on one time axis, drawn with QPainter.
+/// The lanes come from one client's log (the inspector: one client moving between modes) or
+/// from one log each (the compare view: three clients side by side), so a message arriving
+/// on every lane lines up vertically.
 class TimelineWidget final : public QWidget
 {
     Q_OBJECT
@@ -19,10 +25,23 @@ class TimelineWidget final : public QWidget
 public:
     static constexpr qint64 WindowMs = 30000;
 
+    /// One lane: the marks of `transport` found in `log`.
+    struct Lane
+    {
+        Transport transport = Transport::Polling;
+        QPointer<EventLog> log;
+    };
+
     explicit TimelineWidget(QWidget *parent = nullptr);
 
+    /// Three lanes, one per mode, all from `log`.
     void setEventLog(EventLog *log);
-    /// The marks drawn last (for tests).
+    void setLanes(const QList<Lane> &lanes);
+    /// A labelled line across every lane (e.g. "restart", "drop all connections"), for faults
+    /// done to every client at once. Kept while it is inside the window.
+    void addFaultMarker(qint64 timeMs, const QString &label);
+
+    /// The marks drawn last, every lane's together (for tests).
     const Timeline &timeline() const { return m_timeline; }
     static QString caption(Transport mode);
 
@@ -35,9 +54,47 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
-    void rebuild();
+    struct LegendItem
+    {
+        QColor color;
+        QString label;
+        bool tick = false;
+        bool hatched = false;
+        QPoint position; ///< top left, set by the layout
+    };
+    /// Where everything goes, worked out once per paint from the size and the font.
+    struct Layout
+    {
+        int laneHeight = 0;
+        int barAreaHeight = 0;
+        int captionHeight = 0;
+        int plotLeft = 0;
+        int plotWidth = 0;
+        int axisTop = 0;
+        qint64 startMs = 0;
+        QList<LegendItem> legend;
 
-    QPointer<EventLog> m_log;
+        double x(qint64 timeMs) const;
+        int laneTop(int lane) const { return lane * laneHeight; }
+        double laneMiddle(int lane) const { return laneTop(lane) + 4 + barAreaHeight / 2.0; }
+    };
+
+    void rebuild();
+    int laneIndex(Transport transport) const;
+    int labelWidth() const;
+    Layout layout() const;
+    QList<LegendItem> legendItems() const;
+    QColor mutedText() const;
+
+    void paintLanes(QPainter &p, const Layout &l) const;
+    void paintRequests(QPainter &p, const Layout &l) const;
+    void paintFrames(QPainter &p, const Layout &l) const;
+    void paintMarkers(QPainter &p, const Layout &l) const;
+    void paintAxis(QPainter &p, const Layout &l) const;
+    void paintLegend(QPainter &p, const Layout &l) const;
+
+    QList<Lane> m_lanes;
+    QList<Timeline::Marker> m_faults;
     Timeline m_timeline;
     qint64 m_nowMs = 0;
     QTimer m_timer;

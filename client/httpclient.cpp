@@ -100,8 +100,10 @@ void HttpClient::writeRequest()
     m_written = true;
     m_sentAtMs = QDateTime::currentMSecsSinceEpoch();
     m_socket->write(raw);
-    if (m_metrics)
+    if (m_metrics) {
         m_metrics->requestSent(raw.size(), QString::fromUtf8(m_method + ' ' + m_target));
+        m_metrics->headerSent(raw.size() - m_body.size());
+    }
     qCDebug(lcClientHttp) << m_method << m_target;
 }
 
@@ -141,8 +143,10 @@ void HttpClient::onReadyRead()
     }
     if (response.status == 100) {
         // Not asked for, but harmless: skip it.
-        if (m_metrics)
+        if (m_metrics) {
             m_metrics->bytesReceived(headEnd + 4);
+            m_metrics->headerReceived(headEnd + 4);
+        }
         m_buffer.remove(0, headEnd + 4);
         onReadyRead();
         return;
@@ -155,6 +159,8 @@ void HttpClient::onReadyRead()
     response.sentAtMs = m_sentAtMs;
     response.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_buffer.remove(0, total);
+    if (m_metrics)
+        m_metrics->headerReceived(headEnd + 4); // the whole response is counted by its reader
     m_busy = false;
     m_timer.stop();
     if (response.header("connection").toLower() == "close" || statusLine.value(0) == "HTTP/1.0")

@@ -20,6 +20,7 @@ MetricsRecorder::MetricsRecorder(Transport transport, EventLog *log, QObject *pa
 TransportMetrics MetricsRecorder::metrics() const
 {
     TransportMetrics result = m_metrics;
+    result.observedMs = observedMs(QDateTime::currentMSecsSinceEpoch());
     if (!m_latencies.empty()) {
         std::vector<qint64> sorted(m_latencies.begin(), m_latencies.end());
         std::sort(sorted.begin(), sorted.end());
@@ -43,6 +44,8 @@ void MetricsRecorder::reset()
     m_metrics.transport = transport;
     m_metrics.openConnections = open;
     m_latencies.clear();
+    m_earlierUseMs = 0;
+    m_useStartedMs = open > 0 ? QDateTime::currentMSecsSinceEpoch() : -1;
     touch();
 }
 
@@ -89,6 +92,32 @@ void MetricsRecorder::bytesReceived(qint64 bytes)
     touch();
 }
 
+void MetricsRecorder::headerSent(qint64 bytes)
+{
+    m_metrics.headerBytesSent += bytes;
+}
+
+void MetricsRecorder::headerReceived(qint64 bytes)
+{
+    m_metrics.headerBytesReceived += bytes;
+}
+
+void MetricsRecorder::handshakeSent(qint64 bytes)
+{
+    m_metrics.bytesSent += bytes;
+    m_metrics.headerBytesSent += bytes;
+    m_metrics.setupBytes += bytes;
+    touch();
+}
+
+void MetricsRecorder::handshakeReceived(qint64 bytes)
+{
+    m_metrics.bytesReceived += bytes;
+    m_metrics.headerBytesReceived += bytes;
+    m_metrics.setupBytes += bytes;
+    touch();
+}
+
 void MetricsRecorder::connectionOpened()
 {
     ++m_metrics.openConnections;
@@ -100,6 +129,10 @@ void MetricsRecorder::connectionClosed()
 {
     m_metrics.openConnections = std::max(0, m_metrics.openConnections - 1);
     log(ClientEvent::Type::ConnectionClosed);
+    if (m_metrics.openConnections == 0 && m_useStartedMs >= 0) {
+        m_earlierUseMs += QDateTime::currentMSecsSinceEpoch() - m_useStartedMs;
+        m_useStartedMs = -1;
+    }
 }
 
 void MetricsRecorder::messagesReceived(int count)
@@ -140,9 +173,11 @@ void MetricsRecorder::latency(qint64 ms)
 
 void MetricsRecorder::log(ClientEvent::Type type, int count, qint64 bytes, const QString &detail)
 {
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    noteActivity(nowMs);
     if (m_log) {
         ClientEvent event;
-        event.timeMs = QDateTime::currentMSecsSinceEpoch();
+        event.timeMs = nowMs;
         event.type = type;
         event.transport = m_metrics.transport;
         event.count = count;
@@ -151,6 +186,17 @@ void MetricsRecorder::log(ClientEvent::Type type, int count, qint64 bytes, const
         m_log->append(event);
     }
     touch();
+}
+
+void MetricsRecorder::noteActivity(qint64 nowMs)
+{
+    if (m_useStartedMs < 0)
+        m_useStartedMs = nowMs;
+}
+
+qint64 MetricsRecorder::observedMs(qint64 nowMs) const
+{
+    return m_earlierUseMs + (m_useStartedMs >= 0 ? std::max<qint64>(0, nowMs - m_useStartedMs) : 0);
 }
 
 void MetricsRecorder::touch()

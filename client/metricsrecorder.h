@@ -31,9 +31,16 @@ public:
     void responseReceived(qint64 bytes, int messages);
     void frameOut(qint64 bytes, const QString &detail = {});
     void frameIn(qint64 bytes, int messages);
-    /// Bytes that belong to no request or frame (WebSocket handshake, partial reads).
+    /// Bytes that belong to no request or frame (partial reads).
     void bytesSent(qint64 bytes);
     void bytesReceived(qint64 bytes);
+    /// Of the bytes counted by requestSent()/frameOut() (or responseReceived()/frameIn()),
+    /// these were heads or frame headers rather than payload. Adds nothing to the totals.
+    void headerSent(qint64 bytes);
+    void headerReceived(qint64 bytes);
+    /// The WebSocket handshake: connection setup, all of it header.
+    void handshakeSent(qint64 bytes);
+    void handshakeReceived(qint64 bytes);
     void connectionOpened();
     void connectionClosed();
     void messagesReceived(int count);
@@ -53,8 +60,13 @@ signals:
 private:
     void log(ClientEvent::Type type, int count = 0, qint64 bytes = 0, const QString &detail = {});
     void touch();
+    /// Use begins with the first activity and ends when the last connection closes.
+    void noteActivity(qint64 nowMs);
+    qint64 observedMs(qint64 nowMs) const;
 
     TransportMetrics m_metrics;
+    qint64 m_useStartedMs = -1; ///< start of the current span of use; -1 between spans
+    qint64 m_earlierUseMs = 0;  ///< length of the finished spans
     std::deque<qint64> m_latencies;
     EventLog *m_log;
     bool m_changePending = false;

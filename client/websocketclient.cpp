@@ -67,7 +67,7 @@ void WebSocketClient::onConnected()
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_metrics) {
         m_metrics->connectionOpened();
-        m_metrics->bytesSent(m_request.size());
+        m_metrics->handshakeSent(m_request.size());
     }
     m_socket->write(m_request);
 }
@@ -89,7 +89,7 @@ bool WebSocketClient::parseHandshake()
         return false;
     const QByteArray head = m_buffer.left(end);
     if (m_metrics)
-        m_metrics->bytesReceived(end + 4);
+        m_metrics->handshakeReceived(end + 4);
     m_buffer.remove(0, end + 4);
     const QList<QByteArray> lines = head.split('\n');
     const int status = lines.value(0).split(' ').value(1).toInt();
@@ -154,6 +154,8 @@ void WebSocketClient::parseFrames()
         }
         const qint64 frameBytes = header + length;
         m_buffer.remove(0, frameBytes);
+        if (m_metrics)
+            m_metrics->headerReceived(header); // the frame is counted by whoever reads it
         switch (opcode) {
         case Text:
         case Binary:
@@ -243,8 +245,10 @@ void WebSocketClient::writeFrame(int opcode, const QByteArray &payload)
     for (qsizetype i = 0; i < length; ++i)
         frame[start + i] = char(frame[start + i] ^ mask[i % 4]);
     m_socket->write(frame);
-    if (m_metrics)
+    if (m_metrics) {
         m_metrics->frameOut(frame.size(), opcode == Text ? QString() : QStringLiteral("control"));
+        m_metrics->headerSent(frame.size() - payload.size());
+    }
 }
 
 void WebSocketClient::onSocketError()

@@ -2,6 +2,7 @@
 # Screenshots of the real desktop app under Xvfb, into docs/:
 #   docs/screenshot-host.png       the host's window with a few messages
 #   docs/screenshot-inspector.png  a guest's inspector and timeline after the three modes
+#   docs/screenshot-compare.png    the compare view on a 1280×720 screen, the bot sending 2/s
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -12,8 +13,10 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
         cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
         cmake --build "$build" -j2 --target pushchat
     fi
-    export PUSHCHAT_IN_XVFB=1
-    exec xvfb-run -a -s '-screen 0 1400x900x24' bash "${BASH_SOURCE[0]}" "$build"
+    PUSHCHAT_IN_XVFB=window xvfb-run -a -s '-screen 0 1400x900x24' bash "${BASH_SOURCE[0]}" "$build"
+    # The compare view on a projector's screen.
+    PUSHCHAT_IN_XVFB=compare exec xvfb-run -a -s '-screen 0 1280x720x24' \
+        bash "${BASH_SOURCE[0]}" "$build"
 fi
 
 # Inside Xvfb from here on.
@@ -50,6 +53,19 @@ shoot() { # file
     import -window root -crop 1360x860+0+0 +repage "$root/docs/$1"
     echo "wrote docs/$1"
 }
+
+if [ "$PUSHCHAT_IN_XVFB" = compare ]; then
+    # Three observers (polling every second, long polling, WebSocket) and the bot at 2 msg/s;
+    # 14 s in, the timeline holds enough to compare.
+    "$app" --host --port "$port" --room "Class 4B" --nick teacher --interval 1000 \
+        --compare --bot 2 >"$work/compare.log" 2>&1 &
+    pids+=($!)
+    wait_for_room
+    sleep 14
+    import -window root "$root/docs/screenshot-compare.png"
+    echo "wrote docs/screenshot-compare.png"
+    exit 0
+fi
 
 "$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws >"$work/host.log" 2>&1 &
 pids+=($!)

@@ -70,6 +70,9 @@ void tst_AppOptions::rejects_data()
     QTest::newRow("unknown mode") << QStringList{"--mode", "carrier-pigeon"};
     QTest::newRow("unknown option") << QStringList{"--hots"};
     QTest::newRow("stray argument") << QStringList{"room"};
+    QTest::newRow("bot too fast") << QStringList{"--bot", "51"};
+    QTest::newRow("bot too slow") << QStringList{"--bot", "0.1"};
+    QTest::newRow("bot not a number") << QStringList{"--bot", "fast"};
 }
 
 void tst_AppOptions::rejects()

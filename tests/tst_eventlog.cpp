@@ -17,6 +17,8 @@ private slots:
     void eventsSinceIsOrdered();
     void recorderCountsAndLogs();
     void recorderPercentiles();
+    void recorderSplitsHeadersPayloadAndSetup();
+    void recorderRatesOverTheTimeOfUse();
 };
 
 namespace {
@@ -107,6 +109,55 @@ void tst_EventLog::recorderPercentiles()
     latency = recorder.metrics().latency;
     QCOMPARE(latency.samples, MetricsRecorder::LatencyWindow);
     QCOMPARE(latency.max, 7);
+}
+
+void tst_EventLog::recorderSplitsHeadersPayloadAndSetup()
+{
+    MetricsRecorder recorder(Transport::WebSocket, nullptr);
+    recorder.connectionOpened();
+    recorder.handshakeSent(200);
+    recorder.handshakeReceived(130);
+    recorder.headerReceived(2); // a message frame: 2 header bytes, 10 payload
+    recorder.frameIn(12, 1);
+    recorder.frameOut(20);
+    recorder.headerSent(6); // 2 header + 4 mask, 14 payload
+    const TransportMetrics m = recorder.metrics();
+    QCOMPARE(m.bytesSent, 220);
+    QCOMPARE(m.bytesReceived, 142);
+    QCOMPARE(m.setupBytes, 330);
+    QCOMPARE(m.headerBytes(), 338);
+    QCOMPARE(m.steadyHeaderBytes(), 8);
+    QCOMPARE(m.payloadBytes(), 24);
+    QCOMPARE(m.httpRequests, 0);
+
+    MetricsRecorder http(Transport::Polling, nullptr);
+    http.requestSent(80);
+    http.headerSent(80);
+    http.headerReceived(120);
+    http.responseReceived(180, 0);
+    QCOMPARE(http.metrics().setupBytes, 0);
+    QCOMPARE(http.metrics().payloadBytes(), 60);
+}
+
+void tst_EventLog::recorderRatesOverTheTimeOfUse()
+{
+    TransportMetrics ten;
+    ten.observedMs = 30000;
+    QCOMPARE(ten.perMinute(10), 20.0);
+    QCOMPARE(TransportMetrics{}.perMinute(10), 0.0);
+
+    MetricsRecorder recorder(Transport::LongPoll, nullptr);
+    QCOMPARE(recorder.metrics().observedMs, 0); // not used yet
+    recorder.connectionOpened();
+    const qint64 opened = QDateTime::currentMSecsSinceEpoch();
+    QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > opened + 20);
+    recorder.connectionClosed();
+    const qint64 used = recorder.metrics().observedMs;
+    QVERIFY(used >= 20);
+    // Closed: the time since does not count.
+    const qint64 closed = QDateTime::currentMSecsSinceEpoch();
+    QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > closed + 20);
+    QCOMPARE(recorder.metrics().observedMs, used);
 }
 
 QTEST_GUILESS_MAIN(tst_EventLog)

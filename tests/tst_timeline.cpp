@@ -1,6 +1,7 @@
 // The timeline's marks from an event log: requests paired with their answers, frames as
 // ticks, reconnects as markers.
 
+#include "contrast.h"
 #include "pollinterval.h"
 #include "timeline.h"
 
@@ -35,6 +36,8 @@ private slots:
     void framesAreTicks();
     void reconnectEndsOpenRequests();
     void switchEndsTheOldTransportsRequests();
+    void readableTextColours_data();
+    void readableTextColours();
     void pollIntervalScale_data();
     void pollIntervalScale();
 };
@@ -112,8 +115,38 @@ void tst_Timeline::switchEndsTheOldTransportsRequests()
                                        1000);
     QCOMPARE(t.bars.size(), 1);
     QCOMPARE(t.bars[0].endMs, qint64(400));
+    // Ended on purpose, not by a failure.
+    QCOMPARE(t.bars[0].kind, Timeline::Bar::Kind::Switched);
     QCOMPARE(t.markers.size(), 1);
     QCOMPARE(t.markers[0].lane, Transport::WebSocket);
+}
+
+void tst_Timeline::readableTextColours_data()
+{
+    QTest::addColumn<QColor>("text");
+    QTest::addColumn<QColor>("background");
+    // The grey captions the issue measured at about 3.4:1, on white and on the alternate rows.
+    QTest::newRow("placeholder grey on white") << QColor(0x90, 0x90, 0x90) << QColor(Qt::white);
+    QTest::newRow("placeholder grey on alternate")
+        << QColor(0x90, 0x90, 0x90) << QColor(0xf7, 0xf7, 0xf7);
+    QTest::newRow("light grey on dark") << QColor(0x60, 0x60, 0x60) << QColor(0x20, 0x20, 0x20);
+    QTest::newRow("already fine") << QColor(Qt::black) << QColor(Qt::white);
+}
+
+void tst_Timeline::readableTextColours()
+{
+    QFETCH(QColor, text);
+    QFETCH(QColor, background);
+    QVERIFY(qAbs(contrastRatio(Qt::black, Qt::white) - 21.0) < 0.01);
+    const QColor readable = readableOn(text, background);
+    QVERIFY2(contrastRatio(readable, background) >= 4.5,
+             qPrintable(QStringLiteral("%1 on %2: %3:1")
+                            .arg(readable.name(), background.name())
+                            .arg(contrastRatio(readable, background))));
+    if (contrastRatio(text, background) >= 4.5)
+        QCOMPARE(readable, text); // left alone when it was readable
+    else
+        QVERIFY(readable != QColor(Qt::black) && readable != QColor(Qt::white)); // still a grey
 }
 
 void tst_Timeline::pollIntervalScale_data()

@@ -1,0 +1,259 @@
+#include "compareview.h"
+
+#include "chatclient.h"
+#include "comparecounters.h"
+#include "comparemodel.h"
+#include "comparesession.h"
+#include "csvexport.h"
+#include "deliverylog.h"
+#include "eventlog.h"
+#include "pollinterval.h"
+#include "timelinewidget.h"
+#include "trafficgenerator.h"
+
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace PushChat {
+
+CompareView::CompareView(QWidget *parent)
+    : QWidget(parent)
+    , m_session(new CompareSession(this))
+    , m_model(new CompareModel(this))
+    , m_counters(new CompareCounters(this))
+    , m_table(new QTableView(this))
+    , m_timeline(new TimelineWidget(this))
+    , m_rateSpin(new QDoubleSpinBox(this))
+    , m_botButton(new QPushButton(tr("Start &bot"), this))
+    , m_burstSpin(new QSpinBox(this))
+    , m_burstButton(new QPushButton(tr("Send a b&urst of"), this))
+    , m_intervalSlider(new QSlider(Qt::Horizontal, this))
+    , m_intervalLabel(new QLabel(this))
+    , m_sentLabel(new QLabel(this))
+{
+    setObjectName(QStringLiteral("compareView"));
+    m_timeline->setObjectName(QStringLiteral("compareTimeline"));
+
+    m_table->setObjectName(QStringLiteral("compareTable"));
+    m_table->setModel(m_model);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setWordWrap(false);
+    m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    m_table->viewport()->installEventFilter(this);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this,
+            &CompareView::alignCounters);
+    connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        m_followEnd = value >= m_table->verticalScrollBar()->maximum() - 2;
+    });
+    connect(m_model, &CompareModel::rowsInserted, this, [this] {
+        if (m_followEnd)
+            m_table->scrollToBottom();
+    });
+
+    auto *lineUp = new QWidget(this);
+    auto *lineUpLayout = new QVBoxLayout(lineUp);
+    lineUpLayout->setContentsMargins(0, 0, 0, 0);
+    lineUpLayout->setSpacing(2);
+    lineUpLayout->addWidget(m_counters);
+    lineUpLayout->addWidget(m_table, 1);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(lineUp);
+    split->addWidget(m_timeline);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4);
+    layout->setSpacing(4);
+    layout->addWidget(createGeneratorBar());
+    layout->addWidget(split, 1);
+
+    connect(m_session, &CompareSession::delivered, m_model, &CompareModel::add);
+    connect(m_session->generator(), &TrafficGenerator::sent, this,
+            [this](int total) { m_sentLabel->setText(tr("%n sent", nullptr, total)); });
+    connect(m_session->generator(), &TrafficGenerator::runningChanged, this,
+            [this](bool on) { m_botButton->setText(on ? tr("Stop &bot") : tr("Start &bot")); });
+    m_refreshTimer.setInterval(500);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &CompareView::refreshCounters);
+}
+
+CompareView::~CompareView()
+{
+    stop();
+}
+
+QWidget *CompareView::createGeneratorBar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+
+    auto *botCaption = new QLabel(tr("Bot sends"), bar);
+    m_rateSpin->setObjectName(QStringLiteral("botRateSpin"));
+    m_rateSpin->setRange(TrafficGenerator::MinRate, TrafficGenerator::MaxRate);
+    m_rateSpin->setDecimals(1);
+    m_rateSpin->setSingleStep(0.2);
+    m_rateSpin->setValue(2);
+    m_rateSpin->setSuffix(tr(" msg/s"));
+    m_rateSpin->setToolTip(tr("Messages a second the bot sends: 0.2 to 50"));
+    botCaption->setBuddy(m_rateSpin);
+    m_botButton->setObjectName(QStringLiteral("botButton"));
+    m_burstSpin->setObjectName(QStringLiteral("burstSpin"));
+    m_burstSpin->setRange(1, TrafficGenerator::MaxBurst);
+    m_burstSpin->setValue(20);
+    m_burstSpin->setSuffix(tr(" messages"));
+    m_burstSpin->setToolTip(tr("Messages the bot sends at once"));
+    m_burstButton->setObjectName(QStringLiteral("burstButton"));
+    m_sentLabel->setObjectName(QStringLiteral("botSentLabel"));
+
+    m_intervalSlider->setObjectName(QStringLiteral("compareIntervalSlider"));
+    m_intervalSlider->setRange(0, PollInterval::SliderMax);
+    m_intervalSlider->setValue(PollInterval::toSlider(1000));
+    m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
+    m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
+    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
+    auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
+    intervalCaption->setBuddy(m_intervalSlider);
+
+    auto *back = new QPushButton(tr("Back to &chat"), bar);
+    back->setObjectName(QStringLiteral("compareBackButton"));
+
+    row->addWidget(botCaption);
+    row->addWidget(m_rateSpin);
+    row->addWidget(m_botButton);
+    row->addSpacing(fontMetrics().averageCharWidth() * 2);
+    row->addWidget(m_burstButton);
+    row->addWidget(m_burstSpin);
+    row->addWidget(m_sentLabel);
+    row->addSpacing(fontMetrics().averageCharWidth() * 3);
+    row->addWidget(intervalCaption);
+    row->addWidget(m_intervalSlider);
+    row->addWidget(m_intervalLabel);
+    row->addStretch();
+    row->addWidget(back);
+
+    connect(m_botButton, &QPushButton::clicked, this, [this] {
+        TrafficGenerator *generator = m_session->generator();
+        if (generator->isRunning())
+            generator->stop();
+        else
+            generator->start(m_rateSpin->value());
+    });
+    connect(m_rateSpin, &QDoubleSpinBox::valueChanged, this, [this](double perSecond) {
+        if (m_session->generator()->isRunning())
+            m_session->generator()->start(perSecond);
+    });
+    connect(m_burstButton, &QPushButton::clicked, this,
+            [this] { m_session->generator()->burst(m_burstSpin->value()); });
+    connect(m_intervalSlider, &QSlider::valueChanged, this, &CompareView::setIntervalFromSlider);
+    connect(back, &QPushButton::clicked, this, &CompareView::closeRequested);
+    setIntervalFromSlider(m_intervalSlider->value());
+    return bar;
+}
+
+void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq)
+{
+    m_model->clear();
+    m_followEnd = true;
+    m_intervalSlider->blockSignals(true);
+    m_intervalSlider->setValue(PollInterval::toSlider(pollIntervalMs));
+    m_intervalSlider->blockSignals(false);
+    m_intervalLabel->setText(PollInterval::text(pollIntervalMs));
+    m_session->start(url, key, pollIntervalMs, baselineSeq);
+    QList<TimelineWidget::Lane> lanes;
+    for (const Transport technique : CompareSession::Techniques)
+        lanes.append({technique, m_session->observer(technique)->eventLog()});
+    m_timeline->setLanes(lanes);
+    m_sentLabel->clear();
+    refreshCounters();
+}
+
+void CompareView::stop()
+{
+    m_session->stop();
+    m_timeline->setLanes({});
+}
+
+void CompareView::startBot(double perSecond)
+{
+    m_rateSpin->setValue(perSecond);
+    m_session->generator()->start(perSecond);
+}
+
+void CompareView::setIntervalFromSlider(int value)
+{
+    const int ms = PollInterval::toMs(value);
+    m_intervalLabel->setText(PollInterval::text(ms));
+    m_session->setPollInterval(ms);
+}
+
+void CompareView::refreshCounters()
+{
+    std::array<TransportMetrics, 3> metrics;
+    for (const Transport technique : CompareSession::Techniques)
+        metrics[size_t(technique)] = m_session->metrics(technique);
+    m_counters->setMetrics(metrics);
+}
+
+void CompareView::alignCounters()
+{
+    const QHeaderView *header = m_table->horizontalHeader();
+    const int offset = m_table->viewport()->mapTo(this, QPoint(0, 0)).x() -
+                       m_counters->mapTo(this, QPoint(0, 0)).x();
+    QList<QPair<int, int>> columns;
+    for (int section = 0; section < CompareModel::ColumnCount; ++section)
+        columns.append(
+            {offset + header->sectionViewportPosition(section), header->sectionSize(section)});
+    m_counters->setColumns(columns);
+}
+
+bool CompareView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        alignCounters();
+    return QWidget::eventFilter(watched, event);
+}
+
+void CompareView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_refreshTimer.start();
+    refreshCounters();
+    alignCounters();
+}
+
+void CompareView::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_refreshTimer.stop();
+}
+
+QByteArray CompareView::csv() const
+{
+    CsvExport csv;
+    for (const Transport technique : CompareSession::Techniques) {
+        csv.addDeliveries(m_session->deliveries(technique)->deliveries());
+        if (const ChatClient *observer = m_session->observer(technique))
+            csv.addEvents(observer->eventLog()->events());
+    }
+    return csv.toCsv();
+}
+
+} // namespace PushChat
