@@ -1,5 +1,6 @@
 #include "appoptions.h"
 
+#include "language.h"
 #include "pollinterval.h"
 
 #include <QCommandLineParser>
@@ -17,49 +18,52 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     AppOptions options;
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("PushChat: a LAN chat that shows what short polling, long polling and "
-                       "WebSocket cost.\nWithout options it opens the start screen."));
+        tr("PushChat: a LAN chat that shows what short polling, long polling and WebSocket "
+           "cost.\nWithout options it opens the start screen."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption hostOption(
-        QStringLiteral("host"), QStringLiteral("Host a room at once, skipping the start screen."));
+    const QCommandLineOption hostOption(QStringLiteral("host"),
+                                        tr("Host a room at once, skipping the start screen."));
     const QCommandLineOption portOption(QStringLiteral("port"),
-                                        QStringLiteral("Port to host on (default 8765; 0 picks "
-                                                       "a free one)."),
+                                        tr("Port to host on (default 8765; 0 picks a free one)."),
                                         QStringLiteral("port"));
     const QCommandLineOption joinOption(
         QStringLiteral("join"),
-        QStringLiteral("Join the room at this address (http://host:port or host:port)."),
+        tr("Join the room at this address (http://host:port or host:port)."),
         QStringLiteral("url"));
-    const QCommandLineOption nickOption(QStringLiteral("nick"), QStringLiteral("Your nick."),
+    const QCommandLineOption nickOption(QStringLiteral("nick"), tr("Your nick."),
                                         QStringLiteral("name"));
-    const QCommandLineOption keyOption(QStringLiteral("key"), QStringLiteral("The room key."),
+    const QCommandLineOption keyOption(QStringLiteral("key"), tr("The room key."),
                                        QStringLiteral("key"));
-    const QCommandLineOption roomOption(QStringLiteral("room"),
-                                        QStringLiteral("Name of the room to host."),
+    const QCommandLineOption roomOption(QStringLiteral("room"), tr("Name of the room to host."),
                                         QStringLiteral("name"));
     const QCommandLineOption modeOption(QStringLiteral("mode"),
-                                        QStringLiteral("Start in this mode: poll, longpoll or ws."),
+                                        tr("Start in this mode: poll, longpoll or ws."),
                                         QStringLiteral("mode"));
     const QCommandLineOption tourOption(
         QStringLiteral("tour"),
-        QStringLiteral("Switch mode by itself every SECONDS (Polling, Long polling, WebSocket, "
-                       "and again), for a class to watch."),
+        tr("Switch mode by itself every SECONDS (Polling, Long polling, WebSocket, and "
+           "again), for a class to watch."),
         QStringLiteral("seconds"));
-    const QCommandLineOption intervalOption(QStringLiteral("interval"),
-                                            QStringLiteral("Polling interval, 100 to 10000 ms."),
-                                            QStringLiteral("ms"));
+    const QCommandLineOption intervalOption(
+        QStringLiteral("interval"), tr("Polling interval, 100 to 10000 ms."), QStringLiteral("ms"));
     const QCommandLineOption compareOption(
         QStringLiteral("compare"),
-        QStringLiteral("Open the compare view once in the room: polling, long polling and "
-                       "WebSocket side by side."));
+        tr("Open the compare view once in the room: polling, long polling and WebSocket "
+           "side by side."));
     const QCommandLineOption botOption(
         QStringLiteral("bot"),
-        QStringLiteral("In the compare view, let the bot send RATE messages a second "
-                       "(0.2 to 50); implies --compare."),
+        tr("In the compare view, let the bot send RATE messages a second (0.2 to 50); "
+           "implies --compare."),
         QStringLiteral("rate"));
+    const QCommandLineOption languageOption(
+        QStringLiteral("lang"),
+        tr("Language of the window: en or zh_CN (default: as chosen in View > Language, else "
+           "the system's)."),
+        QStringLiteral("language"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
-                       modeOption, intervalOption, tourOption, compareOption, botOption});
+                       modeOption, intervalOption, tourOption, compareOption, botOption,
+                       languageOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -69,12 +73,12 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     options.showHelp = parser.isSet(helpOption);
     options.showVersion = parser.isSet(versionOption);
     if (!parser.positionalArguments().isEmpty()) {
-        options.error = QStringLiteral("Unexpected argument: %1")
-                            .arg(parser.positionalArguments().constFirst());
+        options.error =
+            tr("Unexpected argument: %1").arg(parser.positionalArguments().constFirst());
         return options;
     }
     if (parser.isSet(hostOption) && parser.isSet(joinOption)) {
-        options.error = QStringLiteral("Use either --host or --join, not both.");
+        options.error = tr("Use either --host or --join, not both.");
         return options;
     }
     if (parser.isSet(hostOption))
@@ -87,7 +91,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         bool ok = false;
         const uint port = parser.value(portOption).toUInt(&ok);
         if (!ok || port > std::numeric_limits<quint16>::max()) {
-            options.error = QStringLiteral("--port needs a number from 0 to 65535, not \"%1\".")
+            options.error = tr("--port needs a number from 0 to 65535, not \"%1\".")
                                 .arg(parser.value(portOption));
             return options;
         }
@@ -102,8 +106,8 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     if (parser.isSet(modeOption)) {
         options.mode = transportFromName(parser.value(modeOption).trimmed().toLower());
         if (!options.mode) {
-            options.error = QStringLiteral("--mode is poll, longpoll or ws, not \"%1\".")
-                                .arg(parser.value(modeOption));
+            options.error =
+                tr("--mode is poll, longpoll or ws, not \"%1\".").arg(parser.value(modeOption));
             return options;
         }
     }
@@ -111,7 +115,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         bool ok = false;
         const int ms = parser.value(intervalOption).toInt(&ok);
         if (!ok || ms < PollInterval::MinMs || ms > PollInterval::MaxMs) {
-            options.error = QStringLiteral("--interval needs 100 to 10000 (milliseconds).");
+            options.error = tr("--interval needs 100 to 10000 (milliseconds).");
             return options;
         }
         options.intervalMs = ms;
@@ -120,16 +124,25 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         bool ok = false;
         options.tourSeconds = parser.value(tourOption).toInt(&ok);
         if (!ok || options.tourSeconds < 1 || options.tourSeconds > MaxTourSeconds) {
-            options.error = QStringLiteral("--tour needs a number of seconds from 1 to 3600.");
+            options.error = tr("--tour needs a number of seconds from 1 to 3600.");
             return options;
         }
+    }
+    if (parser.isSet(languageOption)) {
+        const QString language = Language::normalized(parser.value(languageOption));
+        if (language.isEmpty()) {
+            options.error =
+                tr("--lang is en or zh_CN, not \"%1\".").arg(parser.value(languageOption));
+            return options;
+        }
+        options.language = language;
     }
     options.compare = parser.isSet(compareOption);
     if (parser.isSet(botOption)) {
         bool ok = false;
         const double rate = parser.value(botOption).toDouble(&ok);
         if (!ok || rate < 0.2 || rate > 50) {
-            options.error = QStringLiteral("--bot needs 0.2 to 50 (messages a second).");
+            options.error = tr("--bot needs 0.2 to 50 (messages a second).");
             return options;
         }
         options.botRate = rate;

@@ -2,6 +2,7 @@
 
 #include "protocol.h"
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -12,6 +13,9 @@ namespace PushChat {
 /// The command line of `pushchat`, parsed without side effects so tests can check it.
 struct AppOptions
 {
+    Q_DECLARE_TR_FUNCTIONS(AppOptions)
+
+public:
     enum class Start { StartScreen, Host, Join };
 
     Start start = Start::StartScreen;
@@ -22,9 +26,10 @@ struct AppOptions
     std::optional<QString> room;
     std::optional<Transport> mode;
     std::optional<int> intervalMs;
-    int tourSeconds = 0;           ///< > 0: switch mode by itself every so many seconds
-    bool compare = false;          ///< open the compare view once in the room
-    std::optional<double> botRate; ///< the compare view's bot sends this many messages a second
+    int tourSeconds = 0;             ///< > 0: switch mode by itself every so many seconds
+    bool compare = false;            ///< open the compare view once in the room
+    std::optional<double> botRate;   ///< the compare view's bot sends this many messages a second
+    std::optional<QString> language; ///< --lang, normalized: "en" or "zh_CN"
 
     bool showHelp = false;
     bool showVersion = false;

@@ -1,6 +1,7 @@
 #include "chatpage.h"
 
 #include "chatclient.h"
+#include "howitworksdialog.h"
 #include "inspectormodel.h"
 #include "messagedelegate.h"
 #include "messagelistmodel.h"
@@ -58,17 +59,22 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_modeToggle(new ModeToggle(this))
+    , m_modeCaption(new QLabel(this))
+    , m_howButton(new QToolButton(this))
+    , m_intervalCaption(new QLabel(this))
     , m_intervalSlider(new QSlider(Qt::Horizontal, this))
     , m_intervalLabel(new QLabel(this))
     , m_banner(new QFrame(this))
     , m_bannerLabel(new QLabel(m_banner))
-    , m_reconnectButton(new QPushButton(tr("Reconnect &now"), m_banner))
+    , m_reconnectButton(new QPushButton(m_banner))
     , m_messageView(new QListView(this))
     , m_input(new QLineEdit(this))
     , m_inputCounter(new QLabel(this))
     , m_inputNote(new QLabel(this))
-    , m_sendButton(new QPushButton(tr("Send"), this))
+    , m_sendButton(new QPushButton(this))
     , m_inspectorModel(new InspectorModel(this))
+    , m_inspectorBox(new QGroupBox(this))
+    , m_timelineBox(new QGroupBox(this))
     , m_timeline(new TimelineWidget(this))
     , m_roomPanel(new RoomPanel(session, this))
 {
@@ -80,8 +86,41 @@ ChatPage::ChatPage(SessionController *session, QWidget *parent)
     layout->addWidget(columns, 1);
     connectControls();
     setTabOrders();
+    retranslateUi();
+}
+
+void ChatPage::retranslateUi()
+{
+    m_modeCaption->setText(tr("Mode:"));
+    m_howButton->setText(tr("How it &works"));
+    m_howButton->setToolTip(tr("What the client and the server do in this mode, what it costs, "
+                               "and when it is the right choice"));
+    m_intervalSlider->setToolTip(tr("How often polling asks the server: 100 ms to 10 s"));
+    m_intervalCaption->setText(tr("Polling &interval:"));
+    m_reconnectButton->setText(tr("Reconnect &now"));
+    m_sendButton->setText(tr("Send"));
+    m_input->setPlaceholderText(tr("Type a message and press Enter"));
+    m_inputCounter->setToolTip(tr("The room counts a message's length in bytes (UTF-8): a "
+                                  "Chinese character takes three, a Latin letter one."));
+    m_inspectorBox->setTitle(tr("Transport inspector — what each mode cost so far"));
+    m_timelineBox->setTitle(tr("Timeline — the last 30 seconds"));
+    m_intervalLabel->setMinimumWidth(m_intervalLabel->fontMetrics().horizontalAdvance(
+        tr("every %1").arg(PollInterval::text(PollInterval::MaxMs))));
     setIntervalFromSlider(m_intervalSlider->value());
     updateByteCounter();
+    updateState();
+}
+
+void ChatPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+        // The chat's own lines (joins, notices) are worded when shown: lay them out anew.
+        m_session->messages()->retranslate();
+        m_messageView->doItemsLayout();
+        m_inspectorModel->retranslate();
+    }
+    QWidget::changeEvent(event);
 }
 
 // The mode toggle and the polling interval.
@@ -91,17 +130,16 @@ QLayout *ChatPage::buildModeRow()
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(DefaultPollIntervalMs));
     m_intervalSlider->setMinimumWidth(IntervalSliderMinWidth);
-    m_intervalSlider->setToolTip(tr("How often polling asks the server: 100 ms to 10 s"));
     m_intervalLabel->setObjectName(QStringLiteral("intervalLabel"));
-    m_intervalLabel->setMinimumWidth(
-        m_intervalLabel->fontMetrics().horizontalAdvance(QStringLiteral("every 10.0 s")));
-    auto *intervalCaption = new QLabel(tr("Polling &interval:"), this);
-    intervalCaption->setBuddy(m_intervalSlider);
+    m_intervalCaption->setBuddy(m_intervalSlider);
+    m_howButton->setObjectName(QStringLiteral("howItWorksButton"));
+    m_howButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
     auto *row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Mode:"), this));
+    row->addWidget(m_modeCaption);
     row->addWidget(m_modeToggle);
+    row->addWidget(m_howButton);
     row->addSpacing(ModeRowSpacing);
-    row->addWidget(intervalCaption);
+    row->addWidget(m_intervalCaption);
     row->addWidget(m_intervalSlider);
     row->addWidget(m_intervalLabel);
     row->addStretch();
@@ -137,10 +175,7 @@ QWidget *ChatPage::buildChat()
     m_messageView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_messageView->setFocusPolicy(Qt::StrongFocus);
     m_input->setObjectName(QStringLiteral("messageInput"));
-    m_input->setPlaceholderText(tr("Type a message and press Enter"));
     m_inputCounter->setObjectName(QStringLiteral("inputByteCounter"));
-    m_inputCounter->setToolTip(tr("The room counts a message's length in bytes (UTF-8): a "
-                                  "Chinese character takes three, a Latin letter one."));
     m_inputNote->setObjectName(QStringLiteral("inputNote"));
     m_inputNote->setTextFormat(Qt::PlainText);
     m_inputNote->setWordWrap(true);
@@ -179,16 +214,13 @@ QWidget *ChatPage::buildInspectorAndTimeline()
                                     InspectorModel::MeasureCount *
                                         inspectorView->verticalHeader()->defaultSectionSize() +
                                     2 * inspectorView->frameWidth());
-    auto *inspectorBox =
-        new QGroupBox(tr("Transport inspector — what each mode cost so far"), this);
-    auto *inspectorLayout = new QVBoxLayout(inspectorBox);
+    auto *inspectorLayout = new QVBoxLayout(m_inspectorBox);
     inspectorLayout->addWidget(inspectorView);
-    auto *timelineBox = new QGroupBox(tr("Timeline — the last 30 seconds"), this);
-    auto *timelineLayout = new QVBoxLayout(timelineBox);
+    auto *timelineLayout = new QVBoxLayout(m_timelineBox);
     timelineLayout->addWidget(m_timeline);
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(inspectorBox);
-    splitter->addWidget(timelineBox);
+    splitter->addWidget(m_inspectorBox);
+    splitter->addWidget(m_timelineBox);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
@@ -220,6 +252,8 @@ void ChatPage::connectControls()
             client->setMode(mode);
         m_input->setFocus();
     });
+    connect(m_howButton, &QToolButton::clicked, this, &ChatPage::showHowItWorks);
+
     connect(m_intervalSlider, &QSlider::valueChanged, this, &ChatPage::setIntervalFromSlider);
     connect(m_reconnectButton, &QPushButton::clicked, m_session, &SessionController::reconnectNow);
     connect(m_session, &SessionController::titleChanged, this, &ChatPage::updateState);
@@ -259,6 +293,10 @@ void ChatPage::enterRoom()
     m_modeToggle->setMode(client->mode());
     client->setPollInterval(PollInterval::toMs(m_intervalSlider->value()));
     connect(client, &ChatClient::modeChanged, m_modeToggle, &ModeToggle::setMode);
+    connect(client, &ChatClient::modeChanged, this, [this](Transport mode) {
+        if (m_howItWorks)
+            m_howItWorks->setTechniques({mode});
+    });
     connect(client, &ChatClient::stateChanged, this, &ChatPage::updateState);
     connect(client, &ChatClient::roomInfoChanged, this, &ChatPage::updateByteCounter);
     connect(client, &ChatClient::sendAccepted, this, &ChatPage::onSendAccepted);
@@ -272,6 +310,19 @@ void ChatPage::enterRoom()
 void ChatPage::setPollInterval(int ms)
 {
     m_intervalSlider->setValue(PollInterval::toSlider(ms));
+}
+
+void ChatPage::showHowItWorks()
+{
+    if (!m_howItWorks) {
+        m_howItWorks = new HowItWorksDialog(this);
+        m_howItWorks->setObjectName(QStringLiteral("chatHowItWorks"));
+    }
+    const ChatClient *client = m_session->client();
+    m_howItWorks->setTechniques({client ? client->mode() : Transport::Polling});
+    m_howItWorks->show();
+    m_howItWorks->raise();
+    m_howItWorks->activateWindow();
 }
 
 void ChatPage::focusInput()
@@ -338,7 +389,8 @@ void ChatPage::onSendFailed(qint64 id, const QString &reason)
 {
     const QString text = m_unconfirmed.take(id);
     if (text.isEmpty()) { // not typed here
-        m_session->messages()->appendNotice(tr("A message was not sent (%1)").arg(reason));
+        m_session->messages()->appendNotice(
+            {staticMetaObject.className(), QT_TR_NOOP("A message was not sent (%1)"), {reason}});
         return;
     }
     // As the browser client does: the text comes back unless something new was typed since.
@@ -347,7 +399,9 @@ void ChatPage::onSendFailed(qint64 id, const QString &reason)
         m_input->setText(text);
     showInputNote(restored ? tr("Not sent: %1. Your text is back in the box.").arg(reason)
                            : tr("Not sent: %1.").arg(reason));
-    m_session->messages()->appendNotice(tr("Not sent: \"%1\" (%2)").arg(quoted(text), reason));
+    m_session->messages()->appendNotice({staticMetaObject.className(),
+                                         QT_TR_NOOP("Not sent: \"%1\" (%2)"),
+                                         {quoted(text), reason}});
 }
 
 void ChatPage::setIntervalFromSlider(int value)

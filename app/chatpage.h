@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QFrame;
+class QGroupBox;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -13,9 +14,11 @@ class QListView;
 class QPushButton;
 class QSlider;
 class QSplitter;
+class QToolButton;
 
 namespace PushChat {
 
+class HowItWorksDialog;
 class InspectorModel;
 class ModeToggle;
 class RoomPanel;
@@ -50,8 +53,15 @@ public:
 
     /// The most UTF-8 bytes a message may have in the current room (docs/PROTOCOL.md).
     int maxTextBytes() const;
+    /// Opens the "How it works" pane on the current mode (the button beside the toggle).
+    void showHowItWorks();
+    HowItWorksDialog *howItWorks() const { return m_howItWorks; }
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
+    void retranslateUi();
     QLayout *buildModeRow();
     void buildBanner();
     QWidget *buildChat();
@@ -71,6 +81,10 @@ private:
 
     SessionController *m_session;
     ModeToggle *m_modeToggle;
+    QLabel *m_modeCaption;
+    QToolButton *m_howButton;
+    HowItWorksDialog *m_howItWorks = nullptr;
+    QLabel *m_intervalCaption;
     QSlider *m_intervalSlider;
     QLabel *m_intervalLabel;
     QFrame *m_banner;
@@ -82,6 +96,8 @@ private:
     QLabel *m_inputNote;
     QPushButton *m_sendButton;
     InspectorModel *m_inspectorModel;
+    QGroupBox *m_inspectorBox;
+    QGroupBox *m_timelineBox;
     TimelineWidget *m_timeline;
     RoomPanel *m_roomPanel;
     /// What this page sent and the server has not answered yet, by the client's local id: a

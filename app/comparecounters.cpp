@@ -22,13 +22,14 @@ const QColor BarColors[] = {QColor(0xff, 0xd8, 0xa8), QColor(0xbb, 0xde, 0xfb),
 QString perMinuteText(double value)
 {
     const QLocale locale;
-    return value >= 10 || value == 0 ? QObject::tr("%1 /min").arg(locale.toString(qRound(value)))
-                                     : QObject::tr("%1 /min").arg(locale.toString(value, 'f', 1));
+    return value >= 10 || value == 0
+               ? CompareCounters::tr("%1 /min").arg(locale.toString(qRound(value)))
+               : CompareCounters::tr("%1 /min").arg(locale.toString(value, 'f', 1));
 }
 
 QString bytesPerMinuteText(double bytes)
 {
-    return QObject::tr("%1 /min").arg(QLocale().formattedDataSize(
+    return CompareCounters::tr("%1 /min").arg(QLocale().formattedDataSize(
         qint64(bytes), bytes < 1000 ? 0 : 1, QLocale::DataSizeSIFormat));
 }
 } // namespace

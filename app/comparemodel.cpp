@@ -7,6 +7,8 @@
 #include <QFont>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace PushChat {
 
 CompareModel::CompareModel(QObject *parent)
@@ -79,6 +81,14 @@ std::optional<Transport> CompareModel::fastest(const Row &row)
             best = technique;
     }
     return best;
+}
+
+void CompareModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, std::max(0, columnCount() - 1));
+    emit headerDataChanged(Qt::Vertical, 0, std::max(0, rowCount() - 1));
+    if (rowCount() > 0 && columnCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 int CompareModel::rowCount(const QModelIndex &parent) const

@@ -30,6 +30,8 @@ public:
 
     void add(const Delivery &delivery);
     void clear();
+    /// Tells the views that headers and texts read differently (the language changed).
+    void retranslate();
 
     static int column(Transport technique) { return int(technique) + 1; }
     /// The delay `technique` delivered `seq` with, if it did.

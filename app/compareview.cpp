@@ -7,6 +7,7 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "howitworksdialog.h"
 #include "pollinterval.h"
 #include "timelinewidget.h"
 #include "trafficgenerator.h"
@@ -34,12 +35,16 @@ CompareView::CompareView(QWidget *parent)
     , m_table(new QTableView(this))
     , m_timeline(new TimelineWidget(this))
     , m_rateSpin(new QDoubleSpinBox(this))
-    , m_botButton(new QPushButton(tr("Start &bot"), this))
+    , m_botButton(new QPushButton(this))
     , m_burstSpin(new QSpinBox(this))
-    , m_burstButton(new QPushButton(tr("Send a b&urst of"), this))
+    , m_burstButton(new QPushButton(this))
     , m_intervalSlider(new QSlider(Qt::Horizontal, this))
     , m_intervalLabel(new QLabel(this))
     , m_sentLabel(new QLabel(this))
+    , m_botCaption(new QLabel(this))
+    , m_intervalCaption(new QLabel(this))
+    , m_howButton(new QPushButton(this))
+    , m_backButton(new QPushButton(this))
 {
     setObjectName(QStringLiteral("compareView"));
     m_timeline->setObjectName(QStringLiteral("compareTimeline"));
@@ -86,12 +91,57 @@ CompareView::CompareView(QWidget *parent)
     layout->addWidget(split, 1);
 
     connect(m_session, &CompareSession::delivered, m_model, &CompareModel::add);
-    connect(m_session->generator(), &TrafficGenerator::sent, this,
-            [this](int total) { m_sentLabel->setText(tr("%n sent", nullptr, total)); });
+    connect(m_session->generator(), &TrafficGenerator::sent, this, [this](int total) {
+        m_sent = total;
+        m_sentLabel->setText(tr("%n sent", nullptr, total));
+    });
     connect(m_session->generator(), &TrafficGenerator::runningChanged, this,
-            [this](bool on) { m_botButton->setText(on ? tr("Stop &bot") : tr("Start &bot")); });
+            &CompareView::retranslateUi);
     m_refreshTimer.setInterval(500);
     connect(&m_refreshTimer, &QTimer::timeout, this, &CompareView::refreshCounters);
+    retranslateUi();
+}
+
+void CompareView::retranslateUi()
+{
+    m_botCaption->setText(tr("Bot sends"));
+    m_rateSpin->setSuffix(tr(" msg/s"));
+    m_rateSpin->setToolTip(tr("Messages a second the bot sends: 0.2 to 50"));
+    m_botButton->setText(m_session->generator()->isRunning() ? tr("Stop &bot") : tr("Start &bot"));
+    m_burstButton->setText(tr("Send a b&urst of"));
+    if (m_sent >= 0)
+        m_sentLabel->setText(tr("%n sent", nullptr, m_sent));
+    m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
+    m_intervalCaption->setText(tr("Polling &every"));
+    m_intervalLabel->setText(PollInterval::text(PollInterval::toMs(m_intervalSlider->value())));
+    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
+    m_howButton->setText(tr("How it &works"));
+    m_howButton->setToolTip(tr("What each technique's client and server do, what it costs, and "
+                               "when it is the right choice"));
+    m_backButton->setText(tr("Back to &chat"));
+}
+
+void CompareView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+        m_model->retranslate();
+        refreshCounters();
+    }
+    QWidget::changeEvent(event);
+}
+
+void CompareView::showHowItWorks()
+{
+    if (!m_howItWorks) {
+        m_howItWorks = new HowItWorksDialog(this);
+        m_howItWorks->setObjectName(QStringLiteral("compareHowItWorks"));
+        m_howItWorks->setTechniques(
+            {std::begin(CompareSession::Techniques), std::end(CompareSession::Techniques)});
+    }
+    m_howItWorks->show();
+    m_howItWorks->raise();
+    m_howItWorks->activateWindow();
 }
 
 CompareView::~CompareView()
@@ -105,21 +155,16 @@ QWidget *CompareView::createGeneratorBar()
     auto *row = new QHBoxLayout(bar);
     row->setContentsMargins(0, 0, 0, 0);
 
-    auto *botCaption = new QLabel(tr("Bot sends"), bar);
     m_rateSpin->setObjectName(QStringLiteral("botRateSpin"));
     m_rateSpin->setRange(TrafficGenerator::MinRate, TrafficGenerator::MaxRate);
     m_rateSpin->setDecimals(1);
     m_rateSpin->setSingleStep(0.2);
     m_rateSpin->setValue(2);
-    m_rateSpin->setSuffix(tr(" msg/s"));
-    m_rateSpin->setToolTip(tr("Messages a second the bot sends: 0.2 to 50"));
-    botCaption->setBuddy(m_rateSpin);
+    m_botCaption->setBuddy(m_rateSpin);
     m_botButton->setObjectName(QStringLiteral("botButton"));
     m_burstSpin->setObjectName(QStringLiteral("burstSpin"));
     m_burstSpin->setRange(1, TrafficGenerator::MaxBurst);
     m_burstSpin->setValue(20);
-    m_burstSpin->setSuffix(tr(" messages"));
-    m_burstSpin->setToolTip(tr("Messages the bot sends at once"));
     m_burstButton->setObjectName(QStringLiteral("burstButton"));
     m_sentLabel->setObjectName(QStringLiteral("botSentLabel"));
 
@@ -127,15 +172,11 @@ QWidget *CompareView::createGeneratorBar()
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(1000));
     m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
-    m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
-    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
-    auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
-    intervalCaption->setBuddy(m_intervalSlider);
+    m_intervalCaption->setBuddy(m_intervalSlider);
+    m_howButton->setObjectName(QStringLiteral("compareHowItWorksButton"));
+    m_backButton->setObjectName(QStringLiteral("compareBackButton"));
 
-    auto *back = new QPushButton(tr("Back to &chat"), bar);
-    back->setObjectName(QStringLiteral("compareBackButton"));
-
-    row->addWidget(botCaption);
+    row->addWidget(m_botCaption);
     row->addWidget(m_rateSpin);
     row->addWidget(m_botButton);
     row->addSpacing(fontMetrics().averageCharWidth() * 2);
@@ -143,11 +184,12 @@ QWidget *CompareView::createGeneratorBar()
     row->addWidget(m_burstSpin);
     row->addWidget(m_sentLabel);
     row->addSpacing(fontMetrics().averageCharWidth() * 3);
-    row->addWidget(intervalCaption);
+    row->addWidget(m_intervalCaption);
     row->addWidget(m_intervalSlider);
     row->addWidget(m_intervalLabel);
     row->addStretch();
-    row->addWidget(back);
+    row->addWidget(m_howButton);
+    row->addWidget(m_backButton);
 
     connect(m_botButton, &QPushButton::clicked, this, [this] {
         TrafficGenerator *generator = m_session->generator();
@@ -163,7 +205,8 @@ QWidget *CompareView::createGeneratorBar()
     connect(m_burstButton, &QPushButton::clicked, this,
             [this] { m_session->generator()->burst(m_burstSpin->value()); });
     connect(m_intervalSlider, &QSlider::valueChanged, this, &CompareView::setIntervalFromSlider);
-    connect(back, &QPushButton::clicked, this, &CompareView::closeRequested);
+    connect(m_howButton, &QPushButton::clicked, this, &CompareView::showHowItWorks);
+    connect(m_backButton, &QPushButton::clicked, this, &CompareView::closeRequested);
     setIntervalFromSlider(m_intervalSlider->value());
     return bar;
 }
@@ -182,6 +225,7 @@ void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs,
         lanes.append({technique, m_session->observer(technique)->eventLog()});
     m_timeline->setLanes(lanes);
     m_sentLabel->clear();
+    m_sent = -1;
     refreshCounters();
 }
 

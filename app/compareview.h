@@ -16,6 +16,7 @@ namespace PushChat {
 class CompareCounters;
 class CompareModel;
 class CompareSession;
+class HowItWorksDialog;
 class TimelineWidget;
 
 /// The compare view: three observers of the room (polling, long polling, WebSocket) in three
@@ -43,6 +44,9 @@ public:
     CompareCounters *counters() const { return m_counters; }
     TimelineWidget *timeline() const { return m_timeline; }
     QTableView *table() const { return m_table; }
+    /// Opens "How it works" on all three techniques side by side.
+    void showHowItWorks();
+    HowItWorksDialog *howItWorks() const { return m_howItWorks; }
 
     /// CSV of every delivery on each technique and every request and frame (docs/APP.md).
     QByteArray csv() const;
@@ -55,8 +59,10 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    void retranslateUi();
     QWidget *createGeneratorBar();
     void refreshCounters();
     void alignCounters();
@@ -74,6 +80,12 @@ private:
     QSlider *m_intervalSlider;
     QLabel *m_intervalLabel;
     QLabel *m_sentLabel;
+    QLabel *m_botCaption;
+    QLabel *m_intervalCaption;
+    QPushButton *m_howButton;
+    QPushButton *m_backButton;
+    HowItWorksDialog *m_howItWorks = nullptr;
+    int m_sent = -1; ///< messages the bot sent, -1 before it started
     QTimer m_refreshTimer;
     bool m_followEnd = true;
 };

@@ -6,6 +6,8 @@
 #include <QFont>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace PushChat {
 
 InspectorModel::InspectorModel(QObject *parent)
@@ -138,6 +140,14 @@ QString InspectorModel::modeTitle(Transport mode)
         return tr("WebSocket");
     }
     return {};
+}
+
+void InspectorModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, std::max(0, columnCount() - 1));
+    emit headerDataChanged(Qt::Vertical, 0, std::max(0, rowCount() - 1));
+    if (rowCount() > 0 && columnCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 int InspectorModel::rowCount(const QModelIndex &parent) const

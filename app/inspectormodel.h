@@ -46,6 +46,8 @@ public:
     QList<Transport> modes() const { return m_modes; }
     /// Reads the metrics of every column again.
     void refresh();
+    /// Tells the views that headers and texts read differently (the language changed).
+    void retranslate();
 
     /// The value of one measure for a set of metrics (bytes per message: 0 without messages).
     static qint64 value(const TransportMetrics &metrics, Measure measure);

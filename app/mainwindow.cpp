@@ -6,9 +6,11 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "language.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
 
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFile>
@@ -52,6 +54,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_compareView);
     setCentralWidget(m_stack);
     createMenus();
+    retranslateUi();
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_stateLabel->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_stateLabel, 1);
@@ -227,31 +230,41 @@ void MainWindow::updateTitle()
 
 void MainWindow::createMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *exportCsv =
-        file->addAction(tr("Export &CSV…"), this, [this] { exportWithDialog(false); });
-    exportCsv->setObjectName(QStringLiteral("exportCsvAction"));
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_exportCsvAction = m_fileMenu->addAction(QString(), this, [this] { exportWithDialog(false); });
+    m_exportCsvAction->setObjectName(QStringLiteral("exportCsvAction"));
     // Not Ctrl+E: on Linux desktops the chat's input line takes it (end of line).
-    exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    exportCsv->setToolTip(tr("Every delivered message and every request and frame of this view"));
-    QAction *exportPng =
-        file->addAction(tr("Export &picture (PNG)…"), this, [this] { exportWithDialog(true); });
-    exportPng->setObjectName(QStringLiteral("exportPngAction"));
-    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    m_exportCsvAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportPngAction = m_fileMenu->addAction(QString(), this, [this] { exportWithDialog(true); });
+    m_exportPngAction->setObjectName(QStringLiteral("exportPngAction"));
+    m_exportPngAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    m_compareAction = view->addAction(tr("C&ompare the three techniques"));
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_compareAction = m_viewMenu->addAction(QString());
     m_compareAction->setObjectName(QStringLiteral("compareAction"));
-    m_compareAction->setIconText(tr("Compare"));
     m_compareAction->setCheckable(true);
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    m_compareAction->setToolTip(
-        tr("Watch every message arrive by polling, long polling and WebSocket side by side"));
     m_compareAction->setEnabled(false);
     connect(m_compareAction, &QAction::triggered, this, &MainWindow::showCompare);
     connect(m_compareView, &CompareView::closeRequested, this, [this] { showCompare(false); });
+
+    // Each language named in itself, so whoever cannot read the current one finds theirs.
+    m_viewMenu->addSeparator();
+    m_languageMenu = m_viewMenu->addMenu(QString());
+    m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
+    m_languageGroup = new QActionGroup(this);
+    for (const QString &language : Language::available()) {
+        QAction *action = m_languageMenu->addAction(Language::nativeName(language));
+        action->setObjectName(QStringLiteral("language_%1").arg(language));
+        action->setData(language);
+        action->setCheckable(true);
+        action->setChecked(language == Language::current());
+        m_languageGroup->addAction(action);
+    }
+    connect(m_languageGroup, &QActionGroup::triggered, this,
+            [this](QAction *action) { setLanguage(action->data().toString()); });
 
     // The button: in the menu bar's corner, so it costs no height on a 720-pixel projector.
     auto *button = new QToolButton(this);
@@ -259,6 +272,40 @@ void MainWindow::createMenus()
     button->setDefaultAction(m_compareAction);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     menuBar()->setCornerWidget(button, Qt::TopRightCorner);
+}
+
+void MainWindow::retranslateUi()
+{
+    m_fileMenu->setTitle(tr("&File"));
+    m_exportCsvAction->setText(tr("Export &CSV…"));
+    m_exportCsvAction->setToolTip(
+        tr("Every delivered message and every request and frame of this view"));
+    m_exportPngAction->setText(tr("Export &picture (PNG)…"));
+    m_quitAction->setText(tr("&Quit"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_compareAction->setText(tr("C&ompare the three techniques"));
+    m_compareAction->setIconText(tr("Compare"));
+    m_compareAction->setToolTip(
+        tr("Watch every message arrive by polling, long polling and WebSocket side by side"));
+    m_languageMenu->setTitle(tr("&Language"));
+    for (QAction *action : m_languageGroup->actions())
+        action->setChecked(action->data().toString() == Language::current());
+    updateTitle();
+}
+
+void MainWindow::setLanguage(const QString &language)
+{
+    if (!Language::install(language))
+        return;
+    QSettings settings;
+    settings.setValue(QLatin1String(LanguageSetting), Language::current());
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
 }
 
 bool MainWindow::isComparing() const

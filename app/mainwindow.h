@@ -9,7 +9,9 @@
 #include <QPointer>
 
 class QAction;
+class QActionGroup;
 class QLabel;
+class QMenu;
 class QStackedWidget;
 
 namespace PushChat {
@@ -27,6 +29,9 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
+    /// QSettings key of the language chosen in View > Language ("en", "zh_CN").
+    static constexpr auto LanguageSetting = "language";
+
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -41,6 +46,8 @@ public:
     CompareView *compareView() const { return m_compareView; }
     /// The action that opens the compare view (button, View menu, Ctrl+K).
     QAction *compareAction() const { return m_compareAction; }
+    /// View > Language: switches every text of the window at once and remembers the choice.
+    void setLanguage(const QString &language);
 
     /// Opens (or closes) the compare view; only in a room.
     void showCompare(bool on);
@@ -62,6 +69,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void onEntered();
@@ -69,6 +77,7 @@ private:
     void onHostFailed(const ServerError &error);
     void updateTitle();
     void createMenus();
+    void retranslateUi();
     void exportWithDialog(bool png);
 
     SessionController *m_session;
@@ -80,7 +89,14 @@ private:
     StartSettings m_settings;
     CompareView *m_compareView;
     DeliveryLog *m_deliveries; ///< the inspector's client's deliveries, for the CSV export
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_languageMenu = nullptr;
+    QAction *m_exportCsvAction = nullptr;
+    QAction *m_exportPngAction = nullptr;
+    QAction *m_quitAction = nullptr;
     QAction *m_compareAction = nullptr;
+    QActionGroup *m_languageGroup = nullptr;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

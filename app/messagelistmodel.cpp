@@ -28,7 +28,9 @@ void MessageListModel::attach(ChatClient *client)
     connect(client, &ChatClient::gapDetected, this, &MessageListModel::appendGap);
     connect(client, &ChatClient::historyReset, this, [this] {
         m_lastSeq = 0;
-        appendNotice(tr("The room was restarted; its history begins again here."));
+        appendNotice({staticMetaObject.className(),
+                      QT_TR_NOOP("The room was restarted; its history begins again here."),
+                      {}});
     });
     for (const ChatMessage &message : client->messages())
         appendMessage(message);
@@ -82,17 +84,22 @@ void MessageListModel::appendGap(qint64 afterSeq)
     row.type = RowType::Gap;
     row.message.seq = afterSeq;
     row.message.ts = QDateTime::currentMSecsSinceEpoch();
-    row.message.text = tr("Some messages were missed here: the room no longer had them.");
     queue(std::move(row));
 }
 
-void MessageListModel::appendNotice(const QString &text)
+void MessageListModel::appendNotice(const TranslatableText &text)
 {
     Row row;
     row.type = RowType::Notice;
     row.message.ts = QDateTime::currentMSecsSinceEpoch();
-    row.message.text = text;
+    row.notice = text;
     queue(std::move(row));
+}
+
+void MessageListModel::retranslate()
+{
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0), index(int(m_rows.size()) - 1));
 }
 
 void MessageListModel::flush()
@@ -130,8 +137,9 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         case RowType::Leave:
             return tr("%1 left").arg(m.nick);
         case RowType::Gap:
+            return tr("Some messages were missed here: the room no longer had them.");
         case RowType::Notice:
-            return m.text;
+            return row.notice.toString();
         }
         return {};
     case Qt::ToolTipRole:
@@ -146,6 +154,9 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case NickRole:
         return m.nick;
     case TextRole:
+        // A line of the app's own has no writer: its text is what it says now.
+        if (row.type == RowType::Gap || row.type == RowType::Notice)
+            return data(index, Qt::DisplayRole);
         return m.text;
     case TimeRole:
         return QDateTime::fromMSecsSinceEpoch(m.ts);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "translatabletext.h"
 
 #include <QAbstractListModel>
 #include <QList>
@@ -45,7 +46,10 @@ public:
 
     void appendMessage(const ChatMessage &message);
     void appendGap(qint64 afterSeq);
-    void appendNotice(const QString &text);
+    /// A line of the app's own (a message refused, the room restarted), translated when shown.
+    void appendNotice(const TranslatableText &text);
+    /// Tells the views that every row's text may read differently (the language changed).
+    void retranslate();
     /// Inserts what arrived since the last flush (called on a zero timer by itself).
     void flush();
 
@@ -67,6 +71,7 @@ private:
     {
         RowType type = RowType::Chat;
         ChatMessage message;
+        TranslatableText notice; ///< RowType::Notice
         bool own = false;
         bool expanded = false;
     };

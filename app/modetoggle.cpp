@@ -1,6 +1,7 @@
 #include "modetoggle.h"
 
 #include <QButtonGroup>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QToolButton>
 
@@ -22,24 +23,17 @@ ModeToggle::ModeToggle(QWidget *parent)
     struct Segment
     {
         Transport mode;
-        QString text;
         QString name;
-        QString tip;
     };
     const Segment segments[] = {
-        {Transport::Polling, tr("Polling"), QStringLiteral("modePolling"),
-         tr("Short polling: ask the server every interval whether there is news (Ctrl+1)")},
-        {Transport::LongPoll, tr("Long polling"), QStringLiteral("modeLongPoll"),
-         tr("Long polling: ask once, the server answers when there is news (Ctrl+2)")},
-        {Transport::WebSocket, tr("WebSocket"), QStringLiteral("modeWebSocket"),
-         tr("WebSocket: one connection open both ways, the server pushes (Ctrl+3)")},
+        {Transport::Polling, QStringLiteral("modePolling")},
+        {Transport::LongPoll, QStringLiteral("modeLongPoll")},
+        {Transport::WebSocket, QStringLiteral("modeWebSocket")},
     };
     int i = 0;
     for (const Segment &segment : segments) {
         auto *button = new QToolButton(this);
         button->setObjectName(segment.name);
-        button->setText(segment.text);
-        button->setToolTip(segment.tip);
         button->setCheckable(true);
         button->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         button->setFocusPolicy(Qt::StrongFocus);
@@ -61,8 +55,30 @@ ModeToggle::ModeToggle(QWidget *parent)
         ++i;
     }
     m_group->setExclusive(true);
+    retranslateUi();
     connect(m_group, &QButtonGroup::idClicked, this,
             [this](int id) { emit modeRequested(Transport(id)); });
+}
+
+void ModeToggle::retranslateUi()
+{
+    button(Transport::Polling)->setText(tr("Polling"));
+    button(Transport::Polling)
+        ->setToolTip(
+            tr("Short polling: ask the server every interval whether there is news (Ctrl+1)"));
+    button(Transport::LongPoll)->setText(tr("Long polling"));
+    button(Transport::LongPoll)
+        ->setToolTip(tr("Long polling: ask once, the server answers when there is news (Ctrl+2)"));
+    button(Transport::WebSocket)->setText(tr("WebSocket"));
+    button(Transport::WebSocket)
+        ->setToolTip(tr("WebSocket: one connection open both ways, the server pushes (Ctrl+3)"));
+}
+
+void ModeToggle::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void ModeToggle::setMode(Transport mode)

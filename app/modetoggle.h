@@ -26,7 +26,12 @@ public:
 signals:
     void modeRequested(PushChat::Transport mode);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+
     QButtonGroup *m_group;
 };
 

@@ -24,8 +24,8 @@ int PollInterval::toSlider(int ms)
 QString PollInterval::text(int ms)
 {
     if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', ms % 1000 == 0 ? 0 : 1);
+        return tr("%1 ms").arg(ms);
+    return tr("%1 s").arg(ms / 1000.0, 0, 'f', ms % 1000 == 0 ? 0 : 1);
 }
 
 } // namespace PushChat

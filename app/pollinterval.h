@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace PushChat {
@@ -8,6 +9,8 @@ namespace PushChat {
 /// 10 s sit at the left, middle and right.
 class PollInterval final
 {
+    Q_DECLARE_TR_FUNCTIONS(PollInterval)
+
 public:
     static constexpr int MinMs = 100;
     static constexpr int MaxMs = 10000;

@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QEvent>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -43,12 +44,13 @@ QString transportLabel(std::optional<Transport> transport)
 RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_addressBox(new QGroupBox(tr("Others join at"), this))
+    , m_addressBox(new QGroupBox(this))
     , m_addressList(new QListWidget(m_addressBox))
-    , m_copyButton(new QPushButton(tr("&Copy address"), m_addressBox))
+    , m_copyButton(new QPushButton(m_addressBox))
     , m_addressHint(new QLabel(m_addressBox))
+    , m_onlineBox(new QGroupBox(this))
     , m_onlineList(new QListWidget(this))
-    , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
+    , m_statsBox(new QGroupBox(this))
     , m_statsTable(new QTableWidget(m_statsBox))
     , m_statsSummary(new QLabel(m_statsBox))
     , m_leaveButton(new QPushButton(this))
@@ -63,17 +65,13 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     addressLayout->addWidget(m_addressHint);
     addressLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
 
-    auto *onlineBox = new QGroupBox(tr("People online"), this);
     m_onlineList->setObjectName(QStringLiteral("onlineList"));
-    auto *onlineLayout = new QVBoxLayout(onlineBox);
+    auto *onlineLayout = new QVBoxLayout(m_onlineBox);
     onlineLayout->addWidget(m_onlineList);
 
     m_statsTable->setObjectName(QStringLiteral("serverStatsTable"));
     m_statsTable->setColumnCount(StatsColumns);
     m_statsTable->setRowCount(StatsRows);
-    m_statsTable->setHorizontalHeaderLabels({tr("Poll"), tr("Long"), tr("WS"), tr("Other")});
-    m_statsTable->setVerticalHeaderLabels(
-        {tr("Requests"), tr("Empty"), tr("Frames"), tr("KB in"), tr("KB out"), tr("Connections")});
     m_statsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_statsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_statsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -106,7 +104,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_addressBox);
-    layout->addWidget(onlineBox, 1);
+    layout->addWidget(m_onlineBox, 1);
     layout->addWidget(m_statsBox);
     layout->addWidget(m_leaveButton);
 
@@ -114,6 +112,50 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &RoomPanel::showServerStats);
+    retranslateUi();
+}
+
+void RoomPanel::retranslateUi()
+{
+    m_addressBox->setTitle(tr("Others join at"));
+    m_copyButton->setText(tr("&Copy address"));
+    m_onlineBox->setTitle(tr("People online"));
+    m_statsBox->setTitle(tr("Server counters (/api/stats)"));
+    m_statsTable->setHorizontalHeaderLabels({tr("Poll"), tr("Long"), tr("WS"), tr("Other")});
+    m_statsTable->setVerticalHeaderLabels(
+        {tr("Requests"), tr("Empty"), tr("Frames"), tr("KB in"), tr("KB out"), tr("Connections")});
+    updateRoleTexts();
+}
+
+void RoomPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+        if (const ChatClient *client = m_session->client())
+            showRoomInfo(client->roomInfo());
+        if (m_statsBox->isVisible())
+            showServerStats();
+    }
+    QWidget::changeEvent(event);
+}
+
+void RoomPanel::updateRoleTexts()
+{
+    const bool hosting = m_session->isHosting();
+    m_leaveButton->setText(hosting ? tr("&Stop hosting") : tr("&Leave room"));
+    m_leaveButton->setToolTip(hosting ? tr("Closes the room for everyone and goes back to "
+                                           "the start screen.")
+                                      : tr("Leaves the room and goes back to the start screen."));
+    if (!hosting)
+        return;
+    if (m_session->joinUrls().isEmpty())
+        m_addressHint->setText(tr("This computer has no network address right now: only "
+                                  "programs on it can join."));
+    else
+        m_addressHint->setText(m_session->request().key.isEmpty()
+                                   ? tr("A browser at this address gets the web client too.")
+                                   : tr("They also need the room key. A browser at this "
+                                        "address gets the web client too."));
 }
 
 void RoomPanel::refresh()
@@ -121,25 +163,13 @@ void RoomPanel::refresh()
     const bool hosting = m_session->isHosting();
     m_addressBox->setVisible(hosting);
     m_statsBox->setVisible(hosting);
-    m_leaveButton->setText(hosting ? tr("&Stop hosting") : tr("&Leave room"));
-    m_leaveButton->setToolTip(hosting ? tr("Closes the room for everyone and goes back to "
-                                           "the start screen.")
-                                      : tr("Leaves the room and goes back to the start screen."));
+    updateRoleTexts();
     m_addressList->clear();
     m_onlineList->clear();
     if (hosting) {
         QStringList urls = m_session->joinUrls();
-        if (urls.isEmpty()) {
+        if (urls.isEmpty())
             urls << JoinUrls::loopback(m_session->port());
-            m_addressHint->setText(tr("This computer has no network address right now: only "
-                                      "programs on it can join."));
-        } else {
-            m_addressHint->setText(
-                m_session->request().key.isEmpty()
-                    ? tr("A browser at this address gets the web client too.")
-                    : tr("They also need the room key. A browser at this address gets the web "
-                         "client too."));
-        }
         m_addressList->addItems(urls);
         m_addressList->setCurrentRow(0);
     }

@@ -27,7 +27,13 @@ public:
     /// Shows the current session's room (call after entering it).
     void refresh();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    /// The leave button and the address hint, which depend on hosting and the addresses.
+    void updateRoleTexts();
     void copyAddress();
     void showRoomInfo(const RoomInfo &info);
     void showServerStats();
@@ -37,6 +43,7 @@ private:
     QListWidget *m_addressList;
     QPushButton *m_copyButton;
     QLabel *m_addressHint;
+    QGroupBox *m_onlineBox;
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;

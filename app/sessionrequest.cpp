@@ -23,13 +23,13 @@ std::optional<QString> SessionRequest::nickProblem(const QString &nick)
 {
     const QString trimmed = nick.trimmed();
     if (trimmed.isEmpty())
-        return QStringLiteral("Choose a nick: the name others see next to your messages.");
+        return tr("Choose a nick: the name others see next to your messages.");
     // Counted and checked as the server does: characters, not UTF-16 units.
     const auto characters = trimmed.toUcs4();
     if (characters.size() > MaxNickChars)
-        return QStringLiteral("A nick has at most %1 characters.").arg(MaxNickChars);
+        return tr("A nick has at most %1 characters.").arg(MaxNickChars);
     if (std::any_of(characters.begin(), characters.end(), isControl))
-        return QStringLiteral("A nick cannot contain control characters.");
+        return tr("A nick cannot contain control characters.");
     return std::nullopt;
 }
 
@@ -70,13 +70,12 @@ std::optional<QString> SessionRequest::problem() const
         return nick;
     if (kind == Kind::Host) {
         if (roomName.trimmed().isEmpty())
-            return QStringLiteral(
-                "Give the room a name, so people know they joined the right one.");
+            return tr("Give the room a name, so people know they joined the right one.");
         return std::nullopt;
     }
     if (!parseAddress(address).isValid())
-        return QStringLiteral("Type the address the host shows, like http://192.168.1.20:8765 "
-                              "or 192.168.1.20:8765.");
+        return tr("Type the address the host shows, like http://192.168.1.20:8765 or "
+                  "192.168.1.20:8765.");
     return std::nullopt;
 }
 

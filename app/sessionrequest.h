@@ -2,6 +2,7 @@
 
 #include "protocol.h"
 
+#include <QCoreApplication>
 #include <QString>
 #include <QUrl>
 
@@ -12,6 +13,9 @@ namespace PushChat {
 /// What the start screen or the command line asks for: host a room, or join one.
 struct SessionRequest
 {
+    Q_DECLARE_TR_FUNCTIONS(SessionRequest)
+
+public:
     enum class Kind { Host, Join };
 
     Kind kind = Kind::Host;

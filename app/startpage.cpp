@@ -1,6 +1,7 @@
 #include "startpage.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -22,11 +23,10 @@ constexpr int SideStretch = 1;
 constexpr int AboveStretch = 1;
 constexpr int BelowStretch = 2;
 
-QLineEdit *lineEdit(const QString &name, const QString &placeholder, QWidget *parent)
+QLineEdit *lineEdit(const QString &name, QWidget *parent)
 {
     auto *edit = new QLineEdit(parent);
     edit->setObjectName(name);
-    edit->setPlaceholderText(placeholder);
     edit->setClearButtonEnabled(true);
     return edit;
 }
@@ -34,18 +34,23 @@ QLineEdit *lineEdit(const QString &name, const QString &placeholder, QWidget *pa
 
 StartPage::StartPage(QWidget *parent)
     : QWidget(parent)
-    , m_roomEdit(lineEdit(QStringLiteral("hostRoomEdit"), tr("e.g. Class 4B"), this))
+    , m_roomEdit(lineEdit(QStringLiteral("hostRoomEdit"), this))
     , m_portSpin(new QSpinBox(this))
-    , m_hostKeyEdit(lineEdit(QStringLiteral("hostKeyEdit"), tr("optional"), this))
-    , m_hostNickEdit(lineEdit(QStringLiteral("hostNickEdit"), tr("your name in the chat"), this))
-    , m_hostButton(new QPushButton(tr("&Host room"), this))
-    , m_addressEdit(
-          lineEdit(QStringLiteral("joinAddressEdit"), tr("http://192.168.1.20:8765"), this))
-    , m_joinNickEdit(lineEdit(QStringLiteral("joinNickEdit"), tr("your name in the chat"), this))
-    , m_joinKeyEdit(lineEdit(QStringLiteral("joinKeyEdit"), tr("if the host set one"), this))
-    , m_joinButton(new QPushButton(tr("&Join room"), this))
+    , m_hostKeyEdit(lineEdit(QStringLiteral("hostKeyEdit"), this))
+    , m_hostNickEdit(lineEdit(QStringLiteral("hostNickEdit"), this))
+    , m_hostButton(new QPushButton(this))
+    , m_addressEdit(lineEdit(QStringLiteral("joinAddressEdit"), this))
+    , m_joinNickEdit(lineEdit(QStringLiteral("joinNickEdit"), this))
+    , m_joinKeyEdit(lineEdit(QStringLiteral("joinKeyEdit"), this))
+    , m_joinButton(new QPushButton(this))
     , m_modeCombo(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
+    , m_hostIntro(new QLabel(this))
+    , m_joinIntro(new QLabel(this))
+    , m_modeCaption(new QLabel(this))
+    , m_modeHint(new QLabel(this))
+    , m_title(new QLabel(this))
+    , m_subtitle(new QLabel(this))
 {
     configureFields();
     auto *boxes = new QHBoxLayout;
@@ -54,22 +59,61 @@ StartPage::StartPage(QWidget *parent)
     layOut(boxes, buildModeRow());
     connectFields();
     setTabOrders();
+    retranslateUi();
+}
+
+void StartPage::retranslateUi()
+{
+    const auto label = [this](const QWidget *field, const QString &text) {
+        m_fieldLabels.value(field)->setText(text);
+    };
+    m_subtitle->setText(tr("Chat on your network, and see what short polling, long polling and "
+                           "WebSocket cost while you do."));
+    m_hostBox->setTitle(tr("Host a room"));
+    m_hostIntro->setText(tr("Runs the room on this computer. Others on your network join with "
+                            "the address shown next."));
+    label(m_roomEdit, tr("Room &name:"));
+    m_roomEdit->setPlaceholderText(tr("e.g. Class 4B"));
+    label(m_portSpin, tr("&Port:"));
+    label(m_hostKeyEdit, tr("Room &key:"));
+    m_hostKeyEdit->setPlaceholderText(tr("optional"));
+    label(m_hostNickEdit, tr("Your ni&ck:"));
+    m_hostNickEdit->setPlaceholderText(tr("your name in the chat"));
+    m_hostButton->setText(tr("&Host room"));
+    m_joinBox->setTitle(tr("Join a room"));
+    m_joinIntro->setText(tr("Type the address the host's window shows."));
+    label(m_addressEdit, tr("&Address:"));
+    m_addressEdit->setPlaceholderText(tr("http://192.168.1.20:8765"));
+    label(m_joinNickEdit, tr("Yo&ur nick:"));
+    m_joinNickEdit->setPlaceholderText(tr("your name in the chat"));
+    label(m_joinKeyEdit, tr("Room k&ey:"));
+    m_joinKeyEdit->setPlaceholderText(tr("if the host set one"));
+    m_joinButton->setText(tr("&Join room"));
+    m_modeCaption->setText(tr("Start in &mode:"));
+    m_modeHint->setText(tr("(you can switch at any time in the chat)"));
+    m_modeCombo->setItemText(m_modeCombo->findData(int(Transport::Polling)), tr("Polling"));
+    m_modeCombo->setItemText(m_modeCombo->findData(int(Transport::LongPoll)), tr("Long polling"));
+    m_modeCombo->setItemText(m_modeCombo->findData(int(Transport::WebSocket)), tr("WebSocket"));
+}
+
+void StartPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void StartPage::configureFields()
 {
     m_portSpin->setObjectName(QStringLiteral("hostPortSpin"));
     m_portSpin->setRange(0, MaxPort);
-    m_portSpin->setSpecialValueText(tr("any free port"));
-    m_portSpin->setToolTip(tr("Others join on this port. 8765 unless it is taken."));
     m_hostKeyEdit->setEchoMode(QLineEdit::PasswordEchoOnEdit);
     m_joinKeyEdit->setEchoMode(QLineEdit::PasswordEchoOnEdit);
     m_hostButton->setObjectName(QStringLiteral("hostButton"));
     m_joinButton->setObjectName(QStringLiteral("joinButton"));
     m_modeCombo->setObjectName(QStringLiteral("startModeCombo"));
-    m_modeCombo->addItem(tr("Polling"), int(Transport::Polling));
-    m_modeCombo->addItem(tr("Long polling"), int(Transport::LongPoll));
-    m_modeCombo->addItem(tr("WebSocket"), int(Transport::WebSocket));
+    for (const Transport mode : {Transport::Polling, Transport::LongPoll, Transport::WebSocket})
+        m_modeCombo->addItem(QString(), int(mode));
     m_problemLabel->setObjectName(QStringLiteral("startProblemLabel"));
     m_problemLabel->setWordWrap(true);
     m_problemLabel->setTextFormat(Qt::PlainText);
@@ -79,38 +123,32 @@ void StartPage::configureFields()
 
 QGroupBox *StartPage::buildHostBox()
 {
-    return buildBox(tr("Host a room"),
-                    tr("Runs the room on this computer. Others on your network join with the "
-                       "address shown next."),
-                    {{tr("Room &name:"), m_roomEdit},
-                     {tr("&Port:"), m_portSpin},
-                     {tr("Room &key:"), m_hostKeyEdit},
-                     {tr("Your ni&ck:"), m_hostNickEdit}},
-                    m_hostButton);
+    m_hostBox = buildBox(m_hostIntro, {m_roomEdit, m_portSpin, m_hostKeyEdit, m_hostNickEdit},
+                         m_hostButton);
+    return m_hostBox;
 }
 
 QGroupBox *StartPage::buildJoinBox()
 {
-    return buildBox(tr("Join a room"), tr("Type the address the host's window shows."),
-                    {{tr("&Address:"), m_addressEdit},
-                     {tr("Yo&ur nick:"), m_joinNickEdit},
-                     {tr("Room k&ey:"), m_joinKeyEdit}},
-                    m_joinButton);
+    m_joinBox = buildBox(m_joinIntro, {m_addressEdit, m_joinNickEdit, m_joinKeyEdit}, m_joinButton);
+    return m_joinBox;
 }
 
 // A box of the start screen: what it does, its fields, and its button at the bottom right.
-QGroupBox *StartPage::buildBox(const QString &title, const QString &intro,
-                               const QList<std::pair<QString, QWidget *>> &fields,
-                               QPushButton *button)
+QGroupBox *StartPage::buildBox(QLabel *intro, const QList<QWidget *> &fields, QPushButton *button)
 {
-    auto *box = new QGroupBox(title, this);
-    auto *introLabel = new QLabel(intro, box);
-    introLabel->setWordWrap(true);
+    auto *box = new QGroupBox(this);
+    intro->setParent(box);
+    intro->setWordWrap(true);
     auto *form = new QFormLayout;
-    for (const auto &[label, field] : fields)
+    for (QWidget *field : fields) {
+        auto *label = new QLabel(box);
+        label->setBuddy(field);
+        m_fieldLabels.insert(field, label);
         form->addRow(label, field);
+    }
     auto *layout = new QVBoxLayout(box);
-    layout->addWidget(introLabel);
+    layout->addWidget(intro);
     layout->addLayout(form);
     layout->addStretch();
     layout->addWidget(button, 0, Qt::AlignRight);
@@ -120,11 +158,10 @@ QGroupBox *StartPage::buildBox(const QString &title, const QString &intro,
 QLayout *StartPage::buildModeRow()
 {
     auto *row = new QHBoxLayout;
-    auto *label = new QLabel(tr("Start in &mode:"), this);
-    label->setBuddy(m_modeCombo);
-    row->addWidget(label);
+    m_modeCaption->setBuddy(m_modeCombo);
+    row->addWidget(m_modeCaption);
     row->addWidget(m_modeCombo);
-    row->addWidget(new QLabel(tr("(you can switch at any time in the chat)"), this));
+    row->addWidget(m_modeHint);
     row->addStretch();
     return row;
 }
@@ -132,16 +169,13 @@ QLayout *StartPage::buildModeRow()
 // The title and the two boxes in a column, centred with some air around it.
 void StartPage::layOut(QLayout *boxes, QLayout *modeRow)
 {
-    auto *title = new QLabel(tr("<h1>PushChat</h1>"), this);
-    title->setTextFormat(Qt::RichText);
-    auto *subtitle = new QLabel(tr("Chat on your network, and see what short polling, long "
-                                   "polling and WebSocket cost while you do."),
-                                this);
-    subtitle->setWordWrap(true);
+    m_title->setTextFormat(Qt::RichText);
+    m_title->setText(QStringLiteral("<h1>PushChat</h1>"));
+    m_subtitle->setWordWrap(true);
 
     auto *column = new QVBoxLayout;
-    column->addWidget(title);
-    column->addWidget(subtitle);
+    column->addWidget(m_title);
+    column->addWidget(m_subtitle);
     column->addSpacing(TitleSpacing);
     column->addLayout(boxes);
     column->addLayout(modeRow);

@@ -3,6 +3,7 @@
 #include "sessionrequest.h"
 #include "startsettings.h"
 
+#include <QHash>
 #include <QList>
 #include <QWidget>
 
@@ -37,12 +38,15 @@ public:
 signals:
     void requested(const PushChat::SessionRequest &request);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     void configureFields();
     QGroupBox *buildHostBox();
     QGroupBox *buildJoinBox();
-    QGroupBox *buildBox(const QString &title, const QString &intro,
-                        const QList<std::pair<QString, QWidget *>> &fields, QPushButton *button);
+    QGroupBox *buildBox(QLabel *intro, const QList<QWidget *> &fields, QPushButton *button);
     QLayout *buildModeRow();
     void layOut(QLayout *boxes, QLayout *modeRow);
     void connectFields();
@@ -60,6 +64,15 @@ private:
     QPushButton *m_joinButton;
     QComboBox *m_modeCombo;
     QLabel *m_problemLabel;
+    QGroupBox *m_hostBox = nullptr;
+    QGroupBox *m_joinBox = nullptr;
+    QLabel *m_hostIntro;
+    QLabel *m_joinIntro;
+    QLabel *m_modeCaption;
+    QLabel *m_modeHint;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    QHash<const QWidget *, QLabel *> m_fieldLabels; ///< the form's label of each field
 };
 
 } // namespace PushChat

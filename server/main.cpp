@@ -1,5 +1,6 @@
 // pushchat-server: the room server without a window.
 
+#include "language.h"
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
@@ -15,6 +16,12 @@
 #include <unistd.h>
 
 namespace {
+
+// The context of the command line's translations (resources/translations).
+struct ServerCommandLine
+{
+    Q_DECLARE_TR_FUNCTIONS(ServerCommandLine)
+};
 
 int signalPipe[2] = {-1, -1};
 
@@ -60,78 +67,94 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pushchat-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHCHAT_VERSION));
+    const QString language = PushChat::Language::fromArguments(QCoreApplication::arguments());
+    if (!PushChat::Language::install(language.isEmpty() ? PushChat::Language::systemDefault()
+                                                        : language)) {
+        std::fprintf(
+            stderr, "pushchat-server: %s\n",
+            qPrintable(ServerCommandLine::tr("--lang is en or zh_CN, not \"%1\".").arg(language)));
+        return 2;
+    }
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("PushChat room server: polling, long polling and WebSocket on one port."));
+        ServerCommandLine::tr("PushChat room server: polling, long polling and WebSocket on one "
+                              "port."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption portOption({QStringLiteral("p"), QStringLiteral("port")},
-                                        QStringLiteral("TCP port (0 picks a free one)."),
+                                        ServerCommandLine::tr("TCP port (0 picks a free one)."),
                                         QStringLiteral("port"), QStringLiteral("8765"));
-    const QCommandLineOption bindOption(QStringLiteral("bind"),
-                                        QStringLiteral("Address to listen on (default: all)."),
-                                        QStringLiteral("address"));
+    const QCommandLineOption bindOption(
+        QStringLiteral("bind"), ServerCommandLine::tr("Address to listen on (default: all)."),
+        QStringLiteral("address"));
     const QCommandLineOption keyOption(QStringLiteral("key"),
-                                       QStringLiteral("Room key clients must present."),
+                                       ServerCommandLine::tr("Room key clients must present."),
                                        QStringLiteral("key"));
-    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("Room name."),
+    const QCommandLineOption nameOption(QStringLiteral("name"), ServerCommandLine::tr("Room name."),
                                         QStringLiteral("name"), QStringLiteral("PushChat"));
     const QCommandLineOption historyOption(QStringLiteral("history"),
-                                           QStringLiteral("Messages kept for replay."),
+                                           ServerCommandLine::tr("Messages kept for replay."),
                                            QStringLiteral("count"), QStringLiteral("10000"));
     const QCommandLineOption maxTextOption(QStringLiteral("max-text"),
-                                           QStringLiteral("Longest message in UTF-8 bytes."),
+                                           ServerCommandLine::tr("Longest message in UTF-8 bytes."),
                                            QStringLiteral("bytes"), QStringLiteral("4096"));
     const QCommandLineOption rateOption(
         QStringLiteral("rate-limit"),
-        QStringLiteral("Messages per second per sender; 0 turns the limit off."),
+        ServerCommandLine::tr("Messages per second per sender; 0 turns the limit off."),
         QStringLiteral("rate"), QStringLiteral("20"));
     const QCommandLineOption originOption(
         QStringLiteral("allow-origin"),
-        QStringLiteral("Allow browser pages from this origin too (repeatable)."),
+        ServerCommandLine::tr("Allow browser pages from this origin too (repeatable)."),
         QStringLiteral("origin"));
     const QCommandLineOption batchOption(
         QStringLiteral("long-poll-batch"),
-        QStringLiteral("While many long polls wait, answer them at most once every this many "
-                       "milliseconds (0 answers every message at once)."),
+        ServerCommandLine::tr("While many long polls wait, answer them at most once every this "
+                              "many milliseconds (0 answers every message at once)."),
         QStringLiteral("ms"), QStringLiteral("5"));
+    const QCommandLineOption languageOption(
+        QStringLiteral("lang"),
+        ServerCommandLine::tr("Language of these messages: en or zh_CN (default: the system's)."),
+        QStringLiteral("language"));
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption});
+                       rateOption, originOption, batchOption, languageOption});
     parser.process(app);
 
+    const auto usage = [](const QString &message) {
+        std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(message));
+    };
     PushChat::ServerConfig config;
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);
     if (!ok || port > 65535) {
-        std::fprintf(stderr, "pushchat-server: --port must be 0…65535\n");
+        usage(ServerCommandLine::tr("--port must be 0…65535"));
         return 2;
     }
     config.port = quint16(port);
     if (parser.isSet(bindOption) && !config.bindAddress.setAddress(parser.value(bindOption))) {
-        std::fprintf(stderr, "pushchat-server: --bind needs an IP address\n");
+        usage(ServerCommandLine::tr("--bind needs an IP address"));
         return 2;
     }
     config.key = parser.value(keyOption);
     config.roomName = parser.value(nameOption);
     config.historyLimit = parser.value(historyOption).toInt(&ok);
     if (!ok || config.historyLimit < 1) {
-        std::fprintf(stderr, "pushchat-server: --history must be a positive number\n");
+        usage(ServerCommandLine::tr("--history must be a positive number"));
         return 2;
     }
     config.maxTextBytes = parser.value(maxTextOption).toInt(&ok);
     if (!ok || config.maxTextBytes < 1) {
-        std::fprintf(stderr, "pushchat-server: --max-text must be a positive number\n");
+        usage(ServerCommandLine::tr("--max-text must be a positive number"));
         return 2;
     }
     config.rateLimitPerSecond = parser.value(rateOption).toDouble(&ok);
     if (!ok || config.rateLimitPerSecond < 0) {
-        std::fprintf(stderr, "pushchat-server: --rate-limit must be >= 0\n");
+        usage(ServerCommandLine::tr("--rate-limit must be >= 0"));
         return 2;
     }
     config.longPollBatchMs = parser.value(batchOption).toInt(&ok);
     if (!ok || config.longPollBatchMs < 0 || config.longPollBatchMs > 1000) {
-        std::fprintf(stderr, "pushchat-server: --long-poll-batch must be 0…1000\n");
+        usage(ServerCommandLine::tr("--long-poll-batch must be 0…1000"));
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);
@@ -157,10 +180,12 @@ int main(int argc, char *argv[])
 
     int exitCode = 0;
     QObject::connect(&host, &PushChat::ServerHost::started, &app, [&](quint16 actualPort) {
-        std::printf("PushChat room \"%s\" is open. Join at:\n", qPrintable(config.roomName));
+        std::printf("%s\n",
+                    qPrintable(ServerCommandLine::tr("PushChat room \"%1\" is open. Join at:")
+                                   .arg(config.roomName)));
         for (const QString &url : joinUrls(config.bindAddress, actualPort))
             std::printf("  %s\n", qPrintable(url));
-        std::printf("Press Ctrl+C to stop.\n");
+        std::printf("%s\n", qPrintable(ServerCommandLine::tr("Press Ctrl+C to stop.")));
         std::fflush(stdout);
     });
     QObject::connect(&host, &PushChat::ServerHost::failed, &app,

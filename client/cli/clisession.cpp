@@ -29,14 +29,15 @@ CliSession::CliSession(const Options &options, QObject *parent)
         if (message.kind == MessageKind::Chat)
             m_out << message.nick << ": " << message.text;
         else
-            m_out << "* " << message.nick
-                  << (message.kind == MessageKind::Join ? " joined" : " left");
+            m_out << "* "
+                  << (message.kind == MessageKind::Join ? tr("%1 joined") : tr("%1 left"))
+                         .arg(message.nick);
         m_out << Qt::endl;
     });
     connect(&m_client, &ChatClient::stateChanged, this,
             [this](ChatClient::State state, const QString &reason) {
                 if (state == ChatClient::State::Reconnecting)
-                    m_err << "* reconnecting: " << reason << Qt::endl;
+                    m_err << "* " << tr("reconnecting: %1").arg(reason) << Qt::endl;
                 else if (state == ChatClient::State::Connected) {
                     m_err << "* " << reason << Qt::endl;
                     // Input that ended while connecting: leave now that there is a link.
@@ -52,14 +53,16 @@ CliSession::CliSession(const Options &options, QObject *parent)
             failToConnect(message);
     });
     connect(&m_client, &ChatClient::gapDetected, this, [this](qint64 after) {
-        m_err << "* some messages after " << after << " were missed (evicted from the history)"
+        m_err << "* "
+              << tr("some messages after %1 were missed (evicted from the history)").arg(after)
               << Qt::endl;
     });
     connect(&m_client, &ChatClient::historyReset, this,
-            [this] { m_err << "* the server restarted with a new history" << Qt::endl; });
+            [this] { m_err << "* " << tr("the server restarted with a new history") << Qt::endl; });
     connect(&m_client, &ChatClient::sendFailed, this, [this](qint64 id, const QString &reason) {
         ++m_failures;
-        m_err << "pushchat-cli: message " << id << " was refused: " << reason << Qt::endl;
+        m_err << "pushchat-cli: " << tr("message %1 was refused: %2").arg(id).arg(reason)
+              << Qt::endl;
     });
     connect(&m_client, &ChatClient::outboxDrained, this, [this] {
         if (m_leaving)
@@ -116,15 +119,15 @@ void CliSession::handleLine(const QString &line)
         else if (name == QLatin1String("ws"))
             mode = Transport::WebSocket;
         if (!mode) {
-            m_err << "pushchat-cli: /mode poll|longpoll|ws" << Qt::endl;
+            m_err << "pushchat-cli: " << tr("/mode poll|longpoll|ws") << Qt::endl;
             return;
         }
         m_client.setMode(*mode);
-        m_err << "* mode " << transportName(*mode) << Qt::endl;
+        m_err << "* " << tr("mode %1").arg(transportName(*mode)) << Qt::endl;
         return;
     }
     if (m_client.nick().isEmpty()) {
-        m_err << "pushchat-cli: an observer (no --nick) cannot send" << Qt::endl;
+        m_err << "pushchat-cli: " << tr("an observer (no --nick) cannot send") << Qt::endl;
         return;
     }
     m_client.send(line);
@@ -146,8 +149,10 @@ void CliSession::printStats()
               << qSetFieldWidth(7) << m.latency.p50 << qSetFieldWidth(7) << m.latency.p95
               << qSetFieldWidth(7) << m.latency.max << qSetFieldWidth(0) << Qt::endl;
     }
-    m_out << "clock offset " << m_client.clock().offsetMs() << " ms (±"
-          << m_client.clock().uncertaintyMs() << " ms), mode " << transportName(m_client.mode())
+    m_out << tr("clock offset %1 ms (±%2 ms), mode %3")
+                 .arg(m_client.clock().offsetMs())
+                 .arg(m_client.clock().uncertaintyMs())
+                 .arg(transportName(m_client.mode()))
           << Qt::endl;
 }
 
@@ -170,15 +175,19 @@ void CliSession::leave()
             failToConnect(m_client.stateReason());
             return;
         }
-        m_err << "pushchat-cli: " << m_client.pendingCount()
-              << " message(s) not confirmed by the server: " << m_client.stateReason() << Qt::endl;
+        m_err << "pushchat-cli: "
+              << tr("%n message(s) not confirmed by the server: %1", nullptr,
+                    int(m_client.pendingCount()))
+                     .arg(m_client.stateReason())
+              << Qt::endl;
         finish(1);
     });
 }
 
 void CliSession::failToConnect(const QString &reason)
 {
-    m_err << "pushchat-cli: cannot connect to " << m_client.serverUrl().toString() << ": " << reason
+    m_err << "pushchat-cli: "
+          << tr("cannot connect to %1: %2").arg(m_client.serverUrl().toString(), reason)
           << Qt::endl;
     finish(ExitCannotConnect);
 }

@@ -1,6 +1,7 @@
 // pushchat-cli: a terminal client for a PushChat room.
 
 #include "clisession.h"
+#include "language.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -11,6 +12,14 @@
 
 using namespace PushChat;
 
+namespace {
+// The context of the command line's translations (resources/translations).
+struct CliCommandLine
+{
+    Q_DECLARE_TR_FUNCTIONS(CliCommandLine)
+};
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -19,28 +28,41 @@ int main(int argc, char *argv[])
         QLoggingCategory::setFilterRules(QStringLiteral("pushchat.*.debug=false"));
     QCoreApplication::setApplicationName(QStringLiteral("pushchat-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHCHAT_VERSION));
+    const QString language = Language::fromArguments(QCoreApplication::arguments());
+    if (!Language::install(language.isEmpty() ? Language::systemDefault() : language)) {
+        std::fprintf(
+            stderr, "pushchat-cli: %s\n",
+            qPrintable(CliCommandLine::tr("--lang is en or zh_CN, not \"%1\".").arg(language)));
+        return 64;
+    }
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Terminal client for a PushChat room. Lines typed are sent; /mode poll|longpoll|ws "
-        "switches transport, /stats prints what each transport cost, /quit leaves."));
+    parser.setApplicationDescription(
+        CliCommandLine::tr("Terminal client for a PushChat room. Lines typed are sent; /mode "
+                           "poll|longpoll|ws switches transport, /stats prints what each "
+                           "transport cost, /quit leaves."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption urlOption(QStringLiteral("url"),
-                                       QStringLiteral("Server, e.g. http://127.0.0.1:8765."),
+                                       CliCommandLine::tr("Server, e.g. http://127.0.0.1:8765."),
                                        QStringLiteral("url"));
     const QCommandLineOption nickOption(QStringLiteral("nick"),
-                                        QStringLiteral("Your nick (none: observe only)."),
+                                        CliCommandLine::tr("Your nick (none: observe only)."),
                                         QStringLiteral("nick"));
     const QCommandLineOption modeOption(QStringLiteral("mode"),
-                                        QStringLiteral("poll, longpoll or ws (default ws)."),
+                                        CliCommandLine::tr("poll, longpoll or ws (default ws)."),
                                         QStringLiteral("mode"), QStringLiteral("ws"));
-    const QCommandLineOption keyOption(QStringLiteral("key"), QStringLiteral("Room key."),
+    const QCommandLineOption keyOption(QStringLiteral("key"), CliCommandLine::tr("Room key."),
                                        QStringLiteral("key"));
-    const QCommandLineOption intervalOption(QStringLiteral("interval"),
-                                            QStringLiteral("Polling interval in ms, 100-10000."),
-                                            QStringLiteral("ms"), QStringLiteral("1000"));
-    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption});
+    const QCommandLineOption intervalOption(
+        QStringLiteral("interval"), CliCommandLine::tr("Polling interval in ms, 100-10000."),
+        QStringLiteral("ms"), QStringLiteral("1000"));
+    const QCommandLineOption languageOption(
+        QStringLiteral("lang"),
+        CliCommandLine::tr("Language of the messages: en or zh_CN (default: the system's)."),
+        QStringLiteral("language"));
+    parser.addOptions(
+        {urlOption, nickOption, modeOption, keyOption, intervalOption, languageOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -51,7 +73,7 @@ int main(int argc, char *argv[])
     options.url = QUrl(parser.value(urlOption));
     if (!parser.isSet(urlOption) || !options.url.isValid() || options.url.scheme() != "http" ||
         options.url.host().isEmpty())
-        return usage(QStringLiteral("--url http://HOST:PORT is required"));
+        return usage(CliCommandLine::tr("--url http://HOST:PORT is required"));
     options.nick = parser.value(nickOption);
     options.key = parser.value(keyOption);
     const QString mode = parser.value(modeOption);
@@ -62,11 +84,11 @@ int main(int argc, char *argv[])
     else if (mode == QLatin1String("ws") || mode == QLatin1String("websocket"))
         options.mode = Transport::WebSocket;
     else
-        return usage(QStringLiteral("--mode must be poll, longpoll or ws"));
+        return usage(CliCommandLine::tr("--mode must be poll, longpoll or ws"));
     bool ok = false;
     options.intervalMs = parser.value(intervalOption).toInt(&ok);
     if (!ok || options.intervalMs < 100 || options.intervalMs > 10000)
-        return usage(QStringLiteral("--interval must be 100 to 10000 ms"));
+        return usage(CliCommandLine::tr("--interval must be 100 to 10000 ms"));
 
     CliSession session(options);
     QObject::connect(&session, &CliSession::finished, &app, &QCoreApplication::exit,

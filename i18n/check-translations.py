@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Fails when the translations do not match the sources.
+
+Runs lupdate on the current sources into temporary copies of resources/translations/*.ts and
+compares: a string in the sources but not in the .ts (it comes back "unfinished"), a string in
+the .ts the sources no longer have ("vanished"/"obsolete"), or any unfinished or empty
+translation is an error. The fix is `cmake --build build --target update_translations` and
+translating what it added.
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def messages(ts_path):
+    """(context, source, comment) -> message element, for every message of a .ts file."""
+    result = {}
+    for context in ET.parse(ts_path).getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            key = (name, message.findtext("source"), message.findtext("comment") or "")
+            result[key] = message
+    return result
+
+
+def translation_problem(message, plural_only):
+    translation = message.find("translation")
+    kind = translation.get("type", "")
+    if kind in ("vanished", "obsolete"):
+        return "no longer in the sources"
+    if kind == "unfinished":
+        return "not translated"
+    numerus = message.get("numerus") == "yes"
+    if plural_only and not numerus:
+        return "not a plural form (the English file holds only those)"
+    forms = [f.text or "" for f in translation.iter("numerusform")] if numerus else [translation.text or ""]
+    if not forms or any(not f.strip() for f in forms):
+        return "empty translation"
+    return None
+
+
+def check(lupdate, sources, ts_file, plural_only):
+    errors = []
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / Path(ts_file).name
+        shutil.copyfile(ts_file, fresh)
+        command = [lupdate, "-locations", "none", "-no-ui-lines", "-silent"]
+        if plural_only:
+            command.append("-pluralonly")
+        command += ["@" + sources, "-ts", str(fresh)]
+        subprocess.run(command, check=True)
+        committed = messages(ts_file)
+        current = messages(fresh)
+    for key, message in sorted(current.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")):
+        context, source, _ = key
+        if key not in committed:
+            errors.append(f"{ts_file}: [{context}] {source!r}: in the sources, missing here")
+            continue
+        problem = translation_problem(message, plural_only)
+        if problem:
+            errors.append(f"{ts_file}: [{context}] {source!r}: {problem}")
+    return errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lupdate", required=True)
+    parser.add_argument("--sources", required=True, help="file listing the sources, one a line")
+    parser.add_argument("--zh", required=True)
+    parser.add_argument("--en", required=True)
+    args = parser.parse_args()
+    errors = check(args.lupdate, args.sources, args.zh, plural_only=False)
+    errors += check(args.lupdate, args.sources, args.en, plural_only=True)
+    for error in errors:
+        print(error)
+    if errors:
+        print(f"{len(errors)} problem(s); run `cmake --build build --target update_translations` "
+              "and translate what it reports as unfinished.")
+        return 1
+    total = len(messages(args.zh))
+    print(f"translations complete: {total} strings")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
