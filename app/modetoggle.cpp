@@ -35,7 +35,6 @@ ModeToggle::ModeToggle(QWidget *parent)
         auto *button = new QToolButton(this);
         button->setObjectName(segment.name);
         button->setCheckable(true);
-        button->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         button->setFocusPolicy(Qt::StrongFocus);
         button->setMinimumWidth(SegmentMinWidth);
         button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
@@ -72,6 +71,10 @@ void ModeToggle::retranslateUi()
     button(Transport::WebSocket)->setText(tr("WebSocket"));
     button(Transport::WebSocket)
         ->setToolTip(tr("WebSocket: one connection open both ways, the server pushes (Ctrl+3)"));
+    // After the texts: a button's setText() replaces its shortcut with the text's mnemonic.
+    int i = 0;
+    for (const Transport mode : {Transport::Polling, Transport::LongPoll, Transport::WebSocket})
+        button(mode)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i++)));
 }
 
 void ModeToggle::changeEvent(QEvent *event)

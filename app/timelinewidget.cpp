@@ -8,8 +8,10 @@
 #include <QHash>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTextLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace PushChat {
 
@@ -216,13 +218,28 @@ QList<TimelineWidget::LegendItem> TimelineWidget::legendItems() const
     };
 }
 
+// One line of the legend or a caption as drawn: Chinese comes from a CJK fallback font whose
+// lines are taller than the widget font's, so its metrics alone would cut them off.
+int TimelineWidget::textLineHeight() const
+{
+    QString sample = caption(Transport::Polling);
+    for (const LegendItem &item : legendItems())
+        sample += item.label;
+    QTextLayout text(sample, font());
+    text.beginLayout();
+    const QTextLine line = text.createLine();
+    text.endLayout();
+    return std::max(QFontMetrics(font()).height(), int(std::ceil(line.height())));
+}
+
 TimelineWidget::Layout TimelineWidget::layout() const
 {
     const QFontMetrics fm(font());
     Layout l;
+    const int lineHeight = textLineHeight();
     const int swatch = fm.height();
     const int itemGap = fm.averageCharWidth() * 2;
-    const int legendRowHeight = fm.height() + 4;
+    const int legendRowHeight = lineHeight + 4;
 
     // The legend first: it may need more rows on a narrow widget.
     l.legend = legendItems();
@@ -238,15 +255,24 @@ TimelineWidget::Layout TimelineWidget::layout() const
         x += w;
     }
     const int legendHeight = (row + 1) * legendRowHeight + 4;
-    const int axisHeight = fm.height() + 6;
+    const int axisHeight = lineHeight + 6;
     const int lanes = std::max<int>(1, int(m_lanes.size()));
 
-    l.captionHeight = 2 * fm.lineSpacing();
-    l.laneHeight =
-        std::max(l.captionHeight + 2 * fm.height(), (height() - axisHeight - legendHeight) / lanes);
-    l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);
     l.plotLeft = labelWidth();
     l.plotWidth = std::max(10, width() - l.plotLeft - RightMargin);
+    // The captions as tall as their words need at this width (one line in Chinese, often two
+    // in English); where the lanes are too short for them and the bars, the bars stay.
+    for (const Lane &lane : m_lanes)
+        l.captionHeight =
+            std::max(l.captionHeight, fm.boundingRect(QRect(0, 0, l.plotWidth, 10 * lineHeight),
+                                                      Qt::TextWordWrap, caption(lane.transport))
+                                          .height());
+    l.captionHeight = std::max(l.captionHeight, lineHeight);
+    const int minimumBars = 2 * fm.height();
+    l.laneHeight = std::max(minimumBars + 10, (height() - axisHeight - legendHeight) / lanes);
+    if (l.laneHeight - l.captionHeight - 10 < minimumBars)
+        l.captionHeight = 0;
+    l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);
     l.axisTop = l.laneHeight * lanes;
     l.startMs = m_nowMs - WindowMs;
     for (LegendItem &item : l.legend)
@@ -290,8 +316,9 @@ void TimelineWidget::paintLanes(QPainter &p, const Layout &l) const
                    InspectorModel::modeTitle(lane.transport));
         p.setFont(font());
         p.setPen(muted);
-        p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(lane.transport));
+        if (l.captionHeight > 0)
+            p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),
+                       Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(lane.transport));
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
         const double mid = l.laneMiddle(int(i));
         p.drawLine(QPointF(l.plotLeft, mid), QPointF(l.plotLeft + l.plotWidth, mid));
@@ -374,11 +401,11 @@ void TimelineWidget::paintAxis(QPainter &p, const Layout &l) const
 {
     const QFontMetrics fm(font());
     p.setPen(mutedText());
-    const int step = l.plotWidth >= fm.horizontalAdvance(QStringLiteral("−30 s")) * 10 ? 5 : 10;
+    const int step = l.plotWidth >= fm.horizontalAdvance(tr("−%1 s").arg(30)) * 10 ? 5 : 10;
     for (int s = 30; s >= 0; s -= step) {
         const double x = l.x(m_nowMs - s * 1000);
         p.drawLine(QPointF(x, l.axisTop), QPointF(x, l.axisTop + 4));
-        const QString label = s == 0 ? tr("now") : QStringLiteral("−%1 s").arg(s);
+        const QString label = s == 0 ? tr("now") : tr("−%1 s").arg(s);
         const int w = fm.horizontalAdvance(label);
         const double left = s == 30 ? x : s == 0 ? x - w : x - w / 2.0;
         p.drawText(QPointF(left, l.axisTop + 4 + fm.ascent()), label);

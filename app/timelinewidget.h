@@ -67,7 +67,7 @@ private:
     {
         int laneHeight = 0;
         int barAreaHeight = 0;
-        int captionHeight = 0;
+        int captionHeight = 0; ///< 0: no room for the captions, the bars come first
         int plotLeft = 0;
         int plotWidth = 0;
         int axisTop = 0;
@@ -82,6 +82,7 @@ private:
     void rebuild();
     int laneIndex(Transport transport) const;
     int labelWidth() const;
+    int textLineHeight() const;
     Layout layout() const;
     QList<LegendItem> legendItems() const;
     QColor mutedText() const;

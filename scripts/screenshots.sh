@@ -3,6 +3,8 @@
 #   docs/screenshot-host.png       the host's window with a few messages
 #   docs/screenshot-inspector.png  a guest's inspector and timeline after the three modes
 #   docs/screenshot-compare.png    the compare view on a 1280×720 screen, the bot sending 2/s
+#   docs/screenshot-zh-720p.png    the chat page in Simplified Chinese on a 1280×720 screen
+#   docs/screenshot-compare-zh-720p.png  the compare view in Chinese, 1280×720
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -15,7 +17,9 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
     fi
     PUSHCHAT_IN_XVFB=window xvfb-run -a -s '-screen 0 1400x900x24' bash "${BASH_SOURCE[0]}" "$build"
     # The compare view on a projector's screen.
-    PUSHCHAT_IN_XVFB=compare exec xvfb-run -a -s '-screen 0 1280x720x24' \
+    PUSHCHAT_IN_XVFB=compare xvfb-run -a -s '-screen 0 1280x720x24' bash "${BASH_SOURCE[0]}" "$build"
+    # The same screen in Chinese, the language chosen by the system's locale.
+    PUSHCHAT_IN_XVFB=zh exec xvfb-run -a -s '-screen 0 1280x720x24' \
         bash "${BASH_SOURCE[0]}" "$build"
 fi
 
@@ -53,6 +57,38 @@ shoot() { # file
     import -window root -crop 1360x860+0+0 +repage "$root/docs/$1"
     echo "wrote docs/$1"
 }
+
+if [ "$PUSHCHAT_IN_XVFB" = zh ]; then
+    export LANG=zh_CN.UTF-8
+    "$app" --host --port "$port" --room "四年级二班" --nick 王老师 --mode longpoll \
+        >"$work/zh.log" 2>&1 &
+    pids+=($!)
+    wait_for_room
+    sleep 1
+    post 小明 "大家好！这是网络课的聊天室吗？"
+    sleep 0.3
+    post 小红 "是的！试试切换上面的方式，看看检查器里的数字。"
+    sleep 0.3
+    post 王老师 "先看轮询：注意有多少请求是空手而归的。"
+    sleep 0.3
+    post 小明 "长轮询会等新消息；WebSocket 一直开着一条连接。"
+    sleep 2
+    import -window root "$root/docs/screenshot-zh-720p.png"
+    echo "wrote docs/screenshot-zh-720p.png"
+    kill "${pids[@]}"
+    wait 2>/dev/null || true
+    pids=()
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+    url="http://127.0.0.1:$port"
+    "$app" --host --port "$port" --room "四年级二班" --nick 王老师 --interval 1000 \
+        --compare --bot 2 >"$work/zh-compare.log" 2>&1 &
+    pids+=($!)
+    wait_for_room
+    sleep 14
+    import -window root "$root/docs/screenshot-compare-zh-720p.png"
+    echo "wrote docs/screenshot-compare-zh-720p.png"
+    exit 0
+fi
 
 if [ "$PUSHCHAT_IN_XVFB" = compare ]; then
     # Three observers (polling every second, long polling, WebSocket) and the bot at 2 msg/s;

@@ -180,6 +180,9 @@ void tst_Language::windowSwitchesLive()
     QTRY_COMPARE(sendButton->text(), u"发送");
     QCOMPARE(child<QToolButton>(window, "modePolling")->text(), u"轮询");
     QCOMPARE(child<QToolButton>(window, "modeLongPoll")->text(), u"长轮询");
+    // A button's new text must not take its shortcut away.
+    QCOMPARE(child<QToolButton>(window, "modeWebSocket")->shortcut(),
+             QKeySequence(Qt::CTRL | Qt::Key_3));
     QCOMPARE(child<QPushButton>(window, "hostButton")->text(), u"主持房间(&H)");
     QCOMPARE(child<QLineEdit>(window, "messageInput")->placeholderText(), u"输入消息，按回车发送");
     QCOMPARE(child<QPushButton>(window, "leaveButton")->text(), u"停止主持(&S)");

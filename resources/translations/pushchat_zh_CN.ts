@@ -1146,6 +1146,10 @@ Try another port, or let PushChat pick a free one.</source>
         <source>now</source>
         <translation>现在</translation>
     </message>
+    <message>
+        <source>−%1 s</source>
+        <translation>−%1 秒</translation>
+    </message>
 </context>
 <context>
     <name>PushChat::TrafficGenerator</name>
