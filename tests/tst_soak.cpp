@@ -6,7 +6,7 @@
 // server's history.
 //
 // Sized by the environment (docs/RELIABILITY.md, scripts/soak.sh):
-//   PUSHCHAT_SOAK_MESSAGES  messages posted per run (default 1,000; the long run: 10,000)
+//   PUSHCHAT_SOAK_MESSAGES  messages posted per run (default 2,000; the long run: 10,000)
 //   PUSHCHAT_SOAK_SEED      the random seed (default: a random one, printed, to repeat a run)
 
 #include "chatclient.h"
@@ -255,7 +255,7 @@ void tst_Soak::initTestCase()
     help.start(QStringLiteral(PUSHCHAT_SERVER_PATH), {QStringLiteral("--help")});
     QVERIFY(help.waitForFinished(10000));
     m_serverHasStore = help.readAllStandardOutput().contains("--store");
-    m_messages = environmentNumber("PUSHCHAT_SOAK_MESSAGES", 1000);
+    m_messages = environmentNumber("PUSHCHAT_SOAK_MESSAGES", 2000);
     m_seed = quint32(environmentNumber("PUSHCHAT_SOAK_SEED", 0));
     if (m_seed == 0)
         m_seed = QRandomGenerator::global()->bounded(1u, 1u << 31);
@@ -365,7 +365,10 @@ void tst_Soak::soak()
                 record.client->disconnectFromServer();
                 record.wanted = false;
                 ++disconnects;
-                QTimer::singleShot(50 + int(random.bounded(1500)), &chaos, [&record] {
+                // One in five stays away for seconds: what a sender types meanwhile piles up.
+                const int awayMs = random.bounded(5) == 0 ? 5500 + int(random.bounded(2500))
+                                                          : 50 + int(random.bounded(1500));
+                QTimer::singleShot(awayMs, &chaos, [&record] {
                     record.client->connectToServer();
                     record.wanted = true;
                 });
