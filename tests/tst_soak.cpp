@@ -25,8 +25,10 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <vector>
 
 using namespace PushChat;
@@ -394,19 +396,34 @@ void tst_Soak::soak()
     tick.start();
 
     const int timeoutMs = 120000 + m_messages * 20;
-    QVERIFY(waitUntil([&] { return restartFailed || (posted == m_messages && kills == restarts); },
-                      timeoutMs));
+    QVERIFY2(waitUntil([&] { return restartFailed || (posted == m_messages && kills == restarts); },
+                       timeoutMs),
+             qPrintable(QStringLiteral("%1 of %2 messages typed, %3 of %4 kills")
+                            .arg(posted)
+                            .arg(m_messages)
+                            .arg(kills)
+                            .arg(restarts)));
     QVERIFY2(!restartFailed, "the server could not be killed or did not start again");
     tick.stop();
     // Every client reconnects now and stays: the last pending reconnects fire.
-    QVERIFY(waitUntil(
-        [&] {
-            return std::all_of(records.begin(), records.end(), [](const ClientRecord &record) {
-                return record.wanted && record.client->pendingCount() == 0 &&
-                       record.client->state() == ChatClient::State::Connected;
-            });
-        },
-        timeoutMs));
+    const auto settled = [](const ClientRecord &record) {
+        return record.wanted && record.client->pendingCount() == 0 &&
+               record.client->state() == ChatClient::State::Connected;
+    };
+    const bool allSettled = waitUntil(
+        [&] { return restartFailed || std::all_of(records.begin(), records.end(), settled); },
+        timeoutMs);
+    QStringList unsettled;
+    for (int i = 0; i < ClientCount; ++i) {
+        const ChatClient &client = *records[size_t(i)].client;
+        if (!settled(records[size_t(i)])) {
+            unsettled.append(QStringLiteral("client %1: %2 pending, %3")
+                                 .arg(i)
+                                 .arg(client.pendingCount())
+                                 .arg(client.stateReason()));
+        }
+    }
+    QVERIFY2(allSettled, qPrintable(unsettled.join(u"; ")));
     QVERIFY2(!restartFailed, "the server did not start again");
     QVERIFY(server.running());
 
