@@ -143,8 +143,10 @@ protected:
                              [from, to] { to->write(from->readAll()); });
             // One side closed: the other gets what is left, then the close.
             QObject::connect(from, &QTcpSocket::disconnected, link, [link, down, up, from, to] {
-                to->write(from->readAll());
-                to->disconnectFromHost();
+                if (to->isOpen()) {
+                    to->write(from->readAll());
+                    to->disconnectFromHost();
+                }
                 if (down->state() == QAbstractSocket::UnconnectedState &&
                     up->state() == QAbstractSocket::UnconnectedState)
                     link->deleteLater();
@@ -152,11 +154,14 @@ protected:
         };
         pipe(down, up);
         pipe(up, down);
-        // The server is down (killed): the client's connection ends at once.
-        QObject::connect(up, &QTcpSocket::errorOccurred, link, [link, up] {
-            if (up->state() != QAbstractSocket::ConnectedState)
-                link->deleteLater();
-        });
+        // The server is down (killed) or reset the connection: the client's connection ends at
+        // once. A server's orderly close is passed on by `disconnected` instead, after the
+        // bytes before it.
+        QObject::connect(up, &QTcpSocket::errorOccurred, link,
+                         [link](QAbstractSocket::SocketError error) {
+                             if (error != QAbstractSocket::RemoteHostClosedError)
+                                 link->deleteLater();
+                         });
         up->connectToHost(QHostAddress::LocalHost, m_server.port());
     }
 
