@@ -5,6 +5,7 @@ pushchat_build_packages=(
     cmake ninja-build g++ pkg-config liburing-dev
     qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk help2man
+    qt6-translations-l10n
     libqrencode-dev
 )
 pushchat_test_packages=(
