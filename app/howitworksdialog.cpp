@@ -154,7 +154,8 @@ void HowItWorksDialog::rebuild()
             body->setTextFormat(Qt::PlainText);
             body->setWordWrap(true);
             body->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            body->setMinimumWidth(columnWidth);
+            // A window does not grow to its labels' wrapped height by itself: ask for it.
+            body->setMinimumSize(columnWidth, body->heightForWidth(columnWidth));
             column->addSpacing(fontMetrics().height() / 2);
             column->addWidget(caption);
             column->addWidget(body);
