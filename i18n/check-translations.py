@@ -6,9 +6,13 @@ compares: a string in the sources but not in the .ts (it comes back "unfinished"
 the .ts the sources no longer have ("vanished"/"obsolete"), or any unfinished or empty
 translation is an error. The fix is `cmake --build build --target update_translations` and
 translating what it added.
+
+With --web, the How it works texts must also be the browser page's (resources/web/i18n.js,
+keys how_<mode>_<part>), word for word in both languages (docs/HOW-IT-WORKS.md).
 """
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -67,15 +71,47 @@ def check(lupdate, sources, ts_file, plural_only):
     return errors
 
 
+def web_how_texts(i18n_js):
+    """{"en": [...], "zh": [...]}: the how_<mode>_<part> texts of the browser page."""
+    text = Path(i18n_js).read_text(encoding="utf-8")
+    result = {}
+    for language in ("en", "zh"):
+        block = re.search(r"^  " + language + r": \{\n(.*?)^  \},", text, re.S | re.M).group(1)
+        result[language] = [m.group(1).replace("\\'", "'")
+                            for m in re.finditer(r"^    how_\w+: '(.*)',$", block, re.M)]
+    return result
+
+
+def check_how_it_works(zh_ts, i18n_js):
+    web = web_how_texts(i18n_js)
+    app = {}
+    for (context, source, _), message in messages(zh_ts).items():
+        if context == "PushChat::HowItWorksDialog":
+            app[source] = message.findtext("translation")
+    errors = []
+    if not web["en"] or len(web["en"]) != len(web["zh"]):
+        errors.append(f"{i18n_js}: how_* texts not found in both languages")
+    for english, chinese in zip(web["en"], web["zh"]):
+        if english not in app:
+            errors.append(f"HowItWorksDialog lacks the browser's text {english!r}")
+        elif app[english] != chinese:
+            errors.append(f"HowItWorksDialog's Chinese of {english[:40]!r}… differs from the "
+                          f"browser's: {app[english]!r} / {chinese!r}")
+    return errors
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lupdate", required=True)
     parser.add_argument("--sources", required=True, help="file listing the sources, one a line")
     parser.add_argument("--zh", required=True)
     parser.add_argument("--en", required=True)
+    parser.add_argument("--web", help="resources/web/i18n.js")
     args = parser.parse_args()
     errors = check(args.lupdate, args.sources, args.zh, plural_only=False)
     errors += check(args.lupdate, args.sources, args.en, plural_only=True)
+    if args.web:
+        errors += check_how_it_works(args.zh, args.web)
     for error in errors:
         print(error)
     if errors:
