@@ -40,7 +40,7 @@ void setApplicationNames()
 // --lang, else the language chosen in View > Language, else the system's.
 QString startLanguage(const QStringList &arguments)
 {
-    const QString fromCommandLine =
+    QString fromCommandLine =
         PushChat::Language::normalized(PushChat::Language::fromArguments(arguments));
     if (!fromCommandLine.isEmpty())
         return fromCommandLine;

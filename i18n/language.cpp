@@ -74,7 +74,7 @@ QString Language::systemDefault()
 {
     // LANGUAGE, LC_ALL, LC_MESSAGES and LANG, as the system locale reads them.
     for (const QString &name : QLocale::system().uiLanguages()) {
-        const QString language = normalized(name);
+        QString language = normalized(name);
         if (!language.isEmpty())
             return language;
     }
