@@ -15,7 +15,7 @@ command -v clang-tidy-14 >/dev/null || apt-get install -y -q --no-install-recomm
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
     mapfile -t files < <(cd "$root" && git ls-files 'common/*.cpp' 'server/*.cpp' 'client/*.cpp' \
-        'client/cli/*.cpp' 'app/*.cpp')
+        'client/cli/*.cpp' 'app/*.cpp' 'i18n/*.cpp')
 fi
 # Unused private fields, and the rest of clang's -Wall/-Wextra, reported by clang itself.
 run-clang-tidy -clang-tidy-binary clang-tidy-14 -p "$build" -quiet -j "$(nproc)" \
