@@ -2,6 +2,7 @@
 
 #include "appoptions.h"
 #include "language.h"
+#include "languagefont.h"
 #include "mainwindow.h"
 #include "systemlimits.h"
 
@@ -93,6 +94,7 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("pushchat"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
     PushChat::Language::install(startLanguage(QApplication::arguments()));
+    PushChat::applyLanguageFont(PushChat::Language::current());
 
     PushChat::MainWindow window;
     // Ctrl+C in the terminal (or SIGTERM) closes the window like its close button: the room

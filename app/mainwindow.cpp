@@ -7,6 +7,7 @@
 #include "deliverylog.h"
 #include "eventlog.h"
 #include "language.h"
+#include "languagefont.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
 
@@ -297,6 +298,7 @@ void MainWindow::setLanguage(const QString &language)
 {
     if (!Language::install(language))
         return;
+    applyLanguageFont(Language::current());
     QSettings settings;
     settings.setValue(QLatin1String(LanguageSetting), Language::current());
 }

@@ -14,11 +14,14 @@
 #include "startpage.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
+#include <QFontDatabase>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPainter>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -49,6 +52,18 @@ QString rowText(const MessageListModel *model, MessageListModel::RowType type)
             return index.data().toString();
     }
     return {};
+}
+
+// Han characters whose Simplified Chinese and Japanese forms differ, as `font` draws them.
+QImage drawnHan(QFont font)
+{
+    font.setPixelSize(48);
+    QImage image(200, 80, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setFont(font);
+    painter.drawText(10, 60, QStringLiteral("骨直关"));
+    return image;
 }
 
 // Runs a program to its end; its standard output, or empty if it failed.
@@ -189,6 +204,16 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(window.menuBar()->actions().constFirst()->text(), u"文件(&F)");
     QCOMPARE(window.compareAction()->iconText(), u"对比");
     QVERIFY2(window.windowTitle().contains(u"已连接"), qPrintable(window.windowTitle()));
+    // Chinese in its Simplified forms, not the Japanese ones fontconfig falls back to where
+    // the system's locale is not Chinese.
+    const QString simplified = QStringLiteral("Noto Sans CJK SC");
+    if (QFontDatabase::hasFamily(simplified)) {
+        QFont reference = QApplication::font();
+        reference.setFamilies({simplified});
+        QCOMPARE(drawnHan(child<QPushButton>(window, "sendButton")->font()), drawnHan(reference));
+    } else {
+        qWarning("fonts-noto-cjk is not installed: the Chinese forms are not checked");
+    }
     // …tables, and lines already in the chat, worded when shown.
     QCOMPARE(inspector->headerData(int(InspectorModel::Measure::Requests), Qt::Vertical).toString(),
              u"HTTP 请求");
@@ -210,6 +235,8 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice joined");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
              u"The room was restarted; its history begins again here.");
+    QVERIFY(!QApplication::font().families().contains(simplified) ||
+            QFontInfo(QApplication::font()).family() == simplified);
     QVERIFY(window.session()->client()->state() == ChatClient::State::Connected);
 }
 
