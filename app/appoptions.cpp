@@ -70,7 +70,8 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.error = parser.errorText();
         return options;
     }
-    options.showHelp = parser.isSet(helpOption);
+    // --help-all (added with --help) too: it must not open a window either.
+    options.showHelp = parser.isSet(helpOption) || parser.isSet(QStringLiteral("help-all"));
     options.showVersion = parser.isSet(versionOption);
     if (!parser.positionalArguments().isEmpty()) {
         options.error =

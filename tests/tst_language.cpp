@@ -288,6 +288,10 @@ void tst_Language::helpWithoutDisplay()
         run(QStringLiteral(PUSHCHAT_APP_PATH), {QStringLiteral("--help")}, environment, &exitCode));
     QCOMPARE(exitCode, 0);
     QVERIFY2(help.contains(u"--host") && help.contains(u"--lang"), qPrintable(help));
+    const QString helpAll = QString::fromUtf8(run(
+        QStringLiteral(PUSHCHAT_APP_PATH), {QStringLiteral("--help-all")}, environment, &exitCode));
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(helpAll.contains(u"--lang"), qPrintable(helpAll));
     const QString version = QString::fromUtf8(run(
         QStringLiteral(PUSHCHAT_APP_PATH), {QStringLiteral("--version")}, environment, &exitCode));
     QCOMPARE(exitCode, 0);
