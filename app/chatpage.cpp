@@ -10,6 +10,7 @@
 #include "roompanel.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
+#include "zoom.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -93,8 +94,12 @@ QLayout *ChatPage::buildModeRow()
     m_intervalSlider->setMinimumWidth(IntervalSliderMinWidth);
     m_intervalSlider->setToolTip(tr("How often polling asks the server: 100 ms to 10 s"));
     m_intervalLabel->setObjectName(QStringLiteral("intervalLabel"));
-    m_intervalLabel->setMinimumWidth(
-        m_intervalLabel->fontMetrics().horizontalAdvance(QStringLiteral("every 10.0 s")));
+    const auto fitLabel = [this] {
+        m_intervalLabel->setMinimumWidth(m_intervalLabel->fontMetrics().horizontalAdvance(
+            tr("every %1").arg(PollInterval::text(PollInterval::MaxMs))));
+    };
+    fitLabel();
+    Zoom::onFontChange(m_intervalLabel, fitLabel);
     auto *intervalCaption = new QLabel(tr("Polling &interval:"), this);
     intervalCaption->setBuddy(m_intervalSlider);
     auto *row = new QHBoxLayout;
@@ -167,18 +172,22 @@ QWidget *ChatPage::buildInspectorAndTimeline()
     inspectorView->setObjectName(QStringLiteral("inspectorTable"));
     inspectorView->setModel(m_inspectorModel);
     inspectorView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    inspectorView->verticalHeader()->setDefaultSectionSize(inspectorView->fontMetrics().height() +
-                                                           InspectorRowPadding);
     inspectorView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     inspectorView->setSelectionMode(QAbstractItemView::NoSelection);
     inspectorView->setFocusPolicy(Qt::NoFocus);
     inspectorView->setAlternatingRowColors(true);
     inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    // Tall enough for every measure without a scroll bar.
-    inspectorView->setMinimumHeight(inspectorView->fontMetrics().height() + InspectorHeaderPadding +
-                                    InspectorModel::MeasureCount *
-                                        inspectorView->verticalHeader()->defaultSectionSize() +
-                                    2 * inspectorView->frameWidth());
+    const auto fitRows = [inspectorView] {
+        const int lineHeight = inspectorView->fontMetrics().height();
+        inspectorView->verticalHeader()->setDefaultSectionSize(lineHeight + InspectorRowPadding);
+        // Tall enough for every measure without a scroll bar.
+        inspectorView->setMinimumHeight(lineHeight + InspectorHeaderPadding +
+                                        InspectorModel::MeasureCount *
+                                            inspectorView->verticalHeader()->defaultSectionSize() +
+                                        2 * inspectorView->frameWidth());
+    };
+    fitRows();
+    Zoom::onFontChange(inspectorView, fitRows);
     auto *inspectorBox =
         new QGroupBox(tr("Transport inspector — what each mode cost so far"), this);
     auto *inspectorLayout = new QVBoxLayout(inspectorBox);
@@ -272,6 +281,11 @@ void ChatPage::enterRoom()
 void ChatPage::setPollInterval(int ms)
 {
     m_intervalSlider->setValue(PollInterval::toSlider(ms));
+}
+
+void ChatPage::setPresenting(bool on)
+{
+    m_roomPanel->setVisible(!on);
 }
 
 void ChatPage::focusInput()

@@ -10,6 +10,7 @@
 #include "pollinterval.h"
 #include "timelinewidget.h"
 #include "trafficgenerator.h"
+#include "zoom.h"
 
 #include <QDoubleSpinBox>
 #include <QEvent>
@@ -49,11 +50,15 @@ CompareView::CompareView(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    const auto fitRows = [this] {
+        m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+        m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    };
+    fitRows();
+    Zoom::onFontChange(m_table, fitRows);
     m_table->viewport()->installEventFilter(this);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this,
             &CompareView::alignCounters);
@@ -126,9 +131,14 @@ QWidget *CompareView::createGeneratorBar()
     m_intervalSlider->setObjectName(QStringLiteral("compareIntervalSlider"));
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(1000));
-    m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
     m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
-    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
+    const auto fitWidths = [this] {
+        m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
+        m_intervalLabel->setMinimumWidth(
+            fontMetrics().horizontalAdvance(PollInterval::text(PollInterval::MaxMs)));
+    };
+    fitWidths();
+    Zoom::onFontChange(this, fitWidths);
     auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
     intervalCaption->setBuddy(m_intervalSlider);
 
