@@ -41,6 +41,8 @@ constexpr double ByteCounterFromShare = 0.8;
 constexpr int NoticeQuoteChars = 80;
 constexpr int InspectorRowPadding = 6;
 constexpr int InspectorHeaderPadding = 12;
+constexpr int InspectorMinRows = 5;
+constexpr int ChatMinChars = 30;
 /// Within this many pixels of the end the view counts as following new messages.
 constexpr int FollowEndTolerance = 4;
 // Room panel, chat, inspector: starting widths and how extra width is shared.
@@ -163,6 +165,13 @@ QWidget *ChatPage::buildChat()
     chatLayout->addWidget(m_messageView, 1);
     chatLayout->addLayout(inputRow);
     chatLayout->addWidget(m_inputNote);
+    // Room for a sentence, not a word, whatever the other columns want (at 150 % text on a
+    // 1280-pixel screen the chat was squeezed to 120 px).
+    const auto fitWidth = [chat] {
+        chat->setMinimumWidth(chat->fontMetrics().averageCharWidth() * ChatMinChars);
+    };
+    fitWidth();
+    Zoom::onFontChange(chat, fitWidth);
     return chat;
 }
 
@@ -177,12 +186,14 @@ QWidget *ChatPage::buildInspectorAndTimeline()
     inspectorView->setFocusPolicy(Qt::NoFocus);
     inspectorView->setAlternatingRowColors(true);
     inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    // Every measure without a scroll bar where the height allows (a 1280×720 screen at 150 %
+    // text does not: then it scrolls rather than pushing the window off the screen).
+    inspectorView->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
     const auto fitRows = [inspectorView] {
         const int lineHeight = inspectorView->fontMetrics().height();
         inspectorView->verticalHeader()->setDefaultSectionSize(lineHeight + InspectorRowPadding);
-        // Tall enough for every measure without a scroll bar.
         inspectorView->setMinimumHeight(lineHeight + InspectorHeaderPadding +
-                                        InspectorModel::MeasureCount *
+                                        InspectorMinRows *
                                             inspectorView->verticalHeader()->defaultSectionSize() +
                                         2 * inspectorView->frameWidth());
     };
@@ -286,6 +297,8 @@ void ChatPage::setPollInterval(int ms)
 void ChatPage::setPresenting(bool on)
 {
     m_roomPanel->setVisible(!on);
+    // Large type leaves no height for both: the compare view has the timeline for a class.
+    m_timeline->parentWidget()->setVisible(!on);
 }
 
 void ChatPage::focusInput()

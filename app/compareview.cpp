@@ -55,7 +55,9 @@ CompareView::CompareView(QWidget *parent)
     m_table->setWordWrap(false);
     const auto fitRows = [this] {
         m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-        m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+        // A header and three rows at least: the rest of a 720-pixel screen is the counters' and
+        // the timeline's at 150 % text.
+        m_table->setMinimumHeight(m_table->fontMetrics().height() * 4);
     };
     fitRows();
     Zoom::onFontChange(m_table, fitRows);
@@ -77,18 +79,18 @@ CompareView::CompareView(QWidget *parent)
     lineUpLayout->addWidget(m_counters);
     lineUpLayout->addWidget(m_table, 1);
 
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(lineUp);
-    split->addWidget(m_timeline);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setChildrenCollapsible(false);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(lineUp);
+    m_split->addWidget(m_timeline);
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->setSpacing(4);
     layout->addWidget(createGeneratorBar());
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
 
     connect(m_session, &CompareSession::delivered, m_model, &CompareModel::add);
     connect(m_session->generator(), &TrafficGenerator::sent, this,
@@ -144,6 +146,7 @@ QWidget *CompareView::createGeneratorBar()
 
     auto *back = new QPushButton(tr("Back to &chat"), bar);
     back->setObjectName(QStringLiteral("compareBackButton"));
+    m_backButton = back;
 
     row->addWidget(botCaption);
     row->addWidget(m_rateSpin);
@@ -205,6 +208,12 @@ void CompareView::startBot(double perSecond)
 {
     m_rateSpin->setValue(perSecond);
     m_session->generator()->start(perSecond);
+}
+
+void CompareView::setPresenting(bool on)
+{
+    m_split->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
+    m_backButton->setVisible(!on);
 }
 
 void CompareView::setIntervalFromSlider(int value)

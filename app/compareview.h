@@ -9,6 +9,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QSplitter;
 class QTableView;
 
 namespace PushChat {
@@ -37,6 +38,10 @@ public:
     void stop();
     /// Starts the traffic generator at `perSecond` messages a second.
     void startBot(double perSecond);
+    /// Presentation mode: the timeline beside the line-up instead of below it (a wide screen
+    /// in large type has more width than height to spare), and no "Back to chat" button
+    /// (Ctrl+K and the menu still go back).
+    void setPresenting(bool on);
 
     CompareSession *session() const { return m_session; }
     CompareModel *model() const { return m_model; }
@@ -74,6 +79,8 @@ private:
     QSlider *m_intervalSlider;
     QLabel *m_intervalLabel;
     QLabel *m_sentLabel;
+    QSplitter *m_split = nullptr;
+    QPushButton *m_backButton = nullptr;
     QTimer m_refreshTimer;
     bool m_followEnd = true;
 };

@@ -113,14 +113,23 @@ JoinBanner::JoinBanner(Qt::Orientation orientation, QWidget *parent)
 
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
-    buttons->addWidget(m_moreButton);
-    buttons->addStretch();
-    buttons->addWidget(m_copyButton);
     auto *text = new QVBoxLayout;
     text->setContentsMargins(0, 0, 0, 0);
     text->addWidget(m_caption);
     text->addWidget(m_address);
-    text->addWidget(m_hint);
+    if (orientation == Qt::Horizontal) {
+        // Across a projected screen every line of height counts: the hint beside the buttons.
+        buttons->addWidget(m_hint, 1);
+        buttons->addWidget(m_moreButton);
+        buttons->addWidget(m_copyButton);
+    } else {
+        // In the room panel the box's title says it already.
+        m_caption->hide();
+        text->addWidget(m_hint);
+        buttons->addWidget(m_moreButton);
+        buttons->addStretch();
+        buttons->addWidget(m_copyButton);
+    }
     text->addLayout(buttons);
     text->addWidget(m_list);
     auto *layout = new QBoxLayout(

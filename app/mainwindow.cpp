@@ -361,6 +361,7 @@ void MainWindow::setPresenting(bool on)
     statusBar()->setVisible(!on);
     m_presentationBar->setVisible(on);
     m_chatPage->setPresenting(on);
+    m_compareView->setPresenting(on);
     if (on) {
         m_wasMaximized = isMaximized();
         showFullScreen();

@@ -52,8 +52,8 @@ ModeToggle::ModeToggle(QWidget *parent)
         button->setStyleSheet(
             QStringLiteral("QToolButton { padding: 5px 12px; border: 1px solid #8a94a6; "
                            "background: palette(button); %1 }"
-                           "QToolButton:checked { background: #1e88e5; color: white; "
-                           "border-color: #1565c0; font-weight: bold; }"
+                           "QToolButton:checked { background: #1565c0; color: white; "
+                           "border-color: #0d47a1; font-weight: bold; }"
                            "QToolButton:focus { border: 2px solid #0d47a1; }")
                 .arg(QLatin1String(radius)));
         m_group->addButton(button, int(segment.mode));

@@ -78,9 +78,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
                                      StatsRows *
                                          m_statsTable->verticalHeader()->defaultSectionSize() +
                                      2 * m_statsTable->frameWidth());
-        // Every column wide enough for six digits: a counter shown as "1,…" tells nothing.
-        const int cell =
-            fm.horizontalAdvance(QLocale().toString(888888)) + 2 * fm.averageCharWidth();
+        // Every column wide enough for five digits: a counter shown as "1,…" tells nothing.
+        const int cell = fm.horizontalAdvance(QLocale().toString(88888)) + fm.averageCharWidth();
         m_statsTable->setMinimumWidth(m_statsTable->verticalHeader()->sizeHint().width() +
                                       StatsColumns * cell + 2 * m_statsTable->frameWidth());
     };
