@@ -213,6 +213,10 @@ void CompareView::startBot(double perSecond)
 void CompareView::setPresenting(bool on)
 {
     m_split->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
+    // Side by side the counters' words need the width more than the timeline does.
+    m_split->setStretchFactor(0, on ? 3 : 1);
+    const int total = on ? m_split->width() : m_split->height();
+    m_split->setSizes(on ? QList<int>{total * 2 / 3, total / 3} : QList<int>{total / 2, total / 2});
     m_backButton->setVisible(!on);
 }
 

@@ -27,7 +27,6 @@ constexpr int StatsColumns = int(std::size(Buckets));
 // Requests, empty responses, frames, KB in, KB out, connections.
 constexpr int StatsRows = 6;
 constexpr int StatsRowPadding = 4;
-constexpr int PanelMinWidth = 250;
 constexpr qint64 BytesPerKiB = 1024;
 constexpr qint64 MsPerSecond = 1000;
 
@@ -100,7 +99,6 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     statsLayout->addWidget(m_statsSummary);
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
-    setMinimumWidth(PanelMinWidth);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
