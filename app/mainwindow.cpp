@@ -365,6 +365,9 @@ void MainWindow::setPresenting(bool on)
     if (on) {
         m_wasMaximized = isMaximized();
         showFullScreen();
+        // Without a window manager (a projector's kiosk, Xvfb) nobody applies the state.
+        if (const QScreen *screen = this->screen())
+            setGeometry(screen->geometry());
     } else if (m_wasMaximized) {
         showMaximized();
     } else {
