@@ -140,7 +140,10 @@ QWidget *CompareView::createGeneratorBar()
             fontMetrics().horizontalAdvance(PollInterval::text(PollInterval::MaxMs)));
     };
     fitWidths();
-    Zoom::onFontChange(this, fitWidths);
+    Zoom::onFontChange(this, [this, fitWidths] {
+        fitWidths();
+        fitPresentation();
+    });
     auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
     intervalCaption->setBuddy(m_intervalSlider);
 
@@ -212,12 +215,43 @@ void CompareView::startBot(double perSecond)
 
 void CompareView::setPresenting(bool on)
 {
+    m_presenting = on;
     m_split->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
-    // Side by side the counters' words need the width more than the timeline does.
-    m_split->setStretchFactor(0, on ? 3 : 1);
-    const int total = on ? m_split->width() : m_split->height();
-    m_split->setSizes(on ? QList<int>{total * 2 / 3, total / 3} : QList<int>{total / 2, total / 2});
+    m_split->setStretchFactor(1, on ? 0 : 1);
+    m_timeline->setCaptionsShown(!on);
     m_backButton->setVisible(!on);
+    m_table->horizontalHeader()->setSectionResizeMode(
+        CompareModel::MessageColumn, on ? QHeaderView::Fixed : QHeaderView::Stretch);
+    // The line-up follows the newest message by itself; the scroll bar's width goes to the
+    // figures.
+    m_table->setVerticalScrollBarPolicy(on ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
+    if (on) {
+        fitPresentation();
+    } else {
+        const int half = m_split->height() / 2;
+        m_split->setSizes({half, half});
+    }
+}
+
+void CompareView::fitPresentation()
+{
+    if (!m_presenting)
+        return;
+    // Side by side, the counters' figures need the width more than the timeline does.
+    const int timelineWidth = m_timeline->minimumSizeHint().width();
+    m_split->setSizes({m_split->width() - timelineWidth - m_split->handleWidth(), timelineWidth});
+    const QFontMetrics fm(m_counters->font());
+    int names = fm.horizontalAdvance(tr("over %1:%2 min").arg(59).arg(59));
+    for (const CompareCounters::Figure &figure : m_counters->figures())
+        names = std::max(names, fm.horizontalAdvance(figure.name));
+    m_table->horizontalHeader()->resizeSection(CompareModel::MessageColumn,
+                                               names + fm.averageCharWidth());
+}
+
+void CompareView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitPresentation();
 }
 
 void CompareView::setIntervalFromSlider(int value)

@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
@@ -348,6 +349,10 @@ void MainWindow::applyFont()
         font = Zoom::scaled(font, m_zoomPercent);
     }
     setFont(font);
+    // The platform's font for table headers outranks the one they would inherit.
+    const auto headers = findChildren<QHeaderView *>();
+    for (QHeaderView *header : headers)
+        header->setFont(font);
 }
 
 void MainWindow::setPresenting(bool on)

@@ -2,7 +2,10 @@
 // the window fitting 1280×720 at 150 % text, and the join banner's QR code read back by a real
 // QR reader (zbarimg from Debian's zbar-tools).
 
+#include "chatclient.h"
 #include "chatpage.h"
+#include "comparecounters.h"
+#include "comparesession.h"
 #include "compareview.h"
 #include "contrast.h"
 #include "defaultroute.h"
@@ -12,11 +15,13 @@
 #include "presentationbar.h"
 #include "qrcodewidget.h"
 #include "sessioncontroller.h"
+#include "timelinewidget.h"
 #include "zoom.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -27,6 +32,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -226,6 +232,35 @@ void tst_Presentation::presentationModeFillsTheScreenWithLargeType()
     // The compare view in presentation mode fits the projector too.
     window.showCompare(true);
     QVERIFY(window.isComparing());
+    const CompareView *view = window.compareView();
+    QVERIFY(pixelSize(view->table()->horizontalHeader()) >= least);
+    QVERIFY(pixelSize(view->counters()) >= least);
+    QVERIFY(pixelSize(view->timeline()) >= least);
+    QVERIFY(!view->timeline()->captionsShown());
+    // Nothing cut off: every counter's name and figure fits its column.
+    // Once the WebSocket observer's handshake shows, the longest figure is there.
+    const auto setupShown = [view] {
+        for (const CompareCounters::Figure &figure : view->counters()->figures()) {
+            if (figure.name == QStringLiteral("Connection setup"))
+                return figure.values[size_t(Transport::WebSocket)] > 0;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(setupShown(), Timeout);
+    const QFontMetrics counterFont(view->counters()->font());
+    const auto columns = view->counters()->columns();
+    QCOMPARE(columns.size(), 4);
+    for (const CompareCounters::Figure &figure : view->counters()->figures()) {
+        QVERIFY2(counterFont.horizontalAdvance(figure.name) <= columns[0].second - 8,
+                 qPrintable(figure.name));
+        for (int t = 0; t < 3; ++t)
+            QVERIFY2(counterFont.horizontalAdvance(figure.texts[size_t(t)]) <=
+                         columns[t + 1].second - 12,
+                     qPrintable(QStringLiteral("%1: %2 px in %3")
+                                    .arg(figure.texts[size_t(t)])
+                                    .arg(counterFont.horizontalAdvance(figure.texts[size_t(t)]))
+                                    .arg(columns[t + 1].second - 12)));
+    }
     QVERIFY2(minimumOf(window).height() <= Projector.height(),
              qPrintable(QString::number(minimumOf(window).height())));
     window.showCompare(false);
