@@ -192,6 +192,9 @@ QWidget *ChatPage::buildInspectorAndTimeline()
     const auto fitRows = [inspectorView] {
         const int lineHeight = inspectorView->fontMetrics().height();
         inspectorView->verticalHeader()->setDefaultSectionSize(lineHeight + InspectorRowPadding);
+        // The current mode's bold title is measured in the application's font, not the
+        // view's (QHeaderView takes the model's font as it is): tall enough for the view's.
+        inspectorView->horizontalHeader()->setMinimumHeight(lineHeight + InspectorHeaderPadding);
         inspectorView->setMinimumHeight(lineHeight + InspectorHeaderPadding +
                                         InspectorMinRows *
                                             inspectorView->verticalHeader()->defaultSectionSize() +

@@ -1,5 +1,7 @@
 #include "modetoggle.h"
 
+#include "zoom.h"
+
 #include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QToolButton>
@@ -60,6 +62,12 @@ ModeToggle::ModeToggle(QWidget *parent)
         layout->addWidget(button);
         ++i;
     }
+    // A style sheet fixes a button's font when it is polished: hand a new one on by hand.
+    Zoom::onFontChange(this, [this] {
+        const auto buttons = m_group->buttons();
+        for (QAbstractButton *button : buttons)
+            button->setFont(font());
+    });
     m_group->setExclusive(true);
     connect(m_group, &QButtonGroup::idClicked, this,
             [this](int id) { emit modeRequested(Transport(id)); });

@@ -395,7 +395,15 @@ void TimelineWidget::paintAxis(QPainter &p, const Layout &l) const
 {
     const QFontMetrics fm(font());
     p.setPen(mutedText());
-    const int step = l.plotWidth >= fm.horizontalAdvance(QStringLiteral("−30 s")) * 10 ? 5 : 10;
+    // Every 5 s where the labels have room, else every 10, 15 or 30 s: labels never overlap.
+    const int label = fm.horizontalAdvance(QStringLiteral("−30 s"));
+    int step = 30;
+    for (const int candidate : {5, 10, 15}) {
+        if (l.plotWidth >= label * (30 / candidate + 1) * 10 / 7) {
+            step = candidate;
+            break;
+        }
+    }
     for (int s = 30; s >= 0; s -= step) {
         const double x = l.x(m_nowMs - s * 1000);
         p.drawLine(QPointF(x, l.axisTop), QPointF(x, l.axisTop + 4));

@@ -6,6 +6,7 @@
 #   docs/screenshot-compare-1080p.png  the same on a 1920×1080 screen
 #   docs/screenshot-present-720p.png   presentation mode (--present) with the join banner and the
 #   docs/screenshot-present-1080p.png  compare view, at 1280×720 and 1920×1080
+#   docs/screenshot-present-chat-720p.png  presentation mode on the chat page at 1280×720
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -24,6 +25,8 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
         PUSHCHAT_IN_XVFB=present PUSHCHAT_SCREEN=$size xvfb-run -a -s "-screen 0 ${size}x24" \
             bash "${BASH_SOURCE[0]}" "$build"
     done
+    PUSHCHAT_IN_XVFB=present-chat xvfb-run -a -s '-screen 0 1280x720x24' \
+        bash "${BASH_SOURCE[0]}" "$build"
     exit 0
 fi
 
@@ -82,7 +85,10 @@ if [ "$PUSHCHAT_IN_XVFB" = compare ] || [ "$PUSHCHAT_IN_XVFB" = present ]; then
     exit 0
 fi
 
-"$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws >"$work/host.log" 2>&1 &
+present=()
+[ "$PUSHCHAT_IN_XVFB" = present-chat ] && present=(--present)
+"$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws "${present[@]}" \
+    >"$work/host.log" 2>&1 &
 pids+=($!)
 wait_for_room
 sleep 1
@@ -96,6 +102,11 @@ post bob "<b>This is not bold</b> — text always shows exactly as typed."
 sleep 0.3
 post carol "Long polling waits for news; WebSocket keeps one connection open."
 sleep 2.5
+if [ "$PUSHCHAT_IN_XVFB" = present-chat ]; then
+    import -window root "$root/docs/screenshot-present-chat-720p.png"
+    echo "wrote docs/screenshot-present-chat-720p.png"
+    exit 0
+fi
 shoot screenshot-host.png
 
 # A guest that tours the three modes while people keep chatting.

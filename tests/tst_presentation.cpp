@@ -11,6 +11,7 @@
 #include "defaultroute.h"
 #include "joinbanner.h"
 #include "mainwindow.h"
+#include "modetoggle.h"
 #include "presentation.h"
 #include "presentationbar.h"
 #include "qrcodewidget.h"
@@ -18,6 +19,7 @@
 #include "timelinewidget.h"
 #include "zoom.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QFile>
@@ -208,6 +210,10 @@ void tst_Presentation::presentationModeFillsTheScreenWithLargeType()
              qPrintable(QString::number(pixelSize(window.chatPage()->input()))));
     QVERIFY(pixelSize(window.chatPage()->messageView()) >= least);
     QVERIFY(pixelSize(window.chatPage()->inputByteCounter()) >= least);
+    QVERIFY(pixelSize(window.chatPage()->modeToggle()->button(Transport::Polling)) >= least);
+    const auto *inspector = window.findChild<QTableView *>(QStringLiteral("inspectorTable"));
+    QVERIFY(inspector->horizontalHeader()->height() >=
+            QFontMetrics(inspector->horizontalHeader()->font()).height());
     QVERIFY(pixelSize(window.compareView()) >= least);
     // The essentials: no menu bar, no start or host controls; the join banner on top.
     QVERIFY(!window.menuBar()->isVisible());
