@@ -241,7 +241,7 @@ void CompareView::fitPresentation()
     const int timelineWidth = m_timeline->minimumSizeHint().width();
     m_split->setSizes({m_split->width() - timelineWidth - m_split->handleWidth(), timelineWidth});
     const QFontMetrics fm(m_counters->font());
-    int names = fm.horizontalAdvance(tr("over %1:%2 min").arg(59).arg(59));
+    int names = fm.horizontalAdvance(CompareCounters::tr("over %1:%2 min").arg(59).arg(59));
     for (const CompareCounters::Figure &figure : m_counters->figures())
         names = std::max(names, fm.horizontalAdvance(figure.name));
     m_table->horizontalHeader()->resizeSection(CompareModel::MessageColumn,

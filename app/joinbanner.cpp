@@ -161,7 +161,7 @@ void JoinBanner::setAddresses(const QStringList &urls, const QString &loopback, 
     m_urls.append(loopback);
     m_list->clear();
     m_list->addItems(m_urls);
-    m_moreButton->setText(tr("More addresses (%1)").arg(m_urls.size() - 1));
+    m_moreButton->setText(tr("More addresses (%n)", nullptr, int(m_urls.size() - 1)));
     m_moreButton->setVisible(m_urls.size() > 1);
     QString hint = urls.isEmpty() || urls == QStringList{loopback}
                        ? tr("This computer has no network address right now: only programs on "
