@@ -2,6 +2,7 @@
 // the window fitting 1280×720 at 150 % text, and the join banner's QR code read back by a real
 // QR reader (zbarimg from Debian's zbar-tools).
 
+#include "appoptions.h"
 #include "chatclient.h"
 #include "chatpage.h"
 #include "comparecounters.h"
@@ -88,6 +89,7 @@ private slots:
     void presentationModeFillsTheScreenWithLargeType();
     void windowFitsAProjectorAt150Percent();
     void qrCodeDecodesToTheShownAddress();
+    void presentFromTheCommandLine();
 
 private:
     QString decodeWithZbar(const QString &imagePath);
@@ -334,7 +336,7 @@ QString tst_Presentation::decodeWithZbar(const QString &imagePath)
 
 void tst_Presentation::qrCodeDecodesToTheShownAddress()
 {
-    // What the host's window shows for port 8765 on this machine; no traffic is sent to it.
+    // A documentation address (RFC 5737) and loopback; no traffic is sent to either.
     JoinBanner banner(Qt::Horizontal);
     banner.setAddresses(QStringList{QStringLiteral("http://192.0.2.17:8765")},
                         QStringLiteral("http://127.0.0.1:8765"), false);
@@ -357,6 +359,35 @@ void tst_Presentation::qrCodeDecodesToTheShownAddress()
     const QString loopback = m_dir.filePath(QStringLiteral("banner-qr-loopback.png"));
     QVERIFY(banner.qrCode()->grab().save(loopback, "PNG"));
     QCOMPARE(decodeWithZbar(loopback), banner.address());
+}
+
+void tst_Presentation::presentFromTheCommandLine()
+{
+    const AppOptions options = AppOptions::parse(
+        {QStringLiteral("pushchat"), QStringLiteral("--host"), QStringLiteral("--port"),
+         QStringLiteral("0"), QStringLiteral("--present")});
+    QVERIFY2(options.error.isEmpty(), qPrintable(options.error));
+    QVERIFY(options.present);
+    MainWindow window;
+    window.show();
+    window.applyOptions(options);
+    QVERIFY(window.isPresenting());
+    QTRY_VERIFY_WITH_TIMEOUT(inRoom(window), Timeout);
+    QTRY_VERIFY(window.windowState().testFlag(Qt::WindowFullScreen));
+    // The banner shows this machine's join address first and its code reads back as it.
+    JoinBanner *banner = window.presentationBar()->joinBanner();
+    QTRY_VERIFY(banner->isVisible());
+    QCOMPARE(banner->addresses().constLast(),
+             QStringLiteral("http://127.0.0.1:%1").arg(window.session()->port()));
+    const QString image = m_dir.filePath(QStringLiteral("presented-qr.png"));
+    QVERIFY(banner->qrCode()->grab().save(image, "PNG"));
+    QCOMPARE(decodeWithZbar(image), banner->address());
+    // Leaving the room leaves presentation mode: the start screen needs its menus.
+    window.session()->leave();
+    QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == SessionController::Phase::Idle &&
+                                 !window.isPresenting(),
+                             Timeout);
+    QVERIFY(window.menuBar()->isVisible());
 }
 
 // The offscreen platform with one 1280×720 screen at 96 dpi, before QApplication exists.
