@@ -56,6 +56,10 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         tr("In the compare view, let the bot send RATE messages a second (0.2 to 50); "
            "implies --compare."),
         QStringLiteral("rate"));
+    const QCommandLineOption presentOption(
+        QStringLiteral("present"),
+        tr("Start in presentation mode: full screen, large type, the join banner (F11 or Esc "
+           "leaves it)."));
     const QCommandLineOption languageOption(
         QStringLiteral("lang"),
         tr("Language of the window: en or zh_CN (default: as chosen in View > Language, else "
@@ -63,7 +67,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("language"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
                        modeOption, intervalOption, tourOption, compareOption, botOption,
-                       languageOption});
+                       presentOption, languageOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -139,6 +143,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.language = language;
     }
     options.compare = parser.isSet(compareOption);
+    options.present = parser.isSet(presentOption);
     if (parser.isSet(botOption)) {
         bool ok = false;
         const double rate = parser.value(botOption).toDouble(&ok);

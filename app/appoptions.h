@@ -28,6 +28,7 @@ public:
     std::optional<int> intervalMs;
     int tourSeconds = 0;             ///< > 0: switch mode by itself every so many seconds
     bool compare = false;            ///< open the compare view once in the room
+    bool present = false;            ///< start in presentation mode
     std::optional<double> botRate;   ///< the compare view's bot sends this many messages a second
     std::optional<QString> language; ///< --lang, normalized: "en" or "zh_CN"
 

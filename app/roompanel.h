@@ -12,6 +12,7 @@ class QGroupBox;
 
 namespace PushChat {
 
+class JoinBanner;
 class SessionController;
 
 /// The side panel: how others join (hosting), who is online with which transport, the
@@ -32,17 +33,14 @@ protected:
 
 private:
     void retranslateUi();
-    /// The leave button and the address hint, which depend on hosting and the addresses.
+    /// The leave button, which depends on hosting.
     void updateRoleTexts();
-    void copyAddress();
     void showRoomInfo(const RoomInfo &info);
     void showServerStats();
 
     SessionController *m_session;
     QGroupBox *m_addressBox;
-    QListWidget *m_addressList;
-    QPushButton *m_copyButton;
-    QLabel *m_addressHint;
+    JoinBanner *m_joinBanner;
     QGroupBox *m_onlineBox;
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;

@@ -117,9 +117,19 @@ QSize TimelineWidget::sizeHint() const
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two.
+    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two;
+    // without captions, three lanes of bars, the axis and a legend of up to three rows.
     const QFontMetrics fm(font());
+    if (!m_captionsShown)
+        return {labelWidth() + fm.averageCharWidth() * 20, fm.lineSpacing() * 10};
     return {labelWidth() + fm.averageCharWidth() * 30, fm.lineSpacing() * 13};
+}
+
+void TimelineWidget::setCaptionsShown(bool shown)
+{
+    m_captionsShown = shown;
+    updateGeometry();
+    update();
 }
 
 void TimelineWidget::showEvent(QShowEvent *event)
@@ -261,13 +271,17 @@ TimelineWidget::Layout TimelineWidget::layout() const
     l.plotLeft = labelWidth();
     l.plotWidth = std::max(10, width() - l.plotLeft - RightMargin);
     // The captions as tall as their words need at this width (one line in Chinese, often two
-    // in English); where the lanes are too short for them and the bars, the bars stay.
-    for (const Lane &lane : m_lanes)
-        l.captionHeight =
-            std::max(l.captionHeight, fm.boundingRect(QRect(0, 0, l.plotWidth, 10 * lineHeight),
-                                                      Qt::TextWordWrap, caption(lane.transport))
-                                          .height());
-    l.captionHeight = std::max(l.captionHeight, lineHeight);
+    // in English, more in large type); where the lanes are too short for them and the bars,
+    // the bars stay.
+    l.captionHeight = 0;
+    if (m_captionsShown) {
+        for (const Lane &lane : m_lanes)
+            l.captionHeight = std::max(l.captionHeight,
+                                       fm.boundingRect(QRect(0, 0, l.plotWidth, 100 * lineHeight),
+                                                       Qt::TextWordWrap, caption(lane.transport))
+                                           .height());
+        l.captionHeight = std::max(l.captionHeight, lineHeight);
+    }
     const int minimumBars = 2 * fm.height();
     l.laneHeight = std::max(minimumBars + 10, (height() - axisHeight - legendHeight) / lanes);
     if (l.laneHeight - l.captionHeight - 10 < minimumBars)
@@ -401,7 +415,15 @@ void TimelineWidget::paintAxis(QPainter &p, const Layout &l) const
 {
     const QFontMetrics fm(font());
     p.setPen(mutedText());
-    const int step = l.plotWidth >= fm.horizontalAdvance(tr("−%1 s").arg(30)) * 10 ? 5 : 10;
+    // Every 5 s where the labels have room, else every 10, 15 or 30 s: labels never overlap.
+    const int label = fm.horizontalAdvance(tr("−%1 s").arg(30));
+    int step = 30;
+    for (const int candidate : {5, 10, 15}) {
+        if (l.plotWidth >= label * (30 / candidate + 1) * 10 / 7) {
+            step = candidate;
+            break;
+        }
+    }
     for (int s = 30; s >= 0; s -= step) {
         const double x = l.x(m_nowMs - s * 1000);
         p.drawLine(QPointF(x, l.axisTop), QPointF(x, l.axisTop + 4));

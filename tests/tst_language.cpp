@@ -201,6 +201,9 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(child<QPushButton>(window, "hostButton")->text(), u"主持房间(&H)");
     QCOMPARE(child<QLineEdit>(window, "messageInput")->placeholderText(), u"输入消息，按回车发送");
     QCOMPARE(child<QPushButton>(window, "leaveButton")->text(), u"停止主持(&S)");
+    QCOMPARE(child<QPushButton>(window, "copyAddressButton")->text(), u"复制地址(&C)");
+    QCOMPARE(child<QToolButton>(window, "leavePresentationButton")->text(), u"退出演示（Esc）");
+    QCOMPARE(child<QAction>(window, "zoomInAction")->text(), u"放大(&I)");
     QCOMPARE(window.menuBar()->actions().constFirst()->text(), u"文件(&F)");
     QCOMPARE(window.compareAction()->iconText(), u"对比");
     QVERIFY2(window.windowTitle().contains(u"已连接"), qPrintable(window.windowTitle()));

@@ -32,6 +32,16 @@
     </message>
 </context>
 <context>
+    <name>PushChat::JoinBanner</name>
+    <message numerus="yes">
+        <source>More addresses (%n)</source>
+        <translation>
+            <numerusform>More addresses (%n)</numerusform>
+            <numerusform>More addresses (%n)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PushChat::MessageDelegate</name>
     <message numerus="yes">
         <source>Show more (%n more line(s))</source>

@@ -89,6 +89,10 @@ Without options it opens the start screen.</source>
         <source>--bot needs 0.2 to 50 (messages a second).</source>
         <translation>--bot 需要 0.2 到 50（每秒消息数）。</translation>
     </message>
+    <message>
+        <source>Start in presentation mode: full screen, large type, the join banner (F11 or Esc leaves it).</source>
+        <translation>以演示模式启动：全屏、大字号、显示加入横幅（按 F11 或 Esc 退出）。</translation>
+    </message>
 </context>
 <context>
     <name>CliCommandLine</name>
@@ -638,6 +642,35 @@ Without options it opens the start screen.</source>
     </message>
 </context>
 <context>
+    <name>PushChat::JoinBanner</name>
+    <message>
+        <source>Join from a phone or laptop on this network:</source>
+        <translation>用这个网络上的手机或笔记本电脑加入：</translation>
+    </message>
+    <message>
+        <source>&amp;Copy address</source>
+        <translation>复制地址(&amp;C)</translation>
+    </message>
+    <message numerus="yes">
+        <source>More addresses (%n)</source>
+        <translation>
+            <numerusform>更多地址（%n）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This computer has no network address right now: only programs on it can join.</source>
+        <translation>这台电脑现在没有网络地址：只有本机上的程序能加入。</translation>
+    </message>
+    <message>
+        <source>A browser at this address gets the web client too.</source>
+        <translation>用浏览器打开这个地址也能得到网页客户端。</translation>
+    </message>
+    <message>
+        <source>They also need the room key.</source>
+        <translation>他们还需要房间密钥。</translation>
+    </message>
+</context>
+<context>
     <name>PushChat::MainWindow</name>
     <message>
         <source>Port %1 is already in use.</source>
@@ -767,6 +800,34 @@ Try another port, or let PushChat pick a free one.</source>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
+    <message>
+        <source>Text at %1 %</source>
+        <translation>文字大小 %1%</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, large type, the essentials only (Esc leaves)</source>
+        <translation>全屏、大字号、只显示要点（按 Esc 退出）</translation>
+    </message>
+    <message>
+        <source>Leave presentation mode</source>
+        <translation>退出演示模式</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
 </context>
 <context>
     <name>PushChat::MessageDelegate</name>
@@ -836,6 +897,24 @@ Try another port, or let PushChat pick a free one.</source>
     </message>
 </context>
 <context>
+    <name>PushChat::PresentationBar</name>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Leave presentation (Esc)</source>
+        <translation>退出演示（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>PushChat::QrCodeWidget</name>
+    <message>
+        <source>Scan to open %1</source>
+        <translation>扫码打开 %1</translation>
+    </message>
+</context>
+<context>
     <name>PushChat::RoomPanel</name>
     <message>
         <source>sender only (HTTP posts)</source>
@@ -844,10 +923,6 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Others join at</source>
         <translation>其他人从这里加入</translation>
-    </message>
-    <message>
-        <source>&amp;Copy address</source>
-        <translation>复制地址(&amp;C)</translation>
     </message>
     <message>
         <source>People online</source>
@@ -912,18 +987,6 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Leaves the room and goes back to the start screen.</source>
         <translation>离开房间，回到开始界面。</translation>
-    </message>
-    <message>
-        <source>This computer has no network address right now: only programs on it can join.</source>
-        <translation>这台电脑现在没有网络地址：只有本机上的程序能加入。</translation>
-    </message>
-    <message>
-        <source>A browser at this address gets the web client too.</source>
-        <translation>用浏览器打开这个地址也能得到网页客户端。</translation>
-    </message>
-    <message>
-        <source>They also need the room key. A browser at this address gets the web client too.</source>
-        <translation>他们还需要房间密钥。用浏览器打开这个地址也能得到网页客户端。</translation>
     </message>
     <message>
         <source> (you)</source>
