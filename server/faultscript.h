@@ -82,3 +82,5 @@ private:
 };
 
 } // namespace PushChat
+
+Q_DECLARE_METATYPE(PushChat::FaultStep)
