@@ -3,6 +3,7 @@
 #include "pollinterval.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <limits>
 
@@ -58,8 +59,15 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("In the compare view, let the bot send RATE messages a second "
                        "(0.2 to 50); implies --compare."),
         QStringLiteral("rate"));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        QCoreApplication::translate("AppOptions",
+                                    "When hosting, run a timed sequence of faults from FILE "
+                                    "(e.g. \"5s drop\", \"10s latency 800\"; docs/APP.md)."),
+        QStringLiteral("file"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
-                       modeOption, intervalOption, tourOption, compareOption, botOption});
+                       modeOption, intervalOption, tourOption, compareOption, botOption,
+                       faultScriptOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -135,6 +143,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.botRate = rate;
         options.compare = true;
     }
+    options.faultScript = parser.value(faultScriptOption);
     return options;
 }
 

@@ -6,11 +6,14 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "faultspanel.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
+#include "timelinewidget.h"
 
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QIcon>
@@ -44,6 +47,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_stateLabel(new QLabel(this))
     , m_compareView(new CompareView(m_stack))
     , m_deliveries(new DeliveryLog(this))
+    , m_faultsPanel(new FaultsPanel(m_session, this))
+    , m_faultsDock(new QDockWidget(tr("Faults"), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
@@ -51,6 +56,12 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
     setCentralWidget(m_stack);
+    // A dock, not part of a page: it stays beside the chat page and the compare view alike.
+    m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
+    m_faultsDock->setWidget(m_faultsPanel);
+    m_faultsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::RightDockWidgetArea, m_faultsDock);
+    m_faultsDock->hide();
     createMenus();
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_stateLabel->setTextFormat(Qt::PlainText);
@@ -71,6 +82,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &SessionController::left, this, &MainWindow::onLeft);
     connect(m_session, &SessionController::hostFailed, this, &MainWindow::onHostFailed);
     connect(m_session, &SessionController::titleChanged, this, &MainWindow::updateTitle);
+    // The host did it, so the host's timelines mark it at once (docs/APP.md).
+    connect(m_session, &SessionController::faultInjected, this,
+            [this](qint64 wallClockMs, const QString &label) {
+                m_chatPage->timeline()->addFaultMarker(wallClockMs, label);
+                m_compareView->timeline()->addFaultMarker(wallClockMs, label);
+                statusBar()->showMessage(tr("Fault: %1").arg(label), StatusMessageMs);
+            });
     updateTitle();
 }
 
@@ -94,6 +112,14 @@ void MainWindow::applyOptions(const AppOptions &options)
         m_chatPage->setPollInterval(*options.intervalMs);
     m_compareOnEnter = options.compare;
     m_botOnEnter = options.botRate;
+    if (!options.faultScript.isEmpty()) {
+        const FaultScript::Parsed script = FaultScript::load(options.faultScript);
+        if (script.ok())
+            m_session->setFaultScript(script.steps);
+        else
+            QMessageBox::warning(this, tr("Fault script"),
+                                 tr("The fault script was not run: %1").arg(script.error));
+    }
     if (options.start == AppOptions::Start::Host)
         start(m_settings.hostRequest());
     else if (options.start == AppOptions::Start::Join)
@@ -126,6 +152,9 @@ void MainWindow::onEntered()
     m_deliveries->clear();
     m_deliveries->attach(client, client ? client->cursor() : 0);
     m_compareAction->setEnabled(true);
+    m_faultsPanel->showCurrentFaults();
+    m_faultsDock->setVisible(m_session->isHosting());
+    m_faultsDock->toggleViewAction()->setEnabled(m_session->isHosting());
     if (std::exchange(m_compareOnEnter, false) && client) {
         // Once the room has answered, its last seq tells the history (not timed) from what
         // the observers will see arrive.
@@ -144,6 +173,8 @@ void MainWindow::onLeft(const QString &reason)
 {
     showCompare(false);
     m_compareAction->setEnabled(false);
+    m_faultsDock->hide();
+    m_faultsDock->toggleViewAction()->setEnabled(false);
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
     statusBar()->showMessage(reason, StatusMessageMs);
@@ -252,6 +283,12 @@ void MainWindow::createMenus()
     m_compareAction->setEnabled(false);
     connect(m_compareAction, &QAction::triggered, this, &MainWindow::showCompare);
     connect(m_compareView, &CompareView::closeRequested, this, [this] { showCompare(false); });
+    QAction *faults = m_faultsDock->toggleViewAction();
+    faults->setObjectName(QStringLiteral("faultsAction"));
+    faults->setText(tr("&Faults (when hosting)"));
+    faults->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    faults->setEnabled(false);
+    view->addAction(faults);
 
     // The button: in the menu bar's corner, so it costs no height on a 720-pixel projector.
     auto *button = new QToolButton(this);

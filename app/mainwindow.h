@@ -9,6 +9,7 @@
 #include <QPointer>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QStackedWidget;
 
@@ -17,6 +18,7 @@ namespace PushChat {
 class ChatPage;
 class CompareView;
 class DeliveryLog;
+class FaultsPanel;
 class SessionController;
 class StartPage;
 
@@ -51,6 +53,9 @@ public:
     /// file could not be written.
     bool exportCsv(const QString &path);
     bool exportPng(const QString &path);
+    /// The host's Faults panel, docked beside the room and the compare view while hosting.
+    FaultsPanel *faultsPanel() const { return m_faultsPanel; }
+    QDockWidget *faultsDock() const { return m_faultsDock; }
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
@@ -81,6 +86,8 @@ private:
     CompareView *m_compareView;
     DeliveryLog *m_deliveries; ///< the inspector's client's deliveries, for the CSV export
     QAction *m_compareAction = nullptr;
+    FaultsPanel *m_faultsPanel;
+    QDockWidget *m_faultsDock;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

@@ -5,6 +5,8 @@
 #include "messagelistmodel.h"
 #include "serverstatspoller.h"
 
+#include <QDateTime>
+
 #include <chrono>
 
 namespace PushChat {
@@ -18,6 +20,8 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::started, this, &SessionController::onServerStarted);
     connect(m_server, &ServerHost::failed, this, &SessionController::onServerFailed);
     connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
+    // A restart keeps the room: the clients come back by themselves.
+    connect(m_server, &ServerHost::restarted, this, &SessionController::titleChanged);
     connect(&m_tourTimer, &QTimer::timeout, this, [this] {
         if (!m_client || m_phase != Phase::InRoom)
             return;
@@ -33,6 +37,36 @@ void SessionController::setTour(int seconds)
     m_tourTimer.stop();
     if (seconds > 0)
         m_tourTimer.start(std::chrono::seconds(seconds));
+}
+
+void SessionController::injectFault(const FaultStep &step)
+{
+    if (!isHosting() || m_phase != Phase::InRoom)
+        return;
+    qCInfo(lcAppSession).noquote() << "fault:" << step.label();
+    step.applyTo(*m_server);
+    emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+}
+
+void SessionController::setFaultScript(const QList<FaultStep> &steps)
+{
+    m_faultScript = steps;
+    if (isHosting() && m_phase == Phase::InRoom)
+        startFaultScript();
+}
+
+void SessionController::startFaultScript()
+{
+    delete m_faultRunner;
+    m_faultRunner = nullptr;
+    if (m_faultScript.isEmpty())
+        return;
+    m_faultRunner = new FaultScriptRunner(m_server, m_faultScript, this);
+    connect(m_faultRunner, &FaultScriptRunner::stepApplied, this, [this](const FaultStep &step) {
+        qCInfo(lcAppSession).noquote() << "fault script:" << step.label();
+        emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+    });
+    m_faultRunner->start();
 }
 
 SessionController::~SessionController()
@@ -76,6 +110,7 @@ void SessionController::onServerStarted(quint16 port)
     url.setHost(QStringLiteral("127.0.0.1"));
     url.setPort(port);
     enterRoom(url);
+    startFaultScript();
 }
 
 void SessionController::onServerFailed(const ServerError &error)
@@ -126,6 +161,7 @@ void SessionController::leave()
 {
     if (m_phase == Phase::Idle || m_phase == Phase::Stopping)
         return;
+    delete std::exchange(m_faultRunner, nullptr);
     m_stats->stop();
     if (m_client)
         m_client->disconnectFromServer();
@@ -145,6 +181,7 @@ void SessionController::onServerStopped()
 {
     if (m_phase != Phase::Stopping && m_phase != Phase::InRoom)
         return;
+    delete std::exchange(m_faultRunner, nullptr);
     m_phase = Phase::Idle;
     emit titleChanged();
     emit left(tr("You stopped hosting the room."));
@@ -152,6 +189,7 @@ void SessionController::onServerStopped()
 
 void SessionController::shutdown()
 {
+    delete std::exchange(m_faultRunner, nullptr);
     m_stats->stop();
     if (m_client)
         m_client->disconnectFromServer();

@@ -27,6 +27,17 @@ struct FaultStep
     int value = 0;
     std::optional<Transport> technique;
 
+    /// A step to do at once (from the app's Faults panel).
+    static FaultStep now(Action action, int value = 0,
+                         std::optional<Transport> technique = std::nullopt)
+    {
+        FaultStep step;
+        step.action = action;
+        step.value = value;
+        step.technique = technique;
+        return step;
+    }
+
     /// What a timeline marker says, e.g. "latency 800 ms" (translated).
     QString label() const;
     /// `settings` with this step applied (Drop and Restart leave them as they are).
