@@ -103,6 +103,12 @@ void HttpApi::handleRequest(HttpConnection *connection, const Http::Request &req
     if (path == Paths::Stats)
         return handleStats(connection);
     if (path == Paths::WebSocket || path == Paths::Echo) {
+        // A page cannot read why its handshake failed; this plain GET tells it (PROTOCOL.md).
+        if (const auto refusal = m_server.faults().refusal(Transport::WebSocket)) {
+            connection->respondError(refusal->status, refusal->message, false,
+                                     refusal->extraHeaders);
+            return;
+        }
         connection->respondError(426,
                                  QStringLiteral("this is a WebSocket endpoint; send an "
                                                 "Upgrade: websocket request"),
