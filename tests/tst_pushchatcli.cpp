@@ -24,6 +24,7 @@ private slots:
     void survivesFaultScript_data();
     void survivesFaultScript();
     void blockedModeSaysSo();
+    void heartbeatOutlivesProxyTimeout();
 
 private:
     static quint16 startServer(QProcess &process);
@@ -269,6 +270,40 @@ void tst_PushChatCli::blockedModeSaysSo()
     QVERIFY(fallback.waitForFinished(20000));
     QCOMPARE(fallback.exitCode(), 0);
     QCOMPARE(TestHttp::get(port, "/api/messages?after=0").body.count("through long polling"), 1);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void tst_PushChatCli::heartbeatOutlivesProxyTimeout()
+{
+    // The lesson of the proxy timeout: an idle WebSocket is cut, one with a heartbeat is not.
+    QProcess server;
+    const quint16 port = TestHttp::startServerProcess(
+        server, QStringLiteral(PUSHCHAT_SERVER_PATH),
+        {"--port", "0", "--bind", "127.0.0.1", "--proxy-timeout", "2"});
+    QVERIFY(port != 0);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    QProcess quiet;
+    QProcess beating;
+    quiet.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                {"--url", url, "--nick", "quiet", "--mode", "ws", "--heartbeat", "60"});
+    beating.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                  {"--url", url, "--nick", "beating", "--mode", "ws", "--heartbeat", "1"});
+    QVERIFY(quiet.waitForStarted(10000));
+    QVERIFY(beating.waitForStarted(10000));
+    QByteArray quietErr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (quietErr += quiet.readAllStandardError()).count("* reconnecting") >= 2, 30000);
+    const QByteArray beatingErr = beating.readAllStandardError();
+    QVERIFY2(!beatingErr.contains("reconnecting"), beatingErr.constData());
+    QByteArray quietOut;
+    beating.write("still here\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(quiet, quietOut, "] beating: still here\n"), 15000);
+    quiet.closeWriteChannel();
+    beating.closeWriteChannel();
+    QVERIFY(quiet.waitForFinished(10000));
+    QVERIFY(beating.waitForFinished(10000));
+    QCOMPARE(beating.exitCode(), 0);
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
 }
