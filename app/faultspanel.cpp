@@ -25,6 +25,7 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
     , m_proxyTimeoutSpin(new QSpinBox(this))
     , m_blockCombo(new QComboBox(this))
     , m_restartButton(new QPushButton(tr("R&estart the server"), this))
+    , m_heartbeatSpin(new QSpinBox(this))
     , m_lastFault(new QLabel(this))
 {
     m_dropButton->setObjectName(QStringLiteral("dropButton"));
@@ -57,6 +58,14 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
     m_restartButton->setObjectName(QStringLiteral("restartButton"));
     m_restartButton->setToolTip(tr("Stops the server and starts it again on the same port, "
                                    "history kept: clients resume from where they were."));
+    m_heartbeatSpin->setObjectName(QStringLiteral("heartbeatSpin"));
+    m_heartbeatSpin->setRange(1, FaultSettings::MaxProxyTimeoutSeconds);
+    m_heartbeatSpin->setSuffix(tr(" s"));
+    m_heartbeatSpin->setValue(session->heartbeatSeconds());
+    m_heartbeatSpin->setKeyboardTracking(false);
+    m_heartbeatSpin->setToolTip(
+        tr("How often this window's WebSocket pings the server, from its next connection. "
+           "Shorter than the proxy timeout, it keeps an idle link alive."));
     m_lastFault->setObjectName(QStringLiteral("lastFault"));
     m_lastFault->setWordWrap(true);
     m_lastFault->setTextFormat(Qt::PlainText);
@@ -65,6 +74,7 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
     form->addRow(tr("Added &latency:"), m_latencySpin);
     form->addRow(tr("&Proxy timeout:"), m_proxyTimeoutSpin);
     form->addRow(tr("&Block:"), m_blockCombo);
+    form->addRow(tr("&Heartbeat (this window):"), m_heartbeatSpin);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_dropButton);
     layout->addLayout(form);
@@ -84,6 +94,8 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
         if (!m_updating)
             m_session->injectFault(FaultStep::now(FaultStep::Action::ProxyTimeout, seconds));
     });
+    connect(m_heartbeatSpin, &QSpinBox::valueChanged, m_session,
+            &SessionController::setHeartbeatSeconds);
     connect(m_blockCombo, &QComboBox::currentIndexChanged, this, &FaultsPanel::onBlockChosen);
     connect(
         m_session, &SessionController::faultInjected, this, [this](qint64, const QString &label) {

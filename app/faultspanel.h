@@ -30,6 +30,7 @@ public:
     QSpinBox *proxyTimeoutSpin() const { return m_proxyTimeoutSpin; }
     QComboBox *blockCombo() const { return m_blockCombo; }
     QPushButton *restartButton() const { return m_restartButton; }
+    QSpinBox *heartbeatSpin() const { return m_heartbeatSpin; }
 
 private:
     void onBlockChosen(int index);
@@ -40,6 +41,7 @@ private:
     QSpinBox *m_proxyTimeoutSpin;
     QComboBox *m_blockCombo;
     QPushButton *m_restartButton;
+    QSpinBox *m_heartbeatSpin;
     QLabel *m_lastFault;
     bool m_updating = false; ///< while showing the server's state: no fault is injected
 };

@@ -11,6 +11,11 @@
 
 namespace PushChat {
 
+namespace {
+/// No pong this long after a ping: the link is dead (the client library's default).
+constexpr int PongTimeoutMs = 10000;
+} // namespace
+
 SessionController::SessionController(QObject *parent)
     : QObject(parent)
     , m_server(new ServerHost(this))
@@ -46,6 +51,13 @@ void SessionController::injectFault(const FaultStep &step)
     qCInfo(lcAppSession).noquote() << "fault:" << step.label();
     step.applyTo(*m_server);
     emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+}
+
+void SessionController::setHeartbeatSeconds(int seconds)
+{
+    m_heartbeatSeconds = seconds;
+    if (m_client)
+        m_client->setWebSocketTiming(seconds * 1000, PongTimeoutMs);
 }
 
 void SessionController::setFaultScript(const QList<FaultStep> &steps)
@@ -134,6 +146,7 @@ void SessionController::enterRoom(const QUrl &url)
     m_client->setNick(m_request.nick);
     m_client->setKey(m_request.key);
     m_client->setMode(m_request.mode);
+    m_client->setWebSocketTiming(m_heartbeatSeconds * 1000, PongTimeoutMs);
     m_modesUsed.clear();
     noteMode(m_request.mode);
     m_messages->attach(m_client);

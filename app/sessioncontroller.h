@@ -43,6 +43,10 @@ public:
     void injectFault(const FaultStep &step);
     /// Hosting only: runs a fault script from when the room is open (at once if it is).
     void setFaultScript(const QList<FaultStep> &steps);
+    /// How often this window's WebSocket pings the server (from its next connection): the
+    /// heartbeat that keeps an idle link through a proxy timeout.
+    void setHeartbeatSeconds(int seconds);
+    int heartbeatSeconds() const { return m_heartbeatSeconds; }
     /// The faults the hosted server shows now.
     FaultSettings faults() const { return m_server->faults(); }
 
@@ -96,6 +100,7 @@ private:
     QList<Transport> m_modesUsed;
     QTimer m_tourTimer;
     QList<FaultStep> m_faultScript;
+    int m_heartbeatSeconds = 20; ///< the client library's default ping interval
     FaultScriptRunner *m_faultRunner = nullptr;
 };
 

@@ -164,6 +164,28 @@ void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()
     QVERIFY(client->metrics(Transport::WebSocket).recoveries >= 1);
     // The panel still shows the faults that survived the restart.
     QCOMPARE(panel->proxyTimeoutSpin()->value(), 15);
+
+    // The lesson of the proxy timeout: with this window's heartbeat (20 s) longer than the
+    // proxy's timeout (2 s) the idle WebSocket is cut again and again; with a 1 s heartbeat,
+    // from its next connection on, it is not.
+    panel->proxyTimeoutSpin()->setValue(2);
+    const auto reconnects = [client] { return client->metrics(Transport::WebSocket).reconnects; };
+    const qint64 before = reconnects();
+    QTRY_VERIFY_WITH_TIMEOUT(reconnects() >= before + 2 && connected(window), Timeout);
+    panel->heartbeatSpin()->setValue(1); // the open connection still pings every 20 s
+    QTRY_VERIFY2_WITH_TIMEOUT(reconnects() >= before + 3 && connected(window),
+                              qPrintable(QStringLiteral("%1 reconnects after %2; %3")
+                                             .arg(reconnects())
+                                             .arg(before)
+                                             .arg(session->stateText())),
+                              Timeout);
+    // Now three proxy timeouts pass on the new connection without a cut.
+    const qint64 settled = reconnects();
+    const qint64 pingsBefore = client->metrics(Transport::WebSocket).framesOut;
+    QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::WebSocket).framesOut >= pingsBefore + 6,
+                             Timeout);
+    QCOMPARE(reconnects(), settled);
+    QVERIFY(connected(window));
 }
 
 void tst_FaultsPanel::faultScriptRunsWhenHosting()
