@@ -4,6 +4,7 @@
 #include "pollinterval.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <limits>
 
@@ -60,6 +61,11 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("present"),
         tr("Start in presentation mode: full screen, large type, the join banner (F11 or Esc "
            "leaves it)."));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        tr("When hosting, run a timed sequence of faults from FILE (e.g. \"5s drop\", \"10s "
+           "latency 800\"; docs/APP.md)."),
+        QStringLiteral("file"));
     const QCommandLineOption languageOption(
         QStringLiteral("lang"),
         tr("Language of the window: en or zh_CN (default: as chosen in View > Language, else "
@@ -67,7 +73,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("language"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
                        modeOption, intervalOption, tourOption, compareOption, botOption,
-                       presentOption, languageOption});
+                       presentOption, faultScriptOption, languageOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -154,6 +160,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.botRate = rate;
         options.compare = true;
     }
+    options.faultScript = parser.value(faultScriptOption);
     return options;
 }
 

@@ -10,6 +10,7 @@
 
 class QAction;
 class QActionGroup;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QStackedWidget;
@@ -20,6 +21,7 @@ class ChatPage;
 class CompareView;
 class DeliveryLog;
 class PresentationBar;
+class FaultsPanel;
 class SessionController;
 class StartPage;
 
@@ -59,6 +61,9 @@ public:
     /// file could not be written.
     bool exportCsv(const QString &path);
     bool exportPng(const QString &path);
+    /// The host's Faults panel, docked beside the room and the compare view while hosting.
+    FaultsPanel *faultsPanel() const { return m_faultsPanel; }
+    QDockWidget *faultsDock() const { return m_faultsDock; }
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
@@ -117,6 +122,8 @@ private:
     int m_zoomPercent = 100;
     bool m_presenting = false;
     bool m_wasMaximized = false;
+    FaultsPanel *m_faultsPanel;
+    QDockWidget *m_faultsDock;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

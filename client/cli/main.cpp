@@ -57,12 +57,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption intervalOption(
         QStringLiteral("interval"), CliCommandLine::tr("Polling interval in ms, 100-10000."),
         QStringLiteral("ms"), QStringLiteral("1000"));
+    const QCommandLineOption heartbeatOption(
+        QStringLiteral("heartbeat"),
+        CliCommandLine::tr("WebSocket ping every this many seconds, 1-120 (default 20): keeps "
+                           "an idle link through a proxy's timeout."),
+        QStringLiteral("seconds"), QStringLiteral("20"));
     const QCommandLineOption languageOption(
         QStringLiteral("lang"),
         CliCommandLine::tr("Language of the messages: en or zh_CN (default: the system's)."),
         QStringLiteral("language"));
-    parser.addOptions(
-        {urlOption, nickOption, modeOption, keyOption, intervalOption, languageOption});
+    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption,
+                       heartbeatOption, languageOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -89,6 +94,9 @@ int main(int argc, char *argv[])
     options.intervalMs = parser.value(intervalOption).toInt(&ok);
     if (!ok || options.intervalMs < 100 || options.intervalMs > 10000)
         return usage(CliCommandLine::tr("--interval must be 100 to 10000 ms"));
+    options.heartbeatSeconds = parser.value(heartbeatOption).toInt(&ok);
+    if (!ok || options.heartbeatSeconds < 1 || options.heartbeatSeconds > 120)
+        return usage(CliCommandLine::tr("--heartbeat must be 1 to 120 seconds"));
 
     CliSession session(options);
     QObject::connect(&session, &CliSession::finished, &app, &QCoreApplication::exit,

@@ -93,6 +93,10 @@ Without options it opens the start screen.</source>
         <source>Start in presentation mode: full screen, large type, the join banner (F11 or Esc leaves it).</source>
         <translation>以演示模式启动：全屏、大字号、显示加入横幅（按 F11 或 Esc 退出）。</translation>
     </message>
+    <message>
+        <source>When hosting, run a timed sequence of faults from FILE (e.g. &quot;5s drop&quot;, &quot;10s latency 800&quot;; docs/APP.md).</source>
+        <translation>主持房间时，按 FILE 中的时间表依次制造故障（例如 &quot;5s drop&quot;、&quot;10s latency 800&quot;；见 docs/APP.md）。</translation>
+    </message>
 </context>
 <context>
     <name>CliCommandLine</name>
@@ -139,6 +143,88 @@ Without options it opens the start screen.</source>
     <message>
         <source>--interval must be 100 to 10000 ms</source>
         <translation>--interval 必须在 100 到 10000 毫秒之间</translation>
+    </message>
+    <message>
+        <source>WebSocket ping every this many seconds, 1-120 (default 20): keeps an idle link through a proxy&apos;s timeout.</source>
+        <translation>WebSocket 每隔这么多秒 ping 一次，1–120（默认 20）：让空闲的连接撑过代理的超时。</translation>
+    </message>
+    <message>
+        <source>--heartbeat must be 1 to 120 seconds</source>
+        <translation>--heartbeat 必须在 1 到 120 秒之间</translation>
+    </message>
+</context>
+<context>
+    <name>FaultScript</name>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a time such as 5s or 800ms</source>
+        <translation>“%1”不是 5s 或 800ms 这样的时间</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; needs one argument</source>
+        <translation>“%1”需要一个参数</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; takes no argument</source>
+        <translation>“%1”不带参数</translation>
+    </message>
+    <message>
+        <source>latency must be 0…%1 ms</source>
+        <translation>latency 必须在 0…%1 毫秒之间</translation>
+    </message>
+    <message>
+        <source>proxy-timeout must be 0 (off) or 1…%1 s</source>
+        <translation>proxy-timeout 必须是 0（关）或 1…%1 秒</translation>
+    </message>
+    <message>
+        <source>block takes websocket, longpoll, polling or none</source>
+        <translation>block 只接受 websocket、longpoll、polling 或 none</translation>
+    </message>
+    <message>
+        <source>unknown fault &quot;%1&quot;; use drop, latency, proxy-timeout, block or restart</source>
+        <translation>未知的故障“%1”；请用 drop、latency、proxy-timeout、block 或 restart</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>FaultStep</name>
+    <message>
+        <source>drop all</source>
+        <translation>全部断开</translation>
+    </message>
+    <message>
+        <source>latency %1 ms</source>
+        <translation>延迟 %1 毫秒</translation>
+    </message>
+    <message>
+        <source>latency off</source>
+        <translation>取消延迟</translation>
+    </message>
+    <message>
+        <source>proxy timeout %1 s</source>
+        <translation>代理超时 %1 秒</translation>
+    </message>
+    <message>
+        <source>proxy timeout off</source>
+        <translation>取消代理超时</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>阻止 %1</translation>
+    </message>
+    <message>
+        <source>unblock</source>
+        <translation>取消阻止</translation>
+    </message>
+    <message>
+        <source>restart</source>
+        <translation>重启</translation>
     </message>
 </context>
 <context>
@@ -465,6 +551,93 @@ Without options it opens the start screen.</source>
     </message>
 </context>
 <context>
+    <name>PushChat::FaultsPanel</name>
+    <message>
+        <source>&amp;Drop all connections now</source>
+        <translation>立即断开所有连接(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Every client loses its connection at once, as when a network drops: each must come back by itself, missing nothing.</source>
+        <translation>所有客户端同时失去连接，就像网络中断一样：每个客户端都必须自己恢复，而且不漏掉任何消息。</translation>
+    </message>
+    <message>
+        <source>Added &amp;latency:</source>
+        <translation>附加延迟(&amp;L)：</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Added to every answer and frame the server sends: a slow network.</source>
+        <translation>加在服务器发出的每个响应和每一帧上：模拟慢速网络。</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy timeout:</source>
+        <translation>代理超时(&amp;P)：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>As a proxy does: requests held longer are ended (long polls come back empty and are asked again), WebSockets silent that long are cut, unless a heartbeat keeps them alive.</source>
+        <translation>就像代理那样：挂起超过这个时间的请求会被结束（长轮询空手而归，然后重新请求），安静了这么久的 WebSocket 会被切断，除非有心跳让它保持活动。</translation>
+    </message>
+    <message>
+        <source>&amp;Block:</source>
+        <translation>阻止(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>不阻止</translation>
+    </message>
+    <message>
+        <source>WebSocket upgrades</source>
+        <translation>WebSocket 升级</translation>
+    </message>
+    <message>
+        <source>long polls</source>
+        <translation>长轮询</translation>
+    </message>
+    <message>
+        <source>polls</source>
+        <translation>轮询</translation>
+    </message>
+    <message>
+        <source>Refused with a clear error, as on a network whose proxy does not pass them: switch mode to show the fallback.</source>
+        <translation>以明确的错误拒绝，就像网络中的代理不放行它们：切换方式来演示退路。</translation>
+    </message>
+    <message>
+        <source>R&amp;estart the server</source>
+        <translation>重启服务器(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Stops the server and starts it again on the same port, history kept: clients resume from where they were.</source>
+        <translation>停止服务器，再在同一个端口上重新启动，历史记录保留：客户端从原来的位置继续。</translation>
+    </message>
+    <message>
+        <source>&amp;Heartbeat (this window):</source>
+        <translation>心跳（本窗口）(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>How often this window&apos;s WebSocket pings the server, from its next connection. Shorter than the proxy timeout, it keeps an idle link alive.</source>
+        <translation>本窗口的 WebSocket 多久 ping 一次服务器，从下一次连接起生效。比代理超时短，就能让空闲的连接保持活动。</translation>
+    </message>
+    <message>
+        <source>Last fault: %1 at %2</source>
+        <translation>上一个故障：%1，发生于 %2</translation>
+    </message>
+</context>
+<context>
     <name>PushChat::HowItWorksDialog</name>
     <message>
         <source>%1: how it works</source>
@@ -639,6 +812,14 @@ Without options it opens the start screen.</source>
     <message>
         <source>%1 (now)</source>
         <translation>%1（当前）</translation>
+    </message>
+    <message>
+        <source>Time to recover</source>
+        <translation>恢复时间</translation>
+    </message>
+    <message>
+        <source>The last time the link was lost (a drop, a restart, a proxy timeout): how long until it was back. Longest so far: %1 ms.</source>
+        <translation>最近一次连接中断（断开、重启、代理超时）后，多久恢复。到目前为止最长：%1 毫秒。</translation>
     </message>
 </context>
 <context>
@@ -827,6 +1008,26 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>&amp;Actual size</source>
         <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Faults</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Fault: %1</source>
+        <translation>故障：%1</translation>
+    </message>
+    <message>
+        <source>Fault script</source>
+        <translation>故障脚本</translation>
+    </message>
+    <message>
+        <source>The fault script was not run: %1</source>
+        <translation>故障脚本没有运行：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Faults (when hosting)</source>
+        <translation>故障(&amp;F)（主持时）</translation>
     </message>
 </context>
 <context>
@@ -1251,6 +1452,10 @@ Try another port, or let PushChat pick a free one.</source>
         <source>Unknown WebSocket opcode %1</source>
         <translation>未知的 WebSocket 操作码 %1</translation>
     </message>
+    <message>
+        <source>WebSocket upgrades are refused on the way to the server (HTTP %1): try long polling or polling</source>
+        <translation>通往服务器的路上 WebSocket 升级被拒绝（HTTP %1）：请试试长轮询或轮询</translation>
+    </message>
 </context>
 <context>
     <name>PushChat::WebSocketTransport</name>
@@ -1356,6 +1561,38 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Press Ctrl+C to stop.</source>
         <translation>按 Ctrl+C 停止。</translation>
+    </message>
+    <message>
+        <source>Fault: add this many milliseconds (0…2000) to every answer and frame the server sends.</source>
+        <translation>故障：在服务器发出的每个响应和每一帧上加上这么多毫秒（0…2000）。</translation>
+    </message>
+    <message>
+        <source>Fault: end requests held longer than this many seconds (1…120) and cut WebSockets silent that long, as a proxy does.</source>
+        <translation>故障：像代理那样，结束挂起超过这么多秒（1…120）的请求，并切断安静了这么久的 WebSocket。</translation>
+    </message>
+    <message>
+        <source>Fault: refuse one technique (websocket, longpoll or polling), as a network in between would.</source>
+        <translation>故障：像中间的网络那样，拒绝一种技术（websocket、longpoll 或 polling）。</translation>
+    </message>
+    <message>
+        <source>Run a timed sequence of faults from FILE, one a line (e.g. &quot;5s drop&quot;, &quot;10s latency 800&quot;, &quot;40s restart&quot;).</source>
+        <translation>按 FILE 中的时间表依次制造故障，每行一个（例如 &quot;5s drop&quot;、&quot;10s latency 800&quot;、&quot;40s restart&quot;）。</translation>
+    </message>
+    <message>
+        <source>--latency must be 0…2000</source>
+        <translation>--latency 必须在 0…2000 之间</translation>
+    </message>
+    <message>
+        <source>--proxy-timeout must be 0…120</source>
+        <translation>--proxy-timeout 必须在 0…120 之间</translation>
+    </message>
+    <message>
+        <source>--block takes websocket, longpoll or polling</source>
+        <translation>--block 只接受 websocket、longpoll 或 polling</translation>
+    </message>
+    <message>
+        <source>fault: %1</source>
+        <translation>故障：%1</translation>
     </message>
 </context>
 <context>
