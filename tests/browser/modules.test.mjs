@@ -55,9 +55,10 @@ test('bodies and frames sent round-trip through JSON with the protocol names', (
 test('pages decode to the fields the page uses, and anything else to null', () => {
   const message = { seq: 5, ts: 1764100000123, nick: 'bob', text: 'hi', kind: 'chat' };
   assert.deepEqual(decodePage(JSON.stringify({ messages: [message], last_seq: 5, now: 9 })),
-    { messages: [message], reset: false, gap: false, lastSeq: 5, now: 9 });
+    { messages: [message], reset: false, gap: false, more: false, lastSeq: 5, now: 9 });
   assert.deepEqual(decodePage('{"messages":[],"reset":true,"gap":true,"last_seq":40}'),
-    { messages: [], reset: true, gap: true, lastSeq: 40, now: undefined });
+    { messages: [], reset: true, gap: true, more: false, lastSeq: 40, now: undefined });
+  assert.equal(decodePage(JSON.stringify({ messages: [message], last_seq: 9, more: true })).more, true);
   assert.deepEqual(decodePage('{"messages":"nope"}').messages, []);
   for (const body of ['', 'null', '42', '"text"', '{"messages":', '<html>'])
     assert.equal(decodePage(body), null, JSON.stringify(body));
