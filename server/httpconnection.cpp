@@ -49,6 +49,7 @@ void HttpConnection::attachSocket(QTcpSocket *socket)
     // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
     socket->setReadBufferSize(m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
@@ -189,9 +190,39 @@ void HttpConnection::rejectRequest(const Http::ParseResult &result, qsizetype in
     respondError(result.errorStatus, result.errorMessage, true);
 }
 
+bool HttpConnection::writeBlockedNow() const
+{
+    return m_socket && m_socket->bytesToWrite() > MaxUnsentBytes;
+}
+
+void HttpConnection::noteUnsent()
+{
+    if (m_unsentNoted || !hasUnsentBytes())
+        return;
+    m_unsentNoted = true;
+    m_lastWriteProgressMs = monotonicMs();
+    emit writePending(this);
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_lastWriteProgressMs = monotonicMs();
+    m_unsentNoted = hasUnsentBytes();
+    if (m_readingStopped && !writeBlockedNow()) {
+        m_readingStopped = false;
+        processInput();
+    }
+}
+
 void HttpConnection::processInput()
 {
     while (m_socket && !m_busy && !m_closing && m_socket->bytesAvailable() > 0) {
+        if (writeBlockedNow()) {
+            // Requests stay unread (the socket's read buffer is bounded, the rest waits in the
+            // kernel and then in the client) until the answers before them have drained.
+            m_readingStopped = true;
+            return;
+        }
         const bool headJustStarted = m_requestStartedMs < 0;
         if (headJustStarted)
             m_requestStartedMs = monotonicMs();
@@ -248,6 +279,7 @@ void HttpConnection::write(const QByteArray &bytes)
         if (m_socket) {
             m_socket->write(bytes.mid(qMax<ssize_t>(sent, 0)));
             m_socket->flush();
+            noteUnsent();
         }
         return;
     }
@@ -267,6 +299,7 @@ void HttpConnection::write(const QByteArray &bytes)
     }
     m_socket->write(sent == 0 ? bytes : bytes.mid(sent));
     m_socket->flush();
+    noteUnsent();
 }
 
 namespace {
@@ -413,7 +446,8 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
 std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 headTimeoutMs,
                                                                       qint64 idleTimeoutMs) const
 {
-    if (m_closing || m_busy || !isOpen())
+    // While reading waits for answers to drain, the stall timeout is the one that runs.
+    if (m_closing || m_busy || m_readingStopped || !isOpen())
         return std::nullopt;
     // Before the first request, and once a head has begun, the head timeout applies;
     // between requests on a keep-alive connection, the longer idle timeout.
@@ -426,6 +460,14 @@ std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 hea
 
 bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)
 {
+    if (m_unsentNoted && hasUnsentBytes() &&
+        nowMs - m_lastWriteProgressMs >= StalledWriteTimeoutMs) {
+        qCInfo(lcHttp) << "dropping an HTTP client that does not read its answers:"
+                       << (m_socket ? m_socket->bytesToWrite() : 0) << "bytes unsent";
+        abort();
+        onDisconnected();
+        return true;
+    }
     const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs);
     if (!timeout || nowMs < timeout->dueMs)
         return false;
@@ -445,6 +487,8 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
 std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
                                                     qint64 idleTimeoutMs) const
 {
+    if (m_unsentNoted && hasUnsentBytes())
+        return m_lastWriteProgressMs + StalledWriteTimeoutMs;
     if (m_busy && !m_closing && isOpen())
         return nowMs + headTimeoutMs;
     if (const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs))
