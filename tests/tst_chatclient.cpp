@@ -71,12 +71,18 @@ std::unique_ptr<ChatClient> makeClient(const Server &server, const QString &nick
 // The texts of the chat messages the server stored, in seq order.
 QStringList storedChatTexts(const Server &server)
 {
-    const QJsonArray all =
-        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    // Page after page: a page holds at most 1,000 messages and says whether more follow.
     QStringList texts;
-    for (const QJsonValue &value : all) {
-        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
-            texts.append(value.toObject()["text"].toString());
+    qint64 after = 0;
+    for (bool more = true; more;) {
+        const QJsonObject page =
+            TestHttp::get(server.port, "/api/messages?after=" + QByteArray::number(after)).json();
+        for (const QJsonValue &value : page["messages"].toArray()) {
+            if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+                texts.append(value.toObject()["text"].toString());
+            after = value.toObject()["seq"].toInteger();
+        }
+        more = page["more"].toBool();
     }
     return texts;
 }
