@@ -3,16 +3,22 @@
 // docs/RELIABILITY.md) and that a normal client is served meanwhile. The open-file limit is
 // tried on a pushchat-server process run under a low RLIMIT_NOFILE.
 
+#include "connectionlistener.h"
 #include "servertestsupport.h"
 #include "websockettestclient.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
 #include <QWebSocket>
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <vector>
 
 using namespace ServerTestSupport;
 
@@ -91,6 +97,9 @@ private slots:
     void pipeliningWithoutReading();
     void replayNeverRead();
     void fileLimit();
+    void connectionCapKeepsAReserve_data();
+    void connectionCapKeepsAReserve();
+    void outOfDescriptorsAnswersAndPauses();
 
 private:
     RunningServer m_server;
@@ -335,6 +344,101 @@ void tst_HostileClients::fileLimit()
     flood.clear();
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
+}
+
+void tst_HostileClients::connectionCapKeepsAReserve_data()
+{
+    QTest::addColumn<int>("configured");
+    QTest::addColumn<qint64>("fileLimit");
+    QTest::addColumn<int>("open");
+    QTest::addColumn<int>("cap");
+    QTest::addRow("limit far above") << 20000 << qint64(1048576) << 12 << 20000;
+    QTest::addRow("limit equal to the cap") << 20000 << qint64(20000) << 12 << 20000 - 12 - 256;
+    QTest::addRow("small limit") << 20000 << qint64(64) << 12 << 64 - 12 - 16;
+    QTest::addRow("nothing left") << 20000 << qint64(20) << 12 << 1;
+    QTest::addRow("limit unknown") << 300 << qint64(-1) << 12 << 300;
+}
+
+void tst_HostileClients::connectionCapKeepsAReserve()
+{
+    QFETCH(int, configured);
+    QFETCH(qint64, fileLimit);
+    QFETCH(int, open);
+    QFETCH(int, cap);
+    QCOMPARE(PushChat::ConnectionListener::connectionCap(configured, fileLimit, open), cap);
+}
+
+void tst_HostileClients::outOfDescriptorsAnswersAndPauses()
+{
+    // Clients wait in the listening socket's backlog while this process has no descriptor left
+    // (the connection cap keeps the server itself from getting there; here the descriptors are
+    // used up on purpose). They get the refusal through the spare descriptor, and the listener
+    // does not spin on accept().
+    PushChat::ConnectionListener listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    listener.setRefusal("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n"
+                        "Connection: close\r\n\r\n{}");
+    std::vector<std::unique_ptr<QTcpSocket>> waiting;
+    // More than are answered per pause (16): some wait through the pauses.
+    constexpr int Clients = 40;
+    for (int i = 0; i < Clients; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, listener.serverPort());
+        QVERIFY(socket->waitForConnected(5000)); // in the backlog, not accepted yet
+        socket->write(TestHttp::request("GET", "/api/room"));
+        QVERIFY(socket->waitForBytesWritten(5000));
+        waiting.push_back(std::move(socket));
+    }
+    // Connections accepted normally are refused as a server at its cap would: here descriptors
+    // come free as the refused test clients, in this same process, see their end and close.
+    int refusedByTheCaller = 0;
+    connect(&listener, &PushChat::ConnectionListener::connectionsAccepted, this, [&] {
+        for (const qintptr descriptor : listener.takeDescriptors()) {
+            listener.refuse(descriptor);
+            ++refusedByTheCaller;
+        }
+    });
+    listener.startAccepting();
+
+    rlimit saved{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    std::vector<int> filler;
+    rlimit low = saved;
+    low.rlim_cur = rlim_t(::fcntl(0, F_DUPFD, 0)); // the lowest free descriptor, then closed
+    ::close(int(low.rlim_cur));
+    low.rlim_cur += 64;
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+        filler.push_back(fd);
+    const auto restore = qScopeGuard([&] {
+        for (const int fd : filler)
+            ::close(fd);
+        ::setrlimit(RLIMIT_NOFILE, &saved);
+    });
+
+    rusage before{};
+    ::getrusage(RUSAGE_SELF, &before);
+    QElapsedTimer window;
+    window.start();
+    QTRY_COMPARE(listener.refusedForDescriptors() + refusedByTheCaller, qint64(Clients));
+    QVERIFY(listener.refusedForDescriptors() >= 16);
+    rusage after{};
+    ::getrusage(RUSAGE_SELF, &after);
+    const auto micros = [](const timeval &t) { return qint64(t.tv_sec) * 1000000 + t.tv_usec; };
+    const qint64 cpuMicros = micros(after.ru_utime) + micros(after.ru_stime) -
+                             micros(before.ru_utime) - micros(before.ru_stime);
+    const qint64 windowMicros = window.nsecsElapsed() / 1000;
+    qInfo("%d clients refused without descriptors in %lld µs, using %lld µs of CPU", Clients,
+          windowMicros, cpuMicros);
+    // At least one pause with clients still waiting (the first 16 answered, 24 not yet): the
+    // thread sleeps through it rather than retrying accept().
+    QVERIFY(windowMicros >= PushChat::ConnectionListener::OutOfDescriptorsPauseMs * 900);
+    QVERIFY2(cpuMicros * 4 < windowMicros, "the listener spins when out of descriptors");
+    for (auto &socket : waiting) {
+        QByteArray buffer;
+        QCOMPARE(TestHttp::readReply(*socket, &buffer).status, 503);
+    }
+    QVERIFY(listener.takeDescriptors().isEmpty());
 }
 
 QTEST_MAIN(tst_HostileClients)
