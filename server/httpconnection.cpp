@@ -1,3 +1,8 @@
+// One HTTP/1.1 connection (see the class comment in httpconnection.h). Over 500 lines because
+// it has two I/O paths, the descriptor read directly and the QTcpSocket it moves to, under one
+// set of rules for answers, back-pressure and timeouts: split apart, each half would need the
+// other's state.
+
 #include "httpconnection.h"
 
 #include "jsoncodec.h"
