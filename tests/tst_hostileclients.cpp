@@ -96,6 +96,7 @@ private slots:
     void refusedWebSocketCommands();
     void pipeliningWithoutReading();
     void replayNeverRead();
+    void replayOvertakenByEviction();
     void fileLimit();
     void connectionCapKeepsAReserve_data();
     void connectionCapKeepsAReserve();
@@ -274,6 +275,61 @@ void tst_HostileClients::replayNeverRead()
     for (qsizetype i = 0; i < messages.size(); ++i)
         QCOMPARE(messages.at(i).value(u"seq").toInteger(), i + 1);
     QCOMPARE(messages.size(), lastSeq(m_server.port)); // the late sender's join and message too
+}
+
+void tst_HostileClients::replayOvertakenByEviction()
+{
+    // A reader so slow that the history it has not received yet is evicted meanwhile: it is
+    // closed with 1008 rather than left to miss messages silently, and told of the gap when it
+    // comes back with its cursor.
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.historyLimit = 4000;
+    QVERIFY(server.start(config));
+    auto postMany = [&](int count) {
+        const QByteArray text(4000, 'e');
+        QByteArray posts;
+        for (int i = 0; i < count; ++i)
+            posts += TestHttp::request("POST", "/api/messages",
+                                       R"({"nick":"evictor","text":")" + text + "\"}",
+                                       "Content-Type: application/json\r\n");
+        QTcpSocket poster;
+        poster.connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(poster.waitForConnected(5000));
+        poster.write(posts);
+        QByteArray replies;
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(TestHttp::readReply(poster, &replies, 20000).status, 201);
+    };
+    postMany(4000); // 16 MB: more than the kernel's buffers hold for one connection
+
+    QWebSocket slow;
+    FrameCollector frames(&slow);
+    QSignalSpy connected(&slow, &QWebSocket::connected);
+    QSignalSpy disconnected(&slow, &QWebSocket::disconnected);
+    slow.open(wsUrl(server.port, QStringLiteral("/ws?after=0")));
+    QVERIFY(connected.wait(5000));
+    slow.setReadBufferSize(1);
+    // While the kernel's buffers fill and the replay waits for the reader, 4,000 more messages
+    // evict every one it has not received.
+    postMany(4000);
+    QCOMPARE(normalPoll(server.port), 200);
+    slow.setReadBufferSize(0);
+    QVERIFY(disconnected.wait(20000));
+    QCOMPARE(slow.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    const QList<QJsonObject> received = frames.ofType("message");
+    QVERIFY(!received.isEmpty());
+    const qint64 first = received.first().value(u"seq").toInteger(); // seq 1 was evicted already
+    for (qsizetype i = 0; i < received.size(); ++i)
+        QCOMPARE(received.at(i).value(u"seq").toInteger(), first + i); // what came, came in order
+    const qint64 cursor = received.last().value(u"seq").toInteger();
+    QVERIFY(cursor < 4000);
+
+    QWebSocket back;
+    FrameCollector backFrames(&back);
+    back.open(wsUrl(server.port, QStringLiteral("/ws?after=%1").arg(cursor)));
+    QTRY_VERIFY(!backFrames.ofType("hello").isEmpty());
+    QVERIFY(backFrames.ofType("hello").first().value(u"gap").toBool());
 }
 
 void tst_HostileClients::fileLimit()
