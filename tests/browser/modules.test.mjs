@@ -1,5 +1,6 @@
 // Unit tests of the browser client's pure modules (resources/web/): the wire format, the
-// server clock and the cost figures. No browser and no server needed.
+// server clock, the cost figures, and the polling loop against a stand-in fetch(). No browser
+// and no server needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
