@@ -20,7 +20,7 @@ fi
 # Unused private fields, and the rest of clang's -Wall/-Wextra, reported by clang itself.
 run-clang-tidy -clang-tidy-binary clang-tidy-14 -p "$build" -quiet -j "$(nproc)" \
     -extra-arg=-Wunused-private-field -extra-arg=-Wunused-member-function \
-    "${files[@]/#/$root/}" 2>/dev/null | tee /tmp/pushchat-lint.log |
+    "${files[@]/#/$root/}" 2>/dev/null | sed "s/\x1b\[[0-9;]*m//g" | tee /tmp/pushchat-lint.log |
     grep -E '(warning|error):' | sort -u > /tmp/pushchat-lint-findings.txt || true
 if [ -s /tmp/pushchat-lint-findings.txt ]; then
     cat /tmp/pushchat-lint-findings.txt
