@@ -24,7 +24,7 @@ using namespace ServerTestSupport;
 
 namespace {
 
-constexpr int HistoryMessages = 3000;
+constexpr int HistoryMessages = 9000;
 constexpr int TextBytes = 2000;
 
 qint64 residentKiB(qint64 pid = 0)
@@ -109,7 +109,8 @@ private:
 void tst_HostileClients::initTestCase()
 {
     QVERIFY(m_server.start(quietConfig()));
-    // A history of 3,000 messages of 2,000 bytes: 6 MB, six pages.
+    // A history of 9,000 messages of 2,000 bytes: 18 MB, eighteen pages, far more than the
+    // kernel buffers for one connection (net.ipv4.tcp_wmem: 4 MiB at most here).
     const QByteArray text(TextBytes, 'h');
     QByteArray posts;
     for (int i = 1; i < HistoryMessages; ++i) // the poster's join is the first message
@@ -260,7 +261,7 @@ void tst_HostileClients::replayNeverRead()
     const qint64 grownKiB = residentKiB() - rssBefore;
     qInfo("replay of %d messages unread: %lld frames taken, RSS +%lld KiB", HistoryMessages,
           qint64(frames.ofType("message").size()), grownKiB);
-    QVERIFY2(grownKiB < 16 * 1024, "the server queued the whole replay");
+    QVERIFY2(grownKiB < 6 * 1024, "the server queued the replay");
     QVERIFY(frames.ofType("message").size() < HistoryMessages);
 
     // A message stored meanwhile comes after the replay, once, in order.
