@@ -118,9 +118,10 @@ void HttpConnection::onReadable()
         onDisconnected();
         return;
     }
-    if (m_busy) {
-        // Pipelined behind a request still being answered (a parked long poll): the socket
-        // buffers it, up to its limit, and processInput() takes it in turn.
+    if (m_busy || writeBlockedNow()) {
+        // Pipelined behind a request still being answered (a parked long poll), or behind
+        // answers held back: the socket buffers it, up to its limit, and processInput() takes
+        // it in turn.
         useSocket();
         return;
     }
@@ -199,7 +200,9 @@ void HttpConnection::rejectRequest(const Http::ParseResult &result, qsizetype in
 
 bool HttpConnection::writeBlockedNow() const
 {
-    return m_socket && m_socket->bytesToWrite() > MaxUnsentBytes;
+    // Answers held back by the added-latency fault count as unsent too.
+    const qint64 held = m_delayed ? m_delayed->heldBytes() : 0;
+    return held + (m_socket ? m_socket->bytesToWrite() : 0) > MaxUnsentBytes;
 }
 
 void HttpConnection::noteUnsent()
@@ -277,8 +280,11 @@ void HttpConnection::write(const QByteArray &bytes)
     if (!m_delayed) {
         m_delayed = new DelayedOutput([this](const QByteArray &due) { writeNow(due); }, this);
         connect(m_delayed, &DelayedOutput::drained, this, [this] {
-            if (m_closeWhenSent)
+            if (m_closeWhenSent) {
                 closeNow();
+                return;
+            }
+            onBytesWritten(); // reading may go on, if it waited for these answers
         });
     }
     m_delayed->push(bytes, m_faults->addedLatencyMs());
