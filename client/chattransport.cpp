@@ -142,7 +142,8 @@ QByteArray ChatTransport::pollTarget(qint64 after, QByteArrayView extraQuery) co
     return target.append(extraQuery).append(nickQuery());
 }
 
-bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first)
+bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first,
+                                   bool *more)
 {
     if (response.status != 200) {
         if (m_context.metrics)
@@ -172,6 +173,8 @@ bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, 
     const qint64 liveFrom =
         *first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
     *first = false;
+    if (more)
+        *more = page->more && !page->messages.isEmpty();
     setState(State::Open);
     if (state() != State::Open)
         return false;

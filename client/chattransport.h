@@ -113,8 +113,10 @@ protected:
     /// seq > liveAfterSeq: older ones were waiting before we asked) and emits them.
     void deliver(const MessagePage &page, qint64 liveFromServerMs, qint64 liveAfterSeq);
     /// What both HTTP polling transports do with a poll's answer: errors, metrics, clock
-    /// sample, cursor (`*after`), delivery. Returns true when the transport is still open.
-    bool takePollAnswer(const HttpResponse &response, qint64 *after, bool *first);
+    /// sample, cursor (`*after`), delivery. Returns true when the transport is still open;
+    /// `*more` then says whether the page was cut at its bound (ask again at once).
+    bool takePollAnswer(const HttpResponse &response, qint64 *after, bool *first,
+                        bool *more = nullptr);
     /// `Authorization` header line for the room key, or nothing.
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.

@@ -71,7 +71,8 @@ void LongPollTransport::poll()
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)
 {
-    // The next poll from a queued call: never two at once, and no recursion.
+    // The next poll from a queued call: never two at once, and no recursion. A page cut at its
+    // bound needs nothing more: the next poll finds the rest waiting and is answered at once.
     if (takePollAnswer(response, &m_after, &m_first))
         QTimer::singleShot(0, this, &LongPollTransport::poll);
 }

@@ -29,6 +29,7 @@ struct MessagePage
     qint64 lastSeq = 0;
     bool gap = false;
     bool reset = false; ///< the cursor was ahead of the server: it restarted with a new history
+    bool more = false;  ///< the page was cut at its bound: ask again after its last message now
     qint64 now = 0;     ///< server clock when the answer was made
 };
 

@@ -151,22 +151,24 @@ QByteArray webSocketMessage(QByteArrayView encodedMessage)
 }
 
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset)
+                      bool reset, bool more)
 {
     QByteArray out;
     out.reserve(encodedMessageList.size() + 80);
     out.append(PageHead).append(encodedMessageList);
-    appendPageTail(out, lastSeq, gap, now, reset);
+    appendPageTail(out, lastSeq, gap, now, reset, more);
     return out;
 }
 
-void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset)
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset, bool more)
 {
     out.append("],\"last_seq\":");
     appendInteger(out, lastSeq);
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)
         out.append(",\"reset\":true");
+    if (more)
+        out.append(",\"more\":true");
     out.append(",\"now\":");
     appendInteger(out, now);
     out.append('}');
@@ -257,6 +259,7 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.lastSeq = object.value(u"last_seq").toInteger();
     page.gap = object.value(u"gap").toBool();
     page.reset = object.value(u"reset").toBool();
+    page.more = object.value(u"more").toBool();
     page.now = object.value(u"now").toInteger();
     return page;
 }

@@ -48,13 +48,15 @@ inline constexpr QByteArrayView WebSocketMessagePrefix = "{\"type\":\"message\",
 QByteArray webSocketMessage(QByteArrayView encodedMessage);
 
 /// `{"messages":[…],"last_seq":L,"gap":G,"now":T}` from already encoded messages, given as
-/// one comma-separated list (the inside of the array).
+/// one comma-separated list (the inside of the array); `"reset":true` and `"more":true` only
+/// when true.
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset = false);
+                      bool reset = false, bool more = false);
 /// encodePage() in two halves, for a caller that appends the messages in between itself:
 /// PageHead, the comma-separated messages, then appendPageTail().
 inline constexpr QByteArrayView PageHead = "{\"messages\":[";
-void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset = false);
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset = false,
+                    bool more = false);
 
 /// Parses a poll answer; on failure returns nullopt and says why in *error.
 std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);

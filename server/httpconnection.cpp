@@ -1,3 +1,8 @@
+// One HTTP/1.1 connection (see the class comment in httpconnection.h). Over 500 lines because
+// it has two I/O paths, the descriptor read directly and the QTcpSocket it moves to, under one
+// set of rules for answers, back-pressure and timeouts: split apart, each half would need the
+// other's state.
+
 #include "httpconnection.h"
 
 #include "delayedoutput.h"
@@ -51,6 +56,7 @@ void HttpConnection::attachSocket(QTcpSocket *socket)
     // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
     socket->setReadBufferSize(m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
@@ -112,9 +118,10 @@ void HttpConnection::onReadable()
         onDisconnected();
         return;
     }
-    if (m_busy) {
-        // Pipelined behind a request still being answered (a parked long poll): the socket
-        // buffers it, up to its limit, and processInput() takes it in turn.
+    if (m_busy || writeBlockedNow()) {
+        // Pipelined behind a request still being answered (a parked long poll), or behind
+        // answers held back: the socket buffers it, up to its limit, and processInput() takes
+        // it in turn.
         useSocket();
         return;
     }
@@ -191,9 +198,41 @@ void HttpConnection::rejectRequest(const Http::ParseResult &result, qsizetype in
     respondError(result.errorStatus, result.errorMessage, true);
 }
 
+bool HttpConnection::writeBlockedNow() const
+{
+    // Answers held back by the added-latency fault count as unsent too.
+    const qint64 held = m_delayed ? m_delayed->heldBytes() : 0;
+    return held + (m_socket ? m_socket->bytesToWrite() : 0) > MaxUnsentBytes;
+}
+
+void HttpConnection::noteUnsent()
+{
+    if (m_unsentNoted || !hasUnsentBytes())
+        return;
+    m_unsentNoted = true;
+    m_lastWriteProgressMs = monotonicMs();
+    emit writePending(this);
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_lastWriteProgressMs = monotonicMs();
+    m_unsentNoted = hasUnsentBytes();
+    if (m_readingStopped && !writeBlockedNow()) {
+        m_readingStopped = false;
+        processInput();
+    }
+}
+
 void HttpConnection::processInput()
 {
     while (m_socket && !m_busy && !m_closing && m_socket->bytesAvailable() > 0) {
+        if (writeBlockedNow()) {
+            // Requests stay unread (the socket's read buffer is bounded, the rest waits in the
+            // kernel and then in the client) until the answers before them have drained.
+            m_readingStopped = true;
+            return;
+        }
         const bool headJustStarted = m_requestStartedMs < 0;
         if (headJustStarted)
             m_requestStartedMs = monotonicMs();
@@ -241,8 +280,11 @@ void HttpConnection::write(const QByteArray &bytes)
     if (!m_delayed) {
         m_delayed = new DelayedOutput([this](const QByteArray &due) { writeNow(due); }, this);
         connect(m_delayed, &DelayedOutput::drained, this, [this] {
-            if (m_closeWhenSent)
+            if (m_closeWhenSent) {
                 closeNow();
+                return;
+            }
+            onBytesWritten(); // reading may go on, if it waited for these answers
         });
     }
     m_delayed->push(bytes, m_faults->addedLatencyMs());
@@ -267,6 +309,7 @@ void HttpConnection::writeNow(const QByteArray &bytes)
         if (m_socket) {
             m_socket->write(bytes.mid(qMax<ssize_t>(sent, 0)));
             m_socket->flush();
+            noteUnsent();
         }
         return;
     }
@@ -286,6 +329,7 @@ void HttpConnection::writeNow(const QByteArray &bytes)
     }
     m_socket->write(sent == 0 ? bytes : bytes.mid(sent));
     m_socket->flush();
+    noteUnsent();
 }
 
 namespace {
@@ -432,7 +476,8 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
 std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 headTimeoutMs,
                                                                       qint64 idleTimeoutMs) const
 {
-    if (m_closing || m_busy || !isOpen())
+    // While reading waits for answers to drain, the stall timeout is the one that runs.
+    if (m_closing || m_busy || m_readingStopped || !isOpen())
         return std::nullopt;
     // Before the first request, and once a head has begun, the head timeout applies;
     // between requests on a keep-alive connection, the longer idle timeout.
@@ -445,6 +490,14 @@ std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 hea
 
 bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)
 {
+    if (m_unsentNoted && hasUnsentBytes() &&
+        nowMs - m_lastWriteProgressMs >= StalledWriteTimeoutMs) {
+        qCInfo(lcHttp) << "dropping an HTTP client that does not read its answers:"
+                       << (m_socket ? m_socket->bytesToWrite() : 0) << "bytes unsent";
+        abort();
+        onDisconnected();
+        return true;
+    }
     const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs);
     if (!timeout || nowMs < timeout->dueMs)
         return false;
@@ -464,6 +517,8 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
 std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
                                                     qint64 idleTimeoutMs) const
 {
+    if (m_unsentNoted && hasUnsentBytes())
+        return m_lastWriteProgressMs + StalledWriteTimeoutMs;
     if (m_busy && !m_closing && isOpen())
         return nowMs + headTimeoutMs;
     if (const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs))

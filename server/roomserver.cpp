@@ -63,7 +63,18 @@ void RoomServer::start()
         emit failed(error);
         return;
     }
-    connect(m_tcpServer, &QTcpServer::newConnection, this, &RoomServer::onNewTcpConnections);
+    m_connectionCap = ConnectionListener::connectionCap(m_config.maxConnections);
+    if (m_connectionCap < m_config.maxConnections)
+        qCInfo(lcServer) << "at most" << m_connectionCap
+                         << "connections: the open-file limit keeps a reserve";
+    const QByteArray refusal =
+        JsonCodec::encodeError(QStringLiteral("server full: %1 connections").arg(m_connectionCap));
+    m_tcpServer->setRefusal("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                            "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+                            QByteArray::number(refusal.size()) + "\r\n\r\n" + refusal);
+    connect(m_tcpServer, &ConnectionListener::connectionsAccepted, this,
+            &RoomServer::onNewTcpConnections);
+    m_tcpServer->startAccepting();
     m_webSockets.start();
 
     m_sweepTimer = new QTimer(this);
@@ -134,7 +145,7 @@ void RoomServer::onNewTcpConnections()
     if (!m_tcpServer)
         return;
     for (const qintptr descriptor : m_tcpServer->takeDescriptors()) {
-        if (m_connections.size() + m_webSockets.clientCount() >= m_config.maxConnections) {
+        if (m_connections.size() + m_webSockets.clientCount() >= m_connectionCap) {
             refuseConnection(descriptor);
             continue;
         }
@@ -146,6 +157,9 @@ void RoomServer::onNewTcpConnections()
         connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs);
         connect(connection, &HttpConnection::requestHeadPending, this,
                 [this] { connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs); });
+        connect(connection, &HttpConnection::writePending, this, [this] {
+            connectionTimeoutBy(monotonicMs() + HttpConnection::StalledWriteTimeoutMs);
+        });
         connect(connection, &HttpConnection::requestReceived, this,
                 [this](HttpConnection *connection, const Http::Request &request) {
                     m_httpApi.handleRequest(connection, request);
@@ -166,21 +180,7 @@ void RoomServer::onNewTcpConnections()
 
 void RoomServer::refuseConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
-        delete socket;
-        return;
-    }
-    const QByteArray body = JsonCodec::encodeError(
-        QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
-    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                  "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
-    if (socket->state() == QAbstractSocket::UnconnectedState)
-        socket->deleteLater();
+    m_tcpServer->refuse(descriptor);
     qCDebug(lcHttp) << "refused a connection: server full";
 }
 

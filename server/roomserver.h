@@ -120,6 +120,7 @@ private:
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
     bool m_running = false;
+    int m_connectionCap = 0; ///< maxConnections, or lower to stay within the open-file limit
 };
 
 } // namespace PushChat

@@ -26,7 +26,7 @@ struct ServerConfig
     int idleTimeoutMs = 120000; ///< keep-alive connection with no request
     int maxConnections = 20000;
     int maxWebSocketMessageBytes = ProtocolLimits{}.maxWebSocketMessageBytes;
-    int maxWebSocketBacklogBytes = 4 * 1024 * 1024; ///< unsent to one client; then it is dropped
+    int maxWebSocketBacklogBytes = 2 * 1024 * 1024; ///< unsent to one client; then it is dropped
     double rateLimitPerSecond = ProtocolLimits{}.ratePerSecond; ///< per sender; 0: no limit
     int onlineTimeoutMs = ProtocolLimits{}.onlineTimeoutMs;
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"

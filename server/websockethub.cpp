@@ -19,6 +19,11 @@ namespace PushChat {
 
 namespace {
 
+// How much of a history replay is written to a client before it has to read it (never more
+// than half the backlog a client may build up): the replay goes on when the client has taken
+// everything sent so far.
+constexpr PageBound ReplayChunk{256, 256 * 1024};
+
 // The key that pairs a handshake handed to QWebSocketServer with the QWebSocket it makes.
 QString peerKey(const QHostAddress &address, quint16 port)
 {
@@ -167,6 +172,10 @@ void WebSocketHub::onNewWebSockets()
         connect(client->peer, &WebSocketPeer::binaryReceived, this,
                 [this, client](const QByteArray &data) { onBinary(client, data); });
         connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
+        connect(client->peer, &WebSocketPeer::drained, this, [this, client] {
+            if (client->replayedUpTo >= 0)
+                continueReplay(client);
+        });
 
         if (client->echo) {
             add(client);
@@ -185,13 +194,35 @@ void WebSocketHub::greet(Client *client, qint64 after)
     const QByteArray hello =
         JsonCodec::encodeHello({m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap,
                                 slice.reset, client->nick.isEmpty(), wallClockMs()});
-    qint64 replayBytes = 0;
-    for (const Room::Entry *entry : slice.entries)
-        replayBytes += entry->webSocketFrame.size();
-    client->peer->allowBacklog(replayBytes);
     sendToClient(client, hello);
-    for (const Room::Entry *entry : slice.entries)
-        writeFrame(client, entry->webSocketFrame);
+    // A reset replays from the oldest message; from what the cursor names otherwise.
+    client->replayedUpTo = slice.reset ? 0 : qMax<qint64>(after, 0);
+    continueReplay(client, true);
+}
+
+void WebSocketHub::continueReplay(Client *client, bool first)
+{
+    while (client->replayedUpTo >= 0) {
+        if (!client->peer->isOpen() || client->peer->unsentBytes() > 0)
+            return; // drained() brings us back
+        const Room::Slice slice = m_room.after(
+            client->replayedUpTo,
+            {ReplayChunk.messages,
+             qMin<qsizetype>(ReplayChunk.bytes, m_config.maxWebSocketBacklogBytes / 2)});
+        if (slice.gap && !first) {
+            // Messages it had not read yet were evicted meanwhile. Closed, it comes back with its
+            // cursor and hears of the gap in its hello: nothing is missed silently.
+            qCInfo(lcServer) << "closing a WebSocket client whose replay fell out of the history";
+            client->replayedUpTo = -1;
+            client->peer->close(WebSocketFrame::ClosePolicyViolation,
+                                "the replay fell behind the history; reconnect with your cursor");
+            return;
+        }
+        first = false;
+        for (const Room::Entry *entry : slice.entries)
+            writeFrame(client, entry->webSocketFrame);
+        client->replayedUpTo = slice.more ? slice.entries.last()->seq : -1;
+    }
 }
 
 void WebSocketHub::writeFrame(Client *client, const QByteArray &frame)
@@ -309,8 +340,8 @@ void WebSocketHub::broadcast(const QByteArray &frame)
     m_batchDescriptors.clear();
     m_batchPeers.clear();
     for (Client *client : std::as_const(m_clients)) {
-        if (client->echo)
-            continue;
+        if (client->echo || client->replayedUpTo >= 0)
+            continue; // a replay in progress reaches this message in the room
         const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
         if (descriptor < 0) {
             writeFrame(client, frame); // after what waits for this client, or without io_uring

@@ -59,6 +59,9 @@ private:
         QString nick;    ///< empty: an observer
         bool echo = false;
         qsizetype slot = -1; ///< index in m_clients while open
+        /// While replaying the history it asked for: the seq of the last message sent, and
+        /// broadcasts pass it by (the replay reaches them in the room). −1 once live.
+        qint64 replayedUpTo = -1;
     };
     struct PendingHandshake
     {
@@ -69,8 +72,11 @@ private:
     };
 
     void onNewWebSockets();
-    /// Sends hello and the messages after the client's cursor.
+    /// Sends hello and starts the replay of the messages after the client's cursor.
     void greet(Client *client, qint64 after);
+    /// Sends the replay on, a chunk at a time, while the client reads it: never more than
+    /// ReplayChunkBytes wait unsent for it. The client goes live once caught up.
+    void continueReplay(Client *client, bool first = false);
     void onText(Client *client, const QByteArray &utf8);
     void onBinary(Client *client, const QByteArray &data);
     void onClosed(Client *client);

@@ -66,7 +66,6 @@ WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCoun
     : QObject(parent)
     , m_descriptor(descriptor)
     , m_limits(limits)
-    , m_backlogAllowance(limits.maxBacklogBytes)
     , m_counters(counters)
     , m_lastTrafficMs(monotonicMs())
 {
@@ -125,11 +124,6 @@ void WebSocketPeer::sendNow(const QByteArray &frame)
     writeOut(frame.constData(), frame.size(), &frame);
 }
 
-void WebSocketPeer::allowBacklog(qint64 bytes)
-{
-    m_backlogAllowance += bytes;
-}
-
 void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray *shared)
 {
     if (m_descriptor < 0 || m_finishQueued)
@@ -179,7 +173,7 @@ void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
         m_output = *shared; // shares the frame's bytes instead of copying them
     else
         m_output.append(data + sent, size - sent);
-    if (m_output.size() - m_outputOffset > m_backlogAllowance) {
+    if (m_output.size() - m_outputOffset > m_limits.maxBacklogBytes) {
         // The client stopped reading. It comes back with its cursor and misses nothing.
         qCInfo(lcServer) << "dropping a WebSocket client that does not read:"
                          << m_output.size() - m_outputOffset << "bytes unsent";
@@ -222,13 +216,14 @@ void WebSocketPeer::drainOutput()
     }
     m_output.clear();
     m_outputOffset = 0;
-    m_backlogAllowance = m_limits.maxBacklogBytes;
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
     if (m_closeReceived)
         finish();
     else if (m_state == State::CloseSent)
         shutdownAfterClose();
+    else if (m_state == State::Open)
+        emit drained();
 }
 
 void WebSocketPeer::onReadable()

@@ -32,7 +32,7 @@ public:
     struct Limits
     {
         qint64 maxMessageBytes = 64 * 1024;       ///< frame or reassembled message; else close 1009
-        qint64 maxBacklogBytes = 4 * 1024 * 1024; ///< unsent output; past it the peer is dropped
+        qint64 maxBacklogBytes = 2 * 1024 * 1024; ///< unsent output; past it the peer is dropped
         int closeTimeoutMs = 2000;                ///< wait for the client's close frame after ours
     };
 
@@ -58,9 +58,10 @@ public:
     /// Accounts for `frame` written to directDescriptor() by a broadcast; `result` is what that
     /// send returned (bytes, or −errno). What the kernel did not take waits in the backlog.
     void sentDirectly(const QByteArray &frame, ssize_t result);
-    /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
-    /// a client asked for and reads at its own pace.
-    void allowBacklog(qint64 bytes);
+    /// Bytes written to the peer that the kernel has not taken yet.
+    qint64 unsentBytes() const { return m_output.size() - m_outputOffset; }
+    /// Whether frames sent now can still reach the client.
+    bool isOpen() const { return m_state == State::Open && m_descriptor >= 0 && !m_finishQueued; }
     /// Starts the closing handshake: a close frame, then the connection ends once the client
     /// answers, closes, or closeTimeoutMs passes. closed() follows.
     void close(quint16 code, QByteArrayView reason = {});
@@ -74,6 +75,8 @@ signals:
     void binaryReceived(const QByteArray &data);
     /// The connection has ended; the peer may be deleted (later, not inside this signal).
     void closed();
+    /// Everything that waited unsent has gone to the kernel (the peer is still open).
+    void drained();
 
 private:
     WebSocketPeer(int descriptor, const Limits &limits, TransportCounters *counters,
@@ -108,7 +111,6 @@ private:
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
     Limits m_limits;
-    qint64 m_backlogAllowance;
     TransportCounters *m_counters;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; ///< only once a write has had to wait

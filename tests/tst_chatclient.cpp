@@ -71,12 +71,18 @@ std::unique_ptr<ChatClient> makeClient(const Server &server, const QString &nick
 // The texts of the chat messages the server stored, in seq order.
 QStringList storedChatTexts(const Server &server)
 {
-    const QJsonArray all =
-        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    // Page after page: a page holds at most 1,000 messages and says whether more follow.
     QStringList texts;
-    for (const QJsonValue &value : all) {
-        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
-            texts.append(value.toObject()["text"].toString());
+    qint64 after = 0;
+    for (bool more = true; more;) {
+        const QJsonObject page =
+            TestHttp::get(server.port, "/api/messages?after=" + QByteArray::number(after)).json();
+        for (const QJsonValue &value : page["messages"].toArray()) {
+            if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+                texts.append(value.toObject()["text"].toString());
+            after = value.toObject()["seq"].toInteger();
+        }
+        more = page["more"].toBool();
     }
     return texts;
 }
@@ -232,6 +238,8 @@ private slots:
     void refusedConnectionKeepsTrying();
     void historyEvictionSignalsGap_data() { addModeRows(); }
     void historyEvictionSignalsGap();
+    void catchesUpPageByPage_data() { addModeRows(); }
+    void catchesUpPageByPage();
     void pollingIdleCost();
     void longPollIdleCost();
     void longPollTimesOutAndAsksAgain();
@@ -527,6 +535,41 @@ void tst_ChatClient::historyEvictionSignalsGap()
     QCOMPARE(gap.first().first().toLongLong(), 2);
     QTRY_COMPARE(client->cursor(), 22);
     QCOMPARE(client->messages().size(), 2 + 5);
+}
+
+void tst_ChatClient::catchesUpPageByPage()
+{
+    // 2,500 messages: three pages of at most 1,000 (docs/PROTOCOL.md). A client follows a page
+    // that says "more" at once, not after its poll interval (here the longest, 10 s).
+    QFETCH(Transport, mode);
+    Server server;
+    server.config.rateLimitPerSecond = 0;
+    QVERIFY(server.start());
+    QByteArray posts;
+    for (int i = 0; i < 2499; ++i) // after the poster's join
+        posts += TestHttp::request("POST", "/api/messages",
+                                   R"({"nick":"eve","text":"m)" + QByteArray::number(i) + "\"}",
+                                   "Content-Type: application/json\r\n");
+    QTcpSocket poster;
+    poster.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(poster.waitForConnected(5000));
+    poster.write(posts);
+    QByteArray replies;
+    for (int i = 0; i < 2499; ++i)
+        QCOMPARE(TestHttp::readReply(poster, &replies).status, 201);
+
+    auto client = makeClient(server, QString(), mode, 10000);
+    client->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(isComplete(*client, 2500), 8000);
+    const QString bucket =
+        mode == Transport::Polling ? QStringLiteral("polling") : QStringLiteral("longpoll");
+    const int polls = server.stats()[bucket].toObject()["requests"].toInt();
+    // One request per page: the first poll and the two that followed "more" (a long poller
+    // may have parked its next one already).
+    if (mode == Transport::Polling)
+        QCOMPARE(polls, 3);
+    else if (mode == Transport::LongPoll)
+        QVERIFY2(polls == 3 || polls == 4, qPrintable(QString::number(polls)));
 }
 
 void tst_ChatClient::pollingIdleCost()

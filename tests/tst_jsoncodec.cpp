@@ -36,6 +36,8 @@ private slots:
     void ackRoundTrips_data();
     void ackRoundTrips();
     void decodersRefuseMalformedInput();
+    void clientJsonStringsAreStrict_data();
+    void clientJsonStringsAreStrict();
     void utf8LengthCountsAsTheServer_data();
     void utf8LengthCountsAsTheServer();
     void nickLengthCountsAsTheServer_data();
@@ -101,16 +103,21 @@ void tst_JsonCodec::pageRoundTrips()
     const QByteArray list =
         JsonCodec::encodeMessage(first) + ',' + JsonCodec::encodeMessage(second);
     for (const bool reset : {false, true}) {
-        const QByteArray json = JsonCodec::encodePage(list, 6, true, 1764100000456, reset);
-        QCOMPARE(json, R"({"messages":[)" + list + R"(],"last_seq":6,"gap":true,)" +
-                           (reset ? R"("reset":true,)" : "") + R"("now":1764100000456})");
-        const std::optional<MessagePage> page = JsonCodec::decodePage(json);
-        QVERIFY(page);
-        QCOMPARE(page->messages, (QList<ChatMessage>{first, second}));
-        QCOMPARE(page->lastSeq, 6);
-        QVERIFY(page->gap);
-        QCOMPARE(page->reset, reset);
-        QCOMPARE(page->now, 1764100000456);
+        for (const bool more : {false, true}) {
+            const QByteArray json =
+                JsonCodec::encodePage(list, 6, true, 1764100000456, reset, more);
+            QCOMPARE(json, R"({"messages":[)" + list + R"(],"last_seq":6,"gap":true,)" +
+                               (reset ? R"("reset":true,)" : "") + (more ? R"("more":true,)" : "") +
+                               R"("now":1764100000456})");
+            const std::optional<MessagePage> page = JsonCodec::decodePage(json);
+            QVERIFY(page);
+            QCOMPARE(page->messages, (QList<ChatMessage>{first, second}));
+            QCOMPARE(page->lastSeq, 6);
+            QVERIFY(page->gap);
+            QCOMPARE(page->reset, reset);
+            QCOMPARE(page->more, more);
+            QCOMPARE(page->now, 1764100000456);
+        }
     }
 }
 
@@ -388,6 +395,42 @@ void tst_JsonCodec::nickLengthCountsAsTheServer()
 {
     QFETCH(QString, text);
     QCOMPARE(nickLength(text), text.toUcs4().size());
+}
+
+void tst_JsonCodec::clientJsonStringsAreStrict_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("raw tab") << QByteArray("\"a\tb\"") << false
+                             << QStringLiteral("malformed JSON: control character U+0009");
+    QTest::addRow("raw newline") << QByteArray("\"a\nb\"") << false
+                                 << QStringLiteral("malformed JSON: control character U+000a");
+    QTest::addRow("escaped tab") << QByteArray(R"("a\tb")") << true << QString();
+    QTest::addRow("lone high surrogate")
+        << QByteArray(R"("\ud800")") << false << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("lone low surrogate")
+        << QByteArray(R"("x\uDC00y")") << false << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("high then not low") << QByteArray(R"("\ud800\u0041")") << false
+                                       << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("pair") << QByteArray(R"("\ud83d\ude00")") << true << QString();
+    QTest::addRow("escaped backslash before u") << QByteArray(R"("\\ud800")") << true << QString();
+}
+
+void tst_JsonCodec::clientJsonStringsAreStrict()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, valid);
+    QFETCH(QString, error);
+    const QByteArray post = R"({"nick":"ann","text":)" + text + "}";
+    QString why;
+    const auto decoded = JsonCodec::decodePostedMessage(post, &why);
+    QCOMPARE(decoded.has_value(), valid);
+    QVERIFY2(why.startsWith(error), qPrintable(why));
+    QCOMPARE(JsonCodec::decodePostedMessageWithQt(post).has_value(), valid);
+    const QByteArray command = R"({"type":"send","text":)" + text + "}";
+    QCOMPARE(JsonCodec::decodeClientCommand(command).has_value(), valid);
+    QCOMPARE(JsonCodec::decodeClientCommandWithQt(command).has_value(), valid);
 }
 
 QTEST_APPLESS_MAIN(tst_JsonCodec)
