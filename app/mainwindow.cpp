@@ -33,10 +33,12 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -73,8 +75,12 @@ MainWindow::MainWindow(QWidget *parent)
     auto *faultsScroll = new QScrollArea(m_faultsDock);
     faultsScroll->setWidget(m_faultsPanel);
     faultsScroll->setWidgetResizable(true);
-    faultsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Where the window cannot give the panel its width (large type, long words), it scrolls
+    // sideways rather than cutting its buttons.
+    faultsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     faultsScroll->setFrameShape(QFrame::NoFrame);
+    // As wide as the panel's words (they change with the language and the text size): without
+    // a horizontal scroll bar, a narrower dock would cut its buttons and fields.
     m_faultsDock->setWidget(faultsScroll);
     m_faultsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::RightDockWidgetArea, m_faultsDock);
@@ -188,6 +194,7 @@ void MainWindow::onEntered()
     updateJoinBanner();
     m_faultsPanel->showCurrentFaults();
     m_faultsDock->setVisible(m_session->isHosting());
+    fitFaultsDock();
     m_faultsDock->toggleViewAction()->setEnabled(m_session->isHosting());
     if (std::exchange(m_compareOnEnter, false) && client) {
         // Once the room has answered, its last seq tells the history (not timed) from what
@@ -500,10 +507,24 @@ void MainWindow::setLanguage(const QString &language)
     settings.setValue(QLatin1String(LanguageSetting), Language::current());
 }
 
+void MainWindow::fitFaultsDock()
+{
+    if (!m_faultsDock->isVisible())
+        return;
+    auto *scroll = static_cast<QScrollArea *>(m_faultsDock->widget());
+    resizeDocks(
+        {m_faultsDock},
+        {m_faultsPanel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()},
+        Qt::Horizontal);
+}
+
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+        // Once the panel has its new words (the window hears of the change before it).
+        QTimer::singleShot(0, this, &MainWindow::fitFaultsDock);
+    }
     QMainWindow::changeEvent(event);
 }
 

@@ -94,6 +94,8 @@ private:
     void updateTitle();
     void createMenus();
     void retranslateUi();
+    /// Asks for the Faults dock as wide as its panel's words (they change with the language).
+    void fitFaultsDock();
     void exportWithDialog(bool png);
     void createViewActions(QMenu *view);
     void applyFont();
