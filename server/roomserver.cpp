@@ -34,6 +34,18 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
 }
 
+StatsReport RoomServer::statsReport() const
+{
+    return {m_stats,          m_uptime.elapsed(),
+            m_room.lastSeq(), m_room.retainedCount(),
+            wallClockMs(),    CpuAccount::threadCpuNs() - m_startCpuNs};
+}
+
+void RoomServer::reportStats()
+{
+    emit statsReported(statsReport());
+}
+
 RoomServer::~RoomServer()
 {
     closeEverything();
@@ -44,6 +56,8 @@ void RoomServer::start()
     if (m_running)
         return;
     m_uptime.start();
+    m_cpu.install();
+    m_startCpuNs = CpuAccount::threadCpuNs();
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
@@ -86,6 +100,7 @@ void RoomServer::stop()
 void RoomServer::closeEverything()
 {
     m_running = false;
+    m_cpu.uninstall();
     delete m_sweepTimer;
     m_sweepTimer = nullptr;
     if (m_tcpServer)
@@ -122,6 +137,8 @@ void RoomServer::onNewTcpConnections()
 {
     if (!m_tcpServer)
         return;
+    // Which transport a connection is for is known at its first request.
+    CpuAccount::Scope cpu(StatsBucket::Other);
     for (const qintptr descriptor : m_tcpServer->takeDescriptors()) {
         if (m_connections.size() + m_webSockets.clientCount() >= m_config.maxConnections) {
             refuseConnection(descriptor);
@@ -244,10 +261,15 @@ void RoomServer::connectionTimeoutBy(qint64 deadlineMs)
 
 void RoomServer::sweep()
 {
-    // News held for the batching window goes out before any poll is told there is none.
-    m_parking.releaseHeldNews();
+    CpuAccount::Scope cpu(StatsBucket::Other); // housekeeping
     const qint64 now = monotonicMs();
-    qint64 nextDeadline = m_parking.expire(now);
+    qint64 nextDeadline = 0;
+    {
+        CpuAccount::Scope parking(StatsBucket::LongPoll);
+        // News held for the batching window goes out before any poll is told there is none.
+        m_parking.releaseHeldNews();
+        nextDeadline = m_parking.expire(now);
+    }
     if (now - m_lastSlowSweepMs >= SlowSweepIntervalMs) {
         m_lastSlowSweepMs = now;
         m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();

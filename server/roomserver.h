@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesspolicy.h"
+#include "cpuaccount.h"
 #include "httpapi.h"
 #include "longpollparking.h"
 #include "presence.h"
@@ -58,6 +59,8 @@ public:
     const Room &room() const { return m_room; }
     const Presence &presence() const { return m_presence; }
     ServerStats &stats() { return m_stats; }
+    /// What /api/stats answers; on the server's thread (its CPU time is read from there).
+    StatsReport statsReport() const;
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
@@ -79,8 +82,11 @@ public slots:
     /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
     /// what clients see when a network drops them (used by fault tests).
     void dropConnections();
+    /// Answers with statsReported(): the counters for a reader in another thread, without HTTP.
+    void reportStats();
 
 signals:
+    void statsReported(const PushChat::StatsReport &report);
     void started(quint16 port);
     void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
@@ -102,6 +108,8 @@ private:
     Presence m_presence;
     RateLimiter m_rateLimiter;
     ServerStats m_stats;
+    CpuAccount m_cpu{&m_stats};
+    qint64 m_startCpuNs = 0;
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
     LongPollParking m_parking;

@@ -15,6 +15,7 @@ ServerHost::ServerHost(QObject *parent)
     qRegisterMetaType<RoomSnapshot>();
     qRegisterMetaType<ServerConfig>();
     qRegisterMetaType<ServerError>();
+    qRegisterMetaType<StatsReport>();
 }
 
 ServerHost::~ServerHost()
@@ -56,6 +57,7 @@ void ServerHost::start(const ServerConfig &config)
         setState(State::Running);
         emit started(port);
     });
+    connect(server, &RoomServer::statsReported, this, &ServerHost::statsReported);
     connect(server, &RoomServer::failed, this, [this](const ServerError &error) {
         joinThread();
         setState(State::Stopped);
@@ -83,6 +85,12 @@ void ServerHost::dropConnections()
 {
     if (m_server && m_state == State::Running)
         QMetaObject::invokeMethod(m_server, &RoomServer::dropConnections, Qt::QueuedConnection);
+}
+
+void ServerHost::requestStats()
+{
+    if (m_server && m_state == State::Running)
+        QMetaObject::invokeMethod(m_server, &RoomServer::reportStats, Qt::QueuedConnection);
 }
 
 void ServerHost::stopAndWait()

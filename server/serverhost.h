@@ -3,6 +3,7 @@
 #include "room.h"
 #include "serverconfig.h"
 #include "servererror.h"
+#include "serverstats.h"
 
 #include <QObject>
 #include <QPointer>
@@ -35,6 +36,9 @@ public:
     void stopAndWait();
     /// Aborts every client connection, keeping the room and the listening socket.
     void dropConnections();
+    /// Asks the server thread for its counters; they come with statsReported() (queued, a
+    /// copy), so an app hosting the room reads them without an HTTP request of its own.
+    void requestStats();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -45,6 +49,7 @@ signals:
     void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
+    void statsReported(const PushChat::StatsReport &report);
 
 private:
     void setState(State state);

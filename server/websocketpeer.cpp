@@ -1,5 +1,6 @@
 #include "websocketpeer.h"
 
+#include "cpuaccount.h"
 #include "serverlog.h"
 #include "websocketframe.h"
 
@@ -171,7 +172,10 @@ void WebSocketPeer::waitUntilWritable()
 {
     if (!m_writeNotifier) {
         m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::drainOutput);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+            CpuAccount::Scope cpu(StatsBucket::WebSocket);
+            drainOutput();
+        });
     }
     m_writeNotifier->setEnabled(true);
 }
@@ -210,6 +214,7 @@ void WebSocketPeer::drainOutput()
 
 void WebSocketPeer::onReadable()
 {
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     char buffer[ReadChunkBytes];
     for (int round = 0; round < MaxReadsPerWakeUp && m_descriptor >= 0; ++round) {
         const ssize_t n = ::recv(m_descriptor, buffer, sizeof buffer, MSG_DONTWAIT);
