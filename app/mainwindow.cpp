@@ -6,6 +6,7 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "servercostpanel.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
 
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_chatPage(new ChatPage(m_session, m_stack))
     , m_stateLabel(new QLabel(this))
     , m_compareView(new CompareView(m_stack))
+    , m_costPanel(new ServerCostPanel(m_session, m_compareView))
     , m_deliveries(new DeliveryLog(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -50,6 +52,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
+    m_compareView->setServerCostPanel(m_costPanel);
     setCentralWidget(m_stack);
     createMenus();
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));

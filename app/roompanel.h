@@ -37,6 +37,8 @@ private:
     QListWidget *m_addressList;
     QPushButton *m_copyButton;
     QLabel *m_addressHint;
+    QLabel *m_onlineTotals;     ///< named members by transport
+    QLabel *m_connectionTotals; ///< open connections by transport (hosting)
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;
