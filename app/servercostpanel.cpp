@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <iterator>
@@ -50,6 +51,7 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_audience(new SimulatedAudience(this))
+    , m_toggle(new QToolButton(this))
     , m_table(new QTableWidget(RowCount, Columns, this))
     , m_cpuSummary(new QLabel(this))
 {
@@ -104,11 +106,23 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     m_cpuSummary->setTextFormat(Qt::PlainText);
     m_cpuSummary->setWordWrap(true);
 
+    m_toggle->setObjectName(QStringLiteral("serverCostToggle"));
+    m_toggle->setText(tr("&Server cost"));
+    m_toggle->setToolTip(tr("What the server spends per technique, and extra simulated clients"));
+    m_toggle->setCheckable(true);
+    m_toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    connect(m_toggle, &QToolButton::toggled, this, &ServerCostPanel::setExpanded);
+    m_cpuSummary->setText(tr("Server cost: waiting for the first counters…"));
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_toggle);
+    header->addWidget(m_cpuSummary, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    layout->addLayout(header);
     layout->addWidget(m_table);
-    layout->addWidget(m_cpuSummary);
+    setExpanded(false);
 
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &ServerCostPanel::showStats);
@@ -120,6 +134,18 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
 }
 
 ServerCostPanel::~ServerCostPanel() = default;
+
+void ServerCostPanel::setExpanded(bool expanded)
+{
+    m_toggle->setChecked(expanded);
+    m_toggle->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
+    m_table->setVisible(expanded);
+}
+
+bool ServerCostPanel::isExpanded() const
+{
+    return m_toggle->isChecked();
+}
 
 QWidget *ServerCostPanel::buildAudienceCell(Transport technique)
 {
@@ -204,15 +230,15 @@ void ServerCostPanel::showStats()
         m_table->item(row, BytesColumn)
             ->setText(locale.toString(rates.bytesPerSecond / BytesPerKB, 'f', 1));
         m_table->item(row, CpuColumn)
-            ->setText(tr("%1 %").arg(locale.toString(rates.cpuPercent, 'f', 1)));
+            ->setText(tr("%1 %").arg(locale.toString(rates.cpuPercent, 'f', 2)));
     }
     if (m_model.hasRates()) {
         m_cpuSummary->setText(
             tr("CPU, share of one core: server thread %1 % · simulated clients %2 % · rest of "
                "this app %3 %")
-                .arg(locale.toString(m_model.serverThreadCpuPercent(), 'f', 1),
-                     locale.toString(m_model.audienceCpuPercent(), 'f', 1),
-                     locale.toString(m_model.appCpuPercent(), 'f', 1)));
+                .arg(locale.toString(m_model.serverThreadCpuPercent(), 'f', 2),
+                     locale.toString(m_model.audienceCpuPercent(), 'f', 2),
+                     locale.toString(m_model.appCpuPercent(), 'f', 2)));
     }
 }
 

@@ -11,6 +11,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QToolButton;
 
 namespace PushChat {
 
@@ -21,7 +22,8 @@ class SimulatedAudience;
 /// and frames a second, bytes a second, open connections and the server thread's CPU, from the
 /// server's own counters read in-process; and for each technique "simulate N extra clients"
 /// (SimulatedAudience, on a thread of its own), so a class sees cost grow with the audience.
-/// Visible only while hosting.
+/// Visible only while hosting; folded to its one-line summary until opened, so the compare
+/// view keeps its height for the line-up and the timeline on a 720-pixel projector.
 class ServerCostPanel final : public QWidget
 {
     Q_OBJECT
@@ -36,6 +38,9 @@ public:
     QTableWidget *table() const { return m_table; }
     QSpinBox *audienceSpin(Transport technique) const { return m_spins[size_t(technique)]; }
     QPushButton *audienceButton(Transport technique) const { return m_buttons[size_t(technique)]; }
+    /// Shows the table (true) or only the summary line.
+    void setExpanded(bool expanded);
+    bool isExpanded() const;
     /// Starts (or stops, with 0) `count` simulated clients of `technique`.
     void simulate(Transport technique, int count);
 
@@ -49,6 +54,7 @@ private:
     SessionController *m_session;
     SimulatedAudience *m_audience;
     ServerCostModel m_model;
+    QToolButton *m_toggle;
     QTableWidget *m_table;
     QLabel *m_cpuSummary;
     std::array<QSpinBox *, 3> m_spins{};

@@ -6,6 +6,18 @@ namespace PushChat {
 
 namespace {
 thread_local CpuAccount *t_account = nullptr;
+
+qint64 nanoseconds(const timespec &time)
+{
+    return qint64(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+}
+
+qint64 monotonicNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return nanoseconds(now);
+}
 } // namespace
 
 CpuAccount::CpuAccount(ServerStats *stats)
@@ -20,6 +32,8 @@ CpuAccount::~CpuAccount()
 void CpuAccount::install()
 {
     t_account = this;
+    m_installedCpuNs = m_settledCpuNs = threadCpuNs();
+    m_gatheredNs = {};
 }
 
 void CpuAccount::uninstall()
@@ -32,12 +46,29 @@ qint64 CpuAccount::threadCpuNs()
 {
     timespec now{};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    return nanoseconds(now);
+}
+
+qint64 CpuAccount::settle()
+{
+    const qint64 cpuNow = threadCpuNs();
+    const qint64 ran = cpuNow - m_settledCpuNs;
+    m_settledCpuNs = cpuNow;
+    qint64 gathered = 0;
+    for (const qint64 ns : m_gatheredNs)
+        gathered += ns;
+    // Time in callbacks beyond what the thread ran was spent preempted: not the bucket's work.
+    const double scale = gathered > ran ? double(ran) / double(gathered) : 1.0;
+    for (const StatsBucket bucket : AllStatsBuckets) {
+        (*m_stats)[bucket].cpuNs += qint64(double(m_gatheredNs[size_t(bucket)]) * scale);
+        m_gatheredNs[size_t(bucket)] = 0;
+    }
+    return cpuNow - m_installedCpuNs;
 }
 
 void CpuAccount::charge(qint64 nowNs)
 {
-    (*m_stats)[m_bucket].cpuNs += nowNs - m_sinceNs;
+    m_gatheredNs[size_t(m_bucket)] += nowNs - m_sinceNs;
     m_sinceNs = nowNs;
 }
 
@@ -46,7 +77,7 @@ CpuAccount::Scope::Scope(StatsBucket bucket)
 {
     if (!m_account)
         return;
-    const qint64 now = threadCpuNs();
+    const qint64 now = monotonicNs();
     if (m_account->m_depth > 0)
         m_account->charge(now);
     else
@@ -59,7 +90,7 @@ CpuAccount::Scope::~Scope()
 {
     if (!m_account)
         return;
-    m_account->charge(threadCpuNs());
+    m_account->charge(monotonicNs());
     m_account->m_bucket = m_outer;
     --m_account->m_depth;
 }

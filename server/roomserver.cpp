@@ -34,11 +34,11 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
 }
 
-StatsReport RoomServer::statsReport() const
+StatsReport RoomServer::statsReport()
 {
-    return {m_stats,          m_uptime.elapsed(),
-            m_room.lastSeq(), m_room.retainedCount(),
-            wallClockMs(),    CpuAccount::threadCpuNs() - m_startCpuNs};
+    const qint64 threadCpuNs = m_cpu.settle(); // first: it adds to the counters
+    return {m_stats,       m_uptime.elapsed(), m_room.lastSeq(), m_room.retainedCount(),
+            wallClockMs(), threadCpuNs};
 }
 
 void RoomServer::reportStats()
@@ -57,7 +57,6 @@ void RoomServer::start()
         return;
     m_uptime.start();
     m_cpu.install();
-    m_startCpuNs = CpuAccount::threadCpuNs();
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);

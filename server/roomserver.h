@@ -60,7 +60,7 @@ public:
     const Presence &presence() const { return m_presence; }
     ServerStats &stats() { return m_stats; }
     /// What /api/stats answers; on the server's thread (its CPU time is read from there).
-    StatsReport statsReport() const;
+    StatsReport statsReport();
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
@@ -109,7 +109,6 @@ private:
     RateLimiter m_rateLimiter;
     ServerStats m_stats;
     CpuAccount m_cpu{&m_stats};
-    qint64 m_startCpuNs = 0;
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
     LongPollParking m_parking;

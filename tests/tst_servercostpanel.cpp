@@ -102,6 +102,9 @@ void tst_ServerCostPanel::simulatedLongPollersRaiseAndReturnTheConnections()
     m_window->showCompare(true);
     ServerCostPanel *panel = m_window->serverCostPanel();
     QVERIFY(panel->isVisible());
+    QVERIFY(!panel->isExpanded()); // folded to its summary line until opened
+    panel->setExpanded(true);
+    QVERIFY(panel->table()->isVisible());
     // The compare view's own long-polling observer is part of the baseline.
     QTRY_VERIFY_WITH_TIMEOUT(counters(*m_window, StatsBucket::LongPoll).openConnections >= 1,
                              Timeout);
