@@ -8,6 +8,7 @@
 #include "eventlog.h"
 #include "servercostpanel.h"
 #include "sessioncontroller.h"
+#include "simulatedaudience.h"
 #include "startpage.h"
 
 #include <QCloseEvent>
@@ -80,6 +81,7 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
 }
 
@@ -342,6 +344,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     qCInfo(lcAppUi) << "closing";
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
     event->accept();
 }

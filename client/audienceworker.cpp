@@ -116,7 +116,15 @@ ChatTransport *AudienceWorker::makeTransport(Transport technique, Client *client
                 qCDebug(lcClient).noquote() << "simulated client failed:" << message;
                 replaceLater(technique, transport);
             });
-    transport->open(client->cursor);
+    if (technique == Transport::Polling) {
+        // Started together, a crowd of pollers would keep asking in one burst a second; a real
+        // audience's polls fall anywhere in the interval.
+        const int phaseMs = int(QRandomGenerator::global()->bounded(m_context.pollIntervalMs));
+        QTimer::singleShot(phaseMs, transport,
+                           [transport, client] { transport->open(client->cursor); });
+    } else {
+        transport->open(client->cursor);
+    }
     return transport;
 }
 
