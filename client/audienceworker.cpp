@@ -7,8 +7,6 @@
 
 #include <QRandomGenerator>
 
-#include <ctime>
-
 namespace PushChat {
 
 namespace {
@@ -150,10 +148,7 @@ void AudienceWorker::report()
         for (const Client *client : std::as_const(m_clients[technique]))
             connected[technique] += client->transport->state() == ChatTransport::State::Open;
     }
-    timespec cpu{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-    emit reported(connected[0], connected[1], connected[2],
-                  qint64(cpu.tv_sec) * 1'000'000'000 + cpu.tv_nsec);
+    emit reported(connected[0], connected[1], connected[2]);
 }
 
 } // namespace PushChat

@@ -31,9 +31,9 @@ public slots:
     void stopAll();
 
 signals:
-    /// How many clients of each technique are connected now (polling, long polling, WebSocket),
-    /// and the CPU time this thread has used so far, in ns; a few times a second while running.
-    void reported(int polling, int longPoll, int webSocket, qint64 threadCpuNs);
+    /// How many clients of each technique are connected now (polling, long polling,
+    /// WebSocket); a few times a second while running.
+    void reported(int polling, int longPoll, int webSocket);
 
 private:
     struct Client

@@ -5,6 +5,8 @@
 
 #include <QThread>
 
+#include <pthread.h>
+
 namespace PushChat {
 
 SimulatedAudience::SimulatedAudience(QObject *parent)
@@ -19,6 +21,14 @@ SimulatedAudience::~SimulatedAudience()
 QObject *SimulatedAudience::worker() const
 {
     return m_worker;
+}
+
+qint64 SimulatedAudience::threadCpuNs() const
+{
+    timespec cpu{};
+    if (!m_thread || ::clock_gettime(m_cpuClock, &cpu) != 0)
+        return 0;
+    return qint64(cpu.tv_sec) * 1'000'000'000 + cpu.tv_nsec;
 }
 
 void SimulatedAudience::setRoom(const QUrl &serverUrl, const QString &key, int pollIntervalMs,
@@ -50,13 +60,16 @@ void SimulatedAudience::ensureThread()
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &AudienceWorker::reported, this,
-            [this](int polling, int longPoll, int webSocket, qint64 threadCpuNs) {
-                m_threadCpuNs = threadCpuNs;
+            [this](int polling, int longPoll, int webSocket) {
                 const std::array<int, 3> connected{polling, longPoll, webSocket};
                 if (std::exchange(m_connected, connected) != connected)
                     emit connectedCountsChanged();
             });
     m_thread->start();
+    // Only the thread itself can name its CPU clock; once, while this thread waits.
+    QMetaObject::invokeMethod(
+        m_worker, [this] { ::pthread_getcpuclockid(::pthread_self(), &m_cpuClock); },
+        Qt::BlockingQueuedConnection);
     setRoom(m_serverUrl, m_key, m_pollIntervalMs, m_after);
 }
 
@@ -86,7 +99,6 @@ void SimulatedAudience::stop()
     m_thread = nullptr;
     m_worker = nullptr;
     m_connected = {};
-    m_threadCpuNs = 0;
     emit connectedCountsChanged();
 }
 

@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include <array>
+#include <ctime>
 
 class QThread;
 
@@ -34,8 +35,9 @@ public:
     void setCount(Transport technique, int count);
     int count(Transport technique) const { return m_wanted[size_t(technique)]; }
     int connectedCount(Transport technique) const { return m_connected[size_t(technique)]; }
-    /// CPU time the clients' thread has used, in ns (as last reported; 0 before it started).
-    qint64 threadCpuNs() const { return m_threadCpuNs; }
+    /// CPU time the clients' thread has used so far, in ns (0 while it does not run); read at
+    /// once from the thread's CPU clock, so it lines up with other clocks read now.
+    qint64 threadCpuNs() const;
     /// Stops every client and the thread.
     void stop();
 
@@ -58,7 +60,7 @@ private:
     qint64 m_after = 0;
     std::array<int, 3> m_wanted{};
     std::array<int, 3> m_connected{};
-    qint64 m_threadCpuNs = 0;
+    clockid_t m_cpuClock = 0; ///< the thread's CPU clock, while it runs
 };
 
 } // namespace PushChat
