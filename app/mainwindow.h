@@ -9,6 +9,7 @@
 #include <QPointer>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QStackedWidget;
 
@@ -19,6 +20,7 @@ class CompareView;
 class DeliveryLog;
 class ServerCostPanel;
 class PresentationBar;
+class FaultsPanel;
 class SessionController;
 class StartPage;
 
@@ -54,6 +56,9 @@ public:
     /// file could not be written.
     bool exportCsv(const QString &path);
     bool exportPng(const QString &path);
+    /// The host's Faults panel, docked beside the room and the compare view while hosting.
+    FaultsPanel *faultsPanel() const { return m_faultsPanel; }
+    QDockWidget *faultsDock() const { return m_faultsDock; }
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
@@ -104,6 +109,8 @@ private:
     int m_zoomPercent = 100;
     bool m_presenting = false;
     bool m_wasMaximized = false;
+    FaultsPanel *m_faultsPanel;
+    QDockWidget *m_faultsDock;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

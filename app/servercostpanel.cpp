@@ -128,10 +128,12 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
             &ServerCostPanel::showStats);
     connect(m_session, &SessionController::entered, this, &ServerCostPanel::onEntered);
     connect(m_session, &SessionController::left, this, &ServerCostPanel::onLeft);
-    // The audience goes before the server does, rather than failing against it.
+    // Leaving, the audience goes before the server does, rather than failing against it; a
+    // restart (a fault shown on demand) keeps it, and it reconnects as a real one would.
     connect(m_session->serverHost(), &ServerHost::stateChanged, this,
             [this](ServerHost::State state) {
-                if (state == ServerHost::State::Stopping)
+                if (state == ServerHost::State::Stopping &&
+                    m_session->phase() == SessionController::Phase::Stopping)
                     m_audience->stop();
             });
     connect(m_audience, &SimulatedAudience::connectedCountsChanged, this,

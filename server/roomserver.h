@@ -2,6 +2,7 @@
 
 #include "accesspolicy.h"
 #include "cpuaccount.h"
+#include "faultinjector.h"
 #include "httpapi.h"
 #include "longpollparking.h"
 #include "presence.h"
@@ -63,6 +64,7 @@ public:
     StatsReport statsReport();
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
+    const FaultInjector &faults() const { return m_faults; }
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
     /// same send already stored.
     ChatOutcome acceptChat(const ChatSubmission &submission);
@@ -84,6 +86,8 @@ public slots:
     void dropConnections();
     /// Answers with statsReported(): the counters for a reader in another thread, without HTTP.
     void reportStats();
+    /// The faults to show from now on (docs/PROTOCOL.md, "Faults on demand").
+    void setFaults(const PushChat::FaultSettings &faults);
 
 signals:
     void statsReported(const PushChat::StatsReport &report);
@@ -111,6 +115,7 @@ private:
     CpuAccount m_cpu{&m_stats};
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
+    FaultInjector m_faults;
     LongPollParking m_parking;
     WebSocketHub m_webSockets;
     HttpApi m_httpApi;

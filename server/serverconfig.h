@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faultsettings.h"
 #include "httpparser.h"
 #include "protocollimits.h"
 
@@ -39,6 +40,7 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+    FaultSettings faults;       ///< at start; RoomServer::setFaults() changes them live
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

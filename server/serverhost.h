@@ -39,6 +39,12 @@ public:
     /// Asks the server thread for its counters; they come with statsReported() (queued, a
     /// copy), so an app hosting the room reads them without an HTTP request of its own.
     void requestStats();
+    /// The faults the server shows from now on; kept for the next start() and restart().
+    void setFaults(const PushChat::FaultSettings &faults);
+    FaultSettings faults() const { return m_config.faults; }
+    /// Stops the server and starts it again on the same port with the same history; answers
+    /// with restarted() (not stopped() and started()) or failed().
+    void restart();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -50,6 +56,8 @@ signals:
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
     void statsReported(const PushChat::StatsReport &report);
+    /// restart() is done: the server listens again on `port`.
+    void restarted(quint16 port);
 
 private:
     void setState(State state);
@@ -61,6 +69,7 @@ private:
     QPointer<RoomServer> m_server;
     State m_state = State::Stopped;
     quint16 m_port = 0;
+    bool m_restarting = false;
 };
 
 } // namespace PushChat

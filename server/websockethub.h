@@ -47,6 +47,9 @@ public:
     void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
     /// Writes a stored message's frame to every client that is not an echo client.
     void broadcast(const QByteArray &frame);
+    /// Cuts, without a close frame, every client silent since `silentSinceMs`: the proxy
+    /// timeout fault (FaultInjector).
+    void cutSilent(qint64 silentSinceMs);
 
 private:
     struct Client
