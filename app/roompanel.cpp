@@ -68,6 +68,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     m_connectionTotals->setToolTip(
         tr("Open connections at the server, observers and simulated clients included: they "
            "have no nick, so the list does not show them"));
+    // The totals above say how many: the list may shrink to two rows and scroll.
+    m_onlineList->setMinimumHeight(m_onlineList->fontMetrics().height() * 2);
     onlineLayout->addWidget(m_onlineList);
 
     m_statsTable->setObjectName(QStringLiteral("serverStatsTable"));
