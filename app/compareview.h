@@ -50,6 +50,9 @@ public:
     TimelineWidget *timeline() const { return m_timeline; }
     QTableView *table() const { return m_table; }
 
+    /// Shows `panel` (the server cost panel) between the traffic generator and the line-up.
+    void setServerCostPanel(QWidget *panel);
+
     /// CSV of every delivery on each technique and every request and frame (docs/APP.md).
     QByteArray csv() const;
 
