@@ -228,6 +228,12 @@ QWidget *CompareView::createGeneratorBar()
     return bar;
 }
 
+void CompareView::setServerCostPanel(QWidget *panel)
+{
+    if (auto *column = qobject_cast<QVBoxLayout *>(layout()))
+        column->insertWidget(1, panel);
+}
+
 void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq)
 {
     m_model->clear();

@@ -54,6 +54,9 @@ public:
     void showHowItWorks();
     HowItWorksDialog *howItWorks() const { return m_howItWorks; }
 
+    /// Shows `panel` (the server cost panel) between the traffic generator and the line-up.
+    void setServerCostPanel(QWidget *panel);
+
     /// CSV of every delivery on each technique and every request and frame (docs/APP.md).
     QByteArray csv() const;
 

@@ -13,7 +13,9 @@
 #include "languagefont.h"
 #include "presentation.h"
 #include "presentationbar.h"
+#include "servercostpanel.h"
 #include "sessioncontroller.h"
+#include "simulatedaudience.h"
 #include "startpage.h"
 #include "timelinewidget.h"
 #include "zoom.h"
@@ -60,6 +62,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_chatPage(new ChatPage(m_session, m_stack))
     , m_stateLabel(new QLabel(this))
     , m_compareView(new CompareView(m_stack))
+    , m_costPanel(new ServerCostPanel(m_session, m_compareView))
     , m_deliveries(new DeliveryLog(this))
     , m_faultsPanel(new FaultsPanel(m_session, this))
     , m_faultsDock(new QDockWidget(tr("Faults"), this))
@@ -69,15 +72,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
+    m_compareView->setServerCostPanel(m_costPanel);
     // A dock, not part of a page: it stays beside the chat page and the compare view alike.
     m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
     // Scrolled, so the panel never widens the window past a 1280×720 projector at 150 % text.
     auto *faultsScroll = new QScrollArea(m_faultsDock);
     faultsScroll->setWidget(m_faultsPanel);
     faultsScroll->setWidgetResizable(true);
-    // Where the window cannot give the panel its width (large type, long words), it scrolls
-    // sideways rather than cutting its buttons.
-    faultsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    faultsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     faultsScroll->setFrameShape(QFrame::NoFrame);
     // As wide as the panel's words (they change with the language and the text size): without
     // a horizontal scroll bar, a narrower dock would cut its buttons and fields.
@@ -132,6 +134,7 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
 }
 
@@ -606,6 +609,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     qCInfo(lcAppUi) << "closing";
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
     event->accept();
 }

@@ -42,6 +42,8 @@ private:
     QGroupBox *m_addressBox;
     JoinBanner *m_joinBanner;
     QGroupBox *m_onlineBox;
+    QLabel *m_onlineTotals;     ///< named members by transport
+    QLabel *m_connectionTotals; ///< open connections by transport (hosting)
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;

@@ -154,7 +154,7 @@ void SessionController::enterRoom(const QUrl &url)
     connect(m_client, &ChatClient::stateChanged, this, &SessionController::titleChanged);
     connect(m_client, &ChatClient::roomInfoChanged, this, &SessionController::titleChanged);
     if (m_request.kind == SessionRequest::Kind::Host)
-        m_stats->start(url, m_request.key);
+        m_stats->start(m_server);
     m_phase = Phase::InRoom;
     m_client->connectToServer();
     qCInfo(lcAppSession) << "entered" << url.toString() << "as" << m_request.nick;

@@ -9,8 +9,6 @@
 #include "serverclock.h"
 #include "staticfiles.h"
 
-#include <QElapsedTimer>
-
 namespace PushChat {
 
 HttpApi::HttpApi(RoomServer &server, LongPollParking &parking)
@@ -18,8 +16,6 @@ HttpApi::HttpApi(RoomServer &server, LongPollParking &parking)
     , m_config(server.config())
     , m_room(server.room())
     , m_presence(server.presence())
-    , m_stats(server.stats())
-    , m_uptime(server.uptime())
     , m_parking(parking)
 {}
 
@@ -39,6 +35,10 @@ StatsBucket HttpApi::classify(const Http::Request &request)
         return StatsBucket::LongPoll;
     if (request.path == Paths::WebSocket || request.path == Paths::Echo)
         return StatsBucket::WebSocket;
+    // Watching the room (the app's counters, every client's room refresh) is not a transport's
+    // cost.
+    if (request.path == Paths::Stats || request.path == Paths::Room)
+        return StatsBucket::Monitoring;
     return StatsBucket::Other;
 }
 
@@ -232,8 +232,7 @@ void HttpApi::handleRoom(HttpConnection *connection)
 
 void HttpApi::handleStats(HttpConnection *connection)
 {
-    connection->respond(200, JsonCodec::encodeStats({m_stats, m_uptime.elapsed(), m_room.lastSeq(),
-                                                     m_room.retainedCount(), wallClockMs()}));
+    connection->respond(200, JsonCodec::encodeStats(m_server.statsReport()));
 }
 
 void HttpApi::handleStatic(HttpConnection *connection, const Http::Request &request)

@@ -5,6 +5,7 @@
 
 #include "httpconnection.h"
 
+#include "cpuaccount.h"
 #include "delayedoutput.h"
 #include "faultinjector.h"
 #include "jsoncodec.h"
@@ -55,7 +56,10 @@ void HttpConnection::attachSocket(QTcpSocket *socket)
     m_socket = socket;
     // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
     socket->setReadBufferSize(m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096);
-    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
+    connect(socket, &QTcpSocket::readyRead, this, [this] {
+        CpuAccount::Scope cpu(m_bucket);
+        processInput(&cpu);
+    });
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
@@ -102,6 +106,7 @@ bool HttpConnection::discardInput(qsizetype size)
 
 void HttpConnection::onReadable()
 {
+    CpuAccount::Scope cpu(m_bucket);
     const qsizetype capacity = m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096;
     // One buffer for every connection of the thread: requests are parsed where they land.
     thread_local QByteArray buffer;
@@ -150,6 +155,7 @@ void HttpConnection::onReadable()
         return;
     }
     beginRequest(result);
+    cpu.setBucket(m_bucket);
     counters().requests += 1;
     counters().bytesIn += result.consumed;
     emit requestReceived(this, result.request);
@@ -220,11 +226,12 @@ void HttpConnection::onBytesWritten()
     m_unsentNoted = hasUnsentBytes();
     if (m_readingStopped && !writeBlockedNow()) {
         m_readingStopped = false;
-        processInput();
+        CpuAccount::Scope cpu(m_bucket);
+        processInput(&cpu);
     }
 }
 
-void HttpConnection::processInput()
+void HttpConnection::processInput(CpuAccount::Scope *cpu)
 {
     while (m_socket && !m_busy && !m_closing && m_socket->bytesAvailable() > 0) {
         if (writeBlockedNow()) {
@@ -256,6 +263,8 @@ void HttpConnection::processInput()
             break;
         }
         beginRequest(result);
+        if (cpu)
+            cpu->setBucket(m_bucket);
         if (result.request.isWebSocketUpgrade()) {
             // The handshake stays unread: if it is accepted, QWebSocketServer reads it.
             m_pendingUpgradeBytes = result.consumed;

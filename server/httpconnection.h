@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cpuaccount.h"
 #include "httpparser.h"
 #include "serverstats.h"
 
@@ -134,7 +135,8 @@ private:
     void closeDescriptor();
     void beginRequest(const Http::ParseResult &result);
     void rejectRequest(const Http::ParseResult &result, qsizetype inputBytes);
-    void processInput();
+    /// `cpu`: the scope of the read callback, told each request's bucket.
+    void processInput(CpuAccount::Scope *cpu = nullptr);
     /// True while more than MaxUnsentBytes wait to be written.
     bool writeBlockedNow() const;
     void onBytesWritten();

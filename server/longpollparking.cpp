@@ -1,5 +1,6 @@
 #include "longpollparking.h"
 
+#include "cpuaccount.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "serverclock.h"
@@ -78,6 +79,7 @@ void LongPollParking::messageStored()
 
 void LongPollParking::releaseWithNews()
 {
+    CpuAccount::Scope cpu(StatsBucket::LongPoll);
     m_releaseTimer.stop();
     m_lastReleaseMs = monotonicMs();
     // A parked poll waits on the seq that was newest when it parked: a handful of cursors at

@@ -37,6 +37,18 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
         [this](qint64 silentSinceMs) { m_webSockets.cutSilent(silentSinceMs); });
 }
 
+StatsReport RoomServer::statsReport()
+{
+    const qint64 threadCpuNs = m_cpu.settle(); // first: it adds to the counters
+    return {m_stats,       m_uptime.elapsed(), m_room.lastSeq(), m_room.retainedCount(),
+            wallClockMs(), threadCpuNs};
+}
+
+void RoomServer::reportStats()
+{
+    emit statsReported(statsReport());
+}
+
 RoomServer::~RoomServer()
 {
     closeEverything();
@@ -47,6 +59,7 @@ void RoomServer::start()
     if (m_running)
         return;
     m_uptime.start();
+    m_cpu.install();
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
@@ -101,6 +114,7 @@ void RoomServer::stop()
 void RoomServer::closeEverything()
 {
     m_running = false;
+    m_cpu.uninstall();
     m_faults.stop();
     delete m_sweepTimer;
     m_sweepTimer = nullptr;
@@ -144,6 +158,8 @@ void RoomServer::onNewTcpConnections()
 {
     if (!m_tcpServer)
         return;
+    // Which transport a connection is for is known at its first request.
+    CpuAccount::Scope cpu(StatsBucket::Other);
     for (const qintptr descriptor : m_tcpServer->takeDescriptors()) {
         if (m_connections.size() + m_webSockets.clientCount() >= m_connectionCap) {
             refuseConnection(descriptor);
@@ -256,10 +272,15 @@ void RoomServer::connectionTimeoutBy(qint64 deadlineMs)
 
 void RoomServer::sweep()
 {
-    // News held for the batching window goes out before any poll is told there is none.
-    m_parking.releaseHeldNews();
+    CpuAccount::Scope cpu(StatsBucket::Other); // housekeeping
     const qint64 now = monotonicMs();
-    qint64 nextDeadline = m_parking.expire(now);
+    qint64 nextDeadline = 0;
+    {
+        CpuAccount::Scope parking(StatsBucket::LongPoll);
+        // News held for the batching window goes out before any poll is told there is none.
+        m_parking.releaseHeldNews();
+        nextDeadline = m_parking.expire(now);
+    }
     if (now - m_lastSlowSweepMs >= SlowSweepIntervalMs) {
         m_lastSlowSweepMs = now;
         m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesspolicy.h"
+#include "cpuaccount.h"
 #include "faultinjector.h"
 #include "httpapi.h"
 #include "longpollparking.h"
@@ -59,6 +60,8 @@ public:
     const Room &room() const { return m_room; }
     const Presence &presence() const { return m_presence; }
     ServerStats &stats() { return m_stats; }
+    /// What /api/stats answers; on the server's thread (its CPU time is read from there).
+    StatsReport statsReport();
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
     const FaultInjector &faults() const { return m_faults; }
@@ -81,10 +84,13 @@ public slots:
     /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
     /// what clients see when a network drops them (used by fault tests).
     void dropConnections();
+    /// Answers with statsReported(): the counters for a reader in another thread, without HTTP.
+    void reportStats();
     /// The faults to show from now on (docs/PROTOCOL.md, "Faults on demand").
     void setFaults(const PushChat::FaultSettings &faults);
 
 signals:
+    void statsReported(const PushChat::StatsReport &report);
     void started(quint16 port);
     void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
@@ -106,6 +112,7 @@ private:
     Presence m_presence;
     RateLimiter m_rateLimiter;
     ServerStats m_stats;
+    CpuAccount m_cpu{&m_stats};
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
     FaultInjector m_faults;

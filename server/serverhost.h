@@ -3,6 +3,7 @@
 #include "room.h"
 #include "serverconfig.h"
 #include "servererror.h"
+#include "serverstats.h"
 
 #include <QObject>
 #include <QPointer>
@@ -35,6 +36,9 @@ public:
     void stopAndWait();
     /// Aborts every client connection, keeping the room and the listening socket.
     void dropConnections();
+    /// Asks the server thread for its counters; they come with statsReported() (queued, a
+    /// copy), so an app hosting the room reads them without an HTTP request of its own.
+    void requestStats();
     /// The faults the server shows from now on; kept for the next start() and restart().
     void setFaults(const PushChat::FaultSettings &faults);
     FaultSettings faults() const { return m_config.faults; }
@@ -51,6 +55,7 @@ signals:
     void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
+    void statsReported(const PushChat::StatsReport &report);
     /// restart() is done: the server listens again on `port`.
     void restarted(quint16 port);
 

@@ -1,5 +1,6 @@
 #include "websockethub.h"
 
+#include "cpuaccount.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "roomserver.h"
@@ -146,6 +147,7 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
 
 void WebSocketHub::onNewWebSockets()
 {
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
                                        m_config.maxWebSocketBacklogBytes};
     while (m_webSocketServer && m_webSocketServer->hasPendingConnections()) {
@@ -337,6 +339,11 @@ void WebSocketHub::cutSilent(qint64 silentSinceMs)
 
 void WebSocketHub::broadcast(const QByteArray &frame)
 {
+    if (m_clients.isEmpty())
+        return;
+    // Inside the callback that stored the message (a post, a frame): the WebSocket clients'
+    // share of it is theirs.
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     m_batchDescriptors.clear();
     m_batchPeers.clear();
     for (Client *client : std::as_const(m_clients)) {

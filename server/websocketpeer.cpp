@@ -1,5 +1,6 @@
 #include "websocketpeer.h"
 
+#include "cpuaccount.h"
 #include "delayedoutput.h"
 #include "faultinjector.h"
 #include "serverclock.h"
@@ -188,7 +189,10 @@ void WebSocketPeer::waitUntilWritable()
 {
     if (!m_writeNotifier) {
         m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::drainOutput);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+            CpuAccount::Scope cpu(StatsBucket::WebSocket);
+            drainOutput();
+        });
     }
     m_writeNotifier->setEnabled(true);
 }
@@ -228,6 +232,7 @@ void WebSocketPeer::drainOutput()
 
 void WebSocketPeer::onReadable()
 {
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     char buffer[ReadChunkBytes];
     for (int round = 0; round < MaxReadsPerWakeUp && m_descriptor >= 0; ++round) {
         const ssize_t n = ::recv(m_descriptor, buffer, sizeof buffer, MSG_DONTWAIT);

@@ -206,6 +206,7 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(child<QAction>(window, "zoomInAction")->text(), u"放大(&I)");
     QCOMPARE(child<QPushButton>(window, "dropButton")->text(), u"立即断开所有连接(&D)");
     QCOMPARE(child<QAction>(window, "faultsAction")->text(), u"故障(&F)（主持时）");
+    QCOMPARE(child<QToolButton>(window, "serverCostToggle")->text(), u"服务器开销(&S)");
     QCOMPARE(window.menuBar()->actions().constFirst()->text(), u"文件(&F)");
     QCOMPARE(window.compareAction()->iconText(), u"对比");
     QVERIFY2(window.windowTitle().contains(u"已连接"), qPrintable(window.windowTitle()));

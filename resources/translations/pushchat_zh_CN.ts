@@ -228,6 +228,17 @@ Without options it opens the start screen.</source>
     </message>
 </context>
 <context>
+    <name>OnlineTotals</name>
+    <message>
+        <source>%1 online — %2 polling · %3 long polling · %4 WebSocket · %5 other</source>
+        <translation>%1 人在线——轮询 %2 · 长轮询 %3 · WebSocket %4 · 其他 %5</translation>
+    </message>
+    <message>
+        <source>Connected: %1 — %2 polling · %3 long polling · %4 WebSocket · %5 other</source>
+        <translation>已连接：%1——轮询 %2 · 长轮询 %3 · WebSocket %4 · 其他 %5</translation>
+    </message>
+</context>
+<context>
     <name>PollInterval</name>
     <message>
         <source>%1 ms</source>
@@ -1200,6 +1211,97 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Up %1 s · %2 messages stored · %3 long polls waiting</source>
         <translation>已运行 %1 秒 · 存有 %2 条消息 · %3 个长轮询在等待</translation>
+    </message>
+    <message>
+        <source>Open connections at the server, observers and simulated clients included: they have no nick, so the list does not show them</source>
+        <translation>服务器上打开的连接，包括观察者和模拟客户端：它们没有昵称，所以名单里不显示</translation>
+    </message>
+</context>
+<context>
+    <name>PushChat::ServerCostPanel</name>
+    <message>
+        <source>Monitoring</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Requests + frames /s</source>
+        <translation>请求 + 帧 /秒</translation>
+    </message>
+    <message>
+        <source>KB/s</source>
+        <translation>KB/秒</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Server CPU</source>
+        <translation>服务器 CPU</translation>
+    </message>
+    <message>
+        <source>Simulate extra clients</source>
+        <translation>模拟更多客户端</translation>
+    </message>
+    <message>
+        <source>HTTP requests a second, plus WebSocket frames in and out</source>
+        <translation>每秒 HTTP 请求数，加上收发的 WebSocket 帧数</translation>
+    </message>
+    <message>
+        <source>Bytes in and out a second at the server&apos;s sockets, in kilobytes</source>
+        <translation>服务器套接字每秒收发的字节数，单位 KB</translation>
+    </message>
+    <message>
+        <source>Share of one core the server&apos;s thread spends on this row&apos;s work, measured with the thread&apos;s own CPU clock</source>
+        <translation>服务器线程花在这一行工作上的 CPU 占单核的比例，用线程自己的 CPU 时钟测量</translation>
+    </message>
+    <message>
+        <source>Extra clients that only receive, run by this app on a thread of their own</source>
+        <translation>只接收消息的额外客户端，由本程序在单独的线程上运行</translation>
+    </message>
+    <message>
+        <source>Reading the room and the counters (every client does now and then): not a transport&apos;s cost. This app reads its own server&apos;s counters without a request.</source>
+        <translation>读取房间信息和计数（每个客户端都会不时读取）：不算任何传输方式的开销。本程序读取自己服务器的计数时不发请求。</translation>
+    </message>
+    <message>
+        <source>Page loads, posts that do not say their transport, accepting connections, housekeeping</source>
+        <translation>页面加载、没有注明传输方式的发送、接受连接、日常维护</translation>
+    </message>
+    <message>
+        <source>&amp;Server cost</source>
+        <translation>服务器开销(&amp;S)</translation>
+    </message>
+    <message>
+        <source>What the server spends per technique, and extra simulated clients</source>
+        <translation>服务器在每种技术上的开销，以及额外的模拟客户端</translation>
+    </message>
+    <message>
+        <source>How many extra clients: 1 to 1,000</source>
+        <translation>额外客户端的数量：1 到 1,000</translation>
+    </message>
+    <message>
+        <source>Server cost: waiting for the first counters…</source>
+        <translation>服务器开销：正在等待第一批计数…</translation>
+    </message>
+    <message>
+        <source>Stop (%1 of %2 connected)</source>
+        <translation>停止（已连接 %1 / %2）</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>CPU, share of one core: server thread %1 % · simulated clients %2 % · rest of this app %3 %</source>
+        <translation>CPU 占单核的比例：服务器线程 %1% · 模拟客户端 %2% · 本程序其余部分 %3%</translation>
     </message>
 </context>
 <context>
