@@ -123,6 +123,11 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         return;
     }
     const auto &[after, wait, nick] = poll.value;
+    if (!m_server.admitNick(nick, connection->peerAddress())) {
+        connection->respondError(429, m_server.addressLimitError(), false,
+                                 QByteArrayLiteral("Retry-After: 1\r\n"));
+        return;
+    }
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
     const Room::Slice slice = m_room.after(after);
@@ -147,9 +152,10 @@ void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request 
         return;
     }
     // A post says nothing about how its sender receives, unless `via` tells.
-    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         RequestDecoding::via(query)});
+    const QString address = connection->peerAddress();
+    const RoomServer::ChatOutcome outcome =
+        m_server.acceptChat({post.value, post.value.nick.trimmed() + u'@' + address, address,
+                             RequestDecoding::via(query)});
     if (!outcome.stored) {
         connection->respondError(outcome.status, outcome.error, false,
                                  outcome.status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
@@ -168,9 +174,9 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
         connection->respondError(post.status, post.error);
         return;
     }
+    const QString address = connection->peerAddress();
     const RoomServer::ChatOutcome outcome = m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         Transport::LongPoll});
+        {post.value, post.value.nick.trimmed() + u'@' + address, address, Transport::LongPoll});
     if (!outcome.stored) {
         connection->respondError(outcome.status, outcome.error);
         return;

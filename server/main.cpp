@@ -96,8 +96,38 @@ int main(int argc, char *argv[])
         QStringLiteral("While many long polls wait, answer them at most once every this many "
                        "milliseconds (0 answers every message at once)."),
         QStringLiteral("ms"), QStringLiteral("5"));
+    const QCommandLineOption addressRateOption(
+        QStringLiteral("rate-limit-address"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "Messages and new nicks per second per client address, over all its nicks; 0 "
+            "turns the limit off."),
+        QStringLiteral("rate"), QStringLiteral("20"));
+    const QCommandLineOption exemptLoopbackOption(
+        QStringLiteral("rate-exempt-loopback"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "No rate limit for clients on this machine (127.0.0.1, ::1): a teacher's bots."));
+    const QCommandLineOption pingOption(
+        QStringLiteral("ping-interval"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Ping every WebSocket client this often, in ms (0: never)."),
+        QStringLiteral("ms"), QStringLiteral("25000"));
+    const QCommandLineOption pongOption(
+        QStringLiteral("pong-timeout"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "Drop a WebSocket client that sent nothing this many ms after a ping."),
+        QStringLiteral("ms"), QStringLiteral("10000"));
+    const QCommandLineOption keepAliveOption(
+        QStringLiteral("tcp-keepalive"),
+        QCoreApplication::translate("pushchat-server",
+                                    "TCP keepalive as IDLE,INTERVAL,PROBES in seconds "
+                                    "(0 turns it off)."),
+        QStringLiteral("idle,interval,probes"), QStringLiteral("20,5,4"));
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption});
+                       rateOption, originOption, batchOption, addressRateOption,
+                       exemptLoopbackOption, pingOption, pongOption, keepAliveOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -135,6 +165,32 @@ int main(int argc, char *argv[])
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);
+    config.addressRateLimitPerSecond = parser.value(addressRateOption).toDouble(&ok);
+    if (!ok || config.addressRateLimitPerSecond < 0) {
+        std::fprintf(stderr, "pushchat-server: --rate-limit-address must be >= 0\n");
+        return 2;
+    }
+    config.rateLimitExemptLoopback = parser.isSet(exemptLoopbackOption);
+    config.webSocketPingIntervalMs = parser.value(pingOption).toInt(&ok);
+    if (!ok || config.webSocketPingIntervalMs < 0) {
+        std::fprintf(stderr, "pushchat-server: --ping-interval must be >= 0\n");
+        return 2;
+    }
+    config.webSocketPongTimeoutMs = parser.value(pongOption).toInt(&ok);
+    if (!ok || config.webSocketPongTimeoutMs < 1 ||
+        (config.webSocketPingIntervalMs > 0 &&
+         config.webSocketPongTimeoutMs >= config.webSocketPingIntervalMs)) {
+        std::fprintf(
+            stderr, "pushchat-server: --pong-timeout must be positive and below --ping-interval\n");
+        return 2;
+    }
+    if (const auto keepAlive = PushChat::TcpKeepAlive::parse(parser.value(keepAliveOption))) {
+        config.tcpKeepAlive = *keepAlive;
+    } else {
+        std::fprintf(stderr, "pushchat-server: --tcp-keepalive must be 0 or IDLE,INTERVAL,PROBES "
+                             "(positive seconds and count)\n");
+        return 2;
+    }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         std::perror("pushchat-server: socketpair");

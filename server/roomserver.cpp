@@ -26,6 +26,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_room(config.historyLimit)
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
+    , m_addressRateLimiter(config.addressRateLimitPerSecond)
     , m_accessPolicy(config.allowedOrigins, config.key)
     , m_parking(m_config, m_room, &m_stats, this)
     , m_webSockets(*this, this)
@@ -127,6 +128,9 @@ void RoomServer::onNewTcpConnections()
             refuseConnection(descriptor);
             continue;
         }
+        // Inherited by the WebSocket a connection may become; the heartbeat covers those too.
+        if (!m_config.tcpKeepAlive.applyTo(int(descriptor)))
+            qCDebug(lcHttp) << "cannot set TCP keepalive:" << qt_error_string(errno);
         auto *connection =
             new HttpConnection(descriptor, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(&HttpApi::classify);
@@ -184,6 +188,30 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
         sweepBy(*expiry);
 }
 
+bool RoomServer::isRateExempt(const QString &address) const
+{
+    if (!m_config.rateLimitExemptLoopback)
+        return false;
+    const QHostAddress host(address);
+    bool mapped = false;
+    const quint32 ipv4 = host.toIPv4Address(&mapped); // ::ffff:127.0.0.1 from a dual-stack port
+    return mapped ? QHostAddress(ipv4).isLoopback() : host.isLoopback();
+}
+
+bool RoomServer::admitNick(const QString &nick, const QString &address)
+{
+    if (nick.isEmpty() || m_presence.isOnline(nick) || isRateExempt(address))
+        return true;
+    return m_addressRateLimiter.allow(address, monotonicMs());
+}
+
+QString RoomServer::addressLimitError() const
+{
+    return QStringLiteral(
+               "more than %1 messages and new nicks a second from one address; slow down")
+        .arg(m_config.addressRateLimitPerSecond);
+}
+
 void RoomServer::webSocketOpened(const QString &nick)
 {
     if (m_presence.webSocketOpened(nick, monotonicMs()))
@@ -209,10 +237,17 @@ RoomServer::ChatOutcome RoomServer::acceptChat(const ChatSubmission &submission)
     if (const Room::Entry *earlier = m_room.findByClientKey(clientKey))
         return {
             earlier, 0, {}}; // a retry of a send that was stored: answer as before, store nothing
-    if (!m_rateLimiter.allow(submission.sender, monotonicMs())) {
-        return {nullptr, 429,
-                QStringLiteral("more than %1 messages a second; slow down")
-                    .arg(m_config.rateLimitPerSecond)};
+    if (!isRateExempt(submission.address)) {
+        const qint64 now = monotonicMs();
+        if (!m_rateLimiter.allow(submission.sender, now)) {
+            return {nullptr, 429,
+                    QStringLiteral("more than %1 messages a second; slow down")
+                        .arg(m_config.rateLimitPerSecond)};
+        }
+        // A nick not online yet brings a join as well: rotating nicks costs more, not less.
+        const int cost = m_presence.isOnline(nick) ? 1 : 2;
+        if (!m_addressRateLimiter.allow(submission.address, now, cost))
+            return {nullptr, 429, addressLimitError()};
     }
     seen(nick, submission.via);
     return {&store(MessageKind::Chat, nick, post.text, clientKey), 0, {}};
@@ -262,6 +297,7 @@ void RoomServer::sweep()
         for (const QString &nick : m_presence.expire(now))
             store(MessageKind::Leave, nick, QString());
         m_rateLimiter.prune(now);
+        m_addressRateLimiter.prune(now);
     }
     // Housekeeping at most once a second, and only when something is due: a connection's head
     // or idle timeout, or the expiry of someone online through polling or in a WebSocket's

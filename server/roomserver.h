@@ -43,7 +43,8 @@ public:
     struct ChatSubmission
     {
         ChatPost post;
-        QString sender; ///< rate-limit key
+        QString sender;  ///< rate-limit key
+        QString address; ///< the client's IP address, for the limit per address
         std::optional<Transport> via;
     };
     struct ChatOutcome
@@ -66,6 +67,13 @@ public:
     /// A request from `nick` (empty: an observer, who is not listed): it is online, through
     /// `transport` if the request tells.
     void seen(const QString &nick, std::optional<Transport> transport);
+    /// Whether a request from `address` may bring `nick` online: a nick not yet online costs
+    /// its address one message of its rate limit (its join). False: answer 429.
+    bool admitNick(const QString &nick, const QString &address);
+    /// Whether the rate limits spare `address` (ServerConfig::rateLimitExemptLoopback).
+    bool isRateExempt(const QString &address) const;
+    /// The error of a 429 for an address over its limit.
+    QString addressLimitError() const;
     /// `nick` is online while a WebSocket of theirs is open...
     void webSocketOpened(const QString &nick);
     /// ...and for ServerConfig::webSocketLeaveGraceMs after the last one closes.
@@ -100,7 +108,8 @@ private:
     ServerConfig m_config;
     Room m_room;
     Presence m_presence;
-    RateLimiter m_rateLimiter;
+    RateLimiter m_rateLimiter;        ///< per nick and address
+    RateLimiter m_addressRateLimiter; ///< per address, over every nick from it
     ServerStats m_stats;
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;

@@ -2,6 +2,7 @@
 
 #include "httpparser.h"
 #include "protocollimits.h"
+#include "tcpkeepalive.h"
 
 #include <QHostAddress>
 #include <QMetaType>
@@ -29,6 +30,15 @@ struct ServerConfig
     double rateLimitPerSecond = ProtocolLimits{}.ratePerSecond; ///< per sender; 0: no limit
     int onlineTimeoutMs = ProtocolLimits{}.onlineTimeoutMs;
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
+    /// Every WebSocket client is pinged this often (0: never)...
+    int webSocketPingIntervalMs = 25000;
+    /// ...and dropped, like a closed one, when nothing came from it this long after a ping.
+    int webSocketPongTimeoutMs = 10000;
+    TcpKeepAlive tcpKeepAlive; ///< on every accepted connection
+    /// Per client address, over all its nicks, every new nick's join included; 0: no limit.
+    double addressRateLimitPerSecond = ProtocolLimits{}.ratePerSecond;
+    /// Neither rate limit applies to clients on a loopback address (the host's own bots).
+    bool rateLimitExemptLoopback = false;
     int maxLongPollWaitSeconds = ProtocolLimits{}.maxWaitSeconds;
     int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
     /// While longPollBatchMinimumConnections or more connections are long polling, parked polls

@@ -1,5 +1,6 @@
 #include "websockethub.h"
 
+#include "heartbeat.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "roomserver.h"
@@ -33,7 +34,12 @@ WebSocketHub::WebSocketHub(RoomServer &server, QObject *parent)
     , m_config(server.config())
     , m_room(server.room())
     , m_counters(server.stats()[StatsBucket::WebSocket])
-{}
+    , m_heartbeat(
+          new Heartbeat(m_config.webSocketPingIntervalMs, m_config.webSocketPongTimeoutMs, this))
+{
+    connect(m_heartbeat, &Heartbeat::pingDue, this, &WebSocketHub::pingAll);
+    connect(m_heartbeat, &Heartbeat::answersDue, this, &WebSocketHub::dropSilent);
+}
 
 WebSocketHub::~WebSocketHub()
 {
@@ -67,6 +73,7 @@ void WebSocketHub::stop()
 
 void WebSocketHub::closeAll(bool goingAway)
 {
+    m_heartbeat->stop();
     const auto clients = std::exchange(m_clients, {});
     for (Client *client : clients) {
         if (goingAway)
@@ -120,6 +127,11 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
         }
         pending.after = reader.value.after;
         pending.nick = std::move(reader.value.nick);
+        if (!m_server.admitNick(pending.nick, connection->peerAddress())) {
+            connection->respondError(429, m_server.addressLimitError(), false,
+                                     QByteArrayLiteral("Retry-After: 1\r\n"));
+            return;
+        }
     }
     QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
     if (!socket)
@@ -236,6 +248,7 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
     const RoomServer::ChatOutcome outcome =
         m_server.acceptChat({{client->nick, command->text.string, command->clientId.string},
                              client->nick + u'@' + client->address,
+                             client->address,
                              Transport::WebSocket});
     if (!outcome.stored) {
         sendError(outcome.status, outcome.error);
@@ -259,6 +272,7 @@ void WebSocketHub::add(Client *client)
 {
     client->slot = m_clients.size();
     m_clients.append(client);
+    m_heartbeat->start(); // no-op while it runs
 }
 
 bool WebSocketHub::remove(Client *client)
@@ -272,6 +286,8 @@ bool WebSocketHub::remove(Client *client)
         last->slot = slot;
     }
     client->slot = -1;
+    if (m_clients.isEmpty())
+        m_heartbeat->stop(); // an empty room's thread sleeps
     return true;
 }
 
@@ -289,10 +305,34 @@ void WebSocketHub::onClosed(Client *client)
 
 void WebSocketHub::broadcast(const QByteArray &frame)
 {
+    writeToAll(frame, false);
+}
+
+void WebSocketHub::pingAll()
+{
+    static const QByteArray ping = WebSocketFrame::frame(WebSocketFrame::Ping, "pushchat");
+    for (Client *client : std::as_const(m_clients))
+        client->peer->expectAnswer();
+    writeToAll(ping, true);
+}
+
+void WebSocketHub::dropSilent()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->peer->hasAnswered())
+            continue;
+        qCInfo(lcServer).noquote() << "dropping a WebSocket client that did not answer a ping:"
+                                   << (client->nick.isEmpty() ? client->address : client->nick);
+        client->peer->dropSilent(); // closed() follows from the event loop
+    }
+}
+
+void WebSocketHub::writeToAll(const QByteArray &frame, bool includeEcho)
+{
     m_batchDescriptors.clear();
     m_batchPeers.clear();
     for (Client *client : std::as_const(m_clients)) {
-        if (client->echo)
+        if (client->echo && !includeEcho)
             continue;
         const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
         if (descriptor < 0) {

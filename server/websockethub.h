@@ -20,6 +20,7 @@ class QWebSocketServer;
 
 namespace PushChat {
 
+class Heartbeat;
 class HttpConnection;
 class RoomServer;
 class WebSocketPeer;
@@ -47,6 +48,10 @@ public:
     void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
     /// Writes a stored message's frame to every client that is not an echo client.
     void broadcast(const QByteArray &frame);
+    /// A ping to every client; answersDue() follows on the heartbeat.
+    void pingAll();
+    /// Drops every client that sent nothing since the last pingAll().
+    void dropSilent();
 
 private:
     struct Client
@@ -75,6 +80,7 @@ private:
     /// False if the client was not open (closeAll() took them all already).
     bool remove(Client *client);
     void writeFrame(Client *client, const QByteArray &frame);
+    void writeToAll(const QByteArray &frame, bool includeEcho);
     void sendToClient(Client *client, const QByteArray &payload);
 
     RoomServer &m_server;
@@ -82,6 +88,7 @@ private:
     const Room &m_room;
     TransportCounters &m_counters; ///< of the WebSocket clients
     QWebSocketServer *m_webSocketServer = nullptr;
+    Heartbeat *m_heartbeat;                               ///< runs while there are clients
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address|port"
     /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
     /// buckets, at least 128: more than the rest of a one-recipient broadcast). A client that

@@ -224,6 +224,7 @@ void WebSocketPeer::onReadable()
                 finish();
             return;
         }
+        m_heardFrom = true;
         if (m_inputBroken) {
             // Read and dropped until the client closes: closing with unread input would reset
             // the connection, and the client might never see our close frame.
@@ -410,6 +411,24 @@ void WebSocketPeer::closeNow(quint16 code, QByteArrayView reason)
         }
     }
     abort();
+}
+
+void WebSocketPeer::dropSilent()
+{
+    if (m_state == State::Finished)
+        return;
+    if (m_state == State::Open && m_output.isEmpty() && m_descriptor >= 0) {
+        const QByteArray frame =
+            WebSocketFrame::close(WebSocketFrame::CloseGoingAway, "no answer to ping");
+        const ssize_t n = ::send(m_descriptor, frame.constData(), size_t(frame.size()),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            ++m_counters->framesOut;
+            m_counters->bytesOut += n;
+        }
+    }
+    m_state = State::CloseSent; // takes nothing more; finish() below ends it
+    finish(true);
 }
 
 void WebSocketPeer::abort()

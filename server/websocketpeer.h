@@ -60,6 +60,15 @@ public:
     /// Writes a close frame if the socket takes it at once, then ends the connection; no signal.
     void closeNow(quint16 code, QByteArrayView reason = {});
 
+    /// The heartbeat: marks a ping sent, after which any input from the client (its pong or
+    /// anything else) shows it is alive.
+    void expectAnswer() { m_heardFrom = false; }
+    bool hasAnswered() const { return m_heardFrom || m_state != State::Open; }
+    /// Ends a connection whose client went silent: a close frame if the socket takes it at
+    /// once, then closed() from the event loop, without waiting for an answer that will not
+    /// come.
+    void dropSilent();
+
 signals:
     void textReceived(const QByteArray &utf8);
     void binaryReceived(const QByteArray &data);
@@ -97,6 +106,7 @@ private:
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
+    bool m_heardFrom = true;    ///< input arrived since the last expectAnswer()
     Limits m_limits;
     qint64 m_backlogAllowance;
     TransportCounters *m_counters;

@@ -42,6 +42,7 @@ inline ServerConfig quietConfig()
 {
     ServerConfig config;
     config.rateLimitPerSecond = 0;
+    config.addressRateLimitPerSecond = 0;
     return config;
 }
 
