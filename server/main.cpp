@@ -85,7 +85,7 @@ int main(int argc, char *argv[])
                                            QStringLiteral("bytes"), QStringLiteral("4096"));
     const QCommandLineOption rateOption(
         QStringLiteral("rate-limit"),
-        QStringLiteral("Messages per second per sender; 0 turns the limit off."),
+        QStringLiteral("Messages per second per sender; 0 turns every rate limit off."),
         QStringLiteral("rate"), QStringLiteral("20"));
     const QCommandLineOption originOption(
         QStringLiteral("allow-origin"),

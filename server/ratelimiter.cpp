@@ -15,9 +15,11 @@ bool RateLimiter::allow(const QString &sender, qint64 nowMs, int cost)
         it = m_buckets.insert(sender, Bucket{m_rate, nowMs});
     it->tokens = qMin(m_rate, it->tokens + (nowMs - it->updatedMs) * m_rate / 1000.0);
     it->updatedMs = nowMs;
-    if (it->tokens < cost)
+    // A cost above the burst (a new nick's join and message at a rate below 2) takes it all.
+    const double need = qMin(double(cost), m_rate);
+    if (it->tokens < need)
         return false;
-    it->tokens -= cost;
+    it->tokens -= need;
     return true;
 }
 

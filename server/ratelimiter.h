@@ -10,7 +10,8 @@ class RateLimiter
 {
 public:
     explicit RateLimiter(double ratePerSecond = 20);
-    /// Takes `cost` tokens for `sender`; false, taking none, when the sender has fewer.
+    /// Takes `cost` tokens (at most a whole burst) for `sender`; false, taking none, when the
+    /// sender has fewer.
     bool allow(const QString &sender, qint64 nowMs, int cost = 1);
     /// Forgets senders whose bucket is full again.
     void prune(qint64 nowMs);

@@ -190,6 +190,9 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
 
 bool RoomServer::isRateExempt(const QString &address) const
 {
+    // No limit per sender means no limit at all: `--rate-limit 0` keeps meaning "unlimited".
+    if (m_config.rateLimitPerSecond <= 0)
+        return true;
     if (!m_config.rateLimitExemptLoopback)
         return false;
     const QHostAddress host(address);

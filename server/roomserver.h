@@ -70,7 +70,8 @@ public:
     /// Whether a request from `address` may bring `nick` online: a nick not yet online costs
     /// its address one message of its rate limit (its join). False: answer 429.
     bool admitNick(const QString &nick, const QString &address);
-    /// Whether the rate limits spare `address` (ServerConfig::rateLimitExemptLoopback).
+    /// Whether the rate limits spare `address`: all do with no limit per sender, loopback
+    /// ones with ServerConfig::rateLimitExemptLoopback.
     bool isRateExempt(const QString &address) const;
     /// The error of a 429 for an address over its limit.
     QString addressLimitError() const;

@@ -36,6 +36,7 @@ struct ServerConfig
     int webSocketPongTimeoutMs = 10000;
     TcpKeepAlive tcpKeepAlive; ///< on every accepted connection
     /// Per client address, over all its nicks, every new nick's join included; 0: no limit.
+    /// Applies only while rateLimitPerSecond does: 0 there turns off both.
     double addressRateLimitPerSecond = ProtocolLimits{}.ratePerSecond;
     /// Neither rate limit applies to clients on a loopback address (the host's own bots).
     bool rateLimitExemptLoopback = false;

@@ -42,7 +42,6 @@ inline ServerConfig quietConfig()
 {
     ServerConfig config;
     config.rateLimitPerSecond = 0;
-    config.addressRateLimitPerSecond = 0;
     return config;
 }
 

@@ -10,6 +10,7 @@
 #include "compareview.h"
 #include "csvexport.h"
 #include "eventlog.h"
+#include "httptestclient.h"
 #include "mainwindow.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
@@ -119,6 +120,7 @@ private slots:
     void cleanup();
     void oneMessageInAllThreeColumnsPollingSlowest();
     void countersDifferAsExpected();
+    void botBurstFromTheHostIsNotRateLimited();
     void csvHasTheDocumentedColumns();
     void pngOfTheCurrentView();
     void switchedPollIsNoFailure();
@@ -227,6 +229,26 @@ void tst_CompareView::oneMessageInAllThreeColumnsPollingSlowest()
                 .data()
                 .toString()
                 .contains(TrafficGenerator::botNick()));
+}
+
+void tst_CompareView::botBurstFromTheHostIsNotRateLimited()
+{
+    hostAndCompare();
+    if (QTest::currentTestFailed())
+        return;
+    // Sixty nicks posting from this machine at once: three times what one client address may
+    // send in a second, and each a join as well. The hosting app exempts its own machine, so
+    // none is refused (the bots would retry a refusal: their rows alone would not show it).
+    const quint16 port = m_window->session()->port();
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray body = R"({"nick":"helper)" + QByteArray::number(i) + R"(","text":"x"})";
+        QCOMPARE(TestHttp::postJson(port, "/api/messages", body).status, 201);
+    }
+    // And the compare view's own bots, seven of them on one address, deliver a burst.
+    CompareView *view = m_window->compareView();
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 60, Timeout);
+    view->session()->generator()->burst(120);
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 180, Timeout);
 }
 
 void tst_CompareView::countersDifferAsExpected()
