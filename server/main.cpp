@@ -3,6 +3,7 @@
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
+#include "tlsconfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -24,14 +25,16 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
-QStringList joinUrls(const QHostAddress &bind, quint16 port)
+QStringList joinUrls(const QHostAddress &bind, quint16 port, bool tls)
 {
     QStringList urls;
     auto add = [&](const QHostAddress &address) {
         QString host = address.toString();
         if (address.protocol() == QAbstractSocket::IPv6Protocol)
             host = u'[' + host + u']';
-        urls << QStringLiteral("http://%1:%2/").arg(host).arg(port);
+        urls << QStringLiteral("%1://%2:%3/")
+                    .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                    .arg(port);
     };
     if (bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
         bind != QHostAddress::AnyIPv6) {
@@ -125,6 +128,18 @@ int main(int argc, char *argv[])
                                     "TCP keepalive as IDLE,INTERVAL,PROBES in seconds "
                                     "(0 turns it off)."),
         QStringLiteral("idle,interval,probes"), QStringLiteral("20,5,4"));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QCoreApplication::translate("pushchat-server",
+                                    "PEM certificate (and chain): serve https:// and wss:// "
+                                    "instead of http:// and ws://. Needs --tls-key."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKeyOption(
+        QStringLiteral("tls-key"),
+        QCoreApplication::translate("pushchat-server",
+                                    "PEM private key (EC or RSA, unencrypted) of --tls-cert."),
+        QStringLiteral("file"));
+    parser.addOptions({tlsCertOption, tlsKeyOption});
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
                        rateOption, originOption, batchOption, addressRateOption,
                        exemptLoopbackOption, pingOption, pongOption, keepAliveOption});
@@ -192,6 +207,13 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    config.tlsCertificateFile = parser.value(tlsCertOption);
+    config.tlsKeyFile = parser.value(tlsKeyOption);
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
+        std::fprintf(stderr, "pushchat-server: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         std::perror("pushchat-server: socketpair");
         return 1;
@@ -214,8 +236,12 @@ int main(int argc, char *argv[])
     int exitCode = 0;
     QObject::connect(&host, &PushChat::ServerHost::started, &app, [&](quint16 actualPort) {
         std::printf("PushChat room \"%s\" is open. Join at:\n", qPrintable(config.roomName));
-        for (const QString &url : joinUrls(config.bindAddress, actualPort))
+        for (const QString &url : joinUrls(config.bindAddress, actualPort, config.usesTls()))
             std::printf("  %s\n", qPrintable(url));
+        if (config.usesTls())
+            std::printf(
+                "Certificate fingerprint: %s\n",
+                qPrintable(PushChat::TlsConfig::fingerprintOfFile(config.tlsCertificateFile)));
         std::printf("Press Ctrl+C to stop.\n");
         std::fflush(stdout);
     });

@@ -7,6 +7,9 @@
 #include "serverclock.h"
 #include "serverlog.h"
 #include "shrinkafterpeak.h"
+#include "tlsconfig.h"
+
+#include <QSslConfiguration>
 
 #include <QTimer>
 
@@ -45,6 +48,16 @@ void RoomServer::start()
     if (m_running)
         return;
     m_uptime.start();
+    if (m_config.usesTls()) {
+        QString error;
+        auto tls = TlsConfig::load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &error);
+        if (!tls) {
+            qCWarning(lcServer).noquote() << error;
+            emit failed({ServerError::Kind::Other, error});
+            return;
+        }
+        m_tls = std::make_unique<QSslConfiguration>(*tls);
+    }
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
@@ -153,6 +166,8 @@ void RoomServer::onNewTcpConnections()
             shrinkAfterPeak(m_connections);
             closed->deleteLater();
         });
+        if (m_tls)
+            connection->encrypt(*m_tls);
     }
 }
 

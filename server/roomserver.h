@@ -16,8 +16,10 @@
 #include <QSet>
 
 #include <limits>
+#include <memory>
 #include <optional>
 
+class QSslConfiguration;
 class QTimer;
 
 namespace PushChat {
@@ -119,6 +121,7 @@ private:
     HttpApi m_httpApi;
 
     ConnectionListener *m_tcpServer = nullptr;
+    std::unique_ptr<QSslConfiguration> m_tls; ///< while serving https:// and wss://
     QTimer *m_sweepTimer = nullptr;
     QSet<HttpConnection *> m_connections;
     qint64 m_lastSlowSweepMs = 0;

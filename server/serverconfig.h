@@ -50,6 +50,10 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+    /// PEM files: with both, the port serves https:// and wss:// only (TlsConfig).
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool usesTls() const { return !tlsCertificateFile.isEmpty() || !tlsKeyFile.isEmpty(); }
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

@@ -13,6 +13,8 @@
 #if QT_CONFIG(ssl)
 #include <QSslConfiguration>
 #endif
+#include <QCryptographicHash>
+#include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -133,6 +135,10 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
             return;
         }
     }
+    if (auto *tls = qobject_cast<QSslSocket *>(connection->socket())) {
+        acceptEncrypted(connection, tls, request, headBytes, pending);
+        return;
+    }
     QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
     if (!socket)
         return;
@@ -147,6 +153,32 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
     m_webSocketServer->handleConnection(socket);
 }
 
+void WebSocketHub::acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                                   const Http::Request &request, qint64 headBytes,
+                                   const PendingHandshake &pending)
+{
+    // QWebSocketServer would keep the TLS socket inside its QWebSocket; the handshake is a
+    // few lines, answered here instead, and the peer writes its frames through the socket.
+    static constexpr char Guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    const QByteArray accept = QCryptographicHash::hash(request.header("sec-websocket-key") + Guid,
+                                                       QCryptographicHash::Sha1)
+                                  .toBase64();
+    const QString address = connection->peerAddress();
+    if (!connection->detachSocket(this))
+        return;
+    socket->skip(headBytes);
+    const QByteArray answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                              accept + "\r\n\r\n";
+    socket->write(answer);
+    m_counters.requests += 1;
+    m_counters.bytesIn += headBytes;
+    m_counters.bytesOut += answer.size();
+    const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
+                                       m_config.maxWebSocketBacklogBytes};
+    openClient(WebSocketPeer::adoptEncrypted(socket, limits, &m_counters, this), pending, address);
+}
+
 void WebSocketHub::onNewWebSockets()
 {
     const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
@@ -155,19 +187,28 @@ void WebSocketHub::onNewWebSockets()
         QWebSocket *socket = m_webSocketServer->nextPendingConnection();
         const auto pending =
             m_pendingHandshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
-        auto *client = new Client;
-        client->address = socket->peerAddress().toString();
-        client->nick = pending.nick;
-        client->echo = pending.echo;
-        client->peer = pending.tcp
-                           ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
-                           : nullptr;
-        if (!client->peer) {
+        const QString address = socket->peerAddress().toString();
+        WebSocketPeer *peer =
+            pending.tcp ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
+                        : nullptr;
+        if (!peer) {
             if (!pending.tcp)
                 delete socket;
-            delete client;
             continue;
         }
+        openClient(peer, pending, address);
+    }
+}
+
+void WebSocketHub::openClient(WebSocketPeer *peer, const PendingHandshake &pending,
+                              const QString &address)
+{
+    {
+        auto *client = new Client;
+        client->address = address;
+        client->nick = pending.nick;
+        client->echo = pending.echo;
+        client->peer = peer;
         ++m_counters.openConnections;
         connect(client->peer, &WebSocketPeer::textReceived, this,
                 [this, client](const QByteArray &utf8) { onText(client, utf8); });
@@ -177,7 +218,7 @@ void WebSocketHub::onNewWebSockets()
 
         if (client->echo) {
             add(client);
-            continue;
+            return;
         }
         greet(client, pending.after);
         add(client);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+class QSslSocket;
 class QTcpSocket;
 class QWebSocketServer;
 
@@ -71,6 +72,12 @@ private:
     };
 
     void onNewWebSockets();
+    /// The handshake of a wss:// client, answered by the hub itself.
+    void acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                         const Http::Request &request, qint64 headBytes,
+                         const PendingHandshake &pending);
+    /// A client whose handshake is done: hello, replay, and from now on every message.
+    void openClient(WebSocketPeer *peer, const PendingHandshake &pending, const QString &address);
     /// Sends hello and the messages after the client's cursor.
     void greet(Client *client, qint64 after);
     void onText(Client *client, const QByteArray &utf8);

@@ -39,6 +39,11 @@ public:
     static WebSocketPeer *adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
                                 TransportCounters *counters, QObject *parent);
 
+    /// Takes over `socket`, a TLS connection (QSslSocket) after its handshake: frames go
+    /// through the socket, which encrypts them, instead of straight to the descriptor.
+    static WebSocketPeer *adoptEncrypted(QTcpSocket *socket, const Limits &limits,
+                                         TransportCounters *counters, QObject *parent);
+
     ~WebSocketPeer() override;
 
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
@@ -97,10 +102,15 @@ private:
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);
     void releaseDescriptor();
+    bool isConnected() const { return m_descriptor >= 0 || m_stream; }
+    /// ::send() on the descriptor, or the TLS socket's write(): bytes taken, or −1 and errno.
+    ssize_t sendBytes(const char *data, size_t size);
+    ssize_t receiveBytes(char *buffer, size_t size);
 
     enum class State { Open, CloseSent, Finished };
 
     int m_descriptor = -1;
+    QTcpSocket *m_stream = nullptr; ///< instead of the descriptor, under TLS
     State m_state = State::Open;
     bool m_closeReceived = false;
     bool m_finishQueued = false;
