@@ -24,6 +24,8 @@ public:
         QString key;
         Transport mode = Transport::WebSocket;
         int intervalMs = 1000;
+        QList<QSslCertificate> caCertificates; ///< https:// only
+        QByteArray pinnedSha256;
     };
 
     /// How long /quit or end of input waits for unconfirmed messages (or for a first
