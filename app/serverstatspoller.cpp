@@ -20,10 +20,11 @@ ServerStatsPoller::ServerStatsPoller(QObject *parent)
 
 ServerStatsPoller::~ServerStatsPoller() = default;
 
-void ServerStatsPoller::start(const QUrl &serverUrl, const QString &key)
+void ServerStatsPoller::start(const QUrl &serverUrl, const QString &key, const ClientTls &tls)
 {
     stop();
     m_http = new HttpClient(serverUrl.host(), quint16(serverUrl.port()), nullptr, this);
+    m_http->setTls(tls);
     if (!key.isEmpty())
         m_http->setExtraHeaders("Authorization: Bearer " + key.toUtf8() + "\r\n");
     connect(m_http, &HttpClient::finished, this, &ServerStatsPoller::onFinished);

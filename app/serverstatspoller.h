@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include "serverstats.h"
 
 #include <QObject>
@@ -33,7 +35,7 @@ public:
     explicit ServerStatsPoller(QObject *parent = nullptr);
     ~ServerStatsPoller() override;
 
-    void start(const QUrl &serverUrl, const QString &key);
+    void start(const QUrl &serverUrl, const QString &key, const ClientTls &tls = {});
     void stop();
     void setInterval(int ms) { m_timer.setInterval(ms); }
 
