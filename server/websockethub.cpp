@@ -203,28 +203,26 @@ void WebSocketHub::onNewWebSockets()
 void WebSocketHub::openClient(WebSocketPeer *peer, const PendingHandshake &pending,
                               const QString &address)
 {
-    {
-        auto *client = new Client;
-        client->address = address;
-        client->nick = pending.nick;
-        client->echo = pending.echo;
-        client->peer = peer;
-        ++m_counters.openConnections;
-        connect(client->peer, &WebSocketPeer::textReceived, this,
-                [this, client](const QByteArray &utf8) { onText(client, utf8); });
-        connect(client->peer, &WebSocketPeer::binaryReceived, this,
-                [this, client](const QByteArray &data) { onBinary(client, data); });
-        connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
+    auto *client = new Client;
+    client->address = address;
+    client->nick = pending.nick;
+    client->echo = pending.echo;
+    client->peer = peer;
+    ++m_counters.openConnections;
+    connect(client->peer, &WebSocketPeer::textReceived, this,
+            [this, client](const QByteArray &utf8) { onText(client, utf8); });
+    connect(client->peer, &WebSocketPeer::binaryReceived, this,
+            [this, client](const QByteArray &data) { onBinary(client, data); });
+    connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
 
-        if (client->echo) {
-            add(client);
-            return;
-        }
-        greet(client, pending.after);
+    if (client->echo) {
         add(client);
-        if (!client->nick.isEmpty())
-            m_server.webSocketOpened(client->nick);
+        return;
     }
+    greet(client, pending.after);
+    add(client);
+    if (!client->nick.isEmpty())
+        m_server.webSocketOpened(client->nick);
 }
 
 void WebSocketHub::greet(Client *client, qint64 after)
