@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -33,11 +34,12 @@ private slots:
     void untrustedCertificateIsRefused_data();
     void untrustedCertificateIsRefused();
     void plainHttpGetsNoAnswer();
+    void heartbeatOverWss();
     void unreadableCertificateFailsTheStart();
     void cliWithCaFile();
 
 private:
-    bool startServer();
+    bool startServer(ServerConfig config = {});
     std::unique_ptr<ChatClient> client(const QString &nick, Transport mode) const;
 
     QTemporaryDir m_dir;
@@ -61,10 +63,9 @@ void tst_Tls::initTestCase()
              openssl.readAllStandardError().constData());
 }
 
-bool tst_Tls::startServer()
+bool tst_Tls::startServer(ServerConfig config)
 {
     m_host = std::make_unique<ServerHost>();
-    ServerConfig config;
     config.bindAddress = QHostAddress::LocalHost;
     config.port = 0;
     config.tlsCertificateFile = m_certificate;
@@ -174,6 +175,39 @@ void tst_Tls::plainHttpGetsNoAnswer()
     // The TLS handshake fails on the plain request and the connection ends; no HTTP answer.
     QTRY_COMPARE_WITH_TIMEOUT(plain.state(), QAbstractSocket::UnconnectedState, 15000);
     QVERIFY(!plain.readAll().startsWith("HTTP/"));
+}
+
+void tst_Tls::heartbeatOverWss()
+{
+    ServerConfig config;
+    config.webSocketPingIntervalMs = 300;
+    config.webSocketPongTimeoutMs = 200;
+    config.webSocketLeaveGraceMs = 100;
+    QVERIFY(startServer(config));
+    // Our client answers pings through TLS as well (its own pings off).
+    auto alice = client(QStringLiteral("alice"), Transport::WebSocket);
+    alice->setTlsTrust(QSslCertificate::fromPath(m_certificate), {});
+    alice->setWebSocketTiming(600000, 600000);
+    alice->connectToServer();
+    QTRY_COMPARE(alice->state(), ChatClient::State::Connected);
+    QSignalSpy states(alice.get(), &ChatClient::stateChanged);
+
+    // A wss client that completed the handshake and then reads nothing and answers nothing.
+    QSslSocket ghost;
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.addCaCertificates(QSslCertificate::fromPath(m_certificate));
+    ghost.setSslConfiguration(trust);
+    ghost.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_port);
+    QVERIFY(ghost.waitForEncrypted(10000));
+    ghost.write("GET /ws?nick=ghost HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY(ghost.peek(64).startsWith("HTTP/1.1 101 "));
+    QTRY_VERIFY(alice->onlineNicks().contains(QStringLiteral("ghost")));
+    QTRY_COMPARE_WITH_TIMEOUT(ghost.state(), QAbstractSocket::UnconnectedState, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->onlineNicks().contains(QStringLiteral("ghost")), 10000);
+    QCOMPARE(alice->state(), ChatClient::State::Connected);
+    QCOMPARE(states.size(), 0); // never dropped
 }
 
 void tst_Tls::unreadableCertificateFailsTheStart()
