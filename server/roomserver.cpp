@@ -10,6 +10,7 @@
 #include "tlsconfig.h"
 
 #include <QSslConfiguration>
+#include <QSslSocket>
 
 #include <QTimer>
 
@@ -173,11 +174,17 @@ void RoomServer::onNewTcpConnections()
 
 void RoomServer::refuseConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete socket;
         return;
+    }
+    auto *tls = qobject_cast<QSslSocket *>(socket);
+    if (tls) {
+        // Encrypting before the write: the answer then waits in the socket for the handshake.
+        tls->setSslConfiguration(*m_tls);
+        tls->startServerEncryption();
     }
     const QByteArray body = JsonCodec::encodeError(
         QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
@@ -185,6 +192,15 @@ void RoomServer::refuseConnection(qintptr descriptor)
                   "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
                   QByteArray::number(body.size()) + "\r\n\r\n" + body);
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    if (tls) {
+        // The connection ends once the answer is out after the handshake, when the handshake
+        // fails, or at the head timeout.
+        connect(tls, &QSslSocket::encrypted, tls, &QSslSocket::disconnectFromHost);
+        connect(tls, &QSslSocket::errorOccurred, tls, &QObject::deleteLater);
+        QTimer::singleShot(m_config.headTimeoutMs, tls, &QObject::deleteLater);
+        qCDebug(lcHttp) << "refused a TLS connection: server full";
+        return;
+    }
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();

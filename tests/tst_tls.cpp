@@ -35,6 +35,7 @@ private slots:
     void untrustedCertificateIsRefused();
     void plainHttpGetsNoAnswer();
     void heartbeatOverWss();
+    void fullServerAnswers503OverTls();
     void unreadableCertificateFailsTheStart();
     void cliWithCaFile();
 
@@ -208,6 +209,32 @@ void tst_Tls::heartbeatOverWss()
     QTRY_VERIFY_WITH_TIMEOUT(!alice->onlineNicks().contains(QStringLiteral("ghost")), 10000);
     QCOMPARE(alice->state(), ChatClient::State::Connected);
     QCOMPARE(states.size(), 0); // never dropped
+}
+
+void tst_Tls::fullServerAnswers503OverTls()
+{
+    ServerConfig config;
+    config.maxConnections = 1;
+    QVERIFY(startServer(config));
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.addCaCertificates(QSslCertificate::fromPath(m_certificate));
+    auto get = [&](QSslSocket &socket) {
+        socket.setSslConfiguration(trust);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_port);
+        if (!socket.waitForEncrypted(10000))
+            return QByteArray();
+        socket.write("GET /api/room HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QByteArray reply;
+        while (!reply.contains("\r\n\r\n") && socket.waitForReadyRead(10000))
+            reply += socket.readAll();
+        return reply;
+    };
+    QSslSocket first;
+    QVERIFY(get(first).startsWith("HTTP/1.1 200 "));
+    QSslSocket second; // the first stays open: the server is full
+    const QByteArray refused = get(second);
+    QVERIFY2(refused.startsWith("HTTP/1.1 503 "),
+             qPrintable(second.errorString() + QString::fromUtf8(refused)));
 }
 
 void tst_Tls::unreadableCertificateFailsTheStart()
