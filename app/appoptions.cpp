@@ -3,6 +3,7 @@
 #include "pollinterval.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <limits>
 
@@ -58,8 +59,19 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("In the compare view, let the bot send RATE messages a second "
                        "(0.2 to 50); implies --compare."),
         QStringLiteral("rate"));
+    const QCommandLineOption presentOption(
+        QStringLiteral("present"),
+        QStringLiteral("Start in presentation mode: full screen, large type, the join banner "
+                       "(F11 or Esc leaves it)."));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        QCoreApplication::translate("AppOptions",
+                                    "When hosting, run a timed sequence of faults from FILE "
+                                    "(e.g. \"5s drop\", \"10s latency 800\"; docs/APP.md)."),
+        QStringLiteral("file"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
-                       modeOption, intervalOption, tourOption, compareOption, botOption});
+                       modeOption, intervalOption, tourOption, compareOption, botOption,
+                       presentOption, faultScriptOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -125,6 +137,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         }
     }
     options.compare = parser.isSet(compareOption);
+    options.present = parser.isSet(presentOption);
     if (parser.isSet(botOption)) {
         bool ok = false;
         const double rate = parser.value(botOption).toDouble(&ok);
@@ -135,6 +148,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.botRate = rate;
         options.compare = true;
     }
+    options.faultScript = parser.value(faultScriptOption);
     return options;
 }
 

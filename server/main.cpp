@@ -1,5 +1,6 @@
 // pushchat-server: the room server without a window.
 
+#include "faultscript.h"
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
@@ -140,10 +141,39 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("pushchat-server",
                                     "PEM private key (EC or RSA, unencrypted) of --tls-cert."),
         QStringLiteral("file"));
-    parser.addOptions({tlsCertOption, tlsKeyOption});
-    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption, addressRateOption,
-                       exemptLoopbackOption, pingOption, pongOption, keepAliveOption});
+    // Faults on demand (docs/PROTOCOL.md): a headless server can show them too.
+    const QCommandLineOption latencyOption(
+        QStringLiteral("latency"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: add this many milliseconds (0…2000) to every answer "
+                                    "and frame the server sends."),
+        QStringLiteral("ms"), QStringLiteral("0"));
+    const QCommandLineOption proxyTimeoutOption(
+        QStringLiteral("proxy-timeout"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: end requests held longer than this many seconds "
+                                    "(1…120) and cut WebSockets silent that long, as a proxy "
+                                    "does."),
+        QStringLiteral("seconds"), QStringLiteral("0"));
+    const QCommandLineOption blockOption(
+        QStringLiteral("block"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: refuse one technique (websocket, longpoll or "
+                                    "polling), as a network in between would."),
+        QStringLiteral("technique"));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Run a timed sequence of faults from FILE, one a line "
+                                    "(e.g. \"5s drop\", \"10s latency 800\", \"40s restart\")."),
+        QStringLiteral("file"));
+    parser.addOptions({portOption,        bindOption,           keyOption,
+                       nameOption,        historyOption,        maxTextOption,
+                       rateOption,        originOption,         batchOption,
+                       addressRateOption, exemptLoopbackOption, pingOption,
+                       pongOption,        keepAliveOption,      tlsCertOption,
+                       tlsKeyOption,      latencyOption,        proxyTimeoutOption,
+                       blockOption,       faultScriptOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -214,6 +244,40 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "pushchat-server: --tls-cert and --tls-key go together\n");
         return 2;
     }
+    config.faults.addedLatencyMs = parser.value(latencyOption).toInt(&ok);
+    if (!ok || config.faults.addedLatencyMs < 0 ||
+        config.faults.addedLatencyMs > PushChat::FaultSettings::MaxAddedLatencyMs) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                         "pushchat-server", "pushchat-server: --latency must be 0…2000")));
+        return 2;
+    }
+    config.faults.proxyTimeoutSeconds = parser.value(proxyTimeoutOption).toInt(&ok);
+    if (!ok || config.faults.proxyTimeoutSeconds < 0 ||
+        config.faults.proxyTimeoutSeconds > PushChat::FaultSettings::MaxProxyTimeoutSeconds) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                         "pushchat-server", "pushchat-server: --proxy-timeout must be 0…120")));
+        return 2;
+    }
+    if (parser.isSet(blockOption)) {
+        config.faults.blocked = PushChat::transportFromName(parser.value(blockOption).toLower());
+        if (!config.faults.blocked) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate(
+                             "pushchat-server",
+                             "pushchat-server: --block takes websocket, longpoll or polling")));
+            return 2;
+        }
+    }
+    PushChat::FaultScript::Parsed faultScript;
+    if (parser.isSet(faultScriptOption)) {
+        faultScript = PushChat::FaultScript::load(parser.value(faultScriptOption));
+        if (!faultScript.ok()) {
+            std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(faultScript.error));
+            return 2;
+        }
+    }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         std::perror("pushchat-server: socketpair");
@@ -221,6 +285,16 @@ int main(int argc, char *argv[])
     }
     QSocketNotifier signalNotifier(signalPipe[0], QSocketNotifier::Read);
     PushChat::ServerHost host;
+    PushChat::FaultScriptRunner faultRunner(&host, faultScript.steps);
+    QObject::connect(
+        &faultRunner, &PushChat::FaultScriptRunner::stepApplied, &app,
+        [](const PushChat::FaultStep &step) {
+            std::printf(
+                "%s\n",
+                qPrintable(
+                    QCoreApplication::translate("pushchat-server", "fault: %1").arg(step.label())));
+            std::fflush(stdout);
+        });
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
         char byte;
         [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
@@ -245,6 +319,8 @@ int main(int argc, char *argv[])
                 qPrintable(PushChat::TlsConfig::fingerprintOfFile(config.tlsCertificateFile)));
         std::printf("Press Ctrl+C to stop.\n");
         std::fflush(stdout);
+        if (!faultScript.steps.isEmpty())
+            faultRunner.start();
     });
     QObject::connect(&host, &PushChat::ServerHost::failed, &app,
                      [&](const PushChat::ServerError &error) {

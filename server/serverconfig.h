@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faultsettings.h"
 #include "httpparser.h"
 #include "protocollimits.h"
 #include "tcpkeepalive.h"
@@ -54,6 +55,7 @@ struct ServerConfig
     QString tlsCertificateFile;
     QString tlsKeyFile;
     bool usesTls() const { return !tlsCertificateFile.isEmpty() || !tlsKeyFile.isEmpty(); }
+    FaultSettings faults;       ///< at start; RoomServer::setFaults() changes them live
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

@@ -35,6 +35,12 @@ public:
     void stopAndWait();
     /// Aborts every client connection, keeping the room and the listening socket.
     void dropConnections();
+    /// The faults the server shows from now on; kept for the next start() and restart().
+    void setFaults(const PushChat::FaultSettings &faults);
+    FaultSettings faults() const { return m_config.faults; }
+    /// Stops the server and starts it again on the same port with the same history; answers
+    /// with restarted() (not stopped() and started()) or failed().
+    void restart();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -45,6 +51,8 @@ signals:
     void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
+    /// restart() is done: the server listens again on `port`.
+    void restarted(quint16 port);
 
 private:
     void setState(State state);
@@ -56,6 +64,7 @@ private:
     QPointer<RoomServer> m_server;
     State m_state = State::Stopped;
     quint16 m_port = 0;
+    bool m_restarting = false;
 };
 
 } // namespace PushChat

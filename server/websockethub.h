@@ -53,6 +53,9 @@ public:
     void pingAll();
     /// Drops every client that sent nothing since the last pingAll().
     void dropSilent();
+    /// Cuts, without a close frame, every client silent since `silentSinceMs`: the proxy
+    /// timeout fault (FaultInjector).
+    void cutSilent(qint64 silentSinceMs);
 
 private:
     struct Client

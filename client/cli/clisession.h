@@ -26,6 +26,7 @@ public:
         int intervalMs = 1000;
         QList<QSslCertificate> caCertificates; ///< https:// only
         QByteArray pinnedSha256;
+        int heartbeatSeconds = 20; ///< WebSocket ping interval: keeps an idle link alive
     };
 
     /// How long /quit or end of input waits for unconfirmed messages (or for a first

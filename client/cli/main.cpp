@@ -53,8 +53,14 @@ int main(int argc, char *argv[])
                                     "For https://: accept the server certificate with this "
                                     "SHA-256 fingerprint (as the host shows it)."),
         QStringLiteral("sha256"));
-    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption, caOption,
-                       fingerprintOption});
+    const QCommandLineOption heartbeatOption(
+        QStringLiteral("heartbeat"),
+        QCoreApplication::translate("pushchat-cli",
+                                    "WebSocket ping every this many seconds, 1-120 (default "
+                                    "20): keeps an idle link through a proxy's timeout."),
+        QStringLiteral("seconds"), QStringLiteral("20"));
+    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption,
+                       heartbeatOption, caOption, fingerprintOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -95,6 +101,10 @@ int main(int argc, char *argv[])
     options.intervalMs = parser.value(intervalOption).toInt(&ok);
     if (!ok || options.intervalMs < 100 || options.intervalMs > 10000)
         return usage(QStringLiteral("--interval must be 100 to 10000 ms"));
+    options.heartbeatSeconds = parser.value(heartbeatOption).toInt(&ok);
+    if (!ok || options.heartbeatSeconds < 1 || options.heartbeatSeconds > 120)
+        return usage(
+            QCoreApplication::translate("pushchat-cli", "--heartbeat must be 1 to 120 seconds"));
 
     CliSession session(options);
     QObject::connect(&session, &CliSession::finished, &app, &QCoreApplication::exit,
