@@ -147,6 +147,8 @@ void WebSocketPeer::releaseDescriptor()
         stream->deleteLater();
         m_input.clear();
         m_message.clear();
+        if (m_delayed)
+            m_delayed->clear();
         return;
     }
     if (m_descriptor < 0)
