@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include <QTimer>
 #include <QUrl>
 #include <QWidget>
@@ -35,7 +37,8 @@ public:
 
     /// Starts three new observers of the room at `url`; messages up to `baselineSeq` are
     /// already there and not timed.
-    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq);
+    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq,
+               const ClientTls &tls = {});
     void stop();
     /// Starts the traffic generator at `perSecond` messages a second.
     void startBot(double perSecond);

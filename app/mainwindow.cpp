@@ -543,7 +543,8 @@ void MainWindow::showCompare(bool on)
         if (!isComparing()) {
             // Messages already in the room are history: only what comes after is timed.
             m_compareView->start(client->serverUrl(), client->key(), client->pollInterval(),
-                                 std::max(client->cursor(), client->roomInfo().lastSeq));
+                                 std::max(client->cursor(), client->roomInfo().lastSeq),
+                                 client->tls());
             m_stack->setCurrentWidget(m_compareView);
         }
     } else if (isComparing()) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include "serverstats.h"
 
 #include <QObject>

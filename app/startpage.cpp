@@ -38,10 +38,13 @@ StartPage::StartPage(QWidget *parent)
     , m_portSpin(new QSpinBox(this))
     , m_hostKeyEdit(lineEdit(QStringLiteral("hostKeyEdit"), this))
     , m_hostNickEdit(lineEdit(QStringLiteral("hostNickEdit"), this))
+    , m_certificateEdit(lineEdit(QStringLiteral("hostCertificateEdit"), this))
+    , m_keyFileEdit(lineEdit(QStringLiteral("hostKeyFileEdit"), this))
     , m_hostButton(new QPushButton(this))
     , m_addressEdit(lineEdit(QStringLiteral("joinAddressEdit"), this))
     , m_joinNickEdit(lineEdit(QStringLiteral("joinNickEdit"), this))
     , m_joinKeyEdit(lineEdit(QStringLiteral("joinKeyEdit"), this))
+    , m_fingerprintEdit(lineEdit(QStringLiteral("joinFingerprintEdit"), this))
     , m_joinButton(new QPushButton(this))
     , m_modeCombo(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
@@ -79,6 +82,10 @@ void StartPage::retranslateUi()
     m_hostKeyEdit->setPlaceholderText(tr("optional"));
     label(m_hostNickEdit, tr("Your ni&ck:"));
     m_hostNickEdit->setPlaceholderText(tr("your name in the chat"));
+    label(m_certificateEdit, tr("TLS cer&tificate:"));
+    m_certificateEdit->setPlaceholderText(tr("optional: PEM file, serves https://"));
+    label(m_keyFileEdit, tr("TLS private ke&y:"));
+    m_keyFileEdit->setPlaceholderText(tr("the certificate's PEM key"));
     m_hostButton->setText(tr("&Host room"));
     m_joinBox->setTitle(tr("Join a room"));
     m_joinIntro->setText(tr("Type the address the host's window shows."));
@@ -88,6 +95,8 @@ void StartPage::retranslateUi()
     m_joinNickEdit->setPlaceholderText(tr("your name in the chat"));
     label(m_joinKeyEdit, tr("Room k&ey:"));
     m_joinKeyEdit->setPlaceholderText(tr("if the host set one"));
+    label(m_fingerprintEdit, tr("Certificate &fingerprint:"));
+    m_fingerprintEdit->setPlaceholderText(tr("https:// with the host's own certificate"));
     m_joinButton->setText(tr("&Join room"));
     m_modeCaption->setText(tr("Start in &mode:"));
     m_modeHint->setText(tr("(you can switch at any time in the chat)"));
@@ -123,14 +132,18 @@ void StartPage::configureFields()
 
 QGroupBox *StartPage::buildHostBox()
 {
-    m_hostBox = buildBox(m_hostIntro, {m_roomEdit, m_portSpin, m_hostKeyEdit, m_hostNickEdit},
-                         m_hostButton);
+    m_hostBox = buildBox(
+        m_hostIntro,
+        {m_roomEdit, m_portSpin, m_hostKeyEdit, m_hostNickEdit, m_certificateEdit, m_keyFileEdit},
+        m_hostButton);
     return m_hostBox;
 }
 
 QGroupBox *StartPage::buildJoinBox()
 {
-    m_joinBox = buildBox(m_joinIntro, {m_addressEdit, m_joinNickEdit, m_joinKeyEdit}, m_joinButton);
+    m_joinBox =
+        buildBox(m_joinIntro, {m_addressEdit, m_joinNickEdit, m_joinKeyEdit, m_fingerprintEdit},
+                 m_joinButton);
     return m_joinBox;
 }
 
@@ -195,9 +208,10 @@ void StartPage::connectFields()
 {
     connect(m_hostButton, &QPushButton::clicked, this, [this] { submit(hostRequest()); });
     connect(m_joinButton, &QPushButton::clicked, this, [this] { submit(joinRequest()); });
-    for (QLineEdit *edit : {m_roomEdit, m_hostKeyEdit, m_hostNickEdit})
+    for (QLineEdit *edit :
+         {m_roomEdit, m_hostKeyEdit, m_hostNickEdit, m_certificateEdit, m_keyFileEdit})
         connect(edit, &QLineEdit::returnPressed, m_hostButton, &QPushButton::click);
-    for (QLineEdit *edit : {m_addressEdit, m_joinNickEdit, m_joinKeyEdit})
+    for (QLineEdit *edit : {m_addressEdit, m_joinNickEdit, m_joinKeyEdit, m_fingerprintEdit})
         connect(edit, &QLineEdit::returnPressed, m_joinButton, &QPushButton::click);
     // The nick is one person's: typing it on one side fills in the other.
     connect(m_hostNickEdit, &QLineEdit::textEdited, m_joinNickEdit, &QLineEdit::setText);
@@ -209,11 +223,14 @@ void StartPage::setTabOrders()
     setTabOrder(m_roomEdit, m_portSpin);
     setTabOrder(m_portSpin, m_hostKeyEdit);
     setTabOrder(m_hostKeyEdit, m_hostNickEdit);
-    setTabOrder(m_hostNickEdit, m_hostButton);
+    setTabOrder(m_hostNickEdit, m_certificateEdit);
+    setTabOrder(m_certificateEdit, m_keyFileEdit);
+    setTabOrder(m_keyFileEdit, m_hostButton);
     setTabOrder(m_hostButton, m_addressEdit);
     setTabOrder(m_addressEdit, m_joinNickEdit);
     setTabOrder(m_joinNickEdit, m_joinKeyEdit);
-    setTabOrder(m_joinKeyEdit, m_joinButton);
+    setTabOrder(m_joinKeyEdit, m_fingerprintEdit);
+    setTabOrder(m_fingerprintEdit, m_joinButton);
     setTabOrder(m_joinButton, m_modeCombo);
 }
 
@@ -242,6 +259,8 @@ SessionRequest StartPage::hostRequest() const
     request.port = quint16(m_portSpin->value());
     request.key = m_hostKeyEdit->text();
     request.nick = m_hostNickEdit->text().trimmed();
+    request.tlsCertificateFile = m_certificateEdit->text().trimmed();
+    request.tlsKeyFile = m_keyFileEdit->text().trimmed();
     request.mode = Transport(m_modeCombo->currentData().toInt());
     return request;
 }
@@ -253,6 +272,7 @@ SessionRequest StartPage::joinRequest() const
     request.address = m_addressEdit->text().trimmed();
     request.key = m_joinKeyEdit->text();
     request.nick = m_joinNickEdit->text().trimmed();
+    request.fingerprint = m_fingerprintEdit->text().trimmed();
     request.mode = Transport(m_modeCombo->currentData().toInt());
     return request;
 }

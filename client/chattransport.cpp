@@ -23,6 +23,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("host not found");
     case ErrorCode::Timeout:
         return QStringLiteral("timeout");
+    case ErrorCode::Untrusted:
+        return QStringLiteral("untrusted certificate");
     case ErrorCode::Unauthorized:
         return QStringLiteral("unauthorized");
     case ErrorCode::Forbidden:
@@ -47,6 +49,7 @@ bool isRetryable(ErrorCode code)
     case ErrorCode::Unauthorized:
     case ErrorCode::Forbidden:
     case ErrorCode::BadRequest:
+    case ErrorCode::Untrusted:
         return false;
     default:
         return true;

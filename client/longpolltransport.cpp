@@ -19,6 +19,7 @@ LongPollTransport::LongPollTransport(const TransportContext &context, QObject *p
                                 context.metrics, this))
     , m_posts(new PostQueue(Transport::LongPoll, context, this))
 {
+    m_pollHttp->setTls(context.tls);
     m_pollHttp->setExtraHeaders(authHeader());
     connect(m_pollHttp, &HttpClient::connected, this, [this] {
         if (state() == State::Opening)

@@ -18,6 +18,7 @@ PollingTransport::PollingTransport(const TransportContext &context, QObject *par
                                 context.metrics, this))
     , m_posts(new PostQueue(Transport::Polling, context, this))
 {
+    m_pollHttp->setTls(context.tls);
     m_pollHttp->setExtraHeaders(authHeader());
     m_intervalMs = std::clamp(context.pollIntervalMs, MinIntervalMs, MaxIntervalMs);
     m_timer.setSingleShot(true);

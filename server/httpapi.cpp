@@ -134,6 +134,11 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
         return;
     }
+    if (!m_server.admitNick(nick, connection->peerAddress())) {
+        connection->respondError(429, m_server.addressLimitError(), false,
+                                 QByteArrayLiteral("Retry-After: 1\r\n"));
+        return;
+    }
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
     const Room::Slice slice = m_room.after(after);
@@ -159,9 +164,10 @@ void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request 
         return;
     }
     // A post says nothing about how its sender receives, unless `via` tells.
-    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         RequestDecoding::via(query)});
+    const QString address = connection->peerAddress();
+    const RoomServer::ChatOutcome outcome =
+        m_server.acceptChat({post.value, post.value.nick.trimmed() + u'@' + address, address,
+                             RequestDecoding::via(query)});
     if (!outcome.stored) {
         connection->respondError(outcome.status, outcome.error, false,
                                  outcome.status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
@@ -180,9 +186,9 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
         connection->respondError(post.status, post.error);
         return;
     }
+    const QString address = connection->peerAddress();
     const RoomServer::ChatOutcome outcome = m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         Transport::LongPoll});
+        {post.value, post.value.nick.trimmed() + u'@' + address, address, Transport::LongPoll});
     if (!outcome.stored) {
         connection->respondError(outcome.status, outcome.error);
         return;

@@ -14,6 +14,7 @@
 #include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QSocketNotifier>
+#include <QSslSocket>
 
 #include <cerrno>
 #include <cstring>
@@ -87,6 +88,26 @@ void HttpConnection::useSocket()
         return;
     }
     attachSocket(socket);
+}
+
+void HttpConnection::encrypt(const QSslConfiguration &configuration)
+{
+    if (m_descriptor < 0)
+        return;
+    delete m_readNotifier; // not inside its activated(): a new connection has not been read yet
+    m_readNotifier = nullptr;
+    const int descriptor = std::exchange(m_descriptor, -1);
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "cannot hand a connection to a QSslSocket:" << socket->errorString();
+        delete socket;
+        ::close(descriptor);
+        onDisconnected();
+        return;
+    }
+    socket->setSslConfiguration(configuration);
+    attachSocket(socket);
+    socket->startServerEncryption();
 }
 
 void HttpConnection::closeDescriptor()
@@ -326,7 +347,8 @@ void HttpConnection::writeNow(const QByteArray &bytes)
         return;
     counters().bytesOut += bytes.size();
     qsizetype sent = 0;
-    if (m_socket->bytesToWrite() == 0) {
+    // Not under TLS: the socket's descriptor carries ciphertext.
+    if (m_socket->bytesToWrite() == 0 && !qobject_cast<QSslSocket *>(m_socket)) {
         // Straight from the caller's bytes (for released long polls, one buffer shared by all)
         // to the kernel. Through QTcpSocket::write each answer is copied into a 32 KiB buffer
         // chunk the socket then keeps, and costs a write notification.

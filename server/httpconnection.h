@@ -12,6 +12,7 @@
 #include <optional>
 
 class QSocketNotifier;
+class QSslConfiguration;
 
 namespace PushChat {
 
@@ -40,6 +41,9 @@ public:
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    /// Serves the connection through TLS from its first byte: moves it to a QSslSocket that
+    /// starts the server side of the handshake.
+    void encrypt(const QSslConfiguration &configuration);
     /// The QTcpSocket the connection moved to, or nullptr while it reads the descriptor itself.
     QTcpSocket *socket() const { return m_socket; }
     /// The client's IP address, as QHostAddress::toString() writes it.

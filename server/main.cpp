@@ -5,6 +5,7 @@
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
+#include "tlsconfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -32,14 +33,16 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
-QStringList joinUrls(const QHostAddress &bind, quint16 port)
+QStringList joinUrls(const QHostAddress &bind, quint16 port, bool tls)
 {
     QStringList urls;
     auto add = [&](const QHostAddress &address) {
         QString host = address.toString();
         if (address.protocol() == QAbstractSocket::IPv6Protocol)
             host = u'[' + host + u']';
-        urls << QStringLiteral("http://%1:%2/").arg(host).arg(port);
+        urls << QStringLiteral("%1://%2:%3/")
+                    .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                    .arg(port);
     };
     const QList<QHostAddress> wildcards{QHostAddress::Any, QHostAddress::AnyIPv4,
                                         QHostAddress::AnyIPv6};
@@ -103,7 +106,7 @@ int main(int argc, char *argv[])
                                            QStringLiteral("bytes"), QStringLiteral("4096"));
     const QCommandLineOption rateOption(
         QStringLiteral("rate-limit"),
-        ServerCommandLine::tr("Messages per second per sender; 0 turns the limit off."),
+        ServerCommandLine::tr("Messages per second per sender; 0 turns every rate limit off."),
         QStringLiteral("rate"), QStringLiteral("20"));
     const QCommandLineOption originOption(
         QStringLiteral("allow-origin"),
@@ -114,6 +117,39 @@ int main(int argc, char *argv[])
         ServerCommandLine::tr("While many long polls wait, answer them at most once every this "
                               "many milliseconds (0 answers every message at once)."),
         QStringLiteral("ms"), QStringLiteral("5"));
+    const QCommandLineOption addressRateOption(
+        QStringLiteral("rate-limit-address"),
+        ServerCommandLine::tr(
+            "Messages and new nicks per second per client address, over all its nicks; 0 "
+            "turns the limit off."),
+        QStringLiteral("rate"), QStringLiteral("20"));
+    const QCommandLineOption exemptLoopbackOption(
+        QStringLiteral("rate-exempt-loopback"),
+        ServerCommandLine::tr(
+            "No rate limit for clients on this machine (127.0.0.1, ::1): a teacher's bots."));
+    const QCommandLineOption pingOption(
+        QStringLiteral("ping-interval"),
+        ServerCommandLine::tr("Ping every WebSocket client this often, in ms (0: never)."),
+        QStringLiteral("ms"), QStringLiteral("25000"));
+    const QCommandLineOption pongOption(
+        QStringLiteral("pong-timeout"),
+        ServerCommandLine::tr(
+            "Drop a WebSocket client that sent nothing this many ms after a ping."),
+        QStringLiteral("ms"), QStringLiteral("10000"));
+    const QCommandLineOption keepAliveOption(
+        QStringLiteral("tcp-keepalive"),
+        ServerCommandLine::tr("TCP keepalive as IDLE,INTERVAL,PROBES in seconds "
+                              "(0 turns it off)."),
+        QStringLiteral("idle,interval,probes"), QStringLiteral("20,5,4"));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        ServerCommandLine::tr("PEM certificate (and chain): serve https:// and wss:// "
+                              "instead of http:// and ws://. Needs --tls-key."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKeyOption(
+        QStringLiteral("tls-key"),
+        ServerCommandLine::tr("PEM private key (EC or RSA, unencrypted) of --tls-cert."),
+        QStringLiteral("file"));
     // Faults on demand (docs/PROTOCOL.md): a headless server can show them too.
     const QCommandLineOption latencyOption(
         QStringLiteral("latency"),
@@ -140,9 +176,13 @@ int main(int argc, char *argv[])
         QStringLiteral("lang"),
         ServerCommandLine::tr("Language of these messages: en or zh_CN (default: the system's)."),
         QStringLiteral("language"));
-    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption, latencyOption, proxyTimeoutOption,
-                       blockOption, faultScriptOption, languageOption});
+    parser.addOptions({portOption,        bindOption,           keyOption,
+                       nameOption,        historyOption,        maxTextOption,
+                       rateOption,        originOption,         batchOption,
+                       addressRateOption, exemptLoopbackOption, pingOption,
+                       pongOption,        keepAliveOption,      tlsCertOption,
+                       tlsKeyOption,      latencyOption,        proxyTimeoutOption,
+                       blockOption,       faultScriptOption,    languageOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -183,6 +223,38 @@ int main(int argc, char *argv[])
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);
+    config.addressRateLimitPerSecond = parser.value(addressRateOption).toDouble(&ok);
+    if (!ok || config.addressRateLimitPerSecond < 0) {
+        usage(ServerCommandLine::tr("--rate-limit-address must be >= 0"));
+        return 2;
+    }
+    config.rateLimitExemptLoopback = parser.isSet(exemptLoopbackOption);
+    config.webSocketPingIntervalMs = parser.value(pingOption).toInt(&ok);
+    if (!ok || config.webSocketPingIntervalMs < 0) {
+        usage(ServerCommandLine::tr("--ping-interval must be >= 0"));
+        return 2;
+    }
+    config.webSocketPongTimeoutMs = parser.value(pongOption).toInt(&ok);
+    if (!ok || config.webSocketPongTimeoutMs < 1 ||
+        (config.webSocketPingIntervalMs > 0 &&
+         config.webSocketPongTimeoutMs >= config.webSocketPingIntervalMs)) {
+        usage(ServerCommandLine::tr("--pong-timeout must be positive and below --ping-interval"));
+        return 2;
+    }
+    if (const auto keepAlive = PushChat::TcpKeepAlive::parse(parser.value(keepAliveOption))) {
+        config.tcpKeepAlive = *keepAlive;
+    } else {
+        usage(ServerCommandLine::tr("--tcp-keepalive must be 0 or IDLE,INTERVAL,PROBES (positive "
+                                    "seconds and count)"));
+        return 2;
+    }
+
+    config.tlsCertificateFile = parser.value(tlsCertOption);
+    config.tlsKeyFile = parser.value(tlsKeyOption);
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
+        usage(ServerCommandLine::tr("--tls-cert and --tls-key go together"));
+        return 2;
+    }
     config.faults.addedLatencyMs = parser.value(latencyOption).toInt(&ok);
     if (!ok || config.faults.addedLatencyMs < 0 ||
         config.faults.addedLatencyMs > PushChat::FaultSettings::MaxAddedLatencyMs) {
@@ -242,8 +314,12 @@ int main(int argc, char *argv[])
         std::printf("%s\n",
                     qPrintable(ServerCommandLine::tr("PushChat room \"%1\" is open. Join at:")
                                    .arg(config.roomName)));
-        for (const QString &url : joinUrls(config.bindAddress, actualPort))
+        for (const QString &url : joinUrls(config.bindAddress, actualPort, config.usesTls()))
             std::printf("  %s\n", qPrintable(url));
+        if (config.usesTls())
+            std::printf("%s\n", qPrintable(ServerCommandLine::tr("Certificate fingerprint: %1")
+                                               .arg(PushChat::TlsConfig::fingerprintOfFile(
+                                                   config.tlsCertificateFile))));
         std::printf("%s\n", qPrintable(ServerCommandLine::tr("Press Ctrl+C to stop.")));
         std::fflush(stdout);
         if (!faultScript.steps.isEmpty())

@@ -7,6 +7,10 @@
 #include "serverclock.h"
 #include "serverlog.h"
 #include "shrinkafterpeak.h"
+#include "tlsconfig.h"
+
+#include <QSslConfiguration>
+#include <QSslSocket>
 
 #include <QTimer>
 
@@ -26,6 +30,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_room(config.historyLimit)
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
+    , m_addressRateLimiter(config.addressRateLimitPerSecond)
     , m_accessPolicy(config.allowedOrigins, config.key)
     , m_faults(config.faults, this)
     , m_parking(m_config, m_room, &m_stats, this)
@@ -60,6 +65,16 @@ void RoomServer::start()
         return;
     m_uptime.start();
     m_cpu.install();
+    if (m_config.usesTls()) {
+        QString error;
+        auto tls = TlsConfig::load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &error);
+        if (!tls) {
+            qCWarning(lcServer).noquote() << error;
+            emit failed({ServerError::Kind::Other, error});
+            return;
+        }
+        m_tls = std::make_unique<QSslConfiguration>(*tls);
+    }
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
@@ -165,6 +180,9 @@ void RoomServer::onNewTcpConnections()
             refuseConnection(descriptor);
             continue;
         }
+        // Inherited by the WebSocket a connection may become; the heartbeat covers those too.
+        if (!m_config.tcpKeepAlive.applyTo(int(descriptor)))
+            qCDebug(lcHttp) << "cannot set TCP keepalive:" << qt_error_string(errno);
         auto *connection =
             new HttpConnection(descriptor, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(&HttpApi::classify);
@@ -191,13 +209,39 @@ void RoomServer::onNewTcpConnections()
             shrinkAfterPeak(m_connections);
             closed->deleteLater();
         });
+        if (m_tls)
+            connection->encrypt(*m_tls);
     }
 }
 
 void RoomServer::refuseConnection(qintptr descriptor)
 {
-    m_tcpServer->refuse(descriptor);
-    qCDebug(lcHttp) << "refused a connection: server full";
+    if (!m_tls) {
+        m_tcpServer->refuse(descriptor);
+        return;
+    }
+    // Over TLS the 503 can only follow the handshake.
+    auto *tls = new QSslSocket(this);
+    if (!tls->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete tls;
+        return;
+    }
+    // Encrypting before the write: the answer then waits in the socket for the handshake.
+    tls->setSslConfiguration(*m_tls);
+    tls->startServerEncryption();
+    const QByteArray body = JsonCodec::encodeError(
+        QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
+    tls->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+               "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+               QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // The connection ends once the answer is out after the handshake, when the handshake fails,
+    // or at the head timeout.
+    connect(tls, &QTcpSocket::disconnected, tls, &QObject::deleteLater);
+    connect(tls, &QSslSocket::encrypted, tls, &QSslSocket::disconnectFromHost);
+    connect(tls, &QSslSocket::errorOccurred, tls, &QObject::deleteLater);
+    QTimer::singleShot(m_config.headTimeoutMs, tls, &QObject::deleteLater);
+    qCDebug(lcHttp) << "refused a TLS connection: server full";
 }
 
 void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
@@ -210,6 +254,33 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
     // (not by the earliest of all, which would cost a walk over every member per request).
     if (const auto expiry = m_presence.expiryOf(nick))
         sweepBy(*expiry);
+}
+
+bool RoomServer::isRateExempt(const QString &address) const
+{
+    // No limit per sender means no limit at all: `--rate-limit 0` keeps meaning "unlimited".
+    if (m_config.rateLimitPerSecond <= 0)
+        return true;
+    if (!m_config.rateLimitExemptLoopback)
+        return false;
+    const QHostAddress host(address);
+    bool mapped = false;
+    const quint32 ipv4 = host.toIPv4Address(&mapped); // ::ffff:127.0.0.1 from a dual-stack port
+    return mapped ? QHostAddress(ipv4).isLoopback() : host.isLoopback();
+}
+
+bool RoomServer::admitNick(const QString &nick, const QString &address)
+{
+    if (nick.isEmpty() || m_presence.isOnline(nick) || isRateExempt(address))
+        return true;
+    return m_addressRateLimiter.allow(address, monotonicMs());
+}
+
+QString RoomServer::addressLimitError() const
+{
+    return QStringLiteral(
+               "more than %1 messages and new nicks a second from one address; slow down")
+        .arg(m_config.addressRateLimitPerSecond);
 }
 
 void RoomServer::webSocketOpened(const QString &nick)
@@ -237,10 +308,17 @@ RoomServer::ChatOutcome RoomServer::acceptChat(const ChatSubmission &submission)
     if (const Room::Entry *earlier = m_room.findByClientKey(clientKey))
         return {
             earlier, 0, {}}; // a retry of a send that was stored: answer as before, store nothing
-    if (!m_rateLimiter.allow(submission.sender, monotonicMs())) {
-        return {nullptr, 429,
-                QStringLiteral("more than %1 messages a second; slow down")
-                    .arg(m_config.rateLimitPerSecond)};
+    if (!isRateExempt(submission.address)) {
+        const qint64 now = monotonicMs();
+        if (!m_rateLimiter.allow(submission.sender, now)) {
+            return {nullptr, 429,
+                    QStringLiteral("more than %1 messages a second; slow down")
+                        .arg(m_config.rateLimitPerSecond)};
+        }
+        // A nick not online yet brings a join as well: rotating nicks costs more, not less.
+        const int cost = m_presence.isOnline(nick) ? 1 : 2;
+        if (!m_addressRateLimiter.allow(submission.address, now, cost))
+            return {nullptr, 429, addressLimitError()};
     }
     seen(nick, submission.via);
     return {&store(MessageKind::Chat, nick, post.text, clientKey), 0, {}};
@@ -295,6 +373,7 @@ void RoomServer::sweep()
         for (const QString &nick : m_presence.expire(now))
             store(MessageKind::Leave, nick, QString());
         m_rateLimiter.prune(now);
+        m_addressRateLimiter.prune(now);
     }
     // Housekeeping at most once a second, and only when something is due: a connection's head
     // or idle timeout, or the expiry of someone online through polling or in a WebSocket's

@@ -18,8 +18,10 @@
 #include <QSet>
 
 #include <limits>
+#include <memory>
 #include <optional>
 
+class QSslConfiguration;
 class QTimer;
 
 namespace PushChat {
@@ -45,7 +47,8 @@ public:
     struct ChatSubmission
     {
         ChatPost post;
-        QString sender; ///< rate-limit key
+        QString sender;  ///< rate-limit key
+        QString address; ///< the client's IP address, for the limit per address
         std::optional<Transport> via;
     };
     struct ChatOutcome
@@ -71,6 +74,14 @@ public:
     /// A request from `nick` (empty: an observer, who is not listed): it is online, through
     /// `transport` if the request tells.
     void seen(const QString &nick, std::optional<Transport> transport);
+    /// Whether a request from `address` may bring `nick` online: a nick not yet online costs
+    /// its address one message of its rate limit (its join). False: answer 429.
+    bool admitNick(const QString &nick, const QString &address);
+    /// Whether the rate limits spare `address`: all do with no limit per sender, loopback
+    /// ones with ServerConfig::rateLimitExemptLoopback.
+    bool isRateExempt(const QString &address) const;
+    /// The error of a 429 for an address over its limit.
+    QString addressLimitError() const;
     /// `nick` is online while a WebSocket of theirs is open...
     void webSocketOpened(const QString &nick);
     /// ...and for ServerConfig::webSocketLeaveGraceMs after the last one closes.
@@ -110,7 +121,8 @@ private:
     ServerConfig m_config;
     Room m_room;
     Presence m_presence;
-    RateLimiter m_rateLimiter;
+    RateLimiter m_rateLimiter;        ///< per nick and address
+    RateLimiter m_addressRateLimiter; ///< per address, over every nick from it
     ServerStats m_stats;
     CpuAccount m_cpu{&m_stats};
     QElapsedTimer m_uptime;
@@ -121,6 +133,7 @@ private:
     HttpApi m_httpApi;
 
     ConnectionListener *m_tcpServer = nullptr;
+    std::unique_ptr<QSslConfiguration> m_tls; ///< while serving https:// and wss://
     QTimer *m_sweepTimer = nullptr;
     QSet<HttpConnection *> m_connections;
     qint64 m_lastSlowSweepMs = 0;

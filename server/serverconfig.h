@@ -3,6 +3,7 @@
 #include "faultsettings.h"
 #include "httpparser.h"
 #include "protocollimits.h"
+#include "tcpkeepalive.h"
 
 #include <QHostAddress>
 #include <QMetaType>
@@ -30,6 +31,16 @@ struct ServerConfig
     double rateLimitPerSecond = ProtocolLimits{}.ratePerSecond; ///< per sender; 0: no limit
     int onlineTimeoutMs = ProtocolLimits{}.onlineTimeoutMs;
     int webSocketLeaveGraceMs = 5000; ///< time to come back (say, by switching mode) before "leave"
+    /// Every WebSocket client is pinged this often (0: never)...
+    int webSocketPingIntervalMs = 25000;
+    /// ...and dropped, like a closed one, when nothing came from it this long after a ping.
+    int webSocketPongTimeoutMs = 10000;
+    TcpKeepAlive tcpKeepAlive; ///< on every accepted connection
+    /// Per client address, over all its nicks, every new nick's join included; 0: no limit.
+    /// Applies only while rateLimitPerSecond does: 0 there turns off both.
+    double addressRateLimitPerSecond = ProtocolLimits{}.ratePerSecond;
+    /// Neither rate limit applies to clients on a loopback address (the host's own bots).
+    bool rateLimitExemptLoopback = false;
     int maxLongPollWaitSeconds = ProtocolLimits{}.maxWaitSeconds;
     int compatLongPollWaitSeconds = 30; ///< for /update-message, which names no wait
     /// While longPollBatchMinimumConnections or more connections are long polling, parked polls
@@ -40,6 +51,10 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+    /// PEM files: with both, the port serves https:// and wss:// only (TlsConfig).
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool usesTls() const { return !tlsCertificateFile.isEmpty() || !tlsKeyFile.isEmpty(); }
     FaultSettings faults;       ///< at start; RoomServer::setFaults() changes them live
 
     /// The limits above as `/api/room` publishes them.

@@ -1,6 +1,7 @@
 #include "websockethub.h"
 
 #include "cpuaccount.h"
+#include "heartbeat.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "roomserver.h"
@@ -13,6 +14,8 @@
 #if QT_CONFIG(ssl)
 #include <QSslConfiguration>
 #endif
+#include <QCryptographicHash>
+#include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -39,7 +42,12 @@ WebSocketHub::WebSocketHub(RoomServer &server, QObject *parent)
     , m_config(server.config())
     , m_room(server.room())
     , m_counters(server.stats()[StatsBucket::WebSocket])
-{}
+    , m_heartbeat(
+          new Heartbeat(m_config.webSocketPingIntervalMs, m_config.webSocketPongTimeoutMs, this))
+{
+    connect(m_heartbeat, &Heartbeat::pingDue, this, &WebSocketHub::pingAll);
+    connect(m_heartbeat, &Heartbeat::answersDue, this, &WebSocketHub::dropSilent);
+}
 
 WebSocketHub::~WebSocketHub()
 {
@@ -73,6 +81,7 @@ void WebSocketHub::stop()
 
 void WebSocketHub::closeAll(bool goingAway)
 {
+    m_heartbeat->stop();
     const auto clients = std::exchange(m_clients, {});
     for (Client *client : clients) {
         if (goingAway)
@@ -130,6 +139,15 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
         }
         pending.after = reader.value.after;
         pending.nick = std::move(reader.value.nick);
+        if (!m_server.admitNick(pending.nick, connection->peerAddress())) {
+            connection->respondError(429, m_server.addressLimitError(), false,
+                                     QByteArrayLiteral("Retry-After: 1\r\n"));
+            return;
+        }
+    }
+    if (auto *tls = qobject_cast<QSslSocket *>(connection->socket())) {
+        acceptEncrypted(connection, tls, request, headBytes, pending);
+        return;
     }
     QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
     if (!socket)
@@ -145,6 +163,32 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
     m_webSocketServer->handleConnection(socket);
 }
 
+void WebSocketHub::acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                                   const Http::Request &request, qint64 headBytes,
+                                   const PendingHandshake &pending)
+{
+    // QWebSocketServer would keep the TLS socket inside its QWebSocket; the handshake is a
+    // few lines, answered here instead, and the peer writes its frames through the socket.
+    static constexpr char Guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    const QByteArray accept = QCryptographicHash::hash(request.header("sec-websocket-key") + Guid,
+                                                       QCryptographicHash::Sha1)
+                                  .toBase64();
+    const QString address = connection->peerAddress();
+    if (!connection->detachSocket(this))
+        return;
+    socket->skip(headBytes);
+    const QByteArray answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                              accept + "\r\n\r\n";
+    socket->write(answer);
+    m_counters.requests += 1;
+    m_counters.bytesIn += headBytes;
+    m_counters.bytesOut += answer.size();
+    const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
+                                       m_config.maxWebSocketBacklogBytes};
+    openClient(WebSocketPeer::adoptEncrypted(socket, limits, &m_counters, this), pending, address);
+}
+
 void WebSocketHub::onNewWebSockets()
 {
     CpuAccount::Scope cpu(StatsBucket::WebSocket);
@@ -154,40 +198,47 @@ void WebSocketHub::onNewWebSockets()
         QWebSocket *socket = m_webSocketServer->nextPendingConnection();
         const auto pending =
             m_pendingHandshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
-        auto *client = new Client;
-        client->address = socket->peerAddress().toString();
-        client->nick = pending.nick;
-        client->echo = pending.echo;
-        client->peer = pending.tcp
-                           ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
-                           : nullptr;
-        if (!client->peer) {
+        const QString address = socket->peerAddress().toString();
+        WebSocketPeer *peer =
+            pending.tcp ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
+                        : nullptr;
+        if (!peer) {
             if (!pending.tcp)
                 delete socket;
-            delete client;
             continue;
         }
-        ++m_counters.openConnections;
-        client->peer->setFaults(&m_server.faults());
-        connect(client->peer, &WebSocketPeer::textReceived, this,
-                [this, client](const QByteArray &utf8) { onText(client, utf8); });
-        connect(client->peer, &WebSocketPeer::binaryReceived, this,
-                [this, client](const QByteArray &data) { onBinary(client, data); });
-        connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
-        connect(client->peer, &WebSocketPeer::drained, this, [this, client] {
-            if (client->replayedUpTo >= 0)
-                continueReplay(client);
-        });
-
-        if (client->echo) {
-            add(client);
-            continue;
-        }
-        greet(client, pending.after);
-        add(client);
-        if (!client->nick.isEmpty())
-            m_server.webSocketOpened(client->nick);
+        openClient(peer, pending, address);
     }
+}
+
+void WebSocketHub::openClient(WebSocketPeer *peer, const PendingHandshake &pending,
+                              const QString &address)
+{
+    auto *client = new Client;
+    client->address = address;
+    client->nick = pending.nick;
+    client->echo = pending.echo;
+    client->peer = peer;
+    ++m_counters.openConnections;
+    client->peer->setFaults(&m_server.faults());
+    connect(client->peer, &WebSocketPeer::textReceived, this,
+            [this, client](const QByteArray &utf8) { onText(client, utf8); });
+    connect(client->peer, &WebSocketPeer::binaryReceived, this,
+            [this, client](const QByteArray &data) { onBinary(client, data); });
+    connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
+    connect(client->peer, &WebSocketPeer::drained, this, [this, client] {
+        if (client->replayedUpTo >= 0)
+            continueReplay(client);
+    });
+
+    if (client->echo) {
+        add(client);
+        return;
+    }
+    greet(client, pending.after);
+    add(client);
+    if (!client->nick.isEmpty())
+        m_server.webSocketOpened(client->nick);
 }
 
 void WebSocketHub::greet(Client *client, qint64 after)
@@ -274,6 +325,7 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
     const RoomServer::ChatOutcome outcome =
         m_server.acceptChat({{client->nick, command->text.string, command->clientId.string},
                              client->nick + u'@' + client->address,
+                             client->address,
                              Transport::WebSocket});
     if (!outcome.stored) {
         sendError(outcome.status, outcome.error);
@@ -297,6 +349,7 @@ void WebSocketHub::add(Client *client)
 {
     client->slot = m_clients.size();
     m_clients.append(client);
+    m_heartbeat->start(); // no-op while it runs
 }
 
 bool WebSocketHub::remove(Client *client)
@@ -310,6 +363,8 @@ bool WebSocketHub::remove(Client *client)
         last->slot = slot;
     }
     client->slot = -1;
+    if (m_clients.isEmpty())
+        m_heartbeat->stop(); // an empty room's thread sleeps
     return true;
 }
 
@@ -344,11 +399,38 @@ void WebSocketHub::broadcast(const QByteArray &frame)
     // Inside the callback that stored the message (a post, a frame): the WebSocket clients'
     // share of it is theirs.
     CpuAccount::Scope cpu(StatsBucket::WebSocket);
+    writeToAll(frame, false);
+}
+
+void WebSocketHub::pingAll()
+{
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
+    static const QByteArray ping = WebSocketFrame::frame(WebSocketFrame::Ping, "pushchat");
+    for (Client *client : std::as_const(m_clients))
+        client->peer->expectAnswer();
+    writeToAll(ping, true);
+}
+
+void WebSocketHub::dropSilent()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->peer->hasAnswered())
+            continue;
+        qCInfo(lcServer).noquote() << "dropping a WebSocket client that did not answer a ping:"
+                                   << (client->nick.isEmpty() ? client->address : client->nick);
+        client->peer->dropSilent(); // closed() follows from the event loop
+    }
+}
+
+void WebSocketHub::writeToAll(const QByteArray &frame, bool includeEcho)
+{
     m_batchDescriptors.clear();
     m_batchPeers.clear();
     for (Client *client : std::as_const(m_clients)) {
-        if (client->echo || client->replayedUpTo >= 0)
-            continue; // a replay in progress reaches this message in the room
+        // A ping goes to every client; a message not to echo clients, nor to one whose replay
+        // is in progress: the replay reaches this message in the room.
+        if (!includeEcho && (client->echo || client->replayedUpTo >= 0))
+            continue;
         const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
         if (descriptor < 0) {
             writeFrame(client, frame); // after what waits for this client, or without io_uring

@@ -15,11 +15,13 @@
 #include <memory>
 #include <vector>
 
+class QSslSocket;
 class QTcpSocket;
 class QWebSocketServer;
 
 namespace PushChat {
 
+class Heartbeat;
 class HttpConnection;
 class RoomServer;
 class WebSocketPeer;
@@ -47,6 +49,10 @@ public:
     void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
     /// Writes a stored message's frame to every client that is not an echo client.
     void broadcast(const QByteArray &frame);
+    /// A ping to every client; answersDue() follows on the heartbeat.
+    void pingAll();
+    /// Drops every client that sent nothing since the last pingAll().
+    void dropSilent();
     /// Cuts, without a close frame, every client silent since `silentSinceMs`: the proxy
     /// timeout fault (FaultInjector).
     void cutSilent(qint64 silentSinceMs);
@@ -72,6 +78,12 @@ private:
     };
 
     void onNewWebSockets();
+    /// The handshake of a wss:// client, answered by the hub itself.
+    void acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                         const Http::Request &request, qint64 headBytes,
+                         const PendingHandshake &pending);
+    /// A client whose handshake is done: hello, replay, and from now on every message.
+    void openClient(WebSocketPeer *peer, const PendingHandshake &pending, const QString &address);
     /// Sends hello and starts the replay of the messages after the client's cursor.
     void greet(Client *client, qint64 after);
     /// Sends the replay on, a chunk at a time, while the client reads it: never more than
@@ -84,6 +96,7 @@ private:
     /// False if the client was not open (closeAll() took them all already).
     bool remove(Client *client);
     void writeFrame(Client *client, const QByteArray &frame);
+    void writeToAll(const QByteArray &frame, bool includeEcho);
     void sendToClient(Client *client, const QByteArray &payload);
 
     RoomServer &m_server;
@@ -91,6 +104,7 @@ private:
     const Room &m_room;
     TransportCounters &m_counters; ///< of the WebSocket clients
     QWebSocketServer *m_webSocketServer = nullptr;
+    Heartbeat *m_heartbeat;                               ///< runs while there are clients
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address|port"
     /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
     /// buckets, at least 128: more than the rest of a one-recipient broadcast). A client that

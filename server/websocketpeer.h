@@ -42,6 +42,11 @@ public:
     static WebSocketPeer *adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
                                 TransportCounters *counters, QObject *parent);
 
+    /// Takes over `socket`, a TLS connection (QSslSocket) after its handshake: frames go
+    /// through the socket, which encrypts them, instead of straight to the descriptor.
+    static WebSocketPeer *adoptEncrypted(QTcpSocket *socket, const Limits &limits,
+                                         TransportCounters *counters, QObject *parent);
+
     ~WebSocketPeer() override;
 
     /// Frames are held back by the faults' added latency (none while this is not called).
@@ -59,7 +64,9 @@ public:
     /// send returned (bytes, or −errno). What the kernel did not take waits in the backlog.
     void sentDirectly(const QByteArray &frame, ssize_t result);
     /// Bytes written to the peer that the kernel has not taken yet.
-    qint64 unsentBytes() const { return m_output.size() - m_outputOffset; }
+    /// Bytes written to this client and not yet taken by the kernel (or, under TLS, by the
+    /// TLS socket's writes); drained() says when they reach 0.
+    qint64 unsentBytes() const;
     /// Whether frames sent now can still reach the client.
     bool isOpen() const { return m_state == State::Open && m_descriptor >= 0 && !m_finishQueued; }
     /// Starts the closing handshake: a close frame, then the connection ends once the client
@@ -69,6 +76,15 @@ public:
     void abort();
     /// Writes a close frame if the socket takes it at once, then ends the connection; no signal.
     void closeNow(quint16 code, QByteArrayView reason = {});
+
+    /// The heartbeat: marks a ping sent, after which any input from the client (its pong or
+    /// anything else) shows it is alive.
+    void expectAnswer() { m_heardFrom = false; }
+    bool hasAnswered() const { return m_heardFrom || m_state != State::Open; }
+    /// Ends a connection whose client went silent: a close frame if the socket takes it at
+    /// once, then closed() from the event loop, without waiting for an answer that will not
+    /// come.
+    void dropSilent();
 
 signals:
     void textReceived(const QByteArray &utf8);
@@ -101,15 +117,21 @@ private:
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);
     void releaseDescriptor();
+    bool isConnected() const { return m_descriptor >= 0 || m_stream; }
+    /// ::send() on the descriptor, or the TLS socket's write(): bytes taken, or −1 and errno.
+    ssize_t sendBytes(const char *data, size_t size);
+    ssize_t receiveBytes(char *buffer, size_t size);
 
     enum class State { Open, CloseSent, Finished };
 
     int m_descriptor = -1;
+    QTcpSocket *m_stream = nullptr; ///< instead of the descriptor, under TLS
     State m_state = State::Open;
     bool m_closeReceived = false;
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
+    bool m_heardFrom = true;    ///< input arrived since the last expectAnswer()
     Limits m_limits;
     TransportCounters *m_counters;
     QSocketNotifier *m_readNotifier = nullptr;

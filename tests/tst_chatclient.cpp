@@ -251,6 +251,7 @@ private slots:
     void newHistoryResetsCursor();
     void pollIntervalChangesLive();
     void missingPongReconnects();
+    void answersTheServersPings();
     void latencyCorrectsClockOffset_data();
     void latencyCorrectsClockOffset();
     void wrongKeyDisconnects();
@@ -483,6 +484,28 @@ void tst_ChatClient::resumesAfterRestart()
         stored += value.toObject()["text"].toString() == QLatin1String("typed while down");
     QCOMPARE(stored, 1);
     QVERIFY(client->metrics(mode).reconnects >= 1);
+}
+
+void tst_ChatClient::answersTheServersPings()
+{
+    Server server;
+    server.config.webSocketPingIntervalMs = 200;
+    server.config.webSocketPongTimeoutMs = 150;
+    server.config.webSocketLeaveGraceMs = 100;
+    QVERIFY(server.start());
+    auto alice = makeClient(server, QStringLiteral("alice"), Transport::WebSocket);
+    // Its own pings would keep it alive by themselves: only its pongs may do that here.
+    alice->setWebSocketTiming(600000, 600000);
+    QSignalSpy states(alice.get(), &ChatClient::stateChanged);
+    alice->connectToServer();
+    QTRY_COMPARE(alice->state(), ChatClient::State::Connected);
+    const int connectedAfter = int(states.size());
+    // Every frame the server reads from the client from now on is a pong.
+    QTRY_VERIFY_WITH_TIMEOUT(server.stats()["websocket"].toObject()["frames_in"].toInt() >= 8,
+                             10000);
+    QCOMPARE(alice->state(), ChatClient::State::Connected);
+    QCOMPARE(states.size(), connectedAfter); // never dropped and reconnected
+    QVERIFY(!hasPresence(*alice, QStringLiteral("alice"), MessageKind::Leave));
 }
 
 void tst_ChatClient::refusedConnectionKeepsTrying()

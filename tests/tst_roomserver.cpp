@@ -2,6 +2,7 @@
 // the chat core, and one room seen through every transport.
 
 #include "servertestsupport.h"
+#include "websockettestclient.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -24,6 +25,8 @@ private slots:
     void postAndShortPoll();
     void retriedSendIsStoredOnce();
     void rateLimit();
+    void rotatingNicksFromOneAddressIsLimited_data();
+    void rotatingNicksFromOneAddressIsLimited();
     void headTimeout();
     void headTimeoutOnALaterRequest();
     void keepAliveClosedWhenIdleAfterAParkedPoll();
@@ -186,6 +189,67 @@ void tst_RoomServer::rateLimit()
     QCOMPARE(
         TestHttp::postJson(server.port, "/api/messages", R"({"nick":"slow","text":"x"})").status,
         201);
+}
+
+void tst_RoomServer::rotatingNicksFromOneAddressIsLimited_data()
+{
+    QTest::addColumn<QString>("via");
+    QTest::addColumn<bool>("exemptLoopback");
+    for (const char *via : {"post", "poll", "websocket"}) {
+        QTest::addRow("%s", via) << QString::fromLatin1(via) << false;
+        QTest::addRow("%s, loopback exempt", via) << QString::fromLatin1(via) << true;
+    }
+}
+
+void tst_RoomServer::rotatingNicksFromOneAddressIsLimited()
+{
+    QFETCH(QString, via);
+    QFETCH(bool, exemptLoopback);
+    RunningServer server;
+    ServerConfig config;
+    config.rateLimitPerSecond = 1000; // each nick alone would pass
+    config.addressRateLimitPerSecond = 2;
+    config.rateLimitExemptLoopback = exemptLoopback;
+    QVERIFY(server.start(config));
+
+    // Forty nicks from 127.0.0.1 as fast as the server answers: a post each, a poll each (its
+    // join) or a WebSocket each (its join).
+    constexpr int Nicks = 40;
+    QList<int> statuses;
+    std::vector<std::unique_ptr<TestWebSocket::Client>> sockets;
+    for (int i = 0; i < Nicks; ++i) {
+        const QByteArray nick = "rotating" + QByteArray::number(i);
+        if (via == u"post") {
+            statuses << TestHttp::postJson(server.port, "/api/messages",
+                                           R"({"nick":")" + nick + R"(","text":"spam"})")
+                            .status;
+        } else if (via == u"poll") {
+            statuses << TestHttp::get(server.port, "/api/messages?nick=" + nick).status;
+        } else {
+            auto socket = std::make_unique<TestWebSocket::Client>();
+            statuses << (socket->open(server.port, "/ws?nick=" + nick) ? 101 : 429);
+            sockets.push_back(std::move(socket));
+        }
+    }
+    const int accepted = int(Nicks - statuses.count(429));
+    const QJsonArray stored = messagesOf(TestHttp::get(server.port, "/api/messages"));
+    if (exemptLoopback) {
+        QCOMPARE(accepted, Nicks);
+        QCOMPARE(stored.size(), via == u"post" ? 2 * Nicks : Nicks); // joins, and posts
+        return;
+    }
+    QVERIFY2(accepted < Nicks / 2, qPrintable(QString::number(accepted)));
+    // What was refused left no trace: every join stored belongs to an accepted request.
+    QCOMPARE(stored.size(), via == u"post" ? 2 * accepted : accepted);
+    if (via != u"websocket") {
+        const auto refused = TestHttp::get(server.port, "/api/messages?nick=one-more");
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QVERIFY(refused.json().value(u"error").toString().contains(u"one address"));
+    }
+    // A nick already online keeps polling: its presence costs nothing more.
+    QVERIFY(statuses.first() != 429);
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?nick=rotating0").status, 200);
 }
 
 void tst_RoomServer::headTimeout()

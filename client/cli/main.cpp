@@ -1,5 +1,6 @@
 // pushchat-cli: a terminal client for a PushChat room.
 
+#include "clienttls.h"
 #include "clisession.h"
 #include "language.h"
 
@@ -57,6 +58,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption intervalOption(
         QStringLiteral("interval"), CliCommandLine::tr("Polling interval in ms, 100-10000."),
         QStringLiteral("ms"), QStringLiteral("1000"));
+    const QCommandLineOption caOption(
+        QStringLiteral("ca"),
+        CliCommandLine::tr("For https://: also trust the certificates in this PEM file (a "
+                           "self-signed room's own certificate)."),
+        QStringLiteral("file"));
+    const QCommandLineOption fingerprintOption(
+        QStringLiteral("fingerprint"),
+        CliCommandLine::tr("For https://: accept the server certificate with this SHA-256 "
+                           "fingerprint (as the host shows it)."),
+        QStringLiteral("sha256"));
     const QCommandLineOption heartbeatOption(
         QStringLiteral("heartbeat"),
         CliCommandLine::tr("WebSocket ping every this many seconds, 1-120 (default 20): keeps "
@@ -67,7 +78,7 @@ int main(int argc, char *argv[])
         CliCommandLine::tr("Language of the messages: en or zh_CN (default: the system's)."),
         QStringLiteral("language"));
     parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption,
-                       heartbeatOption, languageOption});
+                       heartbeatOption, caOption, fingerprintOption, languageOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -76,9 +87,24 @@ int main(int argc, char *argv[])
     };
     CliSession::Options options;
     options.url = QUrl(parser.value(urlOption));
-    if (!parser.isSet(urlOption) || !options.url.isValid() || options.url.scheme() != "http" ||
+    const bool knownScheme = options.url.scheme() == u"http" || options.url.scheme() == u"https";
+    if (!parser.isSet(urlOption) || !options.url.isValid() || !knownScheme ||
         options.url.host().isEmpty())
-        return usage(CliCommandLine::tr("--url http://HOST:PORT is required"));
+        return usage(CliCommandLine::tr("--url http://HOST:PORT or https://HOST:PORT is required"));
+    if (parser.isSet(caOption)) {
+        QString error;
+        const auto certificates = ClientTls::readCaFile(parser.value(caOption), &error);
+        if (!certificates)
+            return usage(CliCommandLine::tr("--ca: %1").arg(error));
+        options.caCertificates = *certificates;
+    }
+    if (parser.isSet(fingerprintOption)) {
+        const auto digest = ClientTls::parseFingerprint(parser.value(fingerprintOption));
+        if (!digest)
+            return usage(
+                CliCommandLine::tr("--fingerprint must be SHA256:AB:CD:… or 64 hex digits"));
+        options.pinnedSha256 = *digest;
+    }
     options.nick = parser.value(nickOption);
     options.key = parser.value(keyOption);
     const QString mode = parser.value(modeOption);

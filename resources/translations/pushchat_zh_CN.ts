@@ -133,10 +133,6 @@ Without options it opens the start screen.</source>
         <translation>提示信息的语言：en 或 zh_CN（默认跟随系统）。</translation>
     </message>
     <message>
-        <source>--url http://HOST:PORT is required</source>
-        <translation>必须给出 --url http://主机:端口</translation>
-    </message>
-    <message>
         <source>--mode must be poll, longpoll or ws</source>
         <translation>--mode 必须是 poll、longpoll 或 ws</translation>
     </message>
@@ -151,6 +147,26 @@ Without options it opens the start screen.</source>
     <message>
         <source>--heartbeat must be 1 to 120 seconds</source>
         <translation>--heartbeat 必须在 1 到 120 秒之间</translation>
+    </message>
+    <message>
+        <source>For https://: also trust the certificates in this PEM file (a self-signed room&apos;s own certificate).</source>
+        <translation>用于 https://：也信任这个 PEM 文件中的证书（自签名房间自己的证书）。</translation>
+    </message>
+    <message>
+        <source>For https://: accept the server certificate with this SHA-256 fingerprint (as the host shows it).</source>
+        <translation>用于 https://：接受具有这个 SHA-256 指纹的服务器证书（与主持人显示的一致）。</translation>
+    </message>
+    <message>
+        <source>--url http://HOST:PORT or https://HOST:PORT is required</source>
+        <translation>必须给出 --url http://主机:端口 或 https://主机:端口</translation>
+    </message>
+    <message>
+        <source>--ca: %1</source>
+        <translation>--ca：%1</translation>
+    </message>
+    <message>
+        <source>--fingerprint must be SHA256:AB:CD:… or 64 hex digits</source>
+        <translation>--fingerprint 必须是 SHA256:AB:CD:… 或 64 位十六进制数</translation>
     </message>
 </context>
 <context>
@@ -398,6 +414,13 @@ Without options it opens the start screen.</source>
     <message>
         <source>cannot connect to %1: %2</source>
         <translation>无法连接 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>PushChat::ClientTls</name>
+    <message>
+        <source>The server&apos;s certificate is not trusted (%1). Trust it with its CA file or pin its SHA-256 fingerprint.</source>
+        <translation>服务器的证书不受信任（%1）。请用它的 CA 文件信任它，或者固定它的 SHA-256 指纹。</translation>
     </message>
 </context>
 <context>
@@ -1457,6 +1480,30 @@ Try another port, or let PushChat pick a free one.</source>
         <source>WebSocket</source>
         <translation>WebSocket</translation>
     </message>
+    <message>
+        <source>TLS cer&amp;tificate:</source>
+        <translation>TLS 证书(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>optional: PEM file, serves https://</source>
+        <translation>可选：PEM 文件，提供 https://</translation>
+    </message>
+    <message>
+        <source>TLS private ke&amp;y:</source>
+        <translation>TLS 私钥(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>the certificate&apos;s PEM key</source>
+        <translation>证书的 PEM 私钥</translation>
+    </message>
+    <message>
+        <source>Certificate &amp;fingerprint:</source>
+        <translation>证书指纹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>https:// with the host&apos;s own certificate</source>
+        <translation>使用主持人自己证书的 https://</translation>
+    </message>
 </context>
 <context>
     <name>PushChat::TimelineWidget</name>
@@ -1617,10 +1664,6 @@ Try another port, or let PushChat pick a free one.</source>
         <translation>消息的最大长度（UTF-8 字节）。</translation>
     </message>
     <message>
-        <source>Messages per second per sender; 0 turns the limit off.</source>
-        <translation>每个发送者每秒的消息数；0 表示不限制。</translation>
-    </message>
-    <message>
         <source>Allow browser pages from this origin too (repeatable).</source>
         <translation>也允许来自这个源（origin）的浏览器页面（可重复）。</translation>
     </message>
@@ -1696,6 +1739,62 @@ Try another port, or let PushChat pick a free one.</source>
         <source>fault: %1</source>
         <translation>故障：%1</translation>
     </message>
+    <message>
+        <source>Messages per second per sender; 0 turns every rate limit off.</source>
+        <translation>每个发送者每秒的消息数；0 表示关闭所有频率限制。</translation>
+    </message>
+    <message>
+        <source>Messages and new nicks per second per client address, over all its nicks; 0 turns the limit off.</source>
+        <translation>每个客户端地址每秒的消息数和新昵称数（计入它的所有昵称）；0 表示不限制。</translation>
+    </message>
+    <message>
+        <source>No rate limit for clients on this machine (127.0.0.1, ::1): a teacher&apos;s bots.</source>
+        <translation>本机上的客户端（127.0.0.1、::1）不受频率限制：例如老师的机器人。</translation>
+    </message>
+    <message>
+        <source>Ping every WebSocket client this often, in ms (0: never).</source>
+        <translation>每隔这么多毫秒 ping 一次每个 WebSocket 客户端（0：从不）。</translation>
+    </message>
+    <message>
+        <source>Drop a WebSocket client that sent nothing this many ms after a ping.</source>
+        <translation>ping 之后这么多毫秒内什么也没发的 WebSocket 客户端将被断开。</translation>
+    </message>
+    <message>
+        <source>TCP keepalive as IDLE,INTERVAL,PROBES in seconds (0 turns it off).</source>
+        <translation>TCP keepalive，格式为 IDLE,INTERVAL,PROBES（秒；0 表示关闭）。</translation>
+    </message>
+    <message>
+        <source>PEM certificate (and chain): serve https:// and wss:// instead of http:// and ws://. Needs --tls-key.</source>
+        <translation>PEM 证书（及证书链）：用 https:// 和 wss:// 代替 http:// 和 ws://。需要 --tls-key。</translation>
+    </message>
+    <message>
+        <source>PEM private key (EC or RSA, unencrypted) of --tls-cert.</source>
+        <translation>--tls-cert 的 PEM 私钥（EC 或 RSA，未加密）。</translation>
+    </message>
+    <message>
+        <source>--rate-limit-address must be &gt;= 0</source>
+        <translation>--rate-limit-address 必须 &gt;= 0</translation>
+    </message>
+    <message>
+        <source>--ping-interval must be &gt;= 0</source>
+        <translation>--ping-interval 必须 &gt;= 0</translation>
+    </message>
+    <message>
+        <source>--pong-timeout must be positive and below --ping-interval</source>
+        <translation>--pong-timeout 必须是正数，且小于 --ping-interval</translation>
+    </message>
+    <message>
+        <source>--tcp-keepalive must be 0 or IDLE,INTERVAL,PROBES (positive seconds and count)</source>
+        <translation>--tcp-keepalive 必须是 0 或 IDLE,INTERVAL,PROBES（正的秒数和次数）</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together</source>
+        <translation>--tls-cert 和 --tls-key 必须一起使用</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint: %1</source>
+        <translation>证书指纹：%1</translation>
+    </message>
 </context>
 <context>
     <name>SessionRequest</name>
@@ -1718,6 +1817,14 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Type the address the host shows, like http://192.168.1.20:8765 or 192.168.1.20:8765.</source>
         <translation>输入主持人显示的地址，例如 http://192.168.1.20:8765 或 192.168.1.20:8765。</translation>
+    </message>
+    <message>
+        <source>For https://, give both the certificate file and its key file.</source>
+        <translation>使用 https:// 时，请同时给出证书文件和它的私钥文件。</translation>
+    </message>
+    <message>
+        <source>The certificate fingerprint is SHA256: and 32 hex pairs, as the host shows it.</source>
+        <translation>证书指纹的格式是 SHA256: 加 32 组十六进制数，与主持人显示的一致。</translation>
     </message>
 </context>
 </TS>
