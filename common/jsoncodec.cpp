@@ -151,19 +151,24 @@ QByteArray webSocketMessage(QByteArrayView encodedMessage)
 }
 
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset)
+                      bool reset, QStringView epoch)
 {
     QByteArray out;
-    out.reserve(encodedMessageList.size() + 80);
+    out.reserve(encodedMessageList.size() + 110);
     out.append(PageHead).append(encodedMessageList);
-    appendPageTail(out, lastSeq, gap, now, reset);
+    appendPageTail(out, lastSeq, gap, now, reset, epoch);
     return out;
 }
 
-void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset)
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset,
+                    QStringView epoch)
 {
     out.append("],\"last_seq\":");
     appendInteger(out, lastSeq);
+    if (!epoch.isEmpty()) {
+        out.append(",\"epoch\":");
+        appendQuoted(out, epoch);
+    }
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)
         out.append(",\"reset\":true");
@@ -257,6 +262,7 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.lastSeq = object.value(u"last_seq").toInteger();
     page.gap = object.value(u"gap").toBool();
     page.reset = object.value(u"reset").toBool();
+    page.epoch = object.value(u"epoch").toString();
     page.now = object.value(u"now").toInteger();
     return page;
 }

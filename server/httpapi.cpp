@@ -10,6 +10,7 @@
 #include "staticfiles.h"
 
 #include <QElapsedTimer>
+#include <QPointer>
 
 namespace PushChat {
 
@@ -122,10 +123,10 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         connection->respondError(poll.status, poll.error);
         return;
     }
-    const auto &[after, wait, nick] = poll.value;
+    const auto &[after, wait, nick, epoch] = poll.value;
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
-    const Room::Slice slice = m_room.after(after);
+    const Room::Slice slice = m_room.after(after, epoch);
     // News inside an open batching window waits for the window's end with the polls already
     // parked, so a burst is delivered in a few pages rather than one request per message.
     if (wait == 0 || slice.reset || (!slice.entries.isEmpty() && !m_parking.batchWindowOpen())) {
@@ -146,18 +147,24 @@ void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request 
         connection->respondError(post.status, post.error);
         return;
     }
-    // A post says nothing about how its sender receives, unless `via` tells.
-    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
+    // A post says nothing about how its sender receives, unless `via` tells. It is answered
+    // once the message is durable; the connection waits meanwhile, as a parked poll does.
+    m_server.acceptChat(
         {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         RequestDecoding::via(query)});
-    if (!outcome.stored) {
-        connection->respondError(outcome.status, outcome.error, false,
-                                 outcome.status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
-                                                       : QByteArray());
-        return;
-    }
-    const Room::Entry *stored = outcome.stored;
-    connection->respond(201, JsonCodec::encodeCreated({stored->seq, stored->ts}));
+         RequestDecoding::via(query)},
+        [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
+            if (!connection)
+                return; // closed meanwhile
+            if (!outcome.stored) {
+                const bool retry = outcome.status == 429 || outcome.status == 503;
+                connection->respondError(outcome.status, outcome.error, false,
+                                         retry ? QByteArrayLiteral("Retry-After: 1\r\n")
+                                               : QByteArray());
+                return;
+            }
+            const Room::Entry *stored = outcome.stored;
+            connection->respond(201, JsonCodec::encodeCreated({stored->seq, stored->ts}));
+        });
 }
 
 void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
@@ -168,14 +175,17 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
         connection->respondError(post.status, post.error);
         return;
     }
-    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
+    m_server.acceptChat(
         {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         Transport::LongPoll});
-    if (!outcome.stored) {
-        connection->respondError(outcome.status, outcome.error);
-        return;
-    }
-    connection->respond(200, outcome.stored->json());
+         Transport::LongPoll},
+        [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
+            if (!connection)
+                return;
+            if (!outcome.stored)
+                connection->respondError(outcome.status, outcome.error);
+            else
+                connection->respond(200, outcome.stored->json());
+        });
 }
 
 void HttpApi::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
@@ -204,6 +214,7 @@ void HttpApi::handleRoom(HttpConnection *connection)
     RoomInfo room;
     room.name = m_config.roomName;
     room.lastSeq = m_room.lastSeq();
+    room.epoch = m_room.epochText();
     room.keyRequired = !m_config.key.isEmpty();
     for (const Presence::Member &member : m_presence.members())
         room.online.append({member.nick, member.transport});

@@ -96,8 +96,18 @@ int main(int argc, char *argv[])
         QStringLiteral("While many long polls wait, answer them at most once every this many "
                        "milliseconds (0 answers every message at once)."),
         QStringLiteral("ms"), QStringLiteral("5"));
+    const QCommandLineOption storeOption(
+        QStringLiteral("store"),
+        QStringLiteral("Keep the history in this SQLite file (created if missing), so that it "
+                       "survives a restart; without it the history lives in memory."),
+        QStringLiteral("path"));
+    const QCommandLineOption storeSyncOption(
+        QStringLiteral("store-sync"),
+        QStringLiteral("full: every commit survives a power cut; normal: it survives the server "
+                       "being killed, and costs less."),
+        QStringLiteral("full|normal"), QStringLiteral("full"));
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption});
+                       rateOption, originOption, batchOption, storeOption, storeSyncOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -135,6 +145,13 @@ int main(int argc, char *argv[])
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);
+    config.storePath = parser.value(storeOption);
+    if (const QString sync = parser.value(storeSyncOption); sync == u"normal") {
+        config.storeSync = PushChat::HistoryStore::Sync::Normal;
+    } else if (sync != u"full") {
+        std::fprintf(stderr, "pushchat-server: --store-sync must be full or normal\n");
+        return 2;
+    }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
         std::perror("pushchat-server: socketpair");
@@ -168,6 +185,11 @@ int main(int argc, char *argv[])
                          std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(error.message));
                          exitCode = 1;
                          QCoreApplication::exit(1);
+                     });
+    // Reads go on; sends are refused with 503 until an operator restarts the server.
+    QObject::connect(&host, &PushChat::ServerHost::historyFailed, &app,
+                     [](const PushChat::ServerError &error) {
+                         std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(error.message));
                      });
     QObject::connect(&host, &PushChat::ServerHost::stopped, &app,
                      [&] { QCoreApplication::exit(exitCode); });

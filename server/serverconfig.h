@@ -1,5 +1,6 @@
 #pragma once
 
+#include "historystore.h"
 #include "httpparser.h"
 #include "protocollimits.h"
 
@@ -39,6 +40,9 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+    /// The history's SQLite file (created if missing); empty: the history lives in memory.
+    QString storePath;
+    HistoryStore::Sync storeSync = HistoryStore::Sync::Full;
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

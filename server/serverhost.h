@@ -35,6 +35,9 @@ public:
     void stopAndWait();
     /// Aborts every client connection, keeping the room and the listening socket.
     void dropConnections();
+    /// Deletes the room's history (the store file's too); answers with historyCleared() or
+    /// historyFailed(). Clients are told to start again (docs/PROTOCOL.md).
+    void clearHistory();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -45,6 +48,9 @@ signals:
     void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
+    /// The history store failed while running (sends are refused) or could not clear.
+    void historyFailed(const PushChat::ServerError &error);
+    void historyCleared();
 
 private:
     void setState(State state);

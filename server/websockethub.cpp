@@ -119,6 +119,7 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
             return;
         }
         pending.after = reader.value.after;
+        pending.epoch = reader.value.epoch;
         pending.nick = std::move(reader.value.nick);
     }
     QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
@@ -167,19 +168,19 @@ void WebSocketHub::onNewWebSockets()
             add(client);
             continue;
         }
-        greet(client, pending.after);
+        greet(client, pending.after, pending.epoch);
         add(client);
         if (!client->nick.isEmpty())
             m_server.webSocketOpened(client->nick);
     }
 }
 
-void WebSocketHub::greet(Client *client, qint64 after)
+void WebSocketHub::greet(Client *client, qint64 after, HistoryEpoch epoch)
 {
-    const Room::Slice slice = m_room.after(after);
-    const QByteArray hello =
-        JsonCodec::encodeHello({m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap,
-                                slice.reset, client->nick.isEmpty(), wallClockMs()});
+    const Room::Slice slice = m_room.after(after, epoch);
+    const QByteArray hello = JsonCodec::encodeHello(
+        {m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap, slice.reset,
+         client->nick.isEmpty(), wallClockMs(), m_room.epochText()});
     qint64 replayBytes = 0;
     for (const Room::Entry *entry : slice.entries)
         replayBytes += entry->webSocketFrame.size();
@@ -233,16 +234,21 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
         sendError(400, QStringLiteral("\"client_id\" must be a string"));
         return;
     }
-    const RoomServer::ChatOutcome outcome =
-        m_server.acceptChat({{client->nick, command->text.string, command->clientId.string},
-                             client->nick + u'@' + client->address,
-                             Transport::WebSocket});
-    if (!outcome.stored) {
-        sendError(outcome.status, outcome.error);
-        return;
-    }
-    if (!id.isNull())
-        sendToClient(client, JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}}));
+    // Acked once the message is durable (after its broadcast); the client may be gone by then.
+    m_server.acceptChat(
+        {{client->nick, command->text.string, command->clientId.string},
+         client->nick + u'@' + client->address,
+         Transport::WebSocket},
+        [peer = QPointer(client->peer), id](const RoomServer::ChatOutcome &outcome) {
+            if (!peer)
+                return;
+            if (!outcome.stored)
+                peer->send(WebSocketFrame::text(
+                    JsonCodec::webSocketError(outcome.status, outcome.error, id)));
+            else if (!id.isNull())
+                peer->send(WebSocketFrame::text(
+                    JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}})));
+        });
 }
 
 void WebSocketHub::onBinary(Client *client, const QByteArray &data)
@@ -253,6 +259,17 @@ void WebSocketHub::onBinary(Client *client, const QByteArray &data)
     }
     sendToClient(client, JsonCodec::webSocketError(
                              400, QStringLiteral("binary frames are not understood on /ws")));
+}
+
+void WebSocketHub::historyCleared()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->echo)
+            continue;
+        sendToClient(client, JsonCodec::encodeHello(
+                                 {m_config.roomName, ProtocolVersion, m_room.lastSeq(), false, true,
+                                  client->nick.isEmpty(), wallClockMs(), m_room.epochText()}));
+    }
 }
 
 void WebSocketHub::add(Client *client)

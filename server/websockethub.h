@@ -47,6 +47,8 @@ public:
     void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
     /// Writes a stored message's frame to every client that is not an echo client.
     void broadcast(const QByteArray &frame);
+    /// The room's history was cleared: every chat client gets a new hello with `reset`.
+    void historyCleared();
 
 private:
     struct Client
@@ -61,13 +63,14 @@ private:
     {
         QString nick;
         qint64 after = 0;
+        HistoryEpoch epoch;
         bool echo = false;
         QPointer<QTcpSocket> tcp;
     };
 
     void onNewWebSockets();
     /// Sends hello and the messages after the client's cursor.
-    void greet(Client *client, qint64 after);
+    void greet(Client *client, qint64 after, HistoryEpoch epoch);
     void onText(Client *client, const QByteArray &utf8);
     void onBinary(Client *client, const QByteArray &data);
     void onClosed(Client *client);
