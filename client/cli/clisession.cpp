@@ -55,8 +55,11 @@ CliSession::CliSession(const Options &options, QObject *parent)
         m_err << "* some messages after " << after << " were missed (evicted from the history)"
               << Qt::endl;
     });
-    connect(&m_client, &ChatClient::historyReset, this,
-            [this] { m_err << "* the server restarted with a new history" << Qt::endl; });
+    connect(&m_client, &ChatClient::historyReset, this, [this] {
+        m_err << "* the room has another history now (a restart without its store, or "
+                 "cleared): showing it from the start"
+              << Qt::endl;
+    });
     connect(&m_client, &ChatClient::sendFailed, this, [this](qint64 id, const QString &reason) {
         ++m_failures;
         m_err << "pushchat-cli: message " << id << " was refused: " << reason << Qt::endl;

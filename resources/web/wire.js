@@ -81,6 +81,7 @@ export function decodePage(body) {
     reset: page.reset === true,
     gap: page.gap === true,
     lastSeq: page.last_seq,
+    epoch: typeof page.epoch === 'string' ? page.epoch : '',
     now: page.now,
   };
 }
@@ -88,8 +89,10 @@ export function decodePage(body) {
 // A WebSocket text frame from the server, or null when it is not JSON.
 export function decodeFrame(data) {
   const frame = parseObject(data);
-  if (frame?.type === 'hello')
-    return { ...frame, reset: frame.reset === true, gap: frame.gap === true };
+  if (frame?.type === 'hello') {
+    return { ...frame, reset: frame.reset === true, gap: frame.gap === true,
+      epoch: typeof frame.epoch === 'string' ? frame.epoch : '' };
+  }
   return frame;
 }
 
