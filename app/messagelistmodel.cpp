@@ -28,7 +28,8 @@ void MessageListModel::attach(ChatClient *client)
     connect(client, &ChatClient::gapDetected, this, &MessageListModel::appendGap);
     connect(client, &ChatClient::historyReset, this, [this] {
         m_lastSeq = 0;
-        appendNotice(tr("The room was restarted; its history begins again here."));
+        appendNotice(tr("The room's history begins again here (the room was restarted without "
+                        "it, or its history was cleared)."));
     });
     for (const ChatMessage &message : client->messages())
         appendMessage(message);

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -51,6 +52,9 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
     , m_statsTable(new QTableWidget(m_statsBox))
     , m_statsSummary(new QLabel(m_statsBox))
+    , m_historyBox(new QGroupBox(tr("History"), this))
+    , m_historyLabel(new QLabel(m_historyBox))
+    , m_clearHistoryButton(new QPushButton(tr("C&lear history…"), m_historyBox))
     , m_leaveButton(new QPushButton(this))
 {
     m_addressList->setObjectName(QStringLiteral("joinAddressList"));
@@ -100,6 +104,17 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     statsLayout->addWidget(m_statsTable);
     statsLayout->addWidget(m_statsSummary);
 
+    m_historyLabel->setObjectName(QStringLiteral("historyLabel"));
+    m_historyLabel->setTextFormat(Qt::PlainText);
+    m_historyLabel->setWordWrap(true);
+    m_historyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_clearHistoryButton->setObjectName(QStringLiteral("clearHistoryButton"));
+    m_clearHistoryButton->setToolTip(
+        tr("Deletes every message of this room, for everyone in it; the room goes on."));
+    auto *historyLayout = new QVBoxLayout(m_historyBox);
+    historyLayout->addWidget(m_historyLabel);
+    historyLayout->addWidget(m_clearHistoryButton, 0, Qt::AlignRight);
+
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
     setMinimumWidth(PanelMinWidth);
 
@@ -108,12 +123,22 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     layout->addWidget(m_addressBox);
     layout->addWidget(onlineBox, 1);
     layout->addWidget(m_statsBox);
+    layout->addWidget(m_historyBox);
     layout->addWidget(m_leaveButton);
 
     connect(m_copyButton, &QPushButton::clicked, this, &RoomPanel::copyAddress);
     connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &RoomPanel::showServerStats);
+    connect(m_clearHistoryButton, &QPushButton::clicked, this, &RoomPanel::confirmClearHistory);
+    connect(m_session, &SessionController::historyCleared, this, [this] {
+        m_clearHistoryButton->setEnabled(true);
+        showHistoryFile();
+    });
+    connect(m_session, &SessionController::historyFailed, this, [this](const ServerError &error) {
+        m_clearHistoryButton->setEnabled(true);
+        m_historyLabel->setText(error.message);
+    });
 }
 
 void RoomPanel::refresh()
@@ -121,6 +146,9 @@ void RoomPanel::refresh()
     const bool hosting = m_session->isHosting();
     m_addressBox->setVisible(hosting);
     m_statsBox->setVisible(hosting);
+    m_historyBox->setVisible(hosting);
+    m_clearHistoryButton->setEnabled(true);
+    showHistoryFile();
     m_leaveButton->setText(hosting ? tr("&Stop hosting") : tr("&Leave room"));
     m_leaveButton->setToolTip(hosting ? tr("Closes the room for everyone and goes back to "
                                            "the start screen.")
@@ -151,6 +179,25 @@ void RoomPanel::refresh()
             m_onlineList->setEnabled(state == ChatClient::State::Connected);
         });
     }
+}
+
+void RoomPanel::showHistoryFile()
+{
+    const QString file = m_session->historyFile();
+    m_historyLabel->setText(file.isEmpty() ? tr("Kept in memory until the app closes.")
+                                           : tr("Kept on disk in %1").arg(file));
+}
+
+void RoomPanel::confirmClearHistory()
+{
+    const auto answer = QMessageBox::question(
+        this, tr("Clear history"),
+        tr("Delete every message of this room, for everyone in it? This cannot be undone."),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    m_clearHistoryButton->setEnabled(false); // until the server answers
+    m_session->clearHistory();
 }
 
 void RoomPanel::copyAddress()

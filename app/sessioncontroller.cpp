@@ -5,6 +5,11 @@
 #include "messagelistmodel.h"
 #include "serverstatspoller.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
 #include <chrono>
 
 namespace PushChat {
@@ -18,6 +23,8 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::started, this, &SessionController::onServerStarted);
     connect(m_server, &ServerHost::failed, this, &SessionController::onServerFailed);
     connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
+    connect(m_server, &ServerHost::historyCleared, this, &SessionController::historyCleared);
+    connect(m_server, &ServerHost::historyFailed, this, &SessionController::historyFailed);
     connect(&m_tourTimer, &QTimer::timeout, this, [this] {
         if (!m_client || m_phase != Phase::InRoom)
             return;
@@ -62,10 +69,38 @@ void SessionController::start(const SessionRequest &request)
     config.port = request.port;
     config.roomName = request.roomName.trimmed();
     config.key = request.key;
+    m_historyFile = request.keepHistory ? historyPath(config.roomName) : QString();
+    // A directory that cannot be made shows as the store's own error when the server starts.
+    if (!m_historyFile.isEmpty())
+        QDir().mkpath(QFileInfo(m_historyFile).absolutePath());
+    config.storePath = m_historyFile;
     m_phase = Phase::StartingServer;
     emit titleChanged();
     qCInfo(lcAppSession) << "hosting" << config.roomName << "on port" << config.port;
     m_server->start(config);
+}
+
+QString SessionController::historyPath(const QString &roomName)
+{
+    // Letters and digits of the name keep the file recognisable; a hash of the whole name keeps
+    // "Class 4B" and "Class/4B" (or two names in another script) apart.
+    QString safe;
+    for (const QChar c : roomName.trimmed()) {
+        const bool plain = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                           (c >= u'0' && c <= u'9') || c == u'-' || c == u'_';
+        safe += plain ? c : u'_';
+    }
+    const QByteArray hash =
+        QCryptographicHash::hash(roomName.trimmed().toUtf8(), QCryptographicHash::Sha256).toHex();
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/history/%1-%2.sqlite")
+               .arg(safe.left(40), QString::fromLatin1(hash.left(12)));
+}
+
+void SessionController::clearHistory()
+{
+    if (isHosting())
+        m_server->clearHistory();
 }
 
 void SessionController::onServerStarted(quint16 port)

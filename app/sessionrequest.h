@@ -21,6 +21,9 @@ struct SessionRequest
     QString key;      ///< empty: no room key
     QString nick;
     Transport mode = Transport::WebSocket;
+    /// Host only: keep the room's history on disk (SessionController::historyPath()), so that
+    /// it survives the app; off, it lives as long as the app.
+    bool keepHistory = true;
 
     /// Why the request cannot be started, or nullopt when it can.
     std::optional<QString> problem() const;
