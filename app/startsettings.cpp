@@ -14,7 +14,7 @@ QString loginName()
 {
     // Terminals set USER; a container or a service often does not, yet the account has a name.
     for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
-        const QString name = qEnvironmentVariable(variable);
+        QString name = qEnvironmentVariable(variable);
         if (!name.trimmed().isEmpty())
             return name;
     }

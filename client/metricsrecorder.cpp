@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace PushChat {
@@ -25,7 +26,7 @@ TransportMetrics MetricsRecorder::metrics() const
         std::vector<qint64> sorted(m_latencies.begin(), m_latencies.end());
         std::sort(sorted.begin(), sorted.end());
         const auto at = [&](double q) {
-            const size_t index = size_t(q * double(sorted.size() - 1) + 0.5);
+            const auto index = size_t(std::lround(q * double(sorted.size() - 1)));
             return sorted[std::min(index, sorted.size() - 1)];
         };
         result.latency.samples = int(sorted.size());

@@ -253,7 +253,7 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     if (!messages.isArray())
         return fail(QStringLiteral("no \"messages\" array"));
     MessagePage page;
-    for (const QJsonValue &value : messages.toArray()) {
+    for (const QJsonValue value : messages.toArray()) {
         const auto message = decodeMessage(value.toObject());
         if (!message)
             return fail(QStringLiteral("malformed message in \"messages\""));

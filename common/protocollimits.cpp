@@ -9,16 +9,17 @@ qsizetype utf8Length(QStringView text)
     const qsizetype size = text.size();
     for (qsizetype i = 0; i < size; ++i) {
         const char16_t unit = text[i].unicode();
-        if (unit < 0x80) {
+        // QString::toUtf8() writes an unpaired surrogate as '?': one byte, as ASCII.
+        const bool unpairedSurrogate =
+            QChar::isSurrogate(unit) && !(QChar::isHighSurrogate(unit) && i + 1 < size &&
+                                          QChar::isLowSurrogate(text[i + 1].unicode()));
+        if (unit < 0x80 || unpairedSurrogate) {
             bytes += 1;
         } else if (unit < 0x800) {
             bytes += 2;
-        } else if (QChar::isHighSurrogate(unit) && i + 1 < size &&
-                   QChar::isLowSurrogate(text[i + 1].unicode())) {
+        } else if (QChar::isHighSurrogate(unit)) {
             bytes += 4;
             ++i;
-        } else if (QChar::isSurrogate(unit)) {
-            bytes += 1; // QString::toUtf8() writes an unpaired surrogate as '?'
         } else {
             bytes += 3;
         }

@@ -180,7 +180,7 @@ std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error)
     if (!limits)
         return fail(error, QStringLiteral("malformed \"limits\""));
     room.limits = *limits;
-    for (const QJsonValue &value : online.toArray()) {
+    for (const QJsonValue value : online.toArray()) {
         const QJsonObject member = value.toObject();
         const QJsonValue nick = member.value(u"nick");
         if (!nick.isString())

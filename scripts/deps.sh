@@ -5,7 +5,7 @@ pushchat_build_packages=(
     cmake ninja-build g++ pkg-config liburing-dev
     qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools libqt6sql6-sqlite libgl-dev qt6-qpa-plugins fonts-noto-cjk help2man
-    libqrencode-dev
+    libqrencode-dev ccache
 )
 pushchat_test_packages=(
     xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs
@@ -33,7 +33,12 @@ pushchat_build() {
     local build_dir="$1"
     shift
     if [ ! -f "$build_dir/build.ninja" ]; then
-        cmake -S "$pushchat_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+        # ccache (a build package) makes a rebuild in a fresh clone or build directory fast.
+        local launcher=()
+        command -v ccache >/dev/null &&
+            launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+        cmake -S "$pushchat_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            "${launcher[@]}" "$@"
     fi
     cmake --build "$build_dir" -j2
 }

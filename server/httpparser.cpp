@@ -1,3 +1,7 @@
+// The strict HTTP/1.1 request parser (RFC 9112), a pure function. Longer than 500 lines because
+// it is one grammar: the request line, the head, the headers and the body framing read in order,
+// each step a small function; splitting it across files would only scatter the grammar.
+
 #include "httpparser.h"
 
 #include <cstring>

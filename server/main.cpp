@@ -33,8 +33,9 @@ QStringList joinUrls(const QHostAddress &bind, quint16 port)
             host = u'[' + host + u']';
         urls << QStringLiteral("http://%1:%2/").arg(host).arg(port);
     };
-    if (bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
-        bind != QHostAddress::AnyIPv6) {
+    const QList<QHostAddress> wildcards{QHostAddress::Any, QHostAddress::AnyIPv4,
+                                        QHostAddress::AnyIPv6};
+    if (!wildcards.contains(bind)) {
         add(bind);
         return urls;
     }

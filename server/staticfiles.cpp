@@ -43,7 +43,7 @@ const QHash<QByteArray, Entry> &files()
                 '"' +
                 QCryptographicHash::hash(entry.body, QCryptographicHash::Sha256).toHex().left(20) +
                 '"';
-            result.insert(name, std::move(entry));
+            result.insert(name, entry);
         }
         return result;
     }();

@@ -1,4 +1,5 @@
-// ChatClient against a real RoomServer on its worker thread, over loopback.
+// ChatClient against a real RoomServer on its worker thread, over loopback. Over 500 lines
+// because most tests run in all three modes against the same fixture, end to end.
 
 #include "chatclient.h"
 #include "eventlog.h"

@@ -1,3 +1,7 @@
+// HistoryStore, HistoryWriter and HistoryJournal on real files, with a writer process killed by
+// SIGKILL. Over 500 lines because each durability promise (reopen, retention, seq checks, clear,
+// group commit, crash, full disk) is its own test and they share one fixture.
+
 #include "historyjournal.h"
 #include "historystore.h"
 

@@ -1,5 +1,6 @@
 // The desktop app end to end: two windows in one process, one hosting from its start screen
-// and one joining it, over real loopback sockets.
+// and one joining it, over real loopback sockets. Over 500 lines because every test drives the
+// same two real windows; the pure parts have tests of their own (tst_appoptions, tst_timeline…).
 
 #include "chatclient.h"
 #include "chatpage.h"
