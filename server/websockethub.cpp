@@ -234,7 +234,9 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
         sendError(400, QStringLiteral("\"client_id\" must be a string"));
         return;
     }
-    // Acked once the message is durable (after its broadcast); the client may be gone by then.
+    // Acked once the message is durable, after its broadcast; the client may be gone by then.
+    // Its writes are held till then, so that its message and the ack leave in one send().
+    client->peer->holdWrites();
     m_server.acceptChat(
         {{client->nick, command->text.string, command->clientId.string},
          client->nick + u'@' + client->address,
@@ -248,6 +250,7 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
             else if (!id.isNull())
                 peer->send(WebSocketFrame::text(
                     JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}})));
+            peer->releaseWrites();
         });
 }
 

@@ -49,6 +49,10 @@ public:
     /// Accounts for `frame` written to directDescriptor() by a broadcast; `result` is what that
     /// send returned (bytes, or −errno). What the kernel did not take waits in the backlog.
     void sentDirectly(const QByteArray &frame, ssize_t result);
+    /// Holds this client's writes until releaseWrites() has been called as often: what is
+    /// written meanwhile (a sender's own message, then its ack) leaves in one send().
+    void holdWrites();
+    void releaseWrites();
     /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
     /// a client asked for and reads at its own pace.
     void allowBacklog(qint64 bytes);
@@ -88,6 +92,7 @@ private:
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);
     void releaseDescriptor();
+    bool isCorked() const { return m_corked || m_holds > 0; }
 
     enum class State { Open, CloseSent, Finished };
 
@@ -97,6 +102,7 @@ private:
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
+    int m_holds = 0;            ///< holdWrites() not released yet: writes wait for that too
     Limits m_limits;
     qint64 m_backlogAllowance;
     TransportCounters *m_counters;

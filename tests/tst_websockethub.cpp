@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include <linux/tcp.h> // tcp_info with tcpi_data_segs_in
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -29,7 +30,7 @@ private slots:
     void webSocketObserverCannotSend();
     void webSocketFrameTooLargeCloses1009();
     void webSocketFragmentsPingsAndCloseHandshake();
-    void webSocketSenderGetsItsMessageThenItsAck();
+    void webSocketSenderGetsItsMessageAndAckInOneWrite();
     void webSocketProtocolErrorsClose_data();
     void webSocketProtocolErrorsClose();
     void webSocketClientThatStopsReadingIsDroppedAndCatchesUp();
@@ -249,7 +250,7 @@ void tst_WebSocketHub::webSocketFragmentsPingsAndCloseHandshake()
     QCOMPARE(statsCounter(server.port, "websocket", "frames_in"), 6);
 }
 
-void tst_WebSocketHub::webSocketSenderGetsItsMessageThenItsAck()
+void tst_WebSocketHub::webSocketSenderGetsItsMessageAndAckInOneWrite()
 {
     RunningServer server;
     QVERIFY(server.start(quietConfig()));
@@ -257,11 +258,20 @@ void tst_WebSocketHub::webSocketSenderGetsItsMessageThenItsAck()
     QVERIFY(ws.open(server.port, "/ws?nick=one"));
     QVERIFY(ws.next().payload.contains(R"("type":"hello")"));
     QVERIFY(ws.next().payload.contains(R"("kind":"join")"));
-    // The ack comes once the message is durable, after its broadcast: a client never holds an
-    // ack for a message it has not seen.
-    ws.send(0x81, R"({"type":"send","text":"durable first","id":1})");
-    QVERIFY(ws.next().payload.contains(R"("text":"durable first")"));
+    // The ack comes once the message is durable, after its broadcast; the peer holds its writes
+    // until then, so the message and its ack leave in one send(): one TCP segment, one wake-up
+    // of the client. The kernel counts the segments with data that reach the client's socket.
+    auto dataSegmentsIn = [&] {
+        tcp_info info{};
+        socklen_t length = sizeof info;
+        getsockopt(int(ws.socket().socketDescriptor()), IPPROTO_TCP, TCP_INFO, &info, &length);
+        return info.tcpi_data_segs_in;
+    };
+    const auto before = dataSegmentsIn();
+    ws.send(0x81, R"({"type":"send","text":"one write","id":1})");
+    QVERIFY(ws.next().payload.contains(R"("text":"one write")")); // the message, then its ack
     QVERIFY(ws.next().payload.contains(R"("type":"ack","id":1)"));
+    QCOMPARE(dataSegmentsIn() - before, 1u);
     QCOMPARE(statsCounter(server.port, "websocket", "frames_out"), 4); // hello, join, both
 }
 
