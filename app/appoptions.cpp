@@ -58,8 +58,13 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("In the compare view, let the bot send RATE messages a second "
                        "(0.2 to 50); implies --compare."),
         QStringLiteral("rate"));
+    const QCommandLineOption presentOption(
+        QStringLiteral("present"),
+        QStringLiteral("Start in presentation mode: full screen, large type, the join banner "
+                       "(F11 or Esc leaves it)."));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
-                       modeOption, intervalOption, tourOption, compareOption, botOption});
+                       modeOption, intervalOption, tourOption, compareOption, botOption,
+                       presentOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -125,6 +130,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         }
     }
     options.compare = parser.isSet(compareOption);
+    options.present = parser.isSet(presentOption);
     if (parser.isSet(botOption)) {
         bool ok = false;
         const double rate = parser.value(botOption).toDouble(&ok);

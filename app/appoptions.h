@@ -24,6 +24,7 @@ struct AppOptions
     std::optional<int> intervalMs;
     int tourSeconds = 0;           ///< > 0: switch mode by itself every so many seconds
     bool compare = false;          ///< open the compare view once in the room
+    bool present = false;          ///< start in presentation mode
     std::optional<double> botRate; ///< the compare view's bot sends this many messages a second
 
     bool showHelp = false;

@@ -10,6 +10,7 @@
 #include "roompanel.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
+#include "zoom.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -40,6 +41,8 @@ constexpr double ByteCounterFromShare = 0.8;
 constexpr int NoticeQuoteChars = 80;
 constexpr int InspectorRowPadding = 6;
 constexpr int InspectorHeaderPadding = 12;
+constexpr int InspectorMinRows = 5;
+constexpr int ChatMinChars = 30;
 /// Within this many pixels of the end the view counts as following new messages.
 constexpr int FollowEndTolerance = 4;
 // Room panel, chat, inspector: starting widths and how extra width is shared.
@@ -93,8 +96,12 @@ QLayout *ChatPage::buildModeRow()
     m_intervalSlider->setMinimumWidth(IntervalSliderMinWidth);
     m_intervalSlider->setToolTip(tr("How often polling asks the server: 100 ms to 10 s"));
     m_intervalLabel->setObjectName(QStringLiteral("intervalLabel"));
-    m_intervalLabel->setMinimumWidth(
-        m_intervalLabel->fontMetrics().horizontalAdvance(QStringLiteral("every 10.0 s")));
+    const auto fitLabel = [this] {
+        m_intervalLabel->setMinimumWidth(m_intervalLabel->fontMetrics().horizontalAdvance(
+            tr("every %1").arg(PollInterval::text(PollInterval::MaxMs))));
+    };
+    fitLabel();
+    Zoom::onFontChange(m_intervalLabel, fitLabel);
     auto *intervalCaption = new QLabel(tr("Polling &interval:"), this);
     intervalCaption->setBuddy(m_intervalSlider);
     auto *row = new QHBoxLayout;
@@ -158,6 +165,13 @@ QWidget *ChatPage::buildChat()
     chatLayout->addWidget(m_messageView, 1);
     chatLayout->addLayout(inputRow);
     chatLayout->addWidget(m_inputNote);
+    // Room for a sentence, not a word, whatever the other columns want (at 150 % text on a
+    // 1280-pixel screen the chat was squeezed to 120 px).
+    const auto fitWidth = [chat] {
+        chat->setMinimumWidth(chat->fontMetrics().averageCharWidth() * ChatMinChars);
+    };
+    fitWidth();
+    Zoom::onFontChange(chat, fitWidth);
     return chat;
 }
 
@@ -167,18 +181,27 @@ QWidget *ChatPage::buildInspectorAndTimeline()
     inspectorView->setObjectName(QStringLiteral("inspectorTable"));
     inspectorView->setModel(m_inspectorModel);
     inspectorView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    inspectorView->verticalHeader()->setDefaultSectionSize(inspectorView->fontMetrics().height() +
-                                                           InspectorRowPadding);
     inspectorView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     inspectorView->setSelectionMode(QAbstractItemView::NoSelection);
     inspectorView->setFocusPolicy(Qt::NoFocus);
     inspectorView->setAlternatingRowColors(true);
     inspectorView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    // Tall enough for every measure without a scroll bar.
-    inspectorView->setMinimumHeight(inspectorView->fontMetrics().height() + InspectorHeaderPadding +
-                                    InspectorModel::MeasureCount *
-                                        inspectorView->verticalHeader()->defaultSectionSize() +
-                                    2 * inspectorView->frameWidth());
+    // Every measure without a scroll bar where the height allows (a 1280×720 screen at 150 %
+    // text does not: then it scrolls rather than pushing the window off the screen).
+    inspectorView->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    const auto fitRows = [inspectorView] {
+        const int lineHeight = inspectorView->fontMetrics().height();
+        inspectorView->verticalHeader()->setDefaultSectionSize(lineHeight + InspectorRowPadding);
+        // The current mode's bold title is measured in the application's font, not the
+        // view's (QHeaderView takes the model's font as it is): tall enough for the view's.
+        inspectorView->horizontalHeader()->setMinimumHeight(lineHeight + InspectorHeaderPadding);
+        inspectorView->setMinimumHeight(lineHeight + InspectorHeaderPadding +
+                                        InspectorMinRows *
+                                            inspectorView->verticalHeader()->defaultSectionSize() +
+                                        2 * inspectorView->frameWidth());
+    };
+    fitRows();
+    Zoom::onFontChange(inspectorView, fitRows);
     auto *inspectorBox =
         new QGroupBox(tr("Transport inspector — what each mode cost so far"), this);
     auto *inspectorLayout = new QVBoxLayout(inspectorBox);
@@ -272,6 +295,13 @@ void ChatPage::enterRoom()
 void ChatPage::setPollInterval(int ms)
 {
     m_intervalSlider->setValue(PollInterval::toSlider(ms));
+}
+
+void ChatPage::setPresenting(bool on)
+{
+    m_roomPanel->setVisible(!on);
+    // Large type leaves no height for both: the compare view has the timeline for a class.
+    m_timeline->parentWidget()->setVisible(!on);
 }
 
 void ChatPage::focusInput()

@@ -37,6 +37,9 @@ public:
     void focusInput();
     /// Moves the interval slider (and with it the client) to the nearest step to `ms`.
     void setPollInterval(int ms);
+    /// Presentation mode: the chat and the inspector only; the room panel (addresses, people,
+    /// server counters, Stop hosting) steps aside for the window's join banner.
+    void setPresenting(bool on);
 
     QLineEdit *input() const { return m_input; }
     /// "3,912 / 4,096 bytes": shown once the input nears the room's limit.

@@ -181,7 +181,8 @@ void CompareCounters::paintEvent(QPaintEvent *)
             if (barWidth > 0)
                 p.fillRect(QRect(x + 6, y + 3, std::max(2, barWidth), rh - 6), BarColors[int(t)]);
             p.setPen(text);
-            p.drawText(QRect(x + 10, y, w - 20, rh), Qt::AlignRight | Qt::AlignVCenter,
+            // Right-aligned to where the longest bar ends.
+            p.drawText(QRect(x + 6, y, w - 12, rh), Qt::AlignRight | Qt::AlignVCenter,
                        figure.texts[size_t(t)]);
         }
     }

@@ -34,6 +34,8 @@ public:
     /// Where the table below has its columns (x and width, in this widget's coordinates):
     /// the label column first, then one per technique, so figures line up with the messages.
     void setColumns(const QList<QPair<int, int>> &columns);
+    /// The columns figures are drawn in: those set, or a name column and three equal ones.
+    QList<QPair<int, int>> columns() const;
 
     const QList<Figure> &figures() const { return m_figures; }
     static QList<Figure> figures(const std::array<TransportMetrics, 3> &metrics);
@@ -46,7 +48,6 @@ protected:
     bool event(QEvent *event) override;
 
 private:
-    QList<QPair<int, int>> columns() const;
     int rowHeight() const;
 
     QList<Figure> m_figures;

@@ -10,6 +10,7 @@
 #include "pollinterval.h"
 #include "timelinewidget.h"
 #include "trafficgenerator.h"
+#include "zoom.h"
 
 #include <QDoubleSpinBox>
 #include <QEvent>
@@ -49,11 +50,17 @@ CompareView::CompareView(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->setWordWrap(false);
-    m_table->setMinimumHeight(m_table->fontMetrics().height() * 6);
+    const auto fitRows = [this] {
+        m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+        // A header and three rows at least: the rest of a 720-pixel screen is the counters' and
+        // the timeline's at 150 % text.
+        m_table->setMinimumHeight(m_table->fontMetrics().height() * 4);
+    };
+    fitRows();
+    Zoom::onFontChange(m_table, fitRows);
     m_table->viewport()->installEventFilter(this);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this,
             &CompareView::alignCounters);
@@ -72,18 +79,18 @@ CompareView::CompareView(QWidget *parent)
     lineUpLayout->addWidget(m_counters);
     lineUpLayout->addWidget(m_table, 1);
 
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(lineUp);
-    split->addWidget(m_timeline);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setChildrenCollapsible(false);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(lineUp);
+    m_split->addWidget(m_timeline);
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->setSpacing(4);
     layout->addWidget(createGeneratorBar());
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
 
     connect(m_session, &CompareSession::delivered, m_model, &CompareModel::add);
     connect(m_session->generator(), &TrafficGenerator::sent, this,
@@ -126,14 +133,23 @@ QWidget *CompareView::createGeneratorBar()
     m_intervalSlider->setObjectName(QStringLiteral("compareIntervalSlider"));
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(1000));
-    m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
     m_intervalSlider->setToolTip(tr("How often the polling observer asks: 100 ms to 10 s"));
-    m_intervalLabel->setMinimumWidth(fontMetrics().horizontalAdvance(PollInterval::text(10000)));
+    const auto fitWidths = [this] {
+        m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
+        m_intervalLabel->setMinimumWidth(
+            fontMetrics().horizontalAdvance(PollInterval::text(PollInterval::MaxMs)));
+    };
+    fitWidths();
+    Zoom::onFontChange(this, [this, fitWidths] {
+        fitWidths();
+        fitPresentation();
+    });
     auto *intervalCaption = new QLabel(tr("Polling &every"), bar);
     intervalCaption->setBuddy(m_intervalSlider);
 
     auto *back = new QPushButton(tr("Back to &chat"), bar);
     back->setObjectName(QStringLiteral("compareBackButton"));
+    m_backButton = back;
 
     row->addWidget(botCaption);
     row->addWidget(m_rateSpin);
@@ -195,6 +211,47 @@ void CompareView::startBot(double perSecond)
 {
     m_rateSpin->setValue(perSecond);
     m_session->generator()->start(perSecond);
+}
+
+void CompareView::setPresenting(bool on)
+{
+    m_presenting = on;
+    m_split->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
+    m_split->setStretchFactor(1, on ? 0 : 1);
+    m_timeline->setCaptionsShown(!on);
+    m_backButton->setVisible(!on);
+    m_table->horizontalHeader()->setSectionResizeMode(
+        CompareModel::MessageColumn, on ? QHeaderView::Fixed : QHeaderView::Stretch);
+    // The line-up follows the newest message by itself; the scroll bar's width goes to the
+    // figures.
+    m_table->setVerticalScrollBarPolicy(on ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
+    if (on) {
+        fitPresentation();
+    } else {
+        const int half = m_split->height() / 2;
+        m_split->setSizes({half, half});
+    }
+}
+
+void CompareView::fitPresentation()
+{
+    if (!m_presenting)
+        return;
+    // Side by side, the counters' figures need the width more than the timeline does.
+    const int timelineWidth = m_timeline->minimumSizeHint().width();
+    m_split->setSizes({m_split->width() - timelineWidth - m_split->handleWidth(), timelineWidth});
+    const QFontMetrics fm(m_counters->font());
+    int names = fm.horizontalAdvance(CompareCounters::tr("over %1:%2 min").arg(59).arg(59));
+    for (const CompareCounters::Figure &figure : m_counters->figures())
+        names = std::max(names, fm.horizontalAdvance(figure.name));
+    m_table->horizontalHeader()->resizeSection(CompareModel::MessageColumn,
+                                               names + fm.averageCharWidth());
+}
+
+void CompareView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitPresentation();
 }
 
 void CompareView::setIntervalFromSlider(int value)

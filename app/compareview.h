@@ -9,6 +9,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QSplitter;
 class QTableView;
 
 namespace PushChat {
@@ -37,6 +38,11 @@ public:
     void stop();
     /// Starts the traffic generator at `perSecond` messages a second.
     void startBot(double perSecond);
+    /// Presentation mode: the timeline beside the line-up instead of below it (a wide screen
+    /// in large type has more width than height to spare), as narrow as it can be and without
+    /// its captions; the line-up's first column just wide enough for the counters' names, so
+    /// their figures get the rest; no "Back to chat" button (Ctrl+K and the menu still go back).
+    void setPresenting(bool on);
 
     CompareSession *session() const { return m_session; }
     CompareModel *model() const { return m_model; }
@@ -54,12 +60,14 @@ signals:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
 private:
     QWidget *createGeneratorBar();
     void refreshCounters();
     void alignCounters();
+    void fitPresentation();
     void setIntervalFromSlider(int value);
 
     CompareSession *m_session;
@@ -74,6 +82,9 @@ private:
     QSlider *m_intervalSlider;
     QLabel *m_intervalLabel;
     QLabel *m_sentLabel;
+    QSplitter *m_split = nullptr;
+    QPushButton *m_backButton = nullptr;
+    bool m_presenting = false;
     QTimer m_refreshTimer;
     bool m_followEnd = true;
 };

@@ -1,5 +1,7 @@
 #include "joinurls.h"
 
+#include "defaultroute.h"
+
 #include <QNetworkInterface>
 
 namespace PushChat {
@@ -16,6 +18,12 @@ QString urlFor(const QHostAddress &address, quint16 port)
 
 QStringList JoinUrls::forPort(quint16 port)
 {
+    return forPort(port, DefaultRoute::interfaceName());
+}
+
+QStringList JoinUrls::forPort(quint16 port, const QString &preferredInterface)
+{
+    QStringList preferred;
     QStringList ipv4;
     QStringList ipv6;
     const auto interfaces = QNetworkInterface::allInterfaces();
@@ -29,7 +37,8 @@ QStringList JoinUrls::forPort(quint16 port)
             if (address.isLoopback())
                 continue;
             if (address.protocol() == QAbstractSocket::IPv4Protocol) {
-                ipv4 << urlFor(address, port);
+                (interface.name() == preferredInterface ? preferred : ipv4)
+                    << urlFor(address, port);
             } else if (address.protocol() == QAbstractSocket::IPv6Protocol &&
                        !address.isLinkLocal()) {
                 address.setScopeId({});
@@ -37,9 +46,9 @@ QStringList JoinUrls::forPort(quint16 port)
             }
         }
     }
-    ipv4.removeDuplicates();
-    ipv6.removeDuplicates();
-    return ipv4 + ipv6;
+    QStringList all = preferred + ipv4 + ipv6;
+    all.removeDuplicates();
+    return all;
 }
 
 QString JoinUrls::loopback(quint16 port)

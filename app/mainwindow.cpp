@@ -6,13 +6,20 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "joinbanner.h"
+#include "joinurls.h"
+#include "presentation.h"
+#include "presentationbar.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
+#include "zoom.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
@@ -24,6 +31,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -50,8 +58,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
-    setCentralWidget(m_stack);
     createMenus();
+    m_presentationBar = new PresentationBar(m_collapsedMenu, this);
+    m_presentationBar->hide();
+    connect(m_presentationBar, &PresentationBar::leaveRequested, this,
+            [this] { setPresenting(false); });
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_presentationBar);
+    centralLayout->addWidget(m_stack, 1);
+    setCentralWidget(central);
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_stateLabel->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_stateLabel, 1);
@@ -59,6 +77,8 @@ MainWindow::MainWindow(QWidget *parent)
     QSettings settings;
     m_settings = StartSettings::load(settings);
     m_startPage->setValues(m_settings);
+    m_zoomPercent = Zoom::load(settings);
+    applyFont();
 
     // Without a window manager (or on a small screen) the size hint alone is not applied.
     QSize size = sizeHint();
@@ -93,6 +113,8 @@ void MainWindow::applyOptions(const AppOptions &options)
     if (options.intervalMs)
         m_chatPage->setPollInterval(*options.intervalMs);
     m_compareOnEnter = options.compare;
+    if (options.present)
+        setPresenting(true);
     m_botOnEnter = options.botRate;
     if (options.start == AppOptions::Start::Host)
         start(m_settings.hostRequest());
@@ -126,6 +148,7 @@ void MainWindow::onEntered()
     m_deliveries->clear();
     m_deliveries->attach(client, client ? client->cursor() : 0);
     m_compareAction->setEnabled(true);
+    updateJoinBanner();
     if (std::exchange(m_compareOnEnter, false) && client) {
         // Once the room has answered, its last seq tells the history (not timed) from what
         // the observers will see arrive.
@@ -143,6 +166,9 @@ void MainWindow::onEntered()
 void MainWindow::onLeft(const QString &reason)
 {
     showCompare(false);
+    // The start screen is no page to project: its controls need the menus and the status bar.
+    setPresenting(false);
+    updateJoinBanner();
     m_compareAction->setEnabled(false);
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
@@ -252,6 +278,7 @@ void MainWindow::createMenus()
     m_compareAction->setEnabled(false);
     connect(m_compareAction, &QAction::triggered, this, &MainWindow::showCompare);
     connect(m_compareView, &CompareView::closeRequested, this, [this] { showCompare(false); });
+    createViewActions(view);
 
     // The button: in the menu bar's corner, so it costs no height on a 720-pixel projector.
     auto *button = new QToolButton(this);
@@ -259,6 +286,111 @@ void MainWindow::createMenus()
     button->setDefaultAction(m_compareAction);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     menuBar()->setCornerWidget(button, Qt::TopRightCorner);
+
+    // Presentation mode hides the menu bar: the window keeps every shortcut, and one button
+    // holds the menus.
+    addActions(file->actions());
+    addActions(view->actions());
+    m_collapsedMenu = new QMenu(this);
+    m_collapsedMenu->addMenu(file);
+    m_collapsedMenu->addMenu(view);
+}
+
+void MainWindow::createViewActions(QMenu *view)
+{
+    view->addSeparator();
+    m_presentAction = view->addAction(tr("&Presentation mode"));
+    m_presentAction->setObjectName(QStringLiteral("presentAction"));
+    m_presentAction->setCheckable(true);
+    m_presentAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentAction->setToolTip(tr("Full screen, large type, the essentials only (Esc leaves)"));
+    connect(m_presentAction, &QAction::triggered, this, &MainWindow::setPresenting);
+    auto *leave = new QAction(tr("Leave presentation mode"), this);
+    leave->setObjectName(QStringLiteral("leavePresentationAction"));
+    leave->setShortcut(QKeySequence(Qt::Key_Escape));
+    leave->setEnabled(false);
+    connect(leave, &QAction::triggered, this, [this] { setPresenting(false); });
+    connect(m_presentAction, &QAction::toggled, leave, &QAction::setEnabled);
+    addAction(leave);
+
+    view->addSeparator();
+    QAction *zoomIn = view->addAction(tr("Zoom &in"), this,
+                                      [this] { setZoomPercent(Zoom::step(m_zoomPercent, 1)); });
+    zoomIn->setObjectName(QStringLiteral("zoomInAction"));
+    zoomIn->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
+    QAction *zoomOut = view->addAction(tr("Zoom &out"), this,
+                                       [this] { setZoomPercent(Zoom::step(m_zoomPercent, -1)); });
+    zoomOut->setObjectName(QStringLiteral("zoomOutAction"));
+    zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    QAction *zoomReset =
+        view->addAction(tr("&Actual size"), this, [this] { setZoomPercent(Zoom::DefaultPercent); });
+    zoomReset->setObjectName(QStringLiteral("zoomResetAction"));
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+}
+
+void MainWindow::setZoomPercent(int percent)
+{
+    m_zoomPercent = Zoom::snapped(percent);
+    QSettings settings;
+    Zoom::save(settings, m_zoomPercent);
+    applyFont();
+    statusBar()->showMessage(tr("Text at %1 %").arg(m_zoomPercent), StatusMessageMs);
+}
+
+void MainWindow::applyFont()
+{
+    QFont font = QApplication::font();
+    if (m_presenting) {
+        const QScreen *screen = this->screen();
+        font.setPixelSize(Presentation::bodyPixelSize(screen ? screen->geometry().size() : QSize(),
+                                                      m_zoomPercent));
+    } else {
+        font = Zoom::scaled(font, m_zoomPercent);
+    }
+    setFont(font);
+    // The platform's font for table headers outranks the one they would inherit.
+    const auto headers = findChildren<QHeaderView *>();
+    for (QHeaderView *header : headers)
+        header->setFont(font);
+}
+
+void MainWindow::setPresenting(bool on)
+{
+    if (m_presentAction)
+        m_presentAction->setChecked(on);
+    if (on == m_presenting)
+        return;
+    m_presenting = on;
+    menuBar()->setVisible(!on);
+    statusBar()->setVisible(!on);
+    m_presentationBar->setVisible(on);
+    m_chatPage->setPresenting(on);
+    m_compareView->setPresenting(on);
+    if (on) {
+        m_wasMaximized = isMaximized();
+        showFullScreen();
+        // Without a window manager (a projector's kiosk, Xvfb) nobody applies the state.
+        if (const QScreen *screen = this->screen())
+            setGeometry(screen->geometry());
+    } else if (m_wasMaximized) {
+        showMaximized();
+    } else {
+        showNormal();
+    }
+    applyFont();
+    updateJoinBanner();
+}
+
+void MainWindow::updateJoinBanner()
+{
+    JoinBanner *banner = m_presentationBar->joinBanner();
+    const bool hosting =
+        m_session->isHosting() && m_session->phase() == SessionController::Phase::InRoom;
+    banner->setVisible(hosting);
+    if (hosting)
+        banner->setAddresses(m_session->joinUrls(), JoinUrls::loopback(m_session->port()),
+                             !m_session->request().key.isEmpty());
 }
 
 bool MainWindow::isComparing() const

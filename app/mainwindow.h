@@ -17,6 +17,7 @@ namespace PushChat {
 class ChatPage;
 class CompareView;
 class DeliveryLog;
+class PresentationBar;
 class SessionController;
 class StartPage;
 
@@ -54,6 +55,16 @@ public:
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
+    /// Presentation mode (F11, View menu, --present): full screen, type at least 3 % of the
+    /// screen's height, the essentials only, the join banner on top. Esc or F11 leaves it.
+    void setPresenting(bool on);
+    bool isPresenting() const { return m_presenting; }
+    QAction *presentAction() const { return m_presentAction; }
+    PresentationBar *presentationBar() const { return m_presentationBar; }
+    /// The text size in percent of the desktop's (Ctrl+= / Ctrl+- / Ctrl+0), remembered.
+    int zoomPercent() const { return m_zoomPercent; }
+    void setZoomPercent(int percent);
+
     QSize sizeHint() const override;
 
 signals:
@@ -70,6 +81,9 @@ private:
     void updateTitle();
     void createMenus();
     void exportWithDialog(bool png);
+    void createViewActions(QMenu *view);
+    void applyFont();
+    void updateJoinBanner();
 
     SessionController *m_session;
     QStackedWidget *m_stack;
@@ -81,6 +95,12 @@ private:
     CompareView *m_compareView;
     DeliveryLog *m_deliveries; ///< the inspector's client's deliveries, for the CSV export
     QAction *m_compareAction = nullptr;
+    QAction *m_presentAction = nullptr;
+    QMenu *m_collapsedMenu = nullptr; ///< the menus, for presentation mode's one button
+    PresentationBar *m_presentationBar = nullptr;
+    int m_zoomPercent = 100;
+    bool m_presenting = false;
+    bool m_wasMaximized = false;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

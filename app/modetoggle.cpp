@@ -1,5 +1,7 @@
 #include "modetoggle.h"
 
+#include "zoom.h"
+
 #include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QToolButton>
@@ -52,14 +54,20 @@ ModeToggle::ModeToggle(QWidget *parent)
         button->setStyleSheet(
             QStringLiteral("QToolButton { padding: 5px 12px; border: 1px solid #8a94a6; "
                            "background: palette(button); %1 }"
-                           "QToolButton:checked { background: #1e88e5; color: white; "
-                           "border-color: #1565c0; font-weight: bold; }"
+                           "QToolButton:checked { background: #1565c0; color: white; "
+                           "border-color: #0d47a1; font-weight: bold; }"
                            "QToolButton:focus { border: 2px solid #0d47a1; }")
                 .arg(QLatin1String(radius)));
         m_group->addButton(button, int(segment.mode));
         layout->addWidget(button);
         ++i;
     }
+    // A style sheet fixes a button's font when it is polished: hand a new one on by hand.
+    Zoom::onFontChange(this, [this] {
+        const auto buttons = m_group->buttons();
+        for (QAbstractButton *button : buttons)
+            button->setFont(font());
+    });
     m_group->setExclusive(true);
     connect(m_group, &QButtonGroup::idClicked, this,
             [this](int id) { emit modeRequested(Transport(id)); });

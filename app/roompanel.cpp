@@ -1,12 +1,12 @@
 #include "roompanel.h"
 
 #include "inspectormodel.h"
+#include "joinbanner.h"
 #include "joinurls.h"
 #include "serverstatspoller.h"
 #include "sessioncontroller.h"
+#include "zoom.h"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -28,8 +28,6 @@ constexpr int StatsColumns = int(std::size(Buckets));
 // Requests, empty responses, frames, KB in, KB out, connections.
 constexpr int StatsRows = 6;
 constexpr int StatsRowPadding = 4;
-constexpr int AddressListMaxHeight = 84; // about three addresses
-constexpr int PanelMinWidth = 250;
 constexpr qint64 BytesPerKiB = 1024;
 constexpr qint64 MsPerSecond = 1000;
 
@@ -45,9 +43,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_addressBox(new QGroupBox(tr("Others join at"), this))
-    , m_addressList(new QListWidget(m_addressBox))
-    , m_copyButton(new QPushButton(tr("&Copy address"), m_addressBox))
-    , m_addressHint(new QLabel(m_addressBox))
+    , m_joinBanner(new JoinBanner(Qt::Vertical, m_addressBox))
     , m_onlineList(new QListWidget(this))
     , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
     , m_statsTable(new QTableWidget(m_statsBox))
@@ -57,15 +53,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_clearHistoryButton(new QPushButton(tr("C&lear history…"), m_historyBox))
     , m_leaveButton(new QPushButton(this))
 {
-    m_addressList->setObjectName(QStringLiteral("joinAddressList"));
-    m_addressList->setMaximumHeight(AddressListMaxHeight);
-    m_copyButton->setObjectName(QStringLiteral("copyAddressButton"));
-    m_addressHint->setWordWrap(true);
-    m_addressHint->setTextFormat(Qt::PlainText);
     auto *addressLayout = new QVBoxLayout(m_addressBox);
-    addressLayout->addWidget(m_addressList);
-    addressLayout->addWidget(m_addressHint);
-    addressLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
+    addressLayout->addWidget(m_joinBanner);
 
     auto *onlineBox = new QGroupBox(tr("People online"), this);
     m_onlineList->setObjectName(QStringLiteral("onlineList"));
@@ -85,11 +74,20 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     m_statsTable->setFocusPolicy(Qt::NoFocus);
     m_statsTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_statsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_statsTable->verticalHeader()->setDefaultSectionSize(m_statsTable->fontMetrics().height() +
-                                                          StatsRowPadding);
-    m_statsTable->setFixedHeight(m_statsTable->horizontalHeader()->sizeHint().height() +
-                                 StatsRows * m_statsTable->verticalHeader()->defaultSectionSize() +
-                                 2 * m_statsTable->frameWidth());
+    const auto fitStats = [this] {
+        const QFontMetrics fm = m_statsTable->fontMetrics();
+        m_statsTable->verticalHeader()->setDefaultSectionSize(fm.height() + StatsRowPadding);
+        m_statsTable->setFixedHeight(m_statsTable->horizontalHeader()->sizeHint().height() +
+                                     StatsRows *
+                                         m_statsTable->verticalHeader()->defaultSectionSize() +
+                                     2 * m_statsTable->frameWidth());
+        // Every column wide enough for five digits: a counter shown as "1,…" tells nothing.
+        const int cell = fm.horizontalAdvance(QLocale().toString(88888)) + fm.averageCharWidth();
+        m_statsTable->setMinimumWidth(m_statsTable->verticalHeader()->sizeHint().width() +
+                                      StatsColumns * cell + 2 * m_statsTable->frameWidth());
+    };
+    fitStats();
+    Zoom::onFontChange(m_statsTable, fitStats);
     for (int r = 0; r < StatsRows; ++r) {
         for (int c = 0; c < StatsColumns; ++c) {
             auto *item = new QTableWidgetItem(QStringLiteral("–"));
@@ -116,7 +114,6 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     historyLayout->addWidget(m_clearHistoryButton, 0, Qt::AlignRight);
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
-    setMinimumWidth(PanelMinWidth);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -126,7 +123,6 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     layout->addWidget(m_historyBox);
     layout->addWidget(m_leaveButton);
 
-    connect(m_copyButton, &QPushButton::clicked, this, &RoomPanel::copyAddress);
     connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &RoomPanel::showServerStats);
@@ -153,24 +149,10 @@ void RoomPanel::refresh()
     m_leaveButton->setToolTip(hosting ? tr("Closes the room for everyone and goes back to "
                                            "the start screen.")
                                       : tr("Leaves the room and goes back to the start screen."));
-    m_addressList->clear();
     m_onlineList->clear();
-    if (hosting) {
-        QStringList urls = m_session->joinUrls();
-        if (urls.isEmpty()) {
-            urls << JoinUrls::loopback(m_session->port());
-            m_addressHint->setText(tr("This computer has no network address right now: only "
-                                      "programs on it can join."));
-        } else {
-            m_addressHint->setText(
-                m_session->request().key.isEmpty()
-                    ? tr("A browser at this address gets the web client too.")
-                    : tr("They also need the room key. A browser at this address gets the web "
-                         "client too."));
-        }
-        m_addressList->addItems(urls);
-        m_addressList->setCurrentRow(0);
-    }
+    if (hosting)
+        m_joinBanner->setAddresses(m_session->joinUrls(), JoinUrls::loopback(m_session->port()),
+                                   !m_session->request().key.isEmpty());
     if (ChatClient *client = m_session->client()) {
         connect(client, &ChatClient::roomInfoChanged, this, &RoomPanel::showRoomInfo,
                 Qt::UniqueConnection);
@@ -198,15 +180,6 @@ void RoomPanel::confirmClearHistory()
         return;
     m_clearHistoryButton->setEnabled(false); // until the server answers
     m_session->clearHistory();
-}
-
-void RoomPanel::copyAddress()
-{
-    const QListWidgetItem *item = m_addressList->currentItem();
-    if (!item && m_addressList->count() > 0)
-        item = m_addressList->item(0);
-    if (item)
-        QApplication::clipboard()->setText(item->text());
 }
 
 void RoomPanel::showRoomInfo(const RoomInfo &info)

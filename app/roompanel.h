@@ -12,6 +12,7 @@ class QGroupBox;
 
 namespace PushChat {
 
+class JoinBanner;
 class SessionController;
 
 /// The side panel: how others join (hosting), who is online with which transport, the
@@ -29,7 +30,6 @@ public:
     void refresh();
 
 private:
-    void copyAddress();
     void showRoomInfo(const RoomInfo &info);
     void showServerStats();
     void showHistoryFile();
@@ -37,9 +37,7 @@ private:
 
     SessionController *m_session;
     QGroupBox *m_addressBox;
-    QListWidget *m_addressList;
-    QPushButton *m_copyButton;
-    QLabel *m_addressHint;
+    JoinBanner *m_joinBanner;
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;

@@ -115,9 +115,19 @@ QSize TimelineWidget::sizeHint() const
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two.
+    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two;
+    // without captions, three lanes of bars, the axis and a legend of up to three rows.
     const QFontMetrics fm(font());
+    if (!m_captionsShown)
+        return {labelWidth() + fm.averageCharWidth() * 20, fm.lineSpacing() * 10};
     return {labelWidth() + fm.averageCharWidth() * 30, fm.lineSpacing() * 13};
+}
+
+void TimelineWidget::setCaptionsShown(bool shown)
+{
+    m_captionsShown = shown;
+    updateGeometry();
+    update();
 }
 
 void TimelineWidget::showEvent(QShowEvent *event)
@@ -241,12 +251,22 @@ TimelineWidget::Layout TimelineWidget::layout() const
     const int axisHeight = fm.height() + 6;
     const int lanes = std::max<int>(1, int(m_lanes.size()));
 
-    l.captionHeight = 2 * fm.lineSpacing();
+    l.plotLeft = labelWidth();
+    l.plotWidth = std::max(10, width() - l.plotLeft - RightMargin);
+    // As many lines as the longest caption wraps to at this width (two at least), so a narrow
+    // timeline (large type, a small window) shows the whole sentence.
+    l.captionHeight = 0;
+    if (m_captionsShown) {
+        l.captionHeight = 2 * fm.lineSpacing();
+        for (const Lane &lane : m_lanes)
+            l.captionHeight = std::max(
+                l.captionHeight, fm.boundingRect(QRect(0, 0, l.plotWidth, 100 * fm.lineSpacing()),
+                                                 Qt::TextWordWrap, caption(lane.transport))
+                                     .height());
+    }
     l.laneHeight =
         std::max(l.captionHeight + 2 * fm.height(), (height() - axisHeight - legendHeight) / lanes);
     l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);
-    l.plotLeft = labelWidth();
-    l.plotWidth = std::max(10, width() - l.plotLeft - RightMargin);
     l.axisTop = l.laneHeight * lanes;
     l.startMs = m_nowMs - WindowMs;
     for (LegendItem &item : l.legend)
@@ -290,8 +310,9 @@ void TimelineWidget::paintLanes(QPainter &p, const Layout &l) const
                    InspectorModel::modeTitle(lane.transport));
         p.setFont(font());
         p.setPen(muted);
-        p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(lane.transport));
+        if (l.captionHeight > 0)
+            p.drawText(QRect(l.plotLeft, top + 8 + l.barAreaHeight, l.plotWidth, l.captionHeight),
+                       Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, caption(lane.transport));
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
         const double mid = l.laneMiddle(int(i));
         p.drawLine(QPointF(l.plotLeft, mid), QPointF(l.plotLeft + l.plotWidth, mid));
@@ -374,7 +395,15 @@ void TimelineWidget::paintAxis(QPainter &p, const Layout &l) const
 {
     const QFontMetrics fm(font());
     p.setPen(mutedText());
-    const int step = l.plotWidth >= fm.horizontalAdvance(QStringLiteral("−30 s")) * 10 ? 5 : 10;
+    // Every 5 s where the labels have room, else every 10, 15 or 30 s: labels never overlap.
+    const int label = fm.horizontalAdvance(QStringLiteral("−30 s"));
+    int step = 30;
+    for (const int candidate : {5, 10, 15}) {
+        if (l.plotWidth >= label * (30 / candidate + 1) * 10 / 7) {
+            step = candidate;
+            break;
+        }
+    }
     for (int s = 30; s >= 0; s -= step) {
         const double x = l.x(m_nowMs - s * 1000);
         p.drawLine(QPointF(x, l.axisTop), QPointF(x, l.axisTop + 4));

@@ -44,6 +44,10 @@ public:
     /// The marks drawn last, every lane's together (for tests).
     const Timeline &timeline() const { return m_timeline; }
     static QString caption(Transport mode);
+    /// Each lane's one-sentence caption (shown unless turned off): presentation mode turns it
+    /// off, where large type leaves the lanes no room for it and the teacher says it instead.
+    void setCaptionsShown(bool shown);
+    bool captionsShown() const { return m_captionsShown; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -97,6 +101,7 @@ private:
     QList<Timeline::Marker> m_faults;
     Timeline m_timeline;
     qint64 m_nowMs = 0;
+    bool m_captionsShown = true;
     QTimer m_timer;
 };
 

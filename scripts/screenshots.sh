@@ -3,6 +3,10 @@
 #   docs/screenshot-host.png       the host's window with a few messages
 #   docs/screenshot-inspector.png  a guest's inspector and timeline after the three modes
 #   docs/screenshot-compare.png    the compare view on a 1280×720 screen, the bot sending 2/s
+#   docs/screenshot-compare-1080p.png  the same on a 1920×1080 screen
+#   docs/screenshot-present-720p.png   presentation mode (--present) with the join banner and the
+#   docs/screenshot-present-1080p.png  compare view, at 1280×720 and 1920×1080
+#   docs/screenshot-present-chat-720p.png  presentation mode on the chat page at 1280×720
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -14,9 +18,16 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
         cmake --build "$build" -j2 --target pushchat
     fi
     PUSHCHAT_IN_XVFB=window xvfb-run -a -s '-screen 0 1400x900x24' bash "${BASH_SOURCE[0]}" "$build"
-    # The compare view on a projector's screen.
-    PUSHCHAT_IN_XVFB=compare exec xvfb-run -a -s '-screen 0 1280x720x24' \
+    # The compare view and presentation mode on a projector's screen and on a full-HD one.
+    for size in 1280x720 1920x1080; do
+        PUSHCHAT_IN_XVFB=compare PUSHCHAT_SCREEN=$size xvfb-run -a -s "-screen 0 ${size}x24" \
+            bash "${BASH_SOURCE[0]}" "$build"
+        PUSHCHAT_IN_XVFB=present PUSHCHAT_SCREEN=$size xvfb-run -a -s "-screen 0 ${size}x24" \
+            bash "${BASH_SOURCE[0]}" "$build"
+    done
+    PUSHCHAT_IN_XVFB=present-chat xvfb-run -a -s '-screen 0 1280x720x24' \
         bash "${BASH_SOURCE[0]}" "$build"
+    exit 0
 fi
 
 # Inside Xvfb from here on.
@@ -54,20 +65,30 @@ shoot() { # file
     echo "wrote docs/$1"
 }
 
-if [ "$PUSHCHAT_IN_XVFB" = compare ]; then
+if [ "$PUSHCHAT_IN_XVFB" = compare ] || [ "$PUSHCHAT_IN_XVFB" = present ]; then
     # Three observers (polling every second, long polling, WebSocket) and the bot at 2 msg/s;
     # 14 s in, the timeline holds enough to compare.
+    extra=()
+    case "$PUSHCHAT_IN_XVFB-$PUSHCHAT_SCREEN" in
+        compare-1280x720) file=screenshot-compare.png ;;
+        compare-*) file=screenshot-compare-1080p.png ;;
+        present-1280x720) file=screenshot-present-720p.png; extra=(--present) ;;
+        present-*) file=screenshot-present-1080p.png; extra=(--present) ;;
+    esac
     "$app" --host --port "$port" --room "Class 4B" --nick teacher --interval 1000 \
-        --compare --bot 2 >"$work/compare.log" 2>&1 &
+        --compare --bot 2 "${extra[@]}" >"$work/compare.log" 2>&1 &
     pids+=($!)
     wait_for_room
     sleep 14
-    import -window root "$root/docs/screenshot-compare.png"
-    echo "wrote docs/screenshot-compare.png"
+    import -window root "$root/docs/$file"
+    echo "wrote docs/$file"
     exit 0
 fi
 
-"$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws >"$work/host.log" 2>&1 &
+present=()
+[ "$PUSHCHAT_IN_XVFB" = present-chat ] && present=(--present)
+"$app" --host --port "$port" --room "Class 4B" --nick alice --mode ws "${present[@]}" \
+    >"$work/host.log" 2>&1 &
 pids+=($!)
 wait_for_room
 sleep 1
@@ -81,6 +102,11 @@ post bob "<b>This is not bold</b> — text always shows exactly as typed."
 sleep 0.3
 post carol "Long polling waits for news; WebSocket keeps one connection open."
 sleep 2.5
+if [ "$PUSHCHAT_IN_XVFB" = present-chat ]; then
+    import -window root "$root/docs/screenshot-present-chat-720p.png"
+    echo "wrote docs/screenshot-present-chat-720p.png"
+    exit 0
+fi
 shoot screenshot-host.png
 
 # A guest that tours the three modes while people keep chatting.
