@@ -7,6 +7,7 @@
 #include "sessioncontroller.h"
 #include "zoom.h"
 
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -48,9 +49,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
     , m_statsTable(new QTableWidget(m_statsBox))
     , m_statsSummary(new QLabel(m_statsBox))
-    , m_historyBox(new QGroupBox(tr("History"), this))
-    , m_historyLabel(new QLabel(m_historyBox))
-    , m_clearHistoryButton(new QPushButton(tr("C&lear history…"), m_historyBox))
+    , m_historyLabel(new QLabel(m_statsBox))
+    , m_clearHistoryButton(new QPushButton(tr("C&lear history…"), this))
     , m_leaveButton(new QPushButton(this))
 {
     auto *addressLayout = new QVBoxLayout(m_addressBox);
@@ -101,17 +101,16 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     auto *statsLayout = new QVBoxLayout(m_statsBox);
     statsLayout->addWidget(m_statsTable);
     statsLayout->addWidget(m_statsSummary);
-
+    // One line: the panel must fit a projector at 150 % (the full path is the tooltip).
     m_historyLabel->setObjectName(QStringLiteral("historyLabel"));
     m_historyLabel->setTextFormat(Qt::PlainText);
-    m_historyLabel->setWordWrap(true);
-    m_historyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_historyLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statsLayout->addWidget(m_historyLabel);
+    m_historyLabel->hide(); // refresh() shows it, and the button, when hosting
     m_clearHistoryButton->setObjectName(QStringLiteral("clearHistoryButton"));
+    m_clearHistoryButton->hide();
     m_clearHistoryButton->setToolTip(
         tr("Deletes every message of this room, for everyone in it; the room goes on."));
-    auto *historyLayout = new QVBoxLayout(m_historyBox);
-    historyLayout->addWidget(m_historyLabel);
-    historyLayout->addWidget(m_clearHistoryButton, 0, Qt::AlignRight);
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
 
@@ -120,8 +119,10 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     layout->addWidget(m_addressBox);
     layout->addWidget(onlineBox, 1);
     layout->addWidget(m_statsBox);
-    layout->addWidget(m_historyBox);
-    layout->addWidget(m_leaveButton);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_clearHistoryButton);
+    buttons->addWidget(m_leaveButton, 1);
+    layout->addLayout(buttons);
 
     connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
@@ -142,7 +143,8 @@ void RoomPanel::refresh()
     const bool hosting = m_session->isHosting();
     m_addressBox->setVisible(hosting);
     m_statsBox->setVisible(hosting);
-    m_historyBox->setVisible(hosting);
+    m_historyLabel->setVisible(hosting);
+    m_clearHistoryButton->setVisible(hosting);
     m_clearHistoryButton->setEnabled(true);
     showHistoryFile();
     m_leaveButton->setText(hosting ? tr("&Stop hosting") : tr("&Leave room"));
@@ -166,8 +168,9 @@ void RoomPanel::refresh()
 void RoomPanel::showHistoryFile()
 {
     const QString file = m_session->historyFile();
-    m_historyLabel->setText(file.isEmpty() ? tr("Kept in memory until the app closes.")
-                                           : tr("Kept on disk in %1").arg(file));
+    m_historyLabel->setText(file.isEmpty() ? tr("History: in memory until the app closes")
+                                           : tr("History: %1").arg(QFileInfo(file).fileName()));
+    m_historyLabel->setToolTip(file);
 }
 
 void RoomPanel::confirmClearHistory()

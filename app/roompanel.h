@@ -42,7 +42,6 @@ private:
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;
     QLabel *m_statsSummary;
-    QGroupBox *m_historyBox;
     QLabel *m_historyLabel;
     QPushButton *m_clearHistoryButton;
     QPushButton *m_leaveButton;

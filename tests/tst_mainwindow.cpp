@@ -208,7 +208,8 @@ void tst_MainWindow::hostedHistorySurvivesTheServerAndClears()
     const QString file = window.session()->historyFile();
     QCOMPARE(file, SessionController::historyPath(QStringLiteral("Durable")));
     QVERIFY(QFileInfo::exists(file));
-    QVERIFY(child<QLabel>(window, "historyLabel")->text().contains(file));
+    QVERIFY(child<QLabel>(window, "historyLabel")->text().contains(QFileInfo(file).fileName()));
+    QCOMPARE(child<QLabel>(window, "historyLabel")->toolTip(), file);
     typeAndSend(window, QStringLiteral("kept over a restart"));
     QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), "kept over a restart"), 1,
                               Timeout);
