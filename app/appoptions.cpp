@@ -3,6 +3,7 @@
 #include "pollinterval.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <limits>
 
@@ -62,9 +63,15 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         QStringLiteral("present"),
         QStringLiteral("Start in presentation mode: full screen, large type, the join banner "
                        "(F11 or Esc leaves it)."));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        QCoreApplication::translate("AppOptions",
+                                    "When hosting, run a timed sequence of faults from FILE "
+                                    "(e.g. \"5s drop\", \"10s latency 800\"; docs/APP.md)."),
+        QStringLiteral("file"));
     parser.addOptions({hostOption, portOption, joinOption, nickOption, keyOption, roomOption,
                        modeOption, intervalOption, tourOption, compareOption, botOption,
-                       presentOption});
+                       presentOption, faultScriptOption});
 
     options.helpText = parser.helpText();
     if (!parser.parse(arguments)) {
@@ -141,6 +148,7 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         options.botRate = rate;
         options.compare = true;
     }
+    options.faultScript = parser.value(faultScriptOption);
     return options;
 }
 

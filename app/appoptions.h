@@ -26,6 +26,7 @@ struct AppOptions
     bool compare = false;          ///< open the compare view once in the room
     bool present = false;          ///< start in presentation mode
     std::optional<double> botRate; ///< the compare view's bot sends this many messages a second
+    QString faultScript;           ///< hosting: a fault script file run once the room is open
 
     bool showHelp = false;
     bool showVersion = false;

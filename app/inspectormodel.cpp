@@ -86,6 +86,8 @@ qint64 InspectorModel::value(const TransportMetrics &m, Measure measure)
         return m.framesIn + m.framesOut;
     case Measure::Reconnects:
         return m.reconnects;
+    case Measure::RecoveryTime:
+        return m.lastRecoveryMs;
     case Measure::LatencyP50:
         return m.latency.p50;
     case Measure::LatencyP95:
@@ -117,6 +119,8 @@ QString InspectorModel::measureName(Measure measure)
         return tr("WebSocket frames");
     case Measure::Reconnects:
         return tr("Reconnects");
+    case Measure::RecoveryTime:
+        return tr("Time to recover");
     case Measure::LatencyP50:
         return tr("Latency p50");
     case Measure::LatencyP95:
@@ -172,6 +176,8 @@ QVariant InspectorModel::data(const QModelIndex &index, int role) const
         case Measure::LatencyMax:
             return m.latency.samples > 0 ? tr("%1 ms").arg(locale.toString(v))
                                          : QStringLiteral("–");
+        case Measure::RecoveryTime:
+            return m.recoveries > 0 ? tr("%1 ms").arg(locale.toString(v)) : QStringLiteral("–");
         default:
             return locale.toString(v);
         }
@@ -191,6 +197,10 @@ QVariant InspectorModel::data(const QModelIndex &index, int role) const
             return tr("From the server storing a message to it arriving here, over the last %1 "
                       "messages, corrected for the difference between the two clocks.")
                 .arg(MetricsRecorder::LatencyWindow);
+        case Measure::RecoveryTime:
+            return tr("The last time the link was lost (a drop, a restart, a proxy timeout): "
+                      "how long until it was back. Longest so far: %1 ms.")
+                .arg(QLocale().toString(m.longestRecoveryMs));
         default:
             return {};
         }

@@ -29,6 +29,7 @@ public:
         OpenConnections,
         Frames,
         Reconnects,
+        RecoveryTime, ///< from losing the link to having it back, the last time
         LatencyP50,
         LatencyP95,
         LatencyMax,

@@ -6,17 +6,20 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "faultspanel.h"
 #include "joinbanner.h"
 #include "joinurls.h"
 #include "presentation.h"
 #include "presentationbar.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
+#include "timelinewidget.h"
 #include "zoom.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -26,6 +29,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -52,12 +56,26 @@ MainWindow::MainWindow(QWidget *parent)
     , m_stateLabel(new QLabel(this))
     , m_compareView(new CompareView(m_stack))
     , m_deliveries(new DeliveryLog(this))
+    , m_faultsPanel(new FaultsPanel(m_session, this))
+    , m_faultsDock(new QDockWidget(tr("Faults"), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/pushchat/icons/pushchat.png")));
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
+    // A dock, not part of a page: it stays beside the chat page and the compare view alike.
+    m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
+    // Scrolled, so the panel never widens the window past a 1280×720 projector at 150 % text.
+    auto *faultsScroll = new QScrollArea(m_faultsDock);
+    faultsScroll->setWidget(m_faultsPanel);
+    faultsScroll->setWidgetResizable(true);
+    faultsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    faultsScroll->setFrameShape(QFrame::NoFrame);
+    m_faultsDock->setWidget(faultsScroll);
+    m_faultsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::RightDockWidgetArea, m_faultsDock);
+    m_faultsDock->hide();
     createMenus();
     m_presentationBar = new PresentationBar(m_collapsedMenu, this);
     m_presentationBar->hide();
@@ -91,6 +109,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &SessionController::left, this, &MainWindow::onLeft);
     connect(m_session, &SessionController::hostFailed, this, &MainWindow::onHostFailed);
     connect(m_session, &SessionController::titleChanged, this, &MainWindow::updateTitle);
+    // The host did it, so the host's timelines mark it at once (docs/APP.md).
+    connect(m_session, &SessionController::faultInjected, this,
+            [this](qint64 wallClockMs, const QString &label) {
+                m_chatPage->timeline()->addFaultMarker(wallClockMs, label);
+                m_compareView->timeline()->addFaultMarker(wallClockMs, label);
+                statusBar()->showMessage(tr("Fault: %1").arg(label), StatusMessageMs);
+            });
     updateTitle();
 }
 
@@ -116,6 +141,14 @@ void MainWindow::applyOptions(const AppOptions &options)
     if (options.present)
         setPresenting(true);
     m_botOnEnter = options.botRate;
+    if (!options.faultScript.isEmpty()) {
+        const FaultScript::Parsed script = FaultScript::load(options.faultScript);
+        if (script.ok())
+            m_session->setFaultScript(script.steps);
+        else
+            QMessageBox::warning(this, tr("Fault script"),
+                                 tr("The fault script was not run: %1").arg(script.error));
+    }
     if (options.start == AppOptions::Start::Host)
         start(m_settings.hostRequest());
     else if (options.start == AppOptions::Start::Join)
@@ -149,6 +182,9 @@ void MainWindow::onEntered()
     m_deliveries->attach(client, client ? client->cursor() : 0);
     m_compareAction->setEnabled(true);
     updateJoinBanner();
+    m_faultsPanel->showCurrentFaults();
+    m_faultsDock->setVisible(m_session->isHosting());
+    m_faultsDock->toggleViewAction()->setEnabled(m_session->isHosting());
     if (std::exchange(m_compareOnEnter, false) && client) {
         // Once the room has answered, its last seq tells the history (not timed) from what
         // the observers will see arrive.
@@ -170,6 +206,8 @@ void MainWindow::onLeft(const QString &reason)
     setPresenting(false);
     updateJoinBanner();
     m_compareAction->setEnabled(false);
+    m_faultsDock->hide();
+    m_faultsDock->toggleViewAction()->setEnabled(false);
     m_startPage->setEnabled(true);
     m_stack->setCurrentWidget(m_startPage);
     statusBar()->showMessage(reason, StatusMessageMs);
@@ -278,6 +316,12 @@ void MainWindow::createMenus()
     m_compareAction->setEnabled(false);
     connect(m_compareAction, &QAction::triggered, this, &MainWindow::showCompare);
     connect(m_compareView, &CompareView::closeRequested, this, [this] { showCompare(false); });
+    QAction *faults = m_faultsDock->toggleViewAction();
+    faults->setObjectName(QStringLiteral("faultsAction"));
+    faults->setText(tr("&Faults (when hosting)"));
+    faults->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    faults->setEnabled(false);
+    view->addAction(faults);
     createViewActions(view);
 
     // The button: in the menu bar's corner, so it costs no height on a 720-pixel projector.
@@ -365,6 +409,9 @@ void MainWindow::setPresenting(bool on)
     menuBar()->setVisible(!on);
     statusBar()->setVisible(!on);
     m_presentationBar->setVisible(on);
+    // The essentials only: the Faults panel steps aside (Ctrl+Shift+F brings it back).
+    if (m_session->isHosting())
+        m_faultsDock->setVisible(!on);
     m_chatPage->setPresenting(on);
     m_compareView->setPresenting(on);
     if (on) {

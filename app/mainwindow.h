@@ -9,6 +9,7 @@
 #include <QPointer>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QStackedWidget;
 
@@ -18,6 +19,7 @@ class ChatPage;
 class CompareView;
 class DeliveryLog;
 class PresentationBar;
+class FaultsPanel;
 class SessionController;
 class StartPage;
 
@@ -52,6 +54,9 @@ public:
     /// file could not be written.
     bool exportCsv(const QString &path);
     bool exportPng(const QString &path);
+    /// The host's Faults panel, docked beside the room and the compare view while hosting.
+    FaultsPanel *faultsPanel() const { return m_faultsPanel; }
+    QDockWidget *faultsDock() const { return m_faultsDock; }
     /// The explanation shown when hosting failed (non-modal), or null.
     QMessageBox *hostErrorBox() const { return m_hostErrorBox; }
 
@@ -101,6 +106,8 @@ private:
     int m_zoomPercent = 100;
     bool m_presenting = false;
     bool m_wasMaximized = false;
+    FaultsPanel *m_faultsPanel;
+    QDockWidget *m_faultsDock;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
 };

@@ -6,6 +6,7 @@
 #include "serverstatspoller.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -13,6 +14,11 @@
 #include <chrono>
 
 namespace PushChat {
+
+namespace {
+/// No pong this long after a ping: the link is dead (the client library's default).
+constexpr int PongTimeoutMs = 10000;
+} // namespace
 
 SessionController::SessionController(QObject *parent)
     : QObject(parent)
@@ -25,6 +31,8 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
     connect(m_server, &ServerHost::historyCleared, this, &SessionController::historyCleared);
     connect(m_server, &ServerHost::historyFailed, this, &SessionController::historyFailed);
+    // A restart keeps the room: the clients come back by themselves.
+    connect(m_server, &ServerHost::restarted, this, &SessionController::titleChanged);
     connect(&m_tourTimer, &QTimer::timeout, this, [this] {
         if (!m_client || m_phase != Phase::InRoom)
             return;
@@ -40,6 +48,43 @@ void SessionController::setTour(int seconds)
     m_tourTimer.stop();
     if (seconds > 0)
         m_tourTimer.start(std::chrono::seconds(seconds));
+}
+
+void SessionController::injectFault(const FaultStep &step)
+{
+    if (!isHosting() || m_phase != Phase::InRoom)
+        return;
+    qCInfo(lcAppSession).noquote() << "fault:" << step.label();
+    step.applyTo(*m_server);
+    emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+}
+
+void SessionController::setHeartbeatSeconds(int seconds)
+{
+    m_heartbeatSeconds = seconds;
+    if (m_client)
+        m_client->setWebSocketTiming(seconds * 1000, PongTimeoutMs);
+}
+
+void SessionController::setFaultScript(const QList<FaultStep> &steps)
+{
+    m_faultScript = steps;
+    if (isHosting() && m_phase == Phase::InRoom)
+        startFaultScript();
+}
+
+void SessionController::startFaultScript()
+{
+    delete m_faultRunner;
+    m_faultRunner = nullptr;
+    if (m_faultScript.isEmpty())
+        return;
+    m_faultRunner = new FaultScriptRunner(m_server, m_faultScript, this);
+    connect(m_faultRunner, &FaultScriptRunner::stepApplied, this, [this](const FaultStep &step) {
+        qCInfo(lcAppSession).noquote() << "fault script:" << step.label();
+        emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+    });
+    m_faultRunner->start();
 }
 
 SessionController::~SessionController()
@@ -111,6 +156,7 @@ void SessionController::onServerStarted(quint16 port)
     url.setHost(QStringLiteral("127.0.0.1"));
     url.setPort(port);
     enterRoom(url);
+    startFaultScript();
 }
 
 void SessionController::onServerFailed(const ServerError &error)
@@ -134,6 +180,7 @@ void SessionController::enterRoom(const QUrl &url)
     m_client->setNick(m_request.nick);
     m_client->setKey(m_request.key);
     m_client->setMode(m_request.mode);
+    m_client->setWebSocketTiming(m_heartbeatSeconds * 1000, PongTimeoutMs);
     m_modesUsed.clear();
     noteMode(m_request.mode);
     m_messages->attach(m_client);
@@ -161,6 +208,7 @@ void SessionController::leave()
 {
     if (m_phase == Phase::Idle || m_phase == Phase::Stopping)
         return;
+    delete std::exchange(m_faultRunner, nullptr);
     m_stats->stop();
     if (m_client)
         m_client->disconnectFromServer();
@@ -180,6 +228,7 @@ void SessionController::onServerStopped()
 {
     if (m_phase != Phase::Stopping && m_phase != Phase::InRoom)
         return;
+    delete std::exchange(m_faultRunner, nullptr);
     m_phase = Phase::Idle;
     emit titleChanged();
     emit left(tr("You stopped hosting the room."));
@@ -187,6 +236,7 @@ void SessionController::onServerStopped()
 
 void SessionController::shutdown()
 {
+    delete std::exchange(m_faultRunner, nullptr);
     m_stats->stop();
     if (m_client)
         m_client->disconnectFromServer();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatclient.h"
+#include "faultscript.h"
 #include "serverhost.h"
 #include "sessionrequest.h"
 
@@ -37,6 +38,17 @@ public:
     void reconnectNow();
     /// Switches to the next mode every `seconds` while in a room (0 stops the tour).
     void setTour(int seconds);
+    /// Hosting only: does `step` to the room's server now (its time is ignored) and announces
+    /// it with faultInjected().
+    void injectFault(const FaultStep &step);
+    /// Hosting only: runs a fault script from when the room is open (at once if it is).
+    void setFaultScript(const QList<FaultStep> &steps);
+    /// How often this window's WebSocket pings the server (from its next connection): the
+    /// heartbeat that keeps an idle link through a proxy timeout.
+    void setHeartbeatSeconds(int seconds);
+    int heartbeatSeconds() const { return m_heartbeatSeconds; }
+    /// The faults the hosted server shows now.
+    FaultSettings faults() const { return m_server->faults(); }
 
     Phase phase() const { return m_phase; }
     bool isHosting() const;
@@ -79,6 +91,8 @@ signals:
     void historyCleared();
     /// The hosted room's history store failed (sends are refused) or could not clear.
     void historyFailed(const PushChat::ServerError &error);
+    /// A fault was done to the hosted room at `wallClockMs`: for the timelines' markers.
+    void faultInjected(qint64 wallClockMs, const QString &label);
 
 private:
     void enterRoom(const QUrl &url);
@@ -86,6 +100,7 @@ private:
     void onServerStarted(quint16 port);
     void onServerFailed(const ServerError &error);
     void onServerStopped();
+    void startFaultScript();
 
     SessionRequest m_request;
     Phase m_phase = Phase::Idle;
@@ -97,6 +112,9 @@ private:
     QString m_historyFile;
     QList<Transport> m_modesUsed;
     QTimer m_tourTimer;
+    QList<FaultStep> m_faultScript;
+    int m_heartbeatSeconds = 20; ///< the client library's default ping interval
+    FaultScriptRunner *m_faultRunner = nullptr;
 };
 
 } // namespace PushChat

@@ -9,6 +9,7 @@
 #include "pollingtransport.h"
 #include "websockettransport.h"
 
+#include <QDeadlineTimer>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -132,6 +133,7 @@ void ChatClient::connectToServer()
 void ChatClient::disconnectFromServer()
 {
     m_wanted = false;
+    m_linkLostAtMs = -1;
     m_reconnectTimer.stop();
     m_roomTimer.stop();
     dropTransport();
@@ -325,6 +327,10 @@ void ChatClient::onTransportState(ChatTransport::State state)
     m_linkUp = true;
     m_attempt = 0;
     m_everConnected = true;
+    if (m_linkLostAtMs >= 0) {
+        m_recorders[size_t(m_mode)]->recovered(QDeadlineTimer::current().deadline() -
+                                               std::exchange(m_linkLostAtMs, -1));
+    }
     setState(State::Connected, tr("connected via %1").arg(transportName(m_mode)));
     fetchRoom();
     m_roomTimer.start();
@@ -361,6 +367,8 @@ void ChatClient::onTransportError(ErrorCode code, const QString &message)
 
 void ChatClient::scheduleReconnect(const QString &reason)
 {
+    if (m_everConnected && m_linkLostAtMs < 0)
+        m_linkLostAtMs = QDeadlineTimer::current().deadline();
     dropTransport();
     m_roomTimer.stop();
     const int base =

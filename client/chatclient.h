@@ -153,6 +153,7 @@ private:
     QTimer m_drainTimer;
     bool m_linkUp = false;
     int m_attempt = 0;
+    qint64 m_linkLostAtMs = -1; ///< monotonic; -1 while the link is up or not wanted
     QTimer m_reconnectTimer;
 
     qint64 m_cursor = 0;

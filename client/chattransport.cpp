@@ -35,6 +35,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("server error");
     case ErrorCode::ProtocolError:
         return QStringLiteral("protocol error");
+    case ErrorCode::Blocked:
+        return QStringLiteral("blocked");
     }
     return {};
 }
@@ -64,6 +66,11 @@ ErrorCode errorCodeForHttpStatus(int status)
     if (status >= 400)
         return ErrorCode::BadRequest;
     return ErrorCode::ProtocolError;
+}
+
+ErrorCode errorCodeForHttpAnswer(int status, const QByteArray &blockedHeader)
+{
+    return blockedHeader.isEmpty() ? errorCodeForHttpStatus(status) : ErrorCode::Blocked;
 }
 
 ChatTransport::ChatTransport(const TransportContext &context, QObject *parent)
@@ -147,7 +154,7 @@ bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, 
             m_context.metrics->responseReceived(response.wireBytes, -1);
         const QString error = JsonCodec::decodeError(response.body)
                                   .value_or(QStringLiteral("HTTP %1").arg(response.status));
-        fail(errorCodeForHttpStatus(response.status), error);
+        fail(errorCodeForHttpAnswer(response.status, response.header("pushchat-blocked")), error);
         return false;
     }
     QString error;

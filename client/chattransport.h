@@ -27,12 +27,18 @@ enum class ErrorCode {
     RateLimited,   ///< 429
     ServerError,   ///< 5xx
     ProtocolError, ///< the server's answer made no sense
+    /// The network in between refuses this technique (the server's `PushChat-Blocked` fault):
+    /// another mode may get through; retried, so the link comes back once the block is lifted.
+    Blocked,
 };
 
 QString errorCodeName(ErrorCode code);
 bool isRetryable(ErrorCode code);
 /// The error an HTTP status other than 2xx stands for.
 ErrorCode errorCodeForHttpStatus(int status);
+/// The same, for an answer whose `PushChat-Blocked` header (`blockedHeader`) may say the
+/// technique is refused on the way.
+ErrorCode errorCodeForHttpAnswer(int status, const QByteArray &blockedHeader);
 
 /// How long a transport waits before sending a message refused with 429 again: the server's
 /// `Retry-After`.

@@ -154,6 +154,14 @@ void MetricsRecorder::reconnect(const QString &reason)
     log(ClientEvent::Type::Reconnect, 0, 0, reason);
 }
 
+void MetricsRecorder::recovered(qint64 ms)
+{
+    ++m_metrics.recoveries;
+    m_metrics.lastRecoveryMs = ms;
+    m_metrics.longestRecoveryMs = qMax(m_metrics.longestRecoveryMs, ms);
+    touch();
+}
+
 void MetricsRecorder::error(const QString &message)
 {
     log(ClientEvent::Type::Error, 0, 0, message);

@@ -46,6 +46,8 @@ public:
     void messagesReceived(int count);
     void messageSent();
     void reconnect(const QString &reason);
+    /// The link is back, `ms` after it was lost.
+    void recovered(qint64 ms);
     void error(const QString &message);
     void modeSwitch();
     void latency(qint64 ms);

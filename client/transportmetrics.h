@@ -40,6 +40,9 @@ struct TransportMetrics
     int openConnections = 0; ///< TCP connections open right now
     qint64 connectionsOpened = 0;
     qint64 reconnects = 0;          ///< times the client had to reconnect while on this transport
+    qint64 recoveries = 0;          ///< times the link came back after it was lost
+    qint64 lastRecoveryMs = 0;      ///< from losing the link to having it back, the last time
+    qint64 longestRecoveryMs = 0;   ///< the same, the longest so far
     qint64 headerBytesSent = 0;     ///< of bytesSent: request heads, frame headers, handshake
     qint64 headerBytesReceived = 0; ///< of bytesReceived: response heads, frame headers, handshake
     qint64 setupBytes = 0; ///< WebSocket handshakes both ways (also counted as header bytes)

@@ -94,6 +94,18 @@ bool WebSocketClient::parseHandshake()
     const QList<QByteArray> lines = head.split('\n');
     const int status = lines.value(0).split(' ').value(1).toInt();
     if (status != 101) {
+        QByteArray blocked;
+        for (const QByteArray &line : lines) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.left(colon).trimmed().toLower() == "pushchat-blocked")
+                blocked = line.mid(colon + 1).trimmed();
+        }
+        if (!blocked.isEmpty()) {
+            fail(ErrorCode::Blocked, tr("WebSocket upgrades are refused on the way to the server "
+                                        "(HTTP %1): try long polling or polling")
+                                         .arg(status));
+            return false;
+        }
         fail(errorCodeForHttpStatus(status),
              tr("The server refused the WebSocket (HTTP %1)").arg(status));
         return false;

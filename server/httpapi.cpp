@@ -104,6 +104,12 @@ void HttpApi::handleRequest(HttpConnection *connection, const Http::Request &req
     if (path == Paths::Stats)
         return handleStats(connection);
     if (path == Paths::WebSocket || path == Paths::Echo) {
+        // A page cannot read why its handshake failed; this plain GET tells it (PROTOCOL.md).
+        if (const auto refusal = m_server.faults().refusal(Transport::WebSocket)) {
+            connection->respondError(refusal->status, refusal->message, false,
+                                     refusal->extraHeaders);
+            return;
+        }
         connection->respondError(426,
                                  QStringLiteral("this is a WebSocket endpoint; send an "
                                                 "Upgrade: websocket request"),
@@ -124,6 +130,11 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         return;
     }
     const auto &[after, wait, nick, epoch] = poll.value;
+    if (const auto refusal =
+            m_server.faults().refusal(wait > 0 ? Transport::LongPoll : Transport::Polling)) {
+        connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
+        return;
+    }
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
     const Room::Slice slice = m_room.after(after, epoch);
@@ -134,7 +145,8 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
                             QByteArrayLiteral("application/json"), {}, slice.entries.isEmpty());
         return;
     }
-    const qint64 deadlineMs = monotonicMs() + wait * 1000;
+    const qint64 now = monotonicMs();
+    const qint64 deadlineMs = m_server.faults().heldRequestDeadline(now, now + wait * 1000);
     m_parking.park(connection, LongPollParking::Answer::Page, deadlineMs, after);
     m_server.sweepBy(deadlineMs);
 }
@@ -191,6 +203,10 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
 void HttpApi::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
                                  const QueryItems &query)
 {
+    if (const auto refusal = m_server.faults().refusal(Transport::LongPoll)) {
+        connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
+        return;
+    }
     const Decoded<qint64> cursor = RequestDecoding::compatCursor(request, query, m_room.lastSeq());
     if (!cursor.ok()) {
         connection->respondError(cursor.status, cursor.error);
@@ -203,7 +219,9 @@ void HttpApi::handleCompatUpdate(HttpConnection *connection, const Http::Request
     }
     // A cursor ahead of the room (the server restarted) waits for the next message, as in the
     // tutorial: the compatibility answer has no way to say "reset".
-    const qint64 deadlineMs = monotonicMs() + m_config.compatLongPollWaitSeconds * 1000;
+    const qint64 now = monotonicMs();
+    const qint64 deadlineMs =
+        m_server.faults().heldRequestDeadline(now, now + m_config.compatLongPollWaitSeconds * 1000);
     m_parking.park(connection, LongPollParking::Answer::Array, deadlineMs,
                    qMin(cursor.value, m_room.lastSeq()));
     m_server.sweepBy(deadlineMs);

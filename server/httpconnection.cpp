@@ -1,5 +1,7 @@
 #include "httpconnection.h"
 
+#include "delayedoutput.h"
+#include "faultinjector.h"
 #include "jsoncodec.h"
 #include "serverlog.h"
 
@@ -231,6 +233,23 @@ void HttpConnection::processInput()
 
 void HttpConnection::write(const QByteArray &bytes)
 {
+    const bool delaying = m_delayed && !m_delayed->isEmpty();
+    if (!m_faults || (!delaying && m_faults->addedLatencyMs() == 0)) {
+        writeNow(bytes);
+        return;
+    }
+    if (!m_delayed) {
+        m_delayed = new DelayedOutput([this](const QByteArray &due) { writeNow(due); }, this);
+        connect(m_delayed, &DelayedOutput::drained, this, [this] {
+            if (m_closeWhenSent)
+                closeNow();
+        });
+    }
+    m_delayed->push(bytes, m_faults->addedLatencyMs());
+}
+
+void HttpConnection::writeNow(const QByteArray &bytes)
+{
     if (m_descriptor >= 0) {
         counters().bytesOut += bytes.size();
         const ssize_t sent = ::send(m_descriptor, bytes.constData(), size_t(bytes.size()),
@@ -455,6 +474,10 @@ std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTim
 void HttpConnection::closeNow()
 {
     m_closing = true;
+    if (m_delayed && !m_delayed->isEmpty()) {
+        m_closeWhenSent = true; // the answer is still held back by the added latency
+        return;
+    }
     if (m_socket) {
         m_socket->disconnectFromHost();
     } else if (m_descriptor >= 0) {
@@ -467,6 +490,8 @@ void HttpConnection::closeNow()
 void HttpConnection::abort()
 {
     m_closing = true;
+    if (m_delayed)
+        m_delayed->clear();
     if (m_socket)
         m_socket->abort();
     closeDescriptor();

@@ -14,6 +14,9 @@ class QSocketNotifier;
 
 namespace PushChat {
 
+class DelayedOutput;
+class FaultInjector;
+
 /// One HTTP/1.1 connection: reads requests one at a time (the next is not parsed until the
 /// current one is answered, so answers stay in order while a long poll is parked), writes
 /// answers, and counts every byte into the server's statistics.
@@ -50,6 +53,8 @@ public:
         m_classify = std::move(classify);
     }
     StatsBucket bucket() const { return m_bucket; }
+    /// Output is held back by the faults' added latency (none while this is not called).
+    void setFaults(const FaultInjector *faults) { m_faults = faults; }
 
     /// Answers the request in flight and goes on with the next one, if any is buffered.
     void respond(int status, const QByteArray &body,
@@ -123,6 +128,7 @@ private:
     void processInput();
     void onDisconnected();
     void write(const QByteArray &bytes);
+    void writeNow(const QByteArray &bytes);
     bool beginResponse();
     void finishResponse(const QByteArray &wire, bool close, bool emptyAnswer);
     TransportCounters &counters() { return (*m_stats)[m_bucket]; }
@@ -144,6 +150,9 @@ private:
     bool m_servedRequest = false;
     qint64 m_pendingUpgradeBytes = 0;
     std::function<StatsBucket(const Http::Request &)> m_classify;
+    const FaultInjector *m_faults = nullptr;
+    DelayedOutput *m_delayed = nullptr; ///< only once an added latency held output back
+    bool m_closeWhenSent = false;       ///< closeNow() waits for m_delayed
     qint64 m_parkDeadlineMs = 0;
     qint64 m_parkCursor = 0;
     qint64 m_idleSinceMs = 0;

@@ -1,5 +1,6 @@
 // pushchat-server: the room server without a window.
 
+#include "faultscript.h"
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
@@ -99,16 +100,47 @@ int main(int argc, char *argv[])
         QStringLiteral("ms"), QStringLiteral("5"));
     const QCommandLineOption storeOption(
         QStringLiteral("store"),
-        QStringLiteral("Keep the history in this SQLite file (created if missing), so that it "
-                       "survives a restart; without it the history lives in memory."),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "Keep the history in this SQLite file (created if missing), so that it "
+            "survives a restart; without it the history lives in memory."),
         QStringLiteral("path"));
     const QCommandLineOption storeSyncOption(
         QStringLiteral("store-sync"),
-        QStringLiteral("full: every commit survives a power cut; normal: it survives the server "
-                       "being killed, and costs less."),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "full: every commit survives a power cut; normal: it survives the server "
+            "being killed, and costs less."),
         QStringLiteral("full|normal"), QStringLiteral("full"));
+    // Faults on demand (docs/PROTOCOL.md): a headless server can show them too.
+    const QCommandLineOption latencyOption(
+        QStringLiteral("latency"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: add this many milliseconds (0…2000) to every answer "
+                                    "and frame the server sends."),
+        QStringLiteral("ms"), QStringLiteral("0"));
+    const QCommandLineOption proxyTimeoutOption(
+        QStringLiteral("proxy-timeout"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: end requests held longer than this many seconds "
+                                    "(1…120) and cut WebSockets silent that long, as a proxy "
+                                    "does."),
+        QStringLiteral("seconds"), QStringLiteral("0"));
+    const QCommandLineOption blockOption(
+        QStringLiteral("block"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Fault: refuse one technique (websocket, longpoll or "
+                                    "polling), as a network in between would."),
+        QStringLiteral("technique"));
+    const QCommandLineOption faultScriptOption(
+        QStringLiteral("fault-script"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Run a timed sequence of faults from FILE, one a line "
+                                    "(e.g. \"5s drop\", \"10s latency 800\", \"40s restart\")."),
+        QStringLiteral("file"));
     parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption, storeOption, storeSyncOption});
+                       rateOption, originOption, batchOption, latencyOption, proxyTimeoutOption,
+                       blockOption, faultScriptOption, storeOption, storeSyncOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -150,8 +182,45 @@ int main(int argc, char *argv[])
     if (const QString sync = parser.value(storeSyncOption); sync == u"normal") {
         config.storeSync = PushChat::HistoryStore::Sync::Normal;
     } else if (sync != u"full") {
-        std::fprintf(stderr, "pushchat-server: --store-sync must be full or normal\n");
+        std::fprintf(
+            stderr, "%s\n",
+            qPrintable(QCoreApplication::translate(
+                "pushchat-server", "pushchat-server: --store-sync must be full or normal")));
         return 2;
+    }
+    config.faults.addedLatencyMs = parser.value(latencyOption).toInt(&ok);
+    if (!ok || config.faults.addedLatencyMs < 0 ||
+        config.faults.addedLatencyMs > PushChat::FaultSettings::MaxAddedLatencyMs) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                         "pushchat-server", "pushchat-server: --latency must be 0…2000")));
+        return 2;
+    }
+    config.faults.proxyTimeoutSeconds = parser.value(proxyTimeoutOption).toInt(&ok);
+    if (!ok || config.faults.proxyTimeoutSeconds < 0 ||
+        config.faults.proxyTimeoutSeconds > PushChat::FaultSettings::MaxProxyTimeoutSeconds) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                         "pushchat-server", "pushchat-server: --proxy-timeout must be 0…120")));
+        return 2;
+    }
+    if (parser.isSet(blockOption)) {
+        config.faults.blocked = PushChat::transportFromName(parser.value(blockOption).toLower());
+        if (!config.faults.blocked) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate(
+                             "pushchat-server",
+                             "pushchat-server: --block takes websocket, longpoll or polling")));
+            return 2;
+        }
+    }
+    PushChat::FaultScript::Parsed faultScript;
+    if (parser.isSet(faultScriptOption)) {
+        faultScript = PushChat::FaultScript::load(parser.value(faultScriptOption));
+        if (!faultScript.ok()) {
+            std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(faultScript.error));
+            return 2;
+        }
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
@@ -160,6 +229,16 @@ int main(int argc, char *argv[])
     }
     QSocketNotifier signalNotifier(signalPipe[0], QSocketNotifier::Read);
     PushChat::ServerHost host;
+    PushChat::FaultScriptRunner faultRunner(&host, faultScript.steps);
+    QObject::connect(
+        &faultRunner, &PushChat::FaultScriptRunner::stepApplied, &app,
+        [](const PushChat::FaultStep &step) {
+            std::printf(
+                "%s\n",
+                qPrintable(
+                    QCoreApplication::translate("pushchat-server", "fault: %1").arg(step.label())));
+            std::fflush(stdout);
+        });
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
         char byte;
         [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
@@ -180,6 +259,8 @@ int main(int argc, char *argv[])
             std::printf("  %s\n", qPrintable(url));
         std::printf("Press Ctrl+C to stop.\n");
         std::fflush(stdout);
+        if (!faultScript.steps.isEmpty())
+            faultRunner.start();
     });
     QObject::connect(&host, &PushChat::ServerHost::failed, &app,
                      [&](const PushChat::ServerError &error) {

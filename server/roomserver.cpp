@@ -27,12 +27,15 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
     , m_accessPolicy(config.allowedOrigins, config.key)
+    , m_faults(config.faults, this)
     , m_parking(m_config, m_room, &m_stats, this)
     , m_webSockets(*this, this)
     , m_httpApi(*this, m_parking)
 {
     m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
     m_room.setHistory(snapshot.epoch, snapshot.startSeq);
+    m_faults.setSilenceCutter(
+        [this](qint64 silentSinceMs) { m_webSockets.cutSilent(silentSinceMs); });
 }
 
 RoomServer::~RoomServer()
@@ -74,6 +77,7 @@ void RoomServer::start()
     m_nextSweepMs = monotonicMs() + SlowSweepIntervalMs;
     m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
     m_sweepTimer->start(SlowSweepIntervalMs);
+    m_faults.start();
 
     m_running = true;
     qCInfo(lcServer) << "listening on" << m_tcpServer->serverAddress().toString()
@@ -128,6 +132,7 @@ void RoomServer::clearHistory()
 void RoomServer::closeEverything()
 {
     m_running = false;
+    m_faults.stop();
     delete m_sweepTimer;
     m_sweepTimer = nullptr;
     if (m_tcpServer)
@@ -148,6 +153,12 @@ void RoomServer::dropConnections()
 {
     qCInfo(lcServer) << "dropping every connection";
     abortConnections(false);
+}
+
+void RoomServer::setFaults(const FaultSettings &faults)
+{
+    m_faults.apply(faults);
+    m_config.faults = m_faults.settings();
 }
 
 void RoomServer::abortConnections(bool goingAway)
@@ -175,6 +186,7 @@ void RoomServer::onNewTcpConnections()
         auto *connection =
             new HttpConnection(descriptor, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(&HttpApi::classify);
+        connection->setFaults(&m_faults);
         m_connections.insert(connection);
         connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs);
         connect(connection, &HttpConnection::requestHeadPending, this,

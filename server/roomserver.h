@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesspolicy.h"
+#include "faultinjector.h"
 #include "historyjournal.h"
 #include "httpapi.h"
 #include "longpollparking.h"
@@ -72,6 +73,7 @@ public:
     ServerStats &stats() { return m_stats; }
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
+    const FaultInjector &faults() const { return m_faults; }
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
     /// same send already stored (or is storing); `answer` gets the outcome.
     void acceptChat(const ChatSubmission &submission, ChatAnswer answer);
@@ -94,6 +96,8 @@ public slots:
     /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
     /// what clients see when a network drops them (used by fault tests).
     void dropConnections();
+    /// The faults to show from now on (docs/PROTOCOL.md, "Faults on demand").
+    void setFaults(const PushChat::FaultSettings &faults);
 
 signals:
     void started(quint16 port);
@@ -131,6 +135,7 @@ private:
     ServerStats m_stats;
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
+    FaultInjector m_faults;
     LongPollParking m_parking;
     WebSocketHub m_webSockets;
     HttpApi m_httpApi;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faultsettings.h"
 #include "historystore.h"
 #include "httpparser.h"
 #include "protocollimits.h"
@@ -43,6 +44,7 @@ struct ServerConfig
     /// The history's SQLite file (created if missing); empty: the history lives in memory.
     QString storePath;
     HistoryStore::Sync storeSync = HistoryStore::Sync::Full;
+    FaultSettings faults; ///< at start; RoomServer::setFaults() changes them live
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

@@ -15,6 +15,7 @@ ServerHost::ServerHost(QObject *parent)
     qRegisterMetaType<RoomSnapshot>();
     qRegisterMetaType<ServerConfig>();
     qRegisterMetaType<ServerError>();
+    qRegisterMetaType<FaultSettings>();
 }
 
 ServerHost::~ServerHost()
@@ -33,6 +34,7 @@ void ServerHost::setState(State state)
 void ServerHost::start(const ServerConfig &config)
 {
     if (m_state != State::Stopped) {
+        m_restarting = false;
         emit failed({ServerError::Kind::Other, QStringLiteral("the server is already running")});
         return;
     }
@@ -54,9 +56,13 @@ void ServerHost::start(const ServerConfig &config)
     connect(server, &RoomServer::started, this, [this](quint16 port) {
         m_port = port;
         setState(State::Running);
-        emit started(port);
+        if (std::exchange(m_restarting, false))
+            emit restarted(port);
+        else
+            emit started(port);
     });
     connect(server, &RoomServer::failed, this, [this](const ServerError &error) {
+        m_restarting = false;
         joinThread();
         setState(State::Stopped);
         emit failed(error);
@@ -65,8 +71,15 @@ void ServerHost::start(const ServerConfig &config)
     connect(server, &RoomServer::historyCleared, this, &ServerHost::historyCleared);
     connect(server, &RoomServer::stopped, this, [this](const RoomSnapshot &snapshot) {
         m_snapshot = snapshot;
+        const quint16 port = m_port;
         joinThread();
         setState(State::Stopped);
+        if (m_restarting) {
+            ServerConfig config = m_config;
+            config.port = port; // the same port, even when the first start picked a free one
+            start(config);
+            return;
+        }
         emit stopped();
     });
     setState(State::Starting);
@@ -79,6 +92,23 @@ void ServerHost::stop()
         return;
     setState(State::Stopping);
     QMetaObject::invokeMethod(m_server, &RoomServer::stop, Qt::QueuedConnection);
+}
+
+void ServerHost::restart()
+{
+    if (m_state != State::Running)
+        return;
+    m_restarting = true;
+    stop();
+}
+
+void ServerHost::setFaults(const FaultSettings &faults)
+{
+    m_config.faults = faults;
+    if (m_server && m_state != State::Stopped)
+        QMetaObject::invokeMethod(
+            m_server, [server = m_server.data(), faults] { server->setFaults(faults); },
+            Qt::QueuedConnection);
 }
 
 void ServerHost::dropConnections()

@@ -38,6 +38,12 @@ public:
     /// Deletes the room's history (the store file's too); answers with historyCleared() or
     /// historyFailed(). Clients are told to start again (docs/PROTOCOL.md).
     void clearHistory();
+    /// The faults the server shows from now on; kept for the next start() and restart().
+    void setFaults(const PushChat::FaultSettings &faults);
+    FaultSettings faults() const { return m_config.faults; }
+    /// Stops the server and starts it again on the same port with the same history; answers
+    /// with restarted() (not stopped() and started()) or failed().
+    void restart();
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -51,6 +57,8 @@ signals:
     /// The history store failed while running (sends are refused) or could not clear.
     void historyFailed(const PushChat::ServerError &error);
     void historyCleared();
+    /// restart() is done: the server listens again on `port`.
+    void restarted(quint16 port);
 
 private:
     void setState(State state);
@@ -62,6 +70,7 @@ private:
     QPointer<RoomServer> m_server;
     State m_state = State::Stopped;
     quint16 m_port = 0;
+    bool m_restarting = false;
 };
 
 } // namespace PushChat

@@ -82,6 +82,10 @@ void WebSocketHub::closeAll(bool goingAway)
 void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request &request,
                                  qint64 headBytes)
 {
+    if (const auto refusal = m_server.faults().refusal(Transport::WebSocket)) {
+        connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
+        return;
+    }
     const Decoded<QueryItems> query = RequestDecoding::query(request.query);
     if (!query.ok()) {
         connection->respondError(query.status, query.error);
@@ -158,6 +162,7 @@ void WebSocketHub::onNewWebSockets()
             continue;
         }
         ++m_counters.openConnections;
+        client->peer->setFaults(&m_server.faults());
         connect(client->peer, &WebSocketPeer::textReceived, this,
                 [this, client](const QByteArray &utf8) { onText(client, utf8); });
         connect(client->peer, &WebSocketPeer::binaryReceived, this,
@@ -305,6 +310,18 @@ void WebSocketHub::onClosed(Client *client)
         m_server.webSocketClosed(client->nick);
     delete client;
     peer->deleteLater();
+}
+
+void WebSocketHub::cutSilent(qint64 silentSinceMs)
+{
+    const QList<Client *> clients = m_clients;
+    for (Client *client : clients) {
+        if (client->peer->lastTrafficMs() > silentSinceMs)
+            continue;
+        qCDebug(lcServer) << "proxy timeout: cutting a silent WebSocket";
+        client->peer->abort();
+        onClosed(client);
+    }
 }
 
 void WebSocketHub::broadcast(const QByteArray &frame)

@@ -49,6 +49,9 @@ public:
     void broadcast(const QByteArray &frame);
     /// The room's history was cleared: every chat client gets a new hello with `reset`.
     void historyCleared();
+    /// Cuts, without a close frame, every client silent since `silentSinceMs`: the proxy
+    /// timeout fault (FaultInjector).
+    void cutSilent(qint64 silentSinceMs);
 
 private:
     struct Client

@@ -1,5 +1,8 @@
 #include "websocketpeer.h"
 
+#include "delayedoutput.h"
+#include "faultinjector.h"
+#include "serverclock.h"
 #include "serverlog.h"
 #include "websocketframe.h"
 
@@ -65,6 +68,7 @@ WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCoun
     , m_limits(limits)
     , m_backlogAllowance(limits.maxBacklogBytes)
     , m_counters(counters)
+    , m_lastTrafficMs(monotonicMs())
 {
     ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
     // Frames are whole messages, written when due: Nagle's algorithm would hold one back
@@ -95,12 +99,28 @@ void WebSocketPeer::releaseDescriptor()
     m_message.clear();
     m_output.clear();
     m_outputOffset = 0;
+    if (m_delayed)
+        m_delayed->clear();
 }
 
 void WebSocketPeer::send(const QByteArray &frame)
 {
     if (m_state != State::Open)
         return;
+    if (m_faults && (m_faults->addedLatencyMs() > 0 || (m_delayed && !m_delayed->isEmpty()))) {
+        if (!m_delayed)
+            m_delayed = new DelayedOutput([this](const QByteArray &due) { sendNow(due); }, this);
+        m_delayed->push(frame, m_faults->addedLatencyMs());
+        return;
+    }
+    sendNow(frame);
+}
+
+void WebSocketPeer::sendNow(const QByteArray &frame)
+{
+    if (m_state != State::Open)
+        return;
+    m_lastTrafficMs = monotonicMs();
     ++m_counters->framesOut;
     writeOut(frame.constData(), frame.size(), &frame);
 }
@@ -126,12 +146,15 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
 
 int WebSocketPeer::directDescriptor() const
 {
-    const bool nothingWaits = m_output.isEmpty() && !isCorked() && !m_finishQueued;
+    const bool nothingWaits = m_output.isEmpty() && !isCorked() && !m_finishQueued &&
+                              !(m_faults && m_faults->addedLatencyMs() > 0) &&
+                              !(m_delayed && !m_delayed->isEmpty());
     return m_state == State::Open && m_descriptor >= 0 && nothingWaits ? m_descriptor : -1;
 }
 
 void WebSocketPeer::sentDirectly(const QByteArray &frame, ssize_t result)
 {
+    m_lastTrafficMs = monotonicMs();
     ++m_counters->framesOut;
     afterSend(frame.constData(), frame.size(), &frame, result);
 }
@@ -224,6 +247,7 @@ void WebSocketPeer::onReadable()
                 finish();
             return;
         }
+        m_lastTrafficMs = monotonicMs();
         if (m_inputBroken) {
             // Read and dropped until the client closes: closing with unread input would reset
             // the connection, and the client might never see our close frame.

@@ -11,6 +11,9 @@ class QWebSocket;
 
 namespace PushChat {
 
+class DelayedOutput;
+class FaultInjector;
+
 /// One WebSocket connection after its handshake, read and written by PushChat itself on the
 /// socket's descriptor.
 ///
@@ -40,6 +43,12 @@ public:
                                 TransportCounters *counters, QObject *parent);
 
     ~WebSocketPeer() override;
+
+    /// Frames are held back by the faults' added latency (none while this is not called).
+    void setFaults(const FaultInjector *faults) { m_faults = faults; }
+    /// When a byte last came in or a frame last went out (monotonic ms): what a proxy's idle
+    /// timeout looks at.
+    qint64 lastTrafficMs() const { return m_lastTrafficMs; }
 
     /// Writes a complete frame; what the kernel does not take at once waits in a backlog.
     void send(const QByteArray &frame);
@@ -85,6 +94,7 @@ private:
     void handleClose(const QByteArray &payload);
     void fail(quint16 code, const char *reason);
     void writeOut(const char *data, qsizetype size, const QByteArray *shared);
+    void sendNow(const QByteArray &frame);
     /// After a send of `size` bytes returned `result`: counts, keeps the rest, or ends.
     void afterSend(const char *data, qsizetype size, const QByteArray *shared, ssize_t result);
     void keepUnsent(const char *data, qsizetype size, qsizetype sent, const QByteArray *shared);
@@ -113,6 +123,9 @@ private:
     quint8 m_messageOpcode = 0;
     QByteArray m_output; ///< bytes the kernel has not taken yet, from m_outputOffset on
     qsizetype m_outputOffset = 0;
+    const FaultInjector *m_faults = nullptr;
+    DelayedOutput *m_delayed = nullptr; ///< only once an added latency held a frame back
+    qint64 m_lastTrafficMs = 0;
 };
 
 } // namespace PushChat

@@ -6,7 +6,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryFile>
 #include <QTest>
+#include <QTimer>
 
 class tst_PushChatCli : public QObject
 {
@@ -19,6 +21,10 @@ private slots:
     void inputEndingBeforeConnectingStillFails_data();
     void inputEndingBeforeConnectingStillFails();
     void rejectsBadOptions();
+    void survivesFaultScript_data();
+    void survivesFaultScript();
+    void blockedModeSaysSo();
+    void heartbeatOutlivesProxyTimeout();
 
 private:
     static quint16 startServer(QProcess &process);
@@ -168,6 +174,138 @@ void tst_PushChatCli::rejectsBadOptions()
     cli.start(QStringLiteral(PUSHCHAT_CLI_PATH), {"--nick", "x"});
     QVERIFY(cli.waitForFinished(10000));
     QVERIFY(cli.exitCode() != 0);
+}
+
+void tst_PushChatCli::survivesFaultScript_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("poll") << "poll";
+    QTest::newRow("longpoll") << "longpoll";
+    QTest::newRow("ws") << "ws";
+}
+
+void tst_PushChatCli::survivesFaultScript()
+{
+    // A headless server runs a fault scenario; a terminal client in each mode reads through it
+    // every message exactly once.
+    QFETCH(QString, mode);
+    QTemporaryFile script;
+    QVERIFY(script.open());
+    script.write("2s drop\n2500ms latency 300\n3500ms restart\n4500ms latency 0\n");
+    script.flush();
+    QProcess server;
+    const quint16 port =
+        TestHttp::startServerProcess(server, QStringLiteral(PUSHCHAT_SERVER_PATH),
+                                     {"--port", "0", "--bind", "127.0.0.1", "--rate-limit", "0",
+                                      "--fault-script", script.fileName()});
+    QVERIFY(port != 0);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    QProcess reader;
+    QProcess writer;
+    reader.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                 {"--url", url, "--nick", "reader", "--mode", mode, "--interval", "100"});
+    writer.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                 {"--url", url, "--nick", "writer", "--mode", "ws"});
+    QVERIFY(reader.waitForStarted(10000));
+    QVERIFY(writer.waitForStarted(10000));
+    QByteArray readerOut;
+    QByteArray writerOut;
+    QTRY_VERIFY_WITH_TIMEOUT(saw(reader, readerOut, "* writer joined"), 10000);
+
+    // Lines typed across the whole scenario, a quarter second apart.
+    constexpr int Count = 24;
+    int written = 0;
+    QTimer typing;
+    QObject::connect(&typing, &QTimer::timeout, &writer, [&] {
+        if (written < Count)
+            writer.write(QByteArray("line ") + QByteArray::number(written++) + '\n');
+    });
+    typing.start(250);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        saw(reader, readerOut,
+            QByteArray("] writer: line ") + QByteArray::number(Count - 1) + '\n'),
+        30000);
+    for (int i = 0; i < Count; ++i) {
+        const QByteArray line = QByteArray("] writer: line ") + QByteArray::number(i) + '\n';
+        QVERIFY2(readerOut.count(line) == 1, line.constData());
+    }
+    QByteArray serverOut = server.readAllStandardOutput();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (serverOut += server.readAllStandardOutput()).contains("fault: latency off"), 10000);
+    QVERIFY(serverOut.contains("fault: drop all"));
+    QVERIFY(serverOut.contains("fault: restart"));
+    writer.closeWriteChannel();
+    reader.closeWriteChannel();
+    QVERIFY(writer.waitForFinished(10000));
+    QVERIFY(reader.waitForFinished(10000));
+    QCOMPARE(writer.exitCode(), 0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void tst_PushChatCli::blockedModeSaysSo()
+{
+    QProcess server;
+    const quint16 port = TestHttp::startServerProcess(
+        server, QStringLiteral(PUSHCHAT_SERVER_PATH),
+        {"--port", "0", "--bind", "127.0.0.1", "--block", "websocket"});
+    QVERIFY(port != 0);
+    QProcess cli;
+    cli.setStandardInputFile(QProcess::nullDevice());
+    cli.start(
+        QStringLiteral(PUSHCHAT_CLI_PATH),
+        {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--nick", "x", "--mode", "ws"});
+    QVERIFY(cli.waitForFinished(20000));
+    const QByteArray err = cli.readAllStandardError();
+    QVERIFY2(err.contains("WebSocket upgrades are refused"), err.constData());
+    QCOMPARE(cli.exitCode(), 2);
+    // The fallback gets through.
+    QProcess fallback;
+    fallback.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                   {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--nick", "y",
+                    "--mode", "longpoll"});
+    QVERIFY(fallback.waitForStarted(10000));
+    fallback.write("through long polling\n");
+    fallback.closeWriteChannel();
+    QVERIFY(fallback.waitForFinished(20000));
+    QCOMPARE(fallback.exitCode(), 0);
+    QCOMPARE(TestHttp::get(port, "/api/messages?after=0").body.count("through long polling"), 1);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void tst_PushChatCli::heartbeatOutlivesProxyTimeout()
+{
+    // The lesson of the proxy timeout: an idle WebSocket is cut, one with a heartbeat is not.
+    QProcess server;
+    const quint16 port = TestHttp::startServerProcess(
+        server, QStringLiteral(PUSHCHAT_SERVER_PATH),
+        {"--port", "0", "--bind", "127.0.0.1", "--proxy-timeout", "2"});
+    QVERIFY(port != 0);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    QProcess quiet;
+    QProcess beating;
+    quiet.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                {"--url", url, "--nick", "quiet", "--mode", "ws", "--heartbeat", "60"});
+    beating.start(QStringLiteral(PUSHCHAT_CLI_PATH),
+                  {"--url", url, "--nick", "beating", "--mode", "ws", "--heartbeat", "1"});
+    QVERIFY(quiet.waitForStarted(10000));
+    QVERIFY(beating.waitForStarted(10000));
+    QByteArray quietErr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (quietErr += quiet.readAllStandardError()).count("* reconnecting") >= 2, 30000);
+    const QByteArray beatingErr = beating.readAllStandardError();
+    QVERIFY2(!beatingErr.contains("reconnecting"), beatingErr.constData());
+    QByteArray quietOut;
+    beating.write("still here\n");
+    QTRY_VERIFY_WITH_TIMEOUT(saw(quiet, quietOut, "] beating: still here\n"), 15000);
+    quiet.closeWriteChannel();
+    beating.closeWriteChannel();
+    QVERIFY(quiet.waitForFinished(10000));
+    QVERIFY(beating.waitForFinished(10000));
+    QCOMPARE(beating.exitCode(), 0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(tst_PushChatCli)

@@ -10,6 +10,11 @@
 
 namespace PushChat {
 
+namespace {
+/// No pong this long after a ping: the link is dead (the library's default).
+constexpr int PongTimeoutMs = 10000;
+} // namespace
+
 CliSession::CliSession(const Options &options, QObject *parent)
     : QObject(parent)
     , m_stdin(STDIN_FILENO, QSocketNotifier::Read)
@@ -21,6 +26,7 @@ CliSession::CliSession(const Options &options, QObject *parent)
     m_client.setKey(options.key);
     m_client.setMode(options.mode);
     m_client.setPollInterval(options.intervalMs);
+    m_client.setWebSocketTiming(options.heartbeatSeconds * 1000, PongTimeoutMs);
     m_stdin.setEnabled(false);
     connect(&m_stdin, &QSocketNotifier::activated, this, &CliSession::onStdin);
 

@@ -24,6 +24,7 @@ public:
         QString key;
         Transport mode = Transport::WebSocket;
         int intervalMs = 1000;
+        int heartbeatSeconds = 20; ///< WebSocket ping interval: keeps an idle link alive
     };
 
     /// How long /quit or end of input waits for unconfirmed messages (or for a first

@@ -40,7 +40,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption intervalOption(QStringLiteral("interval"),
                                             QStringLiteral("Polling interval in ms, 100-10000."),
                                             QStringLiteral("ms"), QStringLiteral("1000"));
-    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption});
+    const QCommandLineOption heartbeatOption(
+        QStringLiteral("heartbeat"),
+        QCoreApplication::translate("pushchat-cli",
+                                    "WebSocket ping every this many seconds, 1-120 (default "
+                                    "20): keeps an idle link through a proxy's timeout."),
+        QStringLiteral("seconds"), QStringLiteral("20"));
+    parser.addOptions(
+        {urlOption, nickOption, modeOption, keyOption, intervalOption, heartbeatOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -67,6 +74,10 @@ int main(int argc, char *argv[])
     options.intervalMs = parser.value(intervalOption).toInt(&ok);
     if (!ok || options.intervalMs < 100 || options.intervalMs > 10000)
         return usage(QStringLiteral("--interval must be 100 to 10000 ms"));
+    options.heartbeatSeconds = parser.value(heartbeatOption).toInt(&ok);
+    if (!ok || options.heartbeatSeconds < 1 || options.heartbeatSeconds > 120)
+        return usage(
+            QCoreApplication::translate("pushchat-cli", "--heartbeat must be 1 to 120 seconds"));
 
     CliSession session(options);
     QObject::connect(&session, &CliSession::finished, &app, &QCoreApplication::exit,

@@ -24,6 +24,8 @@ const MAX_RETRY_MS = 5000;
 const RETRY_JITTER = 0.2;
 
 const NORMAL_CLOSURE = 1000; // RFC 6455 close code
+// Names the technique a network in between refuses (a fault the host turned on).
+const BLOCKED_HEADER = 'PushChat-Blocked';
 
 // What became of one send.
 export const Outcome = Object.freeze({
@@ -103,11 +105,13 @@ class Transport {
     this.#wake?.();
   }
 
-  retryLater() {
+  // `blocked`: the server said a network in between refuses this mode (docs/PROTOCOL.md,
+  // "Faults on demand"); the page says so, and keeps trying in case the block is lifted.
+  retryLater(blocked = false) {
     this.#retries += 1;
     const jitter = 1 - RETRY_JITTER + Math.random() * 2 * RETRY_JITTER;
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.#retries - 1)) * jitter;
-    this.session.events.stateChanged('reconnecting',
+    this.session.events.stateChanged(blocked ? 'blocked' : 'reconnecting',
       { seconds: (delay / 1000).toFixed(1), attempt: this.#retries });
     return this.sleep(delay);
   }
@@ -134,13 +138,13 @@ export class PollTransport extends Transport {
 
   async #run() {
     while (!this.stopped) {
-      const { status, page } = await this.#poll();
+      const { status, page, blocked } = await this.#poll();
       if (this.stopped)
         return; // a late reply of a mode we left: the new mode resumes from the cursor
       if (status === 401)
         return this.session.events.keyRejected();
       if (!page) {
-        if (!(await this.retryLater()))
+        if (!(await this.retryLater(blocked)))
           return;
         continue;
       }
@@ -178,7 +182,7 @@ export class PollTransport extends Transport {
     // A long poll's `now` is taken when it ends, not halfway: only short polls are samples.
     if (page && this.mode === 'polling')
       session.clock.addSample(sentAt, receivedAt, page.now);
-    return { status: response.status, page };
+    return { status: response.status, page, blocked: response.headers.has(BLOCKED_HEADER) };
   }
 
   async #pause() {
@@ -298,11 +302,21 @@ export class SocketTransport extends Transport {
       this.#retry();
       return;
     }
-    // The browser hides a refused handshake's status: ask the room whether it was the key.
-    this.#keyAccepted().then((accepted) => {
+    // The browser hides a refused handshake's status: ask the room whether it was the key,
+    // and the endpoint whether upgrades are refused on the way.
+    this.#keyAccepted().then(async (accepted) => {
       if (accepted)
-        this.#retry();
+        this.#retry(await this.#upgradesBlocked());
     });
+  }
+
+  async #upgradesBlocked() {
+    try {
+      const response = await fetch(apiUrl(Paths.socket, { key: this.session.key }), { cache: 'no-store' });
+      return response.headers.has(BLOCKED_HEADER);
+    } catch {
+      return false;
+    }
   }
 
   async #keyAccepted() {
@@ -318,8 +332,8 @@ export class SocketTransport extends Transport {
     return !this.stopped;
   }
 
-  async #retry() {
-    if (await this.retryLater())
+  async #retry(blocked = false) {
+    if (await this.retryLater(blocked))
       this.#open();
   }
 }

@@ -18,7 +18,7 @@ const msToSlider = (ms) =>
   Math.round(SLIDER_STEPS * Math.log(ms / MIN_INTERVAL_MS) / Math.log(MAX_INTERVAL_MS / MIN_INTERVAL_MS));
 
 const STATE_KEYS = { idle: 'stateIdle', connecting: 'stateConnecting', connected: 'stateConnected',
-  reconnecting: 'stateReconnecting' };
+  reconnecting: 'stateReconnecting', blocked: 'stateBlocked' };
 const MODE_KEYS = { polling: 'modePolling', longpoll: 'modeLongpoll', websocket: 'modeWebsocket' };
 const HINT_KEYS = { polling: 'hintPolling', longpoll: 'hintLongpoll', websocket: 'hintWebsocket' };
 

@@ -1,0 +1,206 @@
+#include "faultscript.h"
+
+#include "serverclock.h"
+#include "serverhost.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace PushChat {
+
+QString FaultStep::label() const
+{
+    switch (action) {
+    case Action::Drop:
+        return QCoreApplication::translate("FaultStep", "drop all");
+    case Action::Latency:
+        return value > 0 ? QCoreApplication::translate("FaultStep", "latency %1 ms").arg(value)
+                         : QCoreApplication::translate("FaultStep", "latency off");
+    case Action::ProxyTimeout:
+        return value > 0 ? QCoreApplication::translate("FaultStep", "proxy timeout %1 s").arg(value)
+                         : QCoreApplication::translate("FaultStep", "proxy timeout off");
+    case Action::Block:
+        return technique ? QCoreApplication::translate("FaultStep", "block %1")
+                               .arg(transportName(*technique))
+                         : QCoreApplication::translate("FaultStep", "unblock");
+    case Action::Restart:
+        return QCoreApplication::translate("FaultStep", "restart");
+    }
+    return {};
+}
+
+FaultSettings FaultStep::appliedTo(FaultSettings settings) const
+{
+    switch (action) {
+    case Action::Latency:
+        settings.addedLatencyMs = value;
+        break;
+    case Action::ProxyTimeout:
+        settings.proxyTimeoutSeconds = value;
+        break;
+    case Action::Block:
+        settings.blocked = technique;
+        break;
+    case Action::Drop:
+    case Action::Restart:
+        break;
+    }
+    return settings;
+}
+
+void FaultStep::applyTo(ServerHost &host) const
+{
+    switch (action) {
+    case Action::Drop:
+        host.dropConnections();
+        return;
+    case Action::Restart:
+        host.restart();
+        return;
+    case Action::Latency:
+    case Action::ProxyTimeout:
+    case Action::Block:
+        host.setFaults(appliedTo(host.faults()));
+        return;
+    }
+}
+
+namespace FaultScript {
+
+namespace {
+
+/// "5s", "2.5s", "800ms" → milliseconds, or -1.
+qint64 parseTime(const QString &word)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s)$"));
+    const QRegularExpressionMatch match = pattern.match(word);
+    if (!match.hasMatch())
+        return -1;
+    const double number = match.captured(1).toDouble();
+    return qint64(match.captured(2) == u"ms" ? number : number * 1000.0);
+}
+
+} // namespace
+
+Parsed parse(const QString &text)
+{
+    Parsed parsed;
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QString line = lines.at(i);
+        if (const qsizetype hash = line.indexOf(u'#'); hash >= 0)
+            line.truncate(hash);
+        const QStringList words = line.simplified().split(u' ', Qt::SkipEmptyParts);
+        if (words.isEmpty())
+            continue;
+        auto fail = [&](const QString &why) {
+            parsed.steps.clear();
+            parsed.error =
+                QCoreApplication::translate("FaultScript", "line %1: %2").arg(i + 1).arg(why);
+            return parsed;
+        };
+        FaultStep step;
+        step.atMs = parseTime(words.at(0));
+        if (step.atMs < 0)
+            return fail(QCoreApplication::translate("FaultScript",
+                                                    "\"%1\" is not a time such as 5s or 800ms")
+                            .arg(words.at(0)));
+        const QString action = words.value(1).toLower();
+        const QString argument = words.value(2).toLower();
+        const bool takesArgument =
+            action == u"latency" || action == u"proxy-timeout" || action == u"block";
+        const bool known = takesArgument || action == u"drop" || action == u"restart";
+        if (known && words.size() != (takesArgument ? 3 : 2))
+            return fail(
+                takesArgument
+                    ? QCoreApplication::translate("FaultScript", "\"%1\" needs one argument")
+                          .arg(action)
+                    : QCoreApplication::translate("FaultScript", "\"%1\" takes no argument")
+                          .arg(action));
+        bool ok = false;
+        if (action == u"drop") {
+            step.action = FaultStep::Action::Drop;
+        } else if (action == u"restart") {
+            step.action = FaultStep::Action::Restart;
+        } else if (action == u"latency") {
+            step.action = FaultStep::Action::Latency;
+            step.value = argument.toInt(&ok);
+            if (!ok || step.value < 0 || step.value > FaultSettings::MaxAddedLatencyMs)
+                return fail(QCoreApplication::translate("FaultScript", "latency must be 0…%1 ms")
+                                .arg(FaultSettings::MaxAddedLatencyMs));
+        } else if (action == u"proxy-timeout") {
+            step.action = FaultStep::Action::ProxyTimeout;
+            step.value = argument.toInt(&ok);
+            if (!ok || step.value < 0 || step.value > FaultSettings::MaxProxyTimeoutSeconds)
+                return fail(QCoreApplication::translate("FaultScript",
+                                                        "proxy-timeout must be 0 (off) or 1…%1 s")
+                                .arg(FaultSettings::MaxProxyTimeoutSeconds));
+        } else if (action == u"block") {
+            step.action = FaultStep::Action::Block;
+            if (argument != u"none") {
+                step.technique = transportFromName(argument);
+                if (!step.technique)
+                    return fail(QCoreApplication::translate(
+                        "FaultScript", "block takes websocket, longpoll, polling or none"));
+            }
+        } else {
+            return fail(QCoreApplication::translate(
+                            "FaultScript",
+                            "unknown fault \"%1\"; use drop, latency, proxy-timeout, block or "
+                            "restart")
+                            .arg(action));
+        }
+        parsed.steps.append(step);
+    }
+    std::stable_sort(parsed.steps.begin(), parsed.steps.end(),
+                     [](const FaultStep &a, const FaultStep &b) { return a.atMs < b.atMs; });
+    return parsed;
+}
+
+Parsed load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {{},
+                QCoreApplication::translate("FaultScript", "cannot read %1: %2")
+                    .arg(path, file.errorString())};
+    return parse(QString::fromUtf8(file.readAll()));
+}
+
+} // namespace FaultScript
+
+FaultScriptRunner::FaultScriptRunner(ServerHost *host, const QList<FaultStep> &steps,
+                                     QObject *parent)
+    : QObject(parent)
+    , m_host(host)
+    , m_steps(steps)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &FaultScriptRunner::runDueSteps);
+}
+
+void FaultScriptRunner::start()
+{
+    m_next = 0;
+    m_startedMs = monotonicMs();
+    runDueSteps();
+}
+
+void FaultScriptRunner::runDueSteps()
+{
+    const qint64 elapsed = monotonicMs() - m_startedMs;
+    while (m_next < m_steps.size() && m_steps.at(m_next).atMs <= elapsed) {
+        const FaultStep step = m_steps.at(m_next++);
+        step.applyTo(*m_host);
+        emit stepApplied(step);
+    }
+    if (m_next < m_steps.size())
+        m_timer.start(int(m_steps.at(m_next).atMs - elapsed));
+    else
+        emit finished();
+}
+
+} // namespace PushChat

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QMetaType>
+
+#include <optional>
+
+namespace PushChat {
+
+/// The faults a room server is told to show (docs/PROTOCOL.md, "Faults on demand"). A value
+/// type: it crosses threads by copy, from the app or a fault script to the server's thread.
+struct FaultSettings
+{
+    static constexpr int MaxAddedLatencyMs = 2000;
+    static constexpr int MinProxyTimeoutSeconds = 1;
+    static constexpr int MaxProxyTimeoutSeconds = 120;
+
+    /// Every answer and WebSocket frame the server sends waits this long first (0 … 2000).
+    int addedLatencyMs = 0;
+    /// 0: none. Otherwise requests held longer are answered (a long poll, empty) and WebSockets
+    /// silent that long are cut, as a proxy would (1 … 120).
+    int proxyTimeoutSeconds = 0;
+    /// The technique a network in between refuses (WebSocket upgrades, long polls or polls).
+    std::optional<Transport> blocked;
+
+    bool operator==(const FaultSettings &) const = default;
+};
+
+} // namespace PushChat
+
+Q_DECLARE_METATYPE(PushChat::FaultSettings)
