@@ -24,13 +24,14 @@ CompareSession::~CompareSession()
 }
 
 void CompareSession::start(const QUrl &url, const QString &key, int pollIntervalMs,
-                           qint64 baselineSeq)
+                           qint64 baselineSeq, const ClientTls &tls)
 {
     stop();
     m_pollIntervalMs = pollIntervalMs;
     for (const Transport technique : Techniques) {
         auto *observer = new ChatClient(this);
         observer->setServerUrl(url);
+        observer->setTlsTrust(tls.caCertificates, tls.pinnedSha256);
         observer->setKey(key);
         observer->setMode(technique);
         observer->setPollInterval(pollIntervalMs);
@@ -42,7 +43,7 @@ void CompareSession::start(const QUrl &url, const QString &key, int pollInterval
         m_logs[size_t(technique)]->clear();
         m_logs[size_t(technique)]->attach(observer, baselineSeq);
     }
-    m_generator->setServer(url, key);
+    m_generator->setServer(url, key, tls);
     // All three start in the same moment, so their counters cover the same time.
     for (ChatClient *observer : m_observers)
         observer->connectToServer();

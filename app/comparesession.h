@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include "protocol.h"
 #include "transportmetrics.h"
 
@@ -33,7 +35,8 @@ public:
 
     /// Connects three new observers to `url`; messages up to `baselineSeq` (already in the
     /// room) are not timed.
-    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq);
+    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq,
+               const ClientTls &tls = {});
     void stop();
     bool isRunning() const { return m_running; }
 

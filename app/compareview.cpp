@@ -184,7 +184,14 @@ QWidget *CompareView::createGeneratorBar()
     return bar;
 }
 
-void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq)
+void CompareView::setServerCostPanel(QWidget *panel)
+{
+    if (auto *column = qobject_cast<QVBoxLayout *>(layout()))
+        column->insertWidget(1, panel);
+}
+
+void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq,
+                        const ClientTls &tls)
 {
     m_model->clear();
     m_followEnd = true;
@@ -192,7 +199,7 @@ void CompareView::start(const QUrl &url, const QString &key, int pollIntervalMs,
     m_intervalSlider->setValue(PollInterval::toSlider(pollIntervalMs));
     m_intervalSlider->blockSignals(false);
     m_intervalLabel->setText(PollInterval::text(pollIntervalMs));
-    m_session->start(url, key, pollIntervalMs, baselineSeq);
+    m_session->start(url, key, pollIntervalMs, baselineSeq, tls);
     QList<TimelineWidget::Lane> lanes;
     for (const Transport technique : CompareSession::Techniques)
         lanes.append({technique, m_session->observer(technique)->eventLog()});

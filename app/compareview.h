@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include <QTimer>
 #include <QUrl>
 #include <QWidget>
@@ -34,7 +36,8 @@ public:
 
     /// Starts three new observers of the room at `url`; messages up to `baselineSeq` are
     /// already there and not timed.
-    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq);
+    void start(const QUrl &url, const QString &key, int pollIntervalMs, qint64 baselineSeq,
+               const ClientTls &tls = {});
     void stop();
     /// Starts the traffic generator at `perSecond` messages a second.
     void startBot(double perSecond);
@@ -49,6 +52,9 @@ public:
     CompareCounters *counters() const { return m_counters; }
     TimelineWidget *timeline() const { return m_timeline; }
     QTableView *table() const { return m_table; }
+
+    /// Shows `panel` (the server cost panel) between the traffic generator and the line-up.
+    void setServerCostPanel(QWidget *panel);
 
     /// CSV of every delivery on each technique and every request and frame (docs/APP.md).
     QByteArray csv() const;

@@ -11,7 +11,9 @@
 #include "joinurls.h"
 #include "presentation.h"
 #include "presentationbar.h"
+#include "servercostpanel.h"
 #include "sessioncontroller.h"
+#include "simulatedaudience.h"
 #include "startpage.h"
 #include "timelinewidget.h"
 #include "zoom.h"
@@ -55,6 +57,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_chatPage(new ChatPage(m_session, m_stack))
     , m_stateLabel(new QLabel(this))
     , m_compareView(new CompareView(m_stack))
+    , m_costPanel(new ServerCostPanel(m_session, m_compareView))
     , m_deliveries(new DeliveryLog(this))
     , m_faultsPanel(new FaultsPanel(m_session, this))
     , m_faultsDock(new QDockWidget(tr("Faults"), this))
@@ -64,6 +67,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(m_startPage);
     m_stack->addWidget(m_chatPage);
     m_stack->addWidget(m_compareView);
+    m_compareView->setServerCostPanel(m_costPanel);
     // A dock, not part of a page: it stays beside the chat page and the compare view alike.
     m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
     // Scrolled, so the panel never widens the window past a 1280×720 projector at 150 % text.
@@ -122,6 +126,7 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
 }
 
@@ -452,7 +457,8 @@ void MainWindow::showCompare(bool on)
         if (!isComparing()) {
             // Messages already in the room are history: only what comes after is timed.
             m_compareView->start(client->serverUrl(), client->key(), client->pollInterval(),
-                                 std::max(client->cursor(), client->roomInfo().lastSeq));
+                                 std::max(client->cursor(), client->roomInfo().lastSeq),
+                                 client->tls());
             m_stack->setCurrentWidget(m_compareView);
         }
     } else if (isComparing()) {
@@ -518,6 +524,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     qCInfo(lcAppUi) << "closing";
     m_compareView->stop();
+    m_costPanel->audience()->stop();
     m_session->shutdown();
     event->accept();
 }

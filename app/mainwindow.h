@@ -18,6 +18,7 @@ namespace PushChat {
 class ChatPage;
 class CompareView;
 class DeliveryLog;
+class ServerCostPanel;
 class PresentationBar;
 class FaultsPanel;
 class SessionController;
@@ -42,6 +43,7 @@ public:
     StartPage *startPage() const { return m_startPage; }
     ChatPage *chatPage() const { return m_chatPage; }
     CompareView *compareView() const { return m_compareView; }
+    ServerCostPanel *serverCostPanel() const { return m_costPanel; }
     /// The action that opens the compare view (button, View menu, Ctrl+K).
     QAction *compareAction() const { return m_compareAction; }
 
@@ -98,6 +100,7 @@ private:
     QPointer<QMessageBox> m_hostErrorBox;
     StartSettings m_settings;
     CompareView *m_compareView;
+    ServerCostPanel *m_costPanel;
     DeliveryLog *m_deliveries; ///< the inspector's client's deliveries, for the CSV export
     QAction *m_compareAction = nullptr;
     QAction *m_presentAction = nullptr;

@@ -3,6 +3,7 @@
 #include "inspectormodel.h"
 #include "joinbanner.h"
 #include "joinurls.h"
+#include "onlinetotals.h"
 #include "serverstatspoller.h"
 #include "sessioncontroller.h"
 #include "zoom.h"
@@ -45,6 +46,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_session(session)
     , m_addressBox(new QGroupBox(tr("Others join at"), this))
     , m_joinBanner(new JoinBanner(Qt::Vertical, m_addressBox))
+    , m_onlineTotals(new QLabel(this))
+    , m_connectionTotals(new QLabel(this))
     , m_onlineList(new QListWidget(this))
     , m_statsBox(new QGroupBox(tr("Server counters (/api/stats)"), this))
     , m_statsTable(new QTableWidget(m_statsBox))
@@ -59,6 +62,18 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     auto *onlineBox = new QGroupBox(tr("People online"), this);
     m_onlineList->setObjectName(QStringLiteral("onlineList"));
     auto *onlineLayout = new QVBoxLayout(onlineBox);
+    for (QLabel *totals : {m_onlineTotals, m_connectionTotals}) {
+        totals->setTextFormat(Qt::PlainText);
+        totals->setWordWrap(true);
+        onlineLayout->addWidget(totals);
+    }
+    m_onlineTotals->setObjectName(QStringLiteral("onlineTotals"));
+    m_connectionTotals->setObjectName(QStringLiteral("connectionTotals"));
+    m_connectionTotals->setToolTip(
+        tr("Open connections at the server, observers and simulated clients included: they "
+           "have no nick, so the list does not show them"));
+    // The totals above say how many: the list may shrink to two rows and scroll.
+    m_onlineList->setMinimumHeight(m_onlineList->fontMetrics().height() * 2);
     onlineLayout->addWidget(m_onlineList);
 
     m_statsTable->setObjectName(QStringLiteral("serverStatsTable"));
@@ -152,6 +167,9 @@ void RoomPanel::refresh()
                                            "the start screen.")
                                       : tr("Leaves the room and goes back to the start screen."));
     m_onlineList->clear();
+    m_onlineTotals->clear();
+    m_connectionTotals->clear();
+    m_connectionTotals->setVisible(hosting);
     if (hosting)
         m_joinBanner->setAddresses(m_session->joinUrls(), JoinUrls::loopback(m_session->port()),
                                    !m_session->request().key.isEmpty());
@@ -188,6 +206,7 @@ void RoomPanel::confirmClearHistory()
 void RoomPanel::showRoomInfo(const RoomInfo &info)
 {
     m_onlineList->clear();
+    m_onlineTotals->setText(OnlineTotals::members(info));
     const QString own = m_session->request().nick;
     for (const RoomInfo::Member &member : info.online) {
         QString line = QStringLiteral("%1 — %2").arg(member.nick, transportLabel(member.transport));
@@ -214,6 +233,7 @@ void RoomPanel::showServerStats()
         for (int r = 0; r < StatsRows; ++r)
             m_statsTable->item(r, c)->setText(locale.toString(values[r]));
     }
+    m_connectionTotals->setText(OnlineTotals::connections(s.stats));
     const qint64 parked = s.stats[StatsBucket::LongPoll].parked;
     m_statsSummary->setText(tr("Up %1 s · %2 messages stored · %3 long polls waiting")
                                 .arg(s.uptimeMs / MsPerSecond)

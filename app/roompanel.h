@@ -38,6 +38,8 @@ private:
     SessionController *m_session;
     QGroupBox *m_addressBox;
     JoinBanner *m_joinBanner;
+    QLabel *m_onlineTotals;     ///< named members by transport
+    QLabel *m_connectionTotals; ///< open connections by transport (hosting)
     QListWidget *m_onlineList;
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;

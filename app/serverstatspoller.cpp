@@ -1,13 +1,10 @@
 #include "serverstatspoller.h"
 
-#include "applog.h"
-#include "httpclient.h"
-#include "jsoncodec.h"
+#include "serverhost.h"
 
 namespace PushChat {
 
 namespace {
-constexpr int RequestTimeoutMs = 5000;
 constexpr int PollIntervalMs = 1000;
 } // namespace
 
@@ -20,16 +17,11 @@ ServerStatsPoller::ServerStatsPoller(QObject *parent)
 
 ServerStatsPoller::~ServerStatsPoller() = default;
 
-void ServerStatsPoller::start(const QUrl &serverUrl, const QString &key)
+void ServerStatsPoller::start(ServerHost *host)
 {
     stop();
-    m_http = new HttpClient(serverUrl.host(), quint16(serverUrl.port()), nullptr, this);
-    if (!key.isEmpty())
-        m_http->setExtraHeaders("Authorization: Bearer " + key.toUtf8() + "\r\n");
-    connect(m_http, &HttpClient::finished, this, &ServerStatsPoller::onFinished);
-    connect(m_http, &HttpClient::failed, this, [](ErrorCode, const QString &message, bool) {
-        qCDebug(lcAppSession).noquote() << "stats:" << message;
-    });
+    m_host = host;
+    connect(host, &ServerHost::statsReported, this, &ServerStatsPoller::take);
     m_timer.start();
     poll();
 }
@@ -37,37 +29,23 @@ void ServerStatsPoller::start(const QUrl &serverUrl, const QString &key)
 void ServerStatsPoller::stop()
 {
     m_timer.stop();
-    if (m_http) {
-        m_http->abort();
-        m_http->deleteLater();
-        m_http = nullptr;
-    }
+    if (m_host)
+        disconnect(m_host, nullptr, this, nullptr);
+    m_host = nullptr;
     m_hasSnapshot = false;
 }
 
 void ServerStatsPoller::poll()
 {
-    if (m_http && !m_http->busy())
-        m_http->request("GET", Paths::Stats, {}, RequestTimeoutMs);
+    if (m_host)
+        m_host->requestStats();
 }
 
-void ServerStatsPoller::onFinished(const HttpResponse &response)
+void ServerStatsPoller::take(const StatsReport &report)
 {
-    if (response.status != 200)
-        return;
-    if (auto snapshot = parse(response.body)) {
-        m_snapshot = *snapshot;
-        m_hasSnapshot = true;
-        emit updated();
-    }
-}
-
-std::optional<ServerStatsPoller::Snapshot> ServerStatsPoller::parse(QByteArrayView json)
-{
-    const std::optional<StatsReport> report = JsonCodec::decodeStats(json);
-    if (!report)
-        return std::nullopt;
-    return Snapshot{report->stats, report->uptimeMs, report->messages, report->retained};
+    m_snapshot = report;
+    m_hasSnapshot = true;
+    emit updated();
 }
 
 } // namespace PushChat

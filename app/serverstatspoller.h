@@ -1,55 +1,47 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include "serverstats.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
-#include <QUrl>
-
-#include <optional>
 
 namespace PushChat {
 
-class HttpClient;
-struct HttpResponse;
+class ServerHost;
 
-/// Reads the hosted server's live counters from `GET /api/stats` once a second, for the host
-/// panel. Uses the client library's HttpClient without metrics, so the app's own inspector
-/// does not count these requests (the server does, as "other").
+/// Reads the hosted server's live counters once a second, for the host panel and the server
+/// cost panel: in-process, by a queued call to the server's thread answered with a copy
+/// (ServerHost::requestStats()), not by HTTP, so watching the server costs its transports
+/// nothing and shows in no bucket.
 class ServerStatsPoller final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ServerStatsPoller)
 
 public:
-    struct Snapshot
-    {
-        ServerStats stats;
-        qint64 uptimeMs = 0;
-        qint64 messages = 0;
-        qint64 retained = 0;
-    };
+    using Snapshot = StatsReport;
 
     explicit ServerStatsPoller(QObject *parent = nullptr);
     ~ServerStatsPoller() override;
 
-    void start(const QUrl &serverUrl, const QString &key);
+    void start(ServerHost *host);
     void stop();
     void setInterval(int ms) { m_timer.setInterval(ms); }
 
     bool hasSnapshot() const { return m_hasSnapshot; }
     Snapshot snapshot() const { return m_snapshot; }
 
-    static std::optional<Snapshot> parse(QByteArrayView json);
-
 signals:
     void updated();
 
 private:
     void poll();
-    void onFinished(const HttpResponse &response);
+    void take(const StatsReport &report);
 
-    HttpClient *m_http = nullptr;
+    QPointer<ServerHost> m_host;
     QTimer m_timer;
     Snapshot m_snapshot;
     bool m_hasSnapshot = false;

@@ -4,6 +4,7 @@
 #include "joinurls.h"
 #include "messagelistmodel.h"
 #include "serverstatspoller.h"
+#include "tlsconfig.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -106,7 +107,11 @@ void SessionController::start(const SessionRequest &request)
     m_request = request;
     m_request.nick = request.nick.trimmed();
     m_joinUrls.clear();
+    m_tlsFingerprint.clear();
+    m_tls = {};
     if (request.kind == SessionRequest::Kind::Join) {
+        m_tls.pinnedSha256 =
+            ClientTls::parseFingerprint(request.fingerprint).value_or(QByteArray());
         enterRoom(SessionRequest::parseAddress(request.address));
         return;
     }
@@ -119,6 +124,16 @@ void SessionController::start(const SessionRequest &request)
     if (!m_historyFile.isEmpty())
         QDir().mkpath(QFileInfo(m_historyFile).absolutePath());
     config.storePath = m_historyFile;
+    // The compare view's bots and observers run in this process, on loopback, and may send
+    // far more than one client address is allowed: the host's own machine is trusted.
+    config.rateLimitExemptLoopback = true;
+    config.tlsCertificateFile = request.tlsCertificateFile.trimmed();
+    config.tlsKeyFile = request.tlsKeyFile.trimmed();
+    if (config.usesTls()) {
+        // This session's own clients trust exactly the certificate it serves.
+        m_tlsFingerprint = TlsConfig::fingerprintOfFile(config.tlsCertificateFile);
+        m_tls.pinnedSha256 = ClientTls::parseFingerprint(m_tlsFingerprint).value_or(QByteArray());
+    }
     m_phase = Phase::StartingServer;
     emit titleChanged();
     qCInfo(lcAppSession) << "hosting" << config.roomName << "on port" << config.port;
@@ -151,8 +166,11 @@ void SessionController::clearHistory()
 void SessionController::onServerStarted(quint16 port)
 {
     m_joinUrls = JoinUrls::forPort(port);
+    const bool tls = !m_tlsFingerprint.isEmpty();
+    if (tls)
+        m_joinUrls.replaceInStrings(QStringLiteral("http://"), QStringLiteral("https://"));
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(QStringLiteral("127.0.0.1"));
     url.setPort(port);
     enterRoom(url);
@@ -177,6 +195,7 @@ void SessionController::enterRoom(const QUrl &url)
     }
     m_client = new ChatClient(this);
     m_client->setServerUrl(url);
+    m_client->setTlsTrust({}, m_tls.pinnedSha256);
     m_client->setNick(m_request.nick);
     m_client->setKey(m_request.key);
     m_client->setMode(m_request.mode);
@@ -188,7 +207,7 @@ void SessionController::enterRoom(const QUrl &url)
     connect(m_client, &ChatClient::stateChanged, this, &SessionController::titleChanged);
     connect(m_client, &ChatClient::roomInfoChanged, this, &SessionController::titleChanged);
     if (m_request.kind == SessionRequest::Kind::Host)
-        m_stats->start(url, m_request.key);
+        m_stats->start(m_server);
     m_phase = Phase::InRoom;
     m_client->connectToServer();
     qCInfo(lcAppSession) << "entered" << url.toString() << "as" << m_request.nick;

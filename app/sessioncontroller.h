@@ -55,7 +55,10 @@ public:
     SessionRequest request() const { return m_request; }
     /// The room's name as the server reports it (or as asked for, until it answered).
     QString roomName() const;
-    /// "http://…" addresses others can join with (hosting only).
+    /// The SHA-256 fingerprint of the hosted room's certificate ("SHA256:AB:…"), what joiners
+    /// check or type; empty without TLS.
+    QString tlsFingerprint() const { return m_tlsFingerprint; }
+    /// "http://…" (or "https://…") addresses others can join with (hosting only).
     QStringList joinUrls() const { return m_joinUrls; }
     quint16 port() const;
     /// Modes the client has used since entering the room, in the order first used.
@@ -110,6 +113,8 @@ private:
     ServerStatsPoller *m_stats;
     QStringList m_joinUrls;
     QString m_historyFile;
+    QString m_tlsFingerprint;
+    ClientTls m_tls; ///< what this session's clients trust
     QList<Transport> m_modesUsed;
     QTimer m_tourTimer;
     QList<FaultStep> m_faultScript;

@@ -1,6 +1,9 @@
 #include "sessionrequest.h"
 
+#include "clienttls.h"
 #include "protocollimits.h"
+
+#include <QCoreApplication>
 
 #include <algorithm>
 
@@ -52,7 +55,9 @@ QUrl SessionRequest::parseAddress(const QString &text)
     if (!trimmed.contains(QStringLiteral("://")))
         trimmed.prepend(QStringLiteral("http://"));
     QUrl url(trimmed, QUrl::StrictMode);
-    if (!url.isValid() || url.scheme() != QStringLiteral("http") || url.host().isEmpty())
+    const bool knownScheme =
+        url.scheme() == QStringLiteral("http") || url.scheme() == QStringLiteral("https");
+    if (!url.isValid() || !knownScheme || url.host().isEmpty())
         return {};
     if (url.port() == -1)
         url.setPort(DefaultPort);
@@ -72,11 +77,19 @@ std::optional<QString> SessionRequest::problem() const
         if (roomName.trimmed().isEmpty())
             return QStringLiteral(
                 "Give the room a name, so people know they joined the right one.");
+        if (tlsCertificateFile.trimmed().isEmpty() != tlsKeyFile.trimmed().isEmpty())
+            return QCoreApplication::translate(
+                "PushChat::SessionRequest",
+                "For https://, give both the certificate file and its key file.");
         return std::nullopt;
     }
     if (!parseAddress(address).isValid())
         return QStringLiteral("Type the address the host shows, like http://192.168.1.20:8765 "
                               "or 192.168.1.20:8765.");
+    if (!fingerprint.trimmed().isEmpty() && !ClientTls::parseFingerprint(fingerprint))
+        return QCoreApplication::translate(
+            "PushChat::SessionRequest",
+            "The certificate fingerprint is SHA256: and 32 hex pairs, as the host shows it.");
     return std::nullopt;
 }
 

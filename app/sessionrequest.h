@@ -15,10 +15,13 @@ struct SessionRequest
     enum class Kind { Host, Join };
 
     Kind kind = Kind::Host;
-    QString roomName; ///< Host only
-    quint16 port = 0; ///< Host only; 0 picks a free port
-    QString address;  ///< Join only, as typed: "http://host:port" or "host:port"
-    QString key;      ///< empty: no room key
+    QString roomName;           ///< Host only
+    quint16 port = 0;           ///< Host only; 0 picks a free port
+    QString address;            ///< Join only, as typed: "http://host:port" or "host:port"
+    QString key;                ///< empty: no room key
+    QString tlsCertificateFile; ///< Host only: with the key file, the room serves https://
+    QString tlsKeyFile;         ///< Host only
+    QString fingerprint;        ///< Join only: the SHA-256 of the https:// room's certificate
     QString nick;
     Transport mode = Transport::WebSocket;
     /// Host only: keep the room's history on disk (SessionController::historyPath()), so that
@@ -28,8 +31,9 @@ struct SessionRequest
     /// Why the request cannot be started, or nullopt when it can.
     std::optional<QString> problem() const;
 
-    /// The room's base URL for a join address ("host:port", "http://host:port/"), or an
-    /// invalid QUrl when the text is not one. The port defaults to 8765.
+    /// The room's base URL for a join address ("host:port", "http://host:port/",
+    /// "https://host:port"), or an invalid QUrl when the text is not one. The port defaults to
+    /// 8765.
     static QUrl parseAddress(const QString &text);
     /// Why a nick is not acceptable to the server (docs/PROTOCOL.md), or nullopt.
     static std::optional<QString> nickProblem(const QString &nick);

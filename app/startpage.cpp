@@ -38,11 +38,17 @@ StartPage::StartPage(QWidget *parent)
     , m_portSpin(new QSpinBox(this))
     , m_hostKeyEdit(lineEdit(QStringLiteral("hostKeyEdit"), tr("optional"), this))
     , m_hostNickEdit(lineEdit(QStringLiteral("hostNickEdit"), tr("your name in the chat"), this))
+    , m_certificateEdit(lineEdit(QStringLiteral("hostCertificateEdit"),
+                                 tr("optional: PEM file, serves https://"), this))
+    , m_keyFileEdit(
+          lineEdit(QStringLiteral("hostKeyFileEdit"), tr("the certificate's PEM key"), this))
     , m_hostButton(new QPushButton(tr("&Host room"), this))
     , m_addressEdit(
           lineEdit(QStringLiteral("joinAddressEdit"), tr("http://192.168.1.20:8765"), this))
     , m_joinNickEdit(lineEdit(QStringLiteral("joinNickEdit"), tr("your name in the chat"), this))
     , m_joinKeyEdit(lineEdit(QStringLiteral("joinKeyEdit"), tr("if the host set one"), this))
+    , m_fingerprintEdit(lineEdit(QStringLiteral("joinFingerprintEdit"),
+                                 tr("https:// with the host's own certificate"), this))
     , m_joinButton(new QPushButton(tr("&Join room"), this))
     , m_modeCombo(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
@@ -85,7 +91,9 @@ QGroupBox *StartPage::buildHostBox()
                     {{tr("Room &name:"), m_roomEdit},
                      {tr("&Port:"), m_portSpin},
                      {tr("Room &key:"), m_hostKeyEdit},
-                     {tr("Your ni&ck:"), m_hostNickEdit}},
+                     {tr("Your ni&ck:"), m_hostNickEdit},
+                     {tr("TLS cer&tificate:"), m_certificateEdit},
+                     {tr("TLS private ke&y:"), m_keyFileEdit}},
                     m_hostButton);
 }
 
@@ -94,7 +102,8 @@ QGroupBox *StartPage::buildJoinBox()
     return buildBox(tr("Join a room"), tr("Type the address the host's window shows."),
                     {{tr("&Address:"), m_addressEdit},
                      {tr("Yo&ur nick:"), m_joinNickEdit},
-                     {tr("Room k&ey:"), m_joinKeyEdit}},
+                     {tr("Room k&ey:"), m_joinKeyEdit},
+                     {tr("Certificate &fingerprint:"), m_fingerprintEdit}},
                     m_joinButton);
 }
 
@@ -161,9 +170,10 @@ void StartPage::connectFields()
 {
     connect(m_hostButton, &QPushButton::clicked, this, [this] { submit(hostRequest()); });
     connect(m_joinButton, &QPushButton::clicked, this, [this] { submit(joinRequest()); });
-    for (QLineEdit *edit : {m_roomEdit, m_hostKeyEdit, m_hostNickEdit})
+    for (QLineEdit *edit :
+         {m_roomEdit, m_hostKeyEdit, m_hostNickEdit, m_certificateEdit, m_keyFileEdit})
         connect(edit, &QLineEdit::returnPressed, m_hostButton, &QPushButton::click);
-    for (QLineEdit *edit : {m_addressEdit, m_joinNickEdit, m_joinKeyEdit})
+    for (QLineEdit *edit : {m_addressEdit, m_joinNickEdit, m_joinKeyEdit, m_fingerprintEdit})
         connect(edit, &QLineEdit::returnPressed, m_joinButton, &QPushButton::click);
     // The nick is one person's: typing it on one side fills in the other.
     connect(m_hostNickEdit, &QLineEdit::textEdited, m_joinNickEdit, &QLineEdit::setText);
@@ -175,11 +185,14 @@ void StartPage::setTabOrders()
     setTabOrder(m_roomEdit, m_portSpin);
     setTabOrder(m_portSpin, m_hostKeyEdit);
     setTabOrder(m_hostKeyEdit, m_hostNickEdit);
-    setTabOrder(m_hostNickEdit, m_hostButton);
+    setTabOrder(m_hostNickEdit, m_certificateEdit);
+    setTabOrder(m_certificateEdit, m_keyFileEdit);
+    setTabOrder(m_keyFileEdit, m_hostButton);
     setTabOrder(m_hostButton, m_addressEdit);
     setTabOrder(m_addressEdit, m_joinNickEdit);
     setTabOrder(m_joinNickEdit, m_joinKeyEdit);
-    setTabOrder(m_joinKeyEdit, m_joinButton);
+    setTabOrder(m_joinKeyEdit, m_fingerprintEdit);
+    setTabOrder(m_fingerprintEdit, m_joinButton);
     setTabOrder(m_joinButton, m_modeCombo);
 }
 
@@ -208,6 +221,8 @@ SessionRequest StartPage::hostRequest() const
     request.port = quint16(m_portSpin->value());
     request.key = m_hostKeyEdit->text();
     request.nick = m_hostNickEdit->text().trimmed();
+    request.tlsCertificateFile = m_certificateEdit->text().trimmed();
+    request.tlsKeyFile = m_keyFileEdit->text().trimmed();
     request.mode = Transport(m_modeCombo->currentData().toInt());
     return request;
 }
@@ -219,6 +234,7 @@ SessionRequest StartPage::joinRequest() const
     request.address = m_addressEdit->text().trimmed();
     request.key = m_joinKeyEdit->text();
     request.nick = m_joinNickEdit->text().trimmed();
+    request.fingerprint = m_fingerprintEdit->text().trimmed();
     request.mode = Transport(m_modeCombo->currentData().toInt());
     return request;
 }

@@ -53,10 +53,13 @@ private:
     QSpinBox *m_portSpin;
     QLineEdit *m_hostKeyEdit;
     QLineEdit *m_hostNickEdit;
+    QLineEdit *m_certificateEdit;
+    QLineEdit *m_keyFileEdit;
     QPushButton *m_hostButton;
     QLineEdit *m_addressEdit;
     QLineEdit *m_joinNickEdit;
     QLineEdit *m_joinKeyEdit;
+    QLineEdit *m_fingerprintEdit;
     QPushButton *m_joinButton;
     QComboBox *m_modeCombo;
     QLabel *m_problemLabel;

@@ -19,13 +19,15 @@ TrafficGenerator::~TrafficGenerator()
     shutdown();
 }
 
-void TrafficGenerator::setServer(const QUrl &url, const QString &key)
+void TrafficGenerator::setServer(const QUrl &url, const QString &key, const ClientTls &tls)
 {
-    if (url == m_url && key == m_key)
+    if (url == m_url && key == m_key && tls.pinnedSha256 == m_tls.pinnedSha256 &&
+        tls.caCertificates == m_tls.caCertificates)
         return;
     shutdown();
     m_url = url;
     m_key = key;
+    m_tls = tls;
 }
 
 void TrafficGenerator::start(double perSecond)
@@ -67,6 +69,7 @@ void TrafficGenerator::ensureBots(int count)
     while (m_bots.size() < count) {
         auto *client = new ChatClient(this);
         client->setServerUrl(m_url);
+        client->setTlsTrust(m_tls.caCertificates, m_tls.pinnedSha256);
         client->setKey(m_key);
         client->setNick(m_bots.isEmpty()
                             ? botNick()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clienttls.h"
+
 #include <QList>
 #include <QObject>
 #include <QTimer>
@@ -30,7 +32,7 @@ public:
 
     static QString botNick() { return QStringLiteral("bot"); }
 
-    void setServer(const QUrl &url, const QString &key);
+    void setServer(const QUrl &url, const QString &key, const ClientTls &tls = {});
     /// Sends `perSecond` messages a second from now on (clamped to MinRate … MaxRate).
     void start(double perSecond);
     void stop();
@@ -53,6 +55,7 @@ private:
 
     QUrl m_url;
     QString m_key;
+    ClientTls m_tls;
     QList<ChatClient *> m_bots;
     QTimer m_timer;
     double m_rate = 2;

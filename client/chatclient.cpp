@@ -58,9 +58,17 @@ ChatClient::~ChatClient()
     delete m_roomHttp;
 }
 
+void ChatClient::setTlsTrust(const QList<QSslCertificate> &caCertificates,
+                             const QByteArray &pinnedSha256)
+{
+    m_context.tls.caCertificates = caCertificates;
+    m_context.tls.pinnedSha256 = pinnedSha256;
+}
+
 void ChatClient::setServerUrl(const QUrl &url)
 {
     m_context.serverUrl = url;
+    m_context.tls.enabled = url.scheme() == u"https" || url.scheme() == u"wss";
 }
 
 void ChatClient::setNick(const QString &nick)
@@ -120,6 +128,7 @@ void ChatClient::connectToServer()
     delete m_roomHttp;
     m_roomHttp = new HttpClient(m_context.serverUrl.host(), quint16(m_context.serverUrl.port(80)),
                                 nullptr, this);
+    m_roomHttp->setTls(m_context.tls);
     m_roomHttp->setExtraHeaders(authorizationHeader(m_context.key));
     connect(m_roomHttp, &HttpClient::finished, this, &ChatClient::onRoomFinished);
     connect(m_roomHttp, &HttpClient::failed, this, [this] {

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QTimer>
 #include <QUrl>
 
@@ -52,7 +53,12 @@ public:
     ~ChatClient() override;
 
     // Settings: take effect on the next connect (mode and poll interval also live).
-    void setServerUrl(const QUrl &url); ///< http://host:port
+    void setServerUrl(const QUrl &url); ///< http://host:port, or https://host:port for TLS
+    /// For https://: certificates to trust beside the system's CAs (a self-signed room's own),
+    /// and/or the SHA-256 digest of the one server certificate to accept (see ClientTls).
+    void setTlsTrust(const QList<QSslCertificate> &caCertificates, const QByteArray &pinnedSha256);
+    /// What the connections trust, for other clients of the same room (the compare view's).
+    const ClientTls &tls() const { return m_context.tls; }
     QUrl serverUrl() const { return m_context.serverUrl; }
     void setNick(const QString &nick); ///< empty: observer (receives, cannot send)
     QString nick() const { return m_context.nick; }

@@ -23,6 +23,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("host not found");
     case ErrorCode::Timeout:
         return QStringLiteral("timeout");
+    case ErrorCode::Untrusted:
+        return QStringLiteral("untrusted certificate");
     case ErrorCode::Unauthorized:
         return QStringLiteral("unauthorized");
     case ErrorCode::Forbidden:
@@ -47,6 +49,7 @@ bool isRetryable(ErrorCode code)
     case ErrorCode::Unauthorized:
     case ErrorCode::Forbidden:
     case ErrorCode::BadRequest:
+    case ErrorCode::Untrusted:
         return false;
     default:
         return true;
@@ -147,7 +150,8 @@ QByteArray ChatTransport::pollTarget(qint64 after, QByteArrayView extraQuery) co
     return target.append(epochQuery()).append(extraQuery).append(nickQuery());
 }
 
-bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first)
+bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first,
+                                   bool *more)
 {
     if (response.status != 200) {
         if (m_context.metrics)
@@ -179,6 +183,8 @@ bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, 
     const qint64 liveFrom =
         *first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
     *first = false;
+    if (more)
+        *more = page->more && !page->messages.isEmpty();
     setState(State::Open);
     if (state() != State::Open)
         return false;

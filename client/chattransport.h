@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "clienttls.h"
 #include "protocol.h"
 
 #include <QObject>
@@ -21,6 +22,7 @@ enum class ErrorCode {
     ConnectionLost, ///< dropped, reset or closed by the server
     HostNotFound,
     Timeout,       ///< no answer, or no pong, in time
+    Untrusted,     ///< TLS: the server's certificate is not trusted; retrying won't help
     Unauthorized,  ///< 401: the room key is missing or wrong
     Forbidden,     ///< 403
     BadRequest,    ///< 400 or another 4xx: our fault, retrying won't help
@@ -47,7 +49,8 @@ inline constexpr int RateLimitRetryMs = 1000;
 /// What every transport needs to know; filled in by ChatClient.
 struct TransportContext
 {
-    QUrl serverUrl; ///< http://host:port
+    QUrl serverUrl; ///< http://host:port or https://host:port
+    ClientTls tls;  ///< for https://
     QString nick;   ///< empty: observer
     QString key;    ///< room key, sent as `Authorization: Bearer`
     int pollIntervalMs = 1000;
@@ -118,8 +121,10 @@ protected:
     /// seq > liveAfterSeq: older ones were waiting before we asked) and emits them.
     void deliver(const MessagePage &page, qint64 liveFromServerMs, qint64 liveAfterSeq);
     /// What both HTTP polling transports do with a poll's answer: errors, metrics, clock
-    /// sample, cursor (`*after`), delivery. Returns true when the transport is still open.
-    bool takePollAnswer(const HttpResponse &response, qint64 *after, bool *first);
+    /// sample, cursor (`*after`), delivery. Returns true when the transport is still open;
+    /// `*more` then says whether the page was cut at its bound (ask again at once).
+    bool takePollAnswer(const HttpResponse &response, qint64 *after, bool *first,
+                        bool *more = nullptr);
     /// `Authorization` header line for the room key, or nothing.
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.

@@ -3,6 +3,7 @@
 #include "clientlog.h"
 #include "metricsrecorder.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QTcpSocket>
 
@@ -18,6 +19,14 @@ QByteArray authorizationHeader(const QString &key)
     if (key.isEmpty())
         return {};
     return "Authorization: Bearer " + key.toUtf8() + "\r\n";
+}
+
+QString untrustedMessage(const QString &tlsError)
+{
+    return QCoreApplication::translate("PushChat::ClientTls",
+                                       "The server's certificate is not trusted (%1). Trust it "
+                                       "with its CA file or pin its SHA-256 fingerprint.")
+        .arg(tlsError);
 }
 
 QByteArray HttpResponse::header(const QByteArray &lowerCaseName) const
@@ -70,7 +79,7 @@ void HttpClient::request(const QByteArray &method, const QByteArray &target,
 void HttpClient::ensureSocket()
 {
     closeSocket();
-    m_socket = new QTcpSocket(this);
+    m_socket = m_tls.createSocket(this);
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_connected = true;
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -83,7 +92,7 @@ void HttpClient::ensureSocket()
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpClient::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpClient::onDisconnected);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpClient::onSocketError);
-    m_socket->connectToHost(m_host, m_port);
+    ClientTls::connectToHost(m_socket, m_host, m_port);
 }
 
 void HttpClient::writeRequest()
@@ -203,12 +212,15 @@ void HttpClient::onSocketError()
         code = ErrorCode::HostNotFound;
     else if (error == QAbstractSocket::SocketTimeoutError)
         code = ErrorCode::Timeout;
+    else if (error == QAbstractSocket::SslHandshakeFailedError)
+        code = ErrorCode::Untrusted;
     if (m_reused && m_buffer.isEmpty() && code == ErrorCode::ConnectionLost && m_method == "GET") {
         m_reused = false;
         ensureSocket();
         return;
     }
-    finishWithError(code, m_socket->errorString());
+    finishWithError(code, code == ErrorCode::Untrusted ? untrustedMessage(m_socket->errorString())
+                                                       : m_socket->errorString());
 }
 
 void HttpClient::onTimeout()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chattransport.h"
+#include "clienttls.h"
 
 #include <QByteArray>
 #include <QList>
@@ -17,6 +18,8 @@ class MetricsRecorder;
 
 /// The host as it goes into a `Host` header: IPv6 addresses in brackets.
 QByteArray hostHeader(const QString &host);
+/// What a client says when TLS refused the server's certificate.
+QString untrustedMessage(const QString &tlsError);
 /// `Authorization: Bearer KEY\r\n` for a room key; nothing when `key` is empty.
 QByteArray authorizationHeader(const QString &key);
 
@@ -49,6 +52,8 @@ public:
 
     /// Extra header lines ending in "\r\n", sent with every request (e.g. Authorization).
     void setExtraHeaders(const QByteArray &headers) { m_extraHeaders = headers; }
+    /// TLS for the connections from now on (https://).
+    void setTls(const ClientTls &tls) { m_tls = tls; }
 
     /// Sends a request; answers with finished() or failed(). Must not be called while busy().
     /// `timeoutMs` covers the whole exchange, connecting included.
@@ -80,6 +85,7 @@ private:
     quint16 m_port;
     MetricsRecorder *m_metrics;
     QByteArray m_extraHeaders;
+    ClientTls m_tls;
     QTcpSocket *m_socket = nullptr;
     QTimer m_timer;
     QByteArray m_buffer;

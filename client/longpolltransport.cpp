@@ -19,6 +19,7 @@ LongPollTransport::LongPollTransport(const TransportContext &context, QObject *p
                                 context.metrics, this))
     , m_posts(new PostQueue(Transport::LongPoll, context, this))
 {
+    m_pollHttp->setTls(context.tls);
     m_pollHttp->setExtraHeaders(authHeader());
     connect(m_pollHttp, &HttpClient::connected, this, [this] {
         if (state() == State::Opening)
@@ -71,7 +72,8 @@ void LongPollTransport::poll()
 
 void LongPollTransport::onPollFinished(const HttpResponse &response)
 {
-    // The next poll from a queued call: never two at once, and no recursion.
+    // The next poll from a queued call: never two at once, and no recursion. A page cut at its
+    // bound needs nothing more: the next poll finds the rest waiting and is answered at once.
     if (takePollAnswer(response, &m_after, &m_first))
         QTimer::singleShot(0, this, &LongPollTransport::poll);
 }

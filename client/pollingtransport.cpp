@@ -18,6 +18,7 @@ PollingTransport::PollingTransport(const TransportContext &context, QObject *par
                                 context.metrics, this))
     , m_posts(new PostQueue(Transport::Polling, context, this))
 {
+    m_pollHttp->setTls(context.tls);
     m_pollHttp->setExtraHeaders(authHeader());
     m_intervalMs = std::clamp(context.pollIntervalMs, MinIntervalMs, MaxIntervalMs);
     m_timer.setSingleShot(true);
@@ -78,8 +79,10 @@ void PollingTransport::poll()
 
 void PollingTransport::onPollFinished(const HttpResponse &response)
 {
-    if (takePollAnswer(response, &m_after, &m_first))
-        m_timer.start(m_intervalMs);
+    // A page cut at its bound is followed at once: the client is catching up, not polling.
+    bool more = false;
+    if (takePollAnswer(response, &m_after, &m_first, &more))
+        m_timer.start(more ? 0 : m_intervalMs);
 }
 
 void PollingTransport::onPollFailed(ErrorCode code, const QString &message)

@@ -21,6 +21,7 @@ PostQueue::PostQueue(Transport via, const TransportContext &context, QObject *pa
     , m_http(new HttpClient(context.serverUrl.host(), quint16(context.serverUrl.port(80)),
                             context.metrics, this))
 {
+    m_http->setTls(context.tls);
     m_http->setExtraHeaders(authorizationHeader(context.key));
     connect(m_http, &HttpClient::finished, this, &PostQueue::onFinished);
     connect(m_http, &HttpClient::failed, this,

@@ -51,14 +51,14 @@ void WebSocketClient::open(const QString &host, quint16 port, const QByteArray &
                 QByteArray::number(port) +
                 "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
                 "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
-    m_socket = new QTcpSocket(this);
+    m_socket = m_tls.createSocket(this);
     connect(m_socket, &QTcpSocket::connected, this, &WebSocketClient::onConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &WebSocketClient::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &WebSocketClient::onSocketError);
     connect(m_socket, &QTcpSocket::disconnected, this,
             [this] { fail(ErrorCode::ConnectionLost, tr("Connection closed by the server")); });
     m_timer.start(timeoutMs);
-    m_socket->connectToHost(host, port);
+    ClientTls::connectToHost(m_socket, host, port);
 }
 
 void WebSocketClient::onConnected()
@@ -272,7 +272,10 @@ void WebSocketClient::onSocketError()
         code = ErrorCode::ConnectionRefused;
     else if (m_socket->error() == QAbstractSocket::HostNotFoundError)
         code = ErrorCode::HostNotFound;
-    fail(code, m_socket->errorString());
+    else if (m_socket->error() == QAbstractSocket::SslHandshakeFailedError)
+        code = ErrorCode::Untrusted;
+    fail(code, code == ErrorCode::Untrusted ? untrustedMessage(m_socket->errorString())
+                                            : m_socket->errorString());
 }
 
 void WebSocketClient::fail(ErrorCode code, const QString &message)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chattransport.h"
+#include "clienttls.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -28,6 +29,8 @@ public:
     /// in "\r\n". Answers with connected() or failed().
     void open(const QString &host, quint16 port, const QByteArray &target,
               const QByteArray &extraHeaders, int timeoutMs);
+    /// TLS for the next open() (wss://).
+    void setTls(const ClientTls &tls) { m_tls = tls; }
     void sendText(const QByteArray &utf8);
     void sendPing();
     /// Aborts the connection without emitting anything.
@@ -50,6 +53,7 @@ private:
 
     MetricsRecorder *m_metrics;
     QTcpSocket *m_socket = nullptr;
+    ClientTls m_tls;
     QTimer m_timer;
     QByteArray m_request;
     QByteArray m_acceptKey;

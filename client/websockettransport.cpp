@@ -19,6 +19,7 @@ WebSocketTransport::WebSocketTransport(const TransportContext &context, QObject 
     : ChatTransport(context, parent)
     , m_socket(new WebSocketClient(context.metrics, this))
 {
+    m_socket->setTls(context.tls);
     m_pingTimer.setInterval(context.webSocketPingIntervalMs);
     m_pongTimer.setSingleShot(true);
     m_pongTimer.setInterval(context.webSocketPongTimeoutMs);

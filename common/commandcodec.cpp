@@ -178,6 +178,78 @@ bool readFlatPost(QByteArrayView json, PostedMessage *post)
     return readFlatObject(json, members);
 }
 
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// The four hex digits after a "\u" at `p`, or -1 when they are not there.
+int escapedCodeUnit(const char *p, const char *end)
+{
+    if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+        return -1;
+    int unit = 0;
+    for (int i = 2; i < 6; ++i) {
+        const int digit = hexDigit(p[i]);
+        if (digit < 0)
+            return -1;
+        unit = unit * 16 + digit;
+    }
+    return unit;
+}
+
+/// What QJsonDocument lets through but RFC 8259 does not, in the strings of `json`: a raw
+/// control character (QJsonDocument keeps it) and an escaped surrogate without its other half
+/// (QJsonDocument makes it U+FFFD, and the text would be stored changed). Empty when neither
+/// occurs; everything else about the JSON is QJsonDocument's to judge.
+QString stringContentError(QByteArrayView json)
+{
+    const char *p = json.data();
+    const char *const end = p + json.size();
+    bool inString = false;
+    while (p != end) {
+        const auto byte = static_cast<unsigned char>(*p);
+        if (!inString) {
+            inString = byte == '"';
+            ++p;
+            continue;
+        }
+        if (byte == '"') {
+            inString = false;
+            ++p;
+        } else if (byte < 0x20) {
+            return QStringLiteral("malformed JSON: control character U+%1 in a string")
+                .arg(int(byte), 4, 16, QLatin1Char('0'));
+        } else if (byte != '\\') {
+            ++p;
+        } else if (p + 1 != end && p[1] == 'u') {
+            const int unit = escapedCodeUnit(p, end);
+            if (unit < 0)
+                return {}; // a malformed escape: QJsonDocument says so
+            p += 6;
+            if (unit >= 0xdc00 && unit <= 0xdfff)
+                return QStringLiteral("bad UTF-8: a lone surrogate \\u%1 in a string")
+                    .arg(unit, 4, 16, QLatin1Char('0'));
+            if (unit >= 0xd800 && unit <= 0xdbff) {
+                const int low = escapedCodeUnit(p, end);
+                if (low < 0xdc00 || low > 0xdfff)
+                    return QStringLiteral("bad UTF-8: a lone surrogate \\u%1 in a string")
+                        .arg(unit, 4, 16, QLatin1Char('0'));
+                p += 6;
+            }
+        } else {
+            p += p + 1 != end ? 2 : 1;
+        }
+    }
+    return {};
+}
+
 // A member of a QJsonObject as the one-pass reader reports it.
 CommandValue commandValue(const QJsonObject &object, QStringView key)
 {
@@ -210,6 +282,8 @@ std::optional<ClientCommand> decodeFlatClientCommand(QByteArrayView utf8)
 
 std::optional<ClientCommand> decodeClientCommandWithQt(const QByteArray &utf8)
 {
+    if (!stringContentError(utf8).isEmpty())
+        return std::nullopt;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
@@ -241,6 +315,11 @@ std::optional<PostedMessage> decodeFlatPostedMessage(QByteArrayView utf8)
 
 std::optional<PostedMessage> decodePostedMessageWithQt(const QByteArray &utf8, QString *error)
 {
+    if (const QString contentError = stringContentError(utf8); !contentError.isEmpty()) {
+        if (error)
+            *error = contentError;
+        return std::nullopt;
+    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {

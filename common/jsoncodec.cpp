@@ -151,16 +151,16 @@ QByteArray webSocketMessage(QByteArrayView encodedMessage)
 }
 
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset, QStringView epoch)
+                      bool reset, bool more, QStringView epoch)
 {
     QByteArray out;
     out.reserve(encodedMessageList.size() + 110);
     out.append(PageHead).append(encodedMessageList);
-    appendPageTail(out, lastSeq, gap, now, reset, epoch);
+    appendPageTail(out, lastSeq, gap, now, reset, more, epoch);
     return out;
 }
 
-void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset,
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset, bool more,
                     QStringView epoch)
 {
     out.append("],\"last_seq\":");
@@ -172,6 +172,8 @@ void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool 
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)
         out.append(",\"reset\":true");
+    if (more)
+        out.append(",\"more\":true");
     out.append(",\"now\":");
     appendInteger(out, now);
     out.append('}');
@@ -262,6 +264,7 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.lastSeq = object.value(u"last_seq").toInteger();
     page.gap = object.value(u"gap").toBool();
     page.reset = object.value(u"reset").toBool();
+    page.more = object.value(u"more").toBool();
     page.epoch = object.value(u"epoch").toString();
     page.now = object.value(u"now").toInteger();
     return page;

@@ -48,15 +48,16 @@ inline constexpr QByteArrayView WebSocketMessagePrefix = "{\"type\":\"message\",
 QByteArray webSocketMessage(QByteArrayView encodedMessage);
 
 /// `{"messages":[…],"last_seq":L,"epoch":"E","gap":G,"now":T}` from already encoded messages,
-/// given as one comma-separated list (the inside of the array). `epoch`: the history's identity
-/// (16 hex digits); the member is left out when it is empty.
+/// given as one comma-separated list (the inside of the array); `"reset":true` and
+/// `"more":true` only when true. `epoch`: the history's identity (16 hex digits); the member is
+/// left out when it is empty.
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset = false, QStringView epoch = {});
+                      bool reset = false, bool more = false, QStringView epoch = {});
 /// encodePage() in two halves, for a caller that appends the messages in between itself:
 /// PageHead, the comma-separated messages, then appendPageTail().
 inline constexpr QByteArrayView PageHead = "{\"messages\":[";
 void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset = false,
-                    QStringView epoch = {});
+                    bool more = false, QStringView epoch = {});
 
 /// Parses a poll answer; on failure returns nullopt and says why in *error.
 std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);

@@ -71,6 +71,7 @@ constexpr CounterField CounterFields[] = {
     {QLatin1StringView("bytes_out"), &TransportCounters::bytesOut},
     {QLatin1StringView("open_connections"), &TransportCounters::openConnections},
     {QLatin1StringView("parked"), &TransportCounters::parked},
+    {QLatin1StringView("cpu_ns"), &TransportCounters::cpuNs},
 };
 
 void appendCounters(QByteArray &out, const TransportCounters &counters)
@@ -205,6 +206,7 @@ QByteArray encodeStats(const StatsReport &report)
     appendField(out, ",\"messages\":", report.messages);
     appendField(out, ",\"retained\":", report.retained);
     appendField(out, ",\"now\":", report.now);
+    appendField(out, ",\"server_cpu_ns\":", report.serverCpuNs);
     out.append('}');
     return out;
 }
@@ -226,6 +228,7 @@ std::optional<StatsReport> decodeStats(QByteArrayView json, QString *error)
     report.messages = object->value(u"messages").toInteger();
     report.retained = object->value(u"retained").toInteger();
     report.now = object->value(u"now").toInteger();
+    report.serverCpuNs = object->value(u"server_cpu_ns").toInteger();
     return report;
 }
 

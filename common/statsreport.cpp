@@ -13,6 +13,8 @@ const char *statsBucketName(StatsBucket bucket)
         return "websocket";
     case StatsBucket::Other:
         return "other";
+    case StatsBucket::Monitoring:
+        return "monitoring";
     }
     return "other";
 }

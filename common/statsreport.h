@@ -7,11 +7,14 @@
 
 namespace PushChat {
 
-/// Which counters a request, frame or connection is charged to in /api/stats.
-enum class StatsBucket { Polling, LongPoll, WebSocket, Other };
+/// Which counters a request, frame or connection is charged to in /api/stats. `Monitoring` is
+/// reading the room and the counters (`/api/room`, `/api/stats`): what watching costs, kept
+/// apart from the transports it watches.
+enum class StatsBucket { Polling, LongPoll, WebSocket, Other, Monitoring };
 
-inline constexpr std::array<StatsBucket, 4> AllStatsBuckets = {
-    StatsBucket::Polling, StatsBucket::LongPoll, StatsBucket::WebSocket, StatsBucket::Other};
+inline constexpr std::array<StatsBucket, 5> AllStatsBuckets = {
+    StatsBucket::Polling, StatsBucket::LongPoll, StatsBucket::WebSocket, StatsBucket::Other,
+    StatsBucket::Monitoring};
 
 /// The bucket's name in /api/stats.
 const char *statsBucketName(StatsBucket bucket);
@@ -27,13 +30,16 @@ struct TransportCounters
     qint64 bytesOut = 0;
     qint64 openConnections = 0;
     qint64 parked = 0; ///< long polls waiting for news
+    /// CPU time the server's thread spent on this bucket's work (requests, parking and
+    /// release, broadcasts), in nanoseconds of the thread's CPU clock
+    qint64 cpuNs = 0;
 
     friend bool operator==(const TransportCounters &, const TransportCounters &) = default;
 };
 
 struct ServerStats
 {
-    std::array<TransportCounters, 4> buckets;
+    std::array<TransportCounters, AllStatsBuckets.size()> buckets;
     TransportCounters &operator[](StatsBucket bucket) { return buckets[size_t(bucket)]; }
     const TransportCounters &operator[](StatsBucket bucket) const
     {
@@ -51,6 +57,9 @@ struct StatsReport
     qint64 messages = 0; ///< the room's last seq
     qint64 retained = 0;
     qint64 now = 0; ///< server clock, ms since the epoch
+    /// The server thread's whole CPU time since it started, in ns: the buckets' cpuNs and what
+    /// no bucket is charged with (accepting connections, the event loop's own work)
+    qint64 serverCpuNs = 0;
 
     friend bool operator==(const StatsReport &, const StatsReport &) = default;
 };

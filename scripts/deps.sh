@@ -9,7 +9,7 @@ pushchat_build_packages=(
 )
 pushchat_test_packages=(
     xvfb xauth imagemagick chromium python3-tornado python3-websocket curl nodejs
-    lintian dpkg-dev desktop-file-utils file binutils zbar-tools
+    lintian dpkg-dev desktop-file-utils file binutils zbar-tools openssl
 )
 
 pushchat_install_deps() {

@@ -20,6 +20,7 @@ void DelayedOutput::push(const QByteArray &bytes, int delayMs)
     if (!m_queue.empty())
         dueMs = qMax(dueMs, m_queue.back().dueMs);
     m_queue.push_back({dueMs, bytes});
+    m_heldBytes += bytes.size();
     if (m_queue.size() == 1)
         schedule();
 }
@@ -27,6 +28,7 @@ void DelayedOutput::push(const QByteArray &bytes, int delayMs)
 void DelayedOutput::clear()
 {
     m_queue.clear();
+    m_heldBytes = 0;
     m_timer.stop();
 }
 
@@ -43,6 +45,7 @@ void DelayedOutput::release()
     while (!m_queue.empty() && m_queue.front().dueMs <= now) {
         const QByteArray bytes = std::move(m_queue.front().bytes);
         m_queue.pop_front();
+        m_heldBytes -= bytes.size();
         m_sink(bytes); // may clear() the queue: the connection ended
     }
     if (m_queue.empty())

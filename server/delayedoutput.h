@@ -24,6 +24,8 @@ public:
     /// Sends `bytes` after `delayMs`, never before what was pushed earlier.
     void push(const QByteArray &bytes, int delayMs);
     bool isEmpty() const { return m_queue.empty(); }
+    /// Bytes held back now (they count towards a connection's unsent answers).
+    qint64 heldBytes() const { return m_heldBytes; }
     /// Forgets everything still held (the connection is gone).
     void clear();
 
@@ -43,6 +45,7 @@ private:
     std::function<void(const QByteArray &)> m_sink;
     std::deque<Held> m_queue;
     QTimer m_timer;
+    qint64 m_heldBytes = 0;
 };
 
 } // namespace PushChat

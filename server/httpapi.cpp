@@ -19,8 +19,6 @@ HttpApi::HttpApi(RoomServer &server, LongPollParking &parking)
     , m_config(server.config())
     , m_room(server.room())
     , m_presence(server.presence())
-    , m_stats(server.stats())
-    , m_uptime(server.uptime())
     , m_parking(parking)
 {}
 
@@ -40,6 +38,10 @@ StatsBucket HttpApi::classify(const Http::Request &request)
         return StatsBucket::LongPoll;
     if (request.path == Paths::WebSocket || request.path == Paths::Echo)
         return StatsBucket::WebSocket;
+    // Watching the room (the app's counters, every client's room refresh) is not a transport's
+    // cost.
+    if (request.path == Paths::Stats || request.path == Paths::Room)
+        return StatsBucket::Monitoring;
     return StatsBucket::Other;
 }
 
@@ -135,6 +137,11 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
         return;
     }
+    if (!m_server.admitNick(nick, connection->peerAddress())) {
+        connection->respondError(429, m_server.addressLimitError(), false,
+                                 QByteArrayLiteral("Retry-After: 1\r\n"));
+        return;
+    }
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
     const Room::Slice slice = m_room.after(after, epoch);
@@ -161,8 +168,9 @@ void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request 
     }
     // A post says nothing about how its sender receives, unless `via` tells. It is answered
     // once the message is durable; the connection waits meanwhile, as a parked poll does.
+    const QString address = connection->peerAddress();
     m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
+        {post.value, post.value.nick.trimmed() + u'@' + address, address,
          RequestDecoding::via(query)},
         [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
             if (!connection)
@@ -187,9 +195,9 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
         connection->respondError(post.status, post.error);
         return;
     }
+    const QString address = connection->peerAddress();
     m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + connection->peerAddress(),
-         Transport::LongPoll},
+        {post.value, post.value.nick.trimmed() + u'@' + address, address, Transport::LongPoll},
         [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
             if (!connection)
                 return;
@@ -243,8 +251,7 @@ void HttpApi::handleRoom(HttpConnection *connection)
 
 void HttpApi::handleStats(HttpConnection *connection)
 {
-    connection->respond(200, JsonCodec::encodeStats({m_stats, m_uptime.elapsed(), m_room.lastSeq(),
-                                                     m_room.retainedCount(), wallClockMs()}));
+    connection->respond(200, JsonCodec::encodeStats(m_server.statsReport()));
 }
 
 void HttpApi::handleStatic(HttpConnection *connection, const Http::Request &request)

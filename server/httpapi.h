@@ -4,8 +4,6 @@
 #include "requestdecoding.h"
 #include "serverstats.h"
 
-class QElapsedTimer;
-
 namespace PushChat {
 
 class HttpConnection;
@@ -45,8 +43,6 @@ private:
     const ServerConfig &m_config;
     const Room &m_room;
     const Presence &m_presence;
-    const ServerStats &m_stats;
-    const QElapsedTimer &m_uptime;
     LongPollParking &m_parking;
 };
 

@@ -1,5 +1,11 @@
+// One HTTP/1.1 connection (see the class comment in httpconnection.h). Over 500 lines because
+// it has two I/O paths, the descriptor read directly and the QTcpSocket it moves to, under one
+// set of rules for answers, back-pressure and timeouts: split apart, each half would need the
+// other's state.
+
 #include "httpconnection.h"
 
+#include "cpuaccount.h"
 #include "delayedoutput.h"
 #include "faultinjector.h"
 #include "jsoncodec.h"
@@ -8,6 +14,7 @@
 #include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QSocketNotifier>
+#include <QSslSocket>
 
 #include <cerrno>
 #include <cstring>
@@ -50,7 +57,11 @@ void HttpConnection::attachSocket(QTcpSocket *socket)
     m_socket = socket;
     // Back-pressure: a client that pipelines without waiting cannot make us buffer without end.
     socket->setReadBufferSize(m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096);
-    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::processInput);
+    connect(socket, &QTcpSocket::readyRead, this, [this] {
+        CpuAccount::Scope cpu(m_bucket);
+        processInput(&cpu);
+    });
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
@@ -79,6 +90,26 @@ void HttpConnection::useSocket()
     attachSocket(socket);
 }
 
+void HttpConnection::encrypt(const QSslConfiguration &configuration)
+{
+    if (m_descriptor < 0)
+        return;
+    delete m_readNotifier; // not inside its activated(): a new connection has not been read yet
+    m_readNotifier = nullptr;
+    const int descriptor = std::exchange(m_descriptor, -1);
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "cannot hand a connection to a QSslSocket:" << socket->errorString();
+        delete socket;
+        ::close(descriptor);
+        onDisconnected();
+        return;
+    }
+    socket->setSslConfiguration(configuration);
+    attachSocket(socket);
+    socket->startServerEncryption();
+}
+
 void HttpConnection::closeDescriptor()
 {
     if (m_descriptor < 0)
@@ -96,6 +127,7 @@ bool HttpConnection::discardInput(qsizetype size)
 
 void HttpConnection::onReadable()
 {
+    CpuAccount::Scope cpu(m_bucket);
     const qsizetype capacity = m_limits.maxHeadBytes + m_limits.maxBodyBytes + 4096;
     // One buffer for every connection of the thread: requests are parsed where they land.
     thread_local QByteArray buffer;
@@ -112,9 +144,10 @@ void HttpConnection::onReadable()
         onDisconnected();
         return;
     }
-    if (m_busy) {
-        // Pipelined behind a request still being answered (a parked long poll): the socket
-        // buffers it, up to its limit, and processInput() takes it in turn.
+    if (m_busy || writeBlockedNow()) {
+        // Pipelined behind a request still being answered (a parked long poll), or behind
+        // answers held back: the socket buffers it, up to its limit, and processInput() takes
+        // it in turn.
         useSocket();
         return;
     }
@@ -143,6 +176,7 @@ void HttpConnection::onReadable()
         return;
     }
     beginRequest(result);
+    cpu.setBucket(m_bucket);
     counters().requests += 1;
     counters().bytesIn += result.consumed;
     emit requestReceived(this, result.request);
@@ -191,9 +225,42 @@ void HttpConnection::rejectRequest(const Http::ParseResult &result, qsizetype in
     respondError(result.errorStatus, result.errorMessage, true);
 }
 
-void HttpConnection::processInput()
+bool HttpConnection::writeBlockedNow() const
+{
+    // Answers held back by the added-latency fault count as unsent too.
+    const qint64 held = m_delayed ? m_delayed->heldBytes() : 0;
+    return held + (m_socket ? m_socket->bytesToWrite() : 0) > MaxUnsentBytes;
+}
+
+void HttpConnection::noteUnsent()
+{
+    if (m_unsentNoted || !hasUnsentBytes())
+        return;
+    m_unsentNoted = true;
+    m_lastWriteProgressMs = monotonicMs();
+    emit writePending(this);
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_lastWriteProgressMs = monotonicMs();
+    m_unsentNoted = hasUnsentBytes();
+    if (m_readingStopped && !writeBlockedNow()) {
+        m_readingStopped = false;
+        CpuAccount::Scope cpu(m_bucket);
+        processInput(&cpu);
+    }
+}
+
+void HttpConnection::processInput(CpuAccount::Scope *cpu)
 {
     while (m_socket && !m_busy && !m_closing && m_socket->bytesAvailable() > 0) {
+        if (writeBlockedNow()) {
+            // Requests stay unread (the socket's read buffer is bounded, the rest waits in the
+            // kernel and then in the client) until the answers before them have drained.
+            m_readingStopped = true;
+            return;
+        }
         const bool headJustStarted = m_requestStartedMs < 0;
         if (headJustStarted)
             m_requestStartedMs = monotonicMs();
@@ -217,6 +284,8 @@ void HttpConnection::processInput()
             break;
         }
         beginRequest(result);
+        if (cpu)
+            cpu->setBucket(m_bucket);
         if (result.request.isWebSocketUpgrade()) {
             // The handshake stays unread: if it is accepted, QWebSocketServer reads it.
             m_pendingUpgradeBytes = result.consumed;
@@ -241,8 +310,11 @@ void HttpConnection::write(const QByteArray &bytes)
     if (!m_delayed) {
         m_delayed = new DelayedOutput([this](const QByteArray &due) { writeNow(due); }, this);
         connect(m_delayed, &DelayedOutput::drained, this, [this] {
-            if (m_closeWhenSent)
+            if (m_closeWhenSent) {
                 closeNow();
+                return;
+            }
+            onBytesWritten(); // reading may go on, if it waited for these answers
         });
     }
     m_delayed->push(bytes, m_faults->addedLatencyMs());
@@ -267,6 +339,7 @@ void HttpConnection::writeNow(const QByteArray &bytes)
         if (m_socket) {
             m_socket->write(bytes.mid(qMax<ssize_t>(sent, 0)));
             m_socket->flush();
+            noteUnsent();
         }
         return;
     }
@@ -274,7 +347,8 @@ void HttpConnection::writeNow(const QByteArray &bytes)
         return;
     counters().bytesOut += bytes.size();
     qsizetype sent = 0;
-    if (m_socket->bytesToWrite() == 0) {
+    // Not under TLS: the socket's descriptor carries ciphertext.
+    if (m_socket->bytesToWrite() == 0 && !qobject_cast<QSslSocket *>(m_socket)) {
         // Straight from the caller's bytes (for released long polls, one buffer shared by all)
         // to the kernel. Through QTcpSocket::write each answer is copied into a 32 KiB buffer
         // chunk the socket then keeps, and costs a write notification.
@@ -286,6 +360,7 @@ void HttpConnection::writeNow(const QByteArray &bytes)
     }
     m_socket->write(sent == 0 ? bytes : bytes.mid(sent));
     m_socket->flush();
+    noteUnsent();
 }
 
 namespace {
@@ -432,7 +507,8 @@ QTcpSocket *HttpConnection::detachSocket(QObject *newParent)
 std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 headTimeoutMs,
                                                                       qint64 idleTimeoutMs) const
 {
-    if (m_closing || m_busy || !isOpen())
+    // While reading waits for answers to drain, the stall timeout is the one that runs.
+    if (m_closing || m_busy || m_readingStopped || !isOpen())
         return std::nullopt;
     // Before the first request, and once a head has begun, the head timeout applies;
     // between requests on a keep-alive connection, the longer idle timeout.
@@ -445,6 +521,14 @@ std::optional<HttpConnection::Timeout> HttpConnection::runningTimeout(qint64 hea
 
 bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs)
 {
+    if (m_unsentNoted && hasUnsentBytes() &&
+        nowMs - m_lastWriteProgressMs >= StalledWriteTimeoutMs) {
+        qCInfo(lcHttp) << "dropping an HTTP client that does not read its answers:"
+                       << (m_socket ? m_socket->bytesToWrite() : 0) << "bytes unsent";
+        abort();
+        onDisconnected();
+        return true;
+    }
     const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs);
     if (!timeout || nowMs < timeout->dueMs)
         return false;
@@ -464,6 +548,8 @@ bool HttpConnection::checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 id
 std::optional<qint64> HttpConnection::nextTimeoutMs(qint64 nowMs, qint64 headTimeoutMs,
                                                     qint64 idleTimeoutMs) const
 {
+    if (m_unsentNoted && hasUnsentBytes())
+        return m_lastWriteProgressMs + StalledWriteTimeoutMs;
     if (m_busy && !m_closing && isOpen())
         return nowMs + headTimeoutMs;
     if (const auto timeout = runningTimeout(headTimeoutMs, idleTimeoutMs))

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cpuaccount.h"
 #include "httpparser.h"
 #include "serverstats.h"
 
@@ -11,6 +12,7 @@
 #include <optional>
 
 class QSocketNotifier;
+class QSslConfiguration;
 
 namespace PushChat {
 
@@ -39,6 +41,9 @@ public:
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    /// Serves the connection through TLS from its first byte: moves it to a QSslSocket that
+    /// starts the server side of the handshake.
+    void encrypt(const QSslConfiguration &configuration);
     /// The QTcpSocket the connection moved to, or nullptr while it reads the descriptor itself.
     QTcpSocket *socket() const { return m_socket; }
     /// The client's IP address, as QHostAddress::toString() writes it.
@@ -85,8 +90,15 @@ public:
     qint64 parkDeadlineMs() const { return m_parkDeadlineMs; }
     qint64 parkCursor() const { return m_parkCursor; }
 
-    /// Sends 408 if a request head has been arriving for too long, or closes an idle
-    /// keep-alive connection. Returns true when the connection is being closed.
+    /// Answers waiting unsent past this stop the reading of further requests until they drain
+    /// (a client that pipelines without reading cannot make the server hold its answers).
+    static constexpr qint64 MaxUnsentBytes = 1024 * 1024;
+    /// A connection whose unsent answers make no progress for this long is dropped.
+    static constexpr qint64 StalledWriteTimeoutMs = 30000;
+
+    /// Sends 408 if a request head has been arriving for too long, closes an idle keep-alive
+    /// connection, or drops one whose answers have not moved for StalledWriteTimeoutMs.
+    /// Returns true when the connection is being closed.
     bool checkTimeouts(qint64 nowMs, qint64 headTimeoutMs, qint64 idleTimeoutMs);
     /// When checkTimeouts() should next look at this connection: when its head or idle timeout
     /// runs out; a head timeout from now while a request is being answered (its idle time starts
@@ -106,6 +118,8 @@ signals:
     void closed(PushChat::HttpConnection *connection);
     /// Part of a request head has arrived and the rest has not: the head timeout now runs.
     void requestHeadPending(PushChat::HttpConnection *connection);
+    /// An answer did not fit into the kernel at once and waits: the stall timeout runs.
+    void writePending(PushChat::HttpConnection *connection);
 
 private:
     struct Timeout
@@ -125,7 +139,14 @@ private:
     void closeDescriptor();
     void beginRequest(const Http::ParseResult &result);
     void rejectRequest(const Http::ParseResult &result, qsizetype inputBytes);
-    void processInput();
+    /// `cpu`: the scope of the read callback, told each request's bucket.
+    void processInput(CpuAccount::Scope *cpu = nullptr);
+    /// True while more than MaxUnsentBytes wait to be written.
+    bool writeBlockedNow() const;
+    void onBytesWritten();
+    bool hasUnsentBytes() const { return m_socket && m_socket->bytesToWrite() > 0; }
+    /// Called after bytes went to the socket's buffer: starts the stall clock if they wait.
+    void noteUnsent();
     void onDisconnected();
     void write(const QByteArray &bytes);
     void writeNow(const QByteArray &bytes);
@@ -157,6 +178,9 @@ private:
     qint64 m_parkCursor = 0;
     qint64 m_idleSinceMs = 0;
     qint64 m_requestStartedMs = -1;
+    qint64 m_lastWriteProgressMs = 0; ///< when unsent answers last moved, or began to wait
+    bool m_unsentNoted = false;       ///< the stall clock runs
+    bool m_readingStopped = false;    ///< by writeBlockedNow()
     int m_minorVersion = 1;
 };
 

@@ -266,7 +266,7 @@ std::variant<RequestLine, ParseResult> parseRequestLine(QByteArrayView line, con
         return error(400, QStringLiteral("malformed request target"));
     if (!isHttpVersion(version))
         return error(400, QStringLiteral("malformed HTTP version"));
-    if (version[5] != '1')
+    if (version[5] != '1' || version[7] > '1')
         return error(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
     return RequestLine{method, target, version[7] - '0'};
 }

@@ -1,5 +1,6 @@
 #include "longpollparking.h"
 
+#include "cpuaccount.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "serverclock.h"
@@ -78,6 +79,7 @@ void LongPollParking::messageStored()
 
 void LongPollParking::releaseWithNews()
 {
+    CpuAccount::Scope cpu(StatsBucket::LongPoll);
     m_releaseTimer.stop();
     m_lastReleaseMs = monotonicMs();
     // A parked poll waits on the seq that was newest when it parked: a handful of cursors at
@@ -108,7 +110,7 @@ void LongPollParking::historyCleared()
     countParked();
     if (!pages.isEmpty())
         release(pages,
-                JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), true,
+                JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), true, false,
                                       m_room.epochText()),
                 true);
 }
@@ -138,7 +140,7 @@ qint64 LongPollParking::expire(qint64 nowMs)
             release(due, makeEmptyBody(), true);
     };
     expireAll(m_pages, [&] {
-        return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), false,
+        return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), false, false,
                                      m_room.epochText());
     });
     expireAll(m_arrays, [] { return QByteArrayLiteral("[]"); });

@@ -4,6 +4,7 @@
 #include "serverhost.h"
 #include "serverlog.h"
 #include "systemlimits.h"
+#include "tlsconfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -25,14 +26,16 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
-QStringList joinUrls(const QHostAddress &bind, quint16 port)
+QStringList joinUrls(const QHostAddress &bind, quint16 port, bool tls)
 {
     QStringList urls;
     auto add = [&](const QHostAddress &address) {
         QString host = address.toString();
         if (address.protocol() == QAbstractSocket::IPv6Protocol)
             host = u'[' + host + u']';
-        urls << QStringLiteral("http://%1:%2/").arg(host).arg(port);
+        urls << QStringLiteral("%1://%2:%3/")
+                    .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                    .arg(port);
     };
     const QList<QHostAddress> wildcards{QHostAddress::Any, QHostAddress::AnyIPv4,
                                         QHostAddress::AnyIPv6};
@@ -87,7 +90,7 @@ int main(int argc, char *argv[])
                                            QStringLiteral("bytes"), QStringLiteral("4096"));
     const QCommandLineOption rateOption(
         QStringLiteral("rate-limit"),
-        QStringLiteral("Messages per second per sender; 0 turns the limit off."),
+        QStringLiteral("Messages per second per sender; 0 turns every rate limit off."),
         QStringLiteral("rate"), QStringLiteral("20"));
     const QCommandLineOption originOption(
         QStringLiteral("allow-origin"),
@@ -112,6 +115,46 @@ int main(int argc, char *argv[])
             "full: every commit survives a power cut; normal: it survives the server "
             "being killed, and costs less."),
         QStringLiteral("full|normal"), QStringLiteral("full"));
+    const QCommandLineOption addressRateOption(
+        QStringLiteral("rate-limit-address"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "Messages and new nicks per second per client address, over all its nicks; 0 "
+            "turns the limit off."),
+        QStringLiteral("rate"), QStringLiteral("20"));
+    const QCommandLineOption exemptLoopbackOption(
+        QStringLiteral("rate-exempt-loopback"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "No rate limit for clients on this machine (127.0.0.1, ::1): a teacher's bots."));
+    const QCommandLineOption pingOption(
+        QStringLiteral("ping-interval"),
+        QCoreApplication::translate("pushchat-server",
+                                    "Ping every WebSocket client this often, in ms (0: never)."),
+        QStringLiteral("ms"), QStringLiteral("25000"));
+    const QCommandLineOption pongOption(
+        QStringLiteral("pong-timeout"),
+        QCoreApplication::translate(
+            "pushchat-server",
+            "Drop a WebSocket client that sent nothing this many ms after a ping."),
+        QStringLiteral("ms"), QStringLiteral("10000"));
+    const QCommandLineOption keepAliveOption(
+        QStringLiteral("tcp-keepalive"),
+        QCoreApplication::translate("pushchat-server",
+                                    "TCP keepalive as IDLE,INTERVAL,PROBES in seconds "
+                                    "(0 turns it off)."),
+        QStringLiteral("idle,interval,probes"), QStringLiteral("20,5,4"));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QCoreApplication::translate("pushchat-server",
+                                    "PEM certificate (and chain): serve https:// and wss:// "
+                                    "instead of http:// and ws://. Needs --tls-key."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKeyOption(
+        QStringLiteral("tls-key"),
+        QCoreApplication::translate("pushchat-server",
+                                    "PEM private key (EC or RSA, unencrypted) of --tls-cert."),
+        QStringLiteral("file"));
     // Faults on demand (docs/PROTOCOL.md): a headless server can show them too.
     const QCommandLineOption latencyOption(
         QStringLiteral("latency"),
@@ -138,9 +181,14 @@ int main(int argc, char *argv[])
                                     "Run a timed sequence of faults from FILE, one a line "
                                     "(e.g. \"5s drop\", \"10s latency 800\", \"40s restart\")."),
         QStringLiteral("file"));
-    parser.addOptions({portOption, bindOption, keyOption, nameOption, historyOption, maxTextOption,
-                       rateOption, originOption, batchOption, latencyOption, proxyTimeoutOption,
-                       blockOption, faultScriptOption, storeOption, storeSyncOption});
+    parser.addOptions({portOption,        bindOption,           keyOption,
+                       nameOption,        historyOption,        maxTextOption,
+                       rateOption,        originOption,         batchOption,
+                       addressRateOption, exemptLoopbackOption, pingOption,
+                       pongOption,        keepAliveOption,      tlsCertOption,
+                       tlsKeyOption,      latencyOption,        proxyTimeoutOption,
+                       blockOption,       faultScriptOption,    storeOption,
+                       storeSyncOption});
     parser.process(app);
 
     PushChat::ServerConfig config;
@@ -186,6 +234,40 @@ int main(int argc, char *argv[])
             stderr, "%s\n",
             qPrintable(QCoreApplication::translate(
                 "pushchat-server", "pushchat-server: --store-sync must be full or normal")));
+        return 2;
+    }
+
+    config.addressRateLimitPerSecond = parser.value(addressRateOption).toDouble(&ok);
+    if (!ok || config.addressRateLimitPerSecond < 0) {
+        std::fprintf(stderr, "pushchat-server: --rate-limit-address must be >= 0\n");
+        return 2;
+    }
+    config.rateLimitExemptLoopback = parser.isSet(exemptLoopbackOption);
+    config.webSocketPingIntervalMs = parser.value(pingOption).toInt(&ok);
+    if (!ok || config.webSocketPingIntervalMs < 0) {
+        std::fprintf(stderr, "pushchat-server: --ping-interval must be >= 0\n");
+        return 2;
+    }
+    config.webSocketPongTimeoutMs = parser.value(pongOption).toInt(&ok);
+    if (!ok || config.webSocketPongTimeoutMs < 1 ||
+        (config.webSocketPingIntervalMs > 0 &&
+         config.webSocketPongTimeoutMs >= config.webSocketPingIntervalMs)) {
+        std::fprintf(
+            stderr, "pushchat-server: --pong-timeout must be positive and below --ping-interval\n");
+        return 2;
+    }
+    if (const auto keepAlive = PushChat::TcpKeepAlive::parse(parser.value(keepAliveOption))) {
+        config.tcpKeepAlive = *keepAlive;
+    } else {
+        std::fprintf(stderr, "pushchat-server: --tcp-keepalive must be 0 or IDLE,INTERVAL,PROBES "
+                             "(positive seconds and count)\n");
+        return 2;
+    }
+
+    config.tlsCertificateFile = parser.value(tlsCertOption);
+    config.tlsKeyFile = parser.value(tlsKeyOption);
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
+        std::fprintf(stderr, "pushchat-server: --tls-cert and --tls-key go together\n");
         return 2;
     }
     config.faults.addedLatencyMs = parser.value(latencyOption).toInt(&ok);
@@ -255,8 +337,12 @@ int main(int argc, char *argv[])
     int exitCode = 0;
     QObject::connect(&host, &PushChat::ServerHost::started, &app, [&](quint16 actualPort) {
         std::printf("PushChat room \"%s\" is open. Join at:\n", qPrintable(config.roomName));
-        for (const QString &url : joinUrls(config.bindAddress, actualPort))
+        for (const QString &url : joinUrls(config.bindAddress, actualPort, config.usesTls()))
             std::printf("  %s\n", qPrintable(url));
+        if (config.usesTls())
+            std::printf(
+                "Certificate fingerprint: %s\n",
+                qPrintable(PushChat::TlsConfig::fingerprintOfFile(config.tlsCertificateFile)));
         std::printf("Press Ctrl+C to stop.\n");
         std::fflush(stdout);
         if (!faultScript.steps.isEmpty())

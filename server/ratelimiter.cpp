@@ -6,7 +6,7 @@ RateLimiter::RateLimiter(double ratePerSecond)
     : m_rate(ratePerSecond)
 {}
 
-bool RateLimiter::allow(const QString &sender, qint64 nowMs)
+bool RateLimiter::allow(const QString &sender, qint64 nowMs, int cost)
 {
     if (m_rate <= 0)
         return true;
@@ -15,9 +15,11 @@ bool RateLimiter::allow(const QString &sender, qint64 nowMs)
         it = m_buckets.insert(sender, Bucket{m_rate, nowMs});
     it->tokens = qMin(m_rate, it->tokens + (nowMs - it->updatedMs) * m_rate / 1000.0);
     it->updatedMs = nowMs;
-    if (it->tokens < 1.0)
+    // A cost above the burst (a new nick's join and message at a rate below 2) takes it all.
+    const double need = qMin(double(cost), m_rate);
+    if (it->tokens < need)
         return false;
-    it->tokens -= 1.0;
+    it->tokens -= need;
     return true;
 }
 

@@ -10,8 +10,9 @@ class RateLimiter
 {
 public:
     explicit RateLimiter(double ratePerSecond = 20);
-    /// Takes one token for `sender`; false when the sender is over the limit.
-    bool allow(const QString &sender, qint64 nowMs);
+    /// Takes `cost` tokens (at most a whole burst) for `sender`; false, taking none, when the
+    /// sender has fewer.
+    bool allow(const QString &sender, qint64 nowMs, int cost = 1);
     /// Forgets senders whose bucket is full again.
     void prune(qint64 nowMs);
 

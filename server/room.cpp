@@ -65,7 +65,7 @@ QByteArray Room::Slice::page(qint64 lastSeq, qint64 now) const
     out.reserve(messagesSizeBound() + 96);
     out.append(JsonCodec::PageHead);
     appendMessages(out);
-    JsonCodec::appendPageTail(out, lastSeq, gap, now, reset, epoch);
+    JsonCodec::appendPageTail(out, lastSeq, gap, now, reset, more, epoch);
     return out;
 }
 
@@ -120,7 +120,7 @@ qint64 Room::firstRetainedSeq() const
     return m_entries.empty() ? m_lastSeq + 1 : m_entries.front().seq;
 }
 
-Room::Slice Room::after(qint64 cursor, HistoryEpoch epoch) const
+Room::Slice Room::after(qint64 cursor, HistoryEpoch epoch, PageBound bound) const
 {
     Slice slice;
     slice.epoch = m_epochText;
@@ -135,9 +135,18 @@ Room::Slice Room::after(qint64 cursor, HistoryEpoch epoch) const
     slice.gap = qMax(cursor, m_startSeq) + 1 < first && cursor < m_lastSeq;
     const qint64 from = qMax(cursor + 1, first);
     if (from <= m_lastSeq)
-        slice.entries.reserve(m_lastSeq - from + 1);
-    for (qint64 seq = from; seq <= m_lastSeq; ++seq)
-        slice.entries.append(&m_entries[size_t(seq - first)]);
+        slice.entries.reserve(qMin(m_lastSeq - from + 1, qint64(bound.messages)));
+    qsizetype bytes = 0;
+    for (qint64 seq = from; seq <= m_lastSeq; ++seq) {
+        const Entry &entry = m_entries[size_t(seq - first)];
+        bytes += entry.webSocketFrame.size();
+        if (!slice.entries.isEmpty() &&
+            (slice.entries.size() >= bound.messages || bytes > bound.bytes)) {
+            slice.more = true;
+            break;
+        }
+        slice.entries.append(&entry);
+    }
     return slice;
 }
 

@@ -12,6 +12,16 @@
 
 namespace PushChat {
 
+/// How much one answer carries at most (docs/PROTOCOL.md, "The page"): whichever bound
+/// comes first, counted over the messages' frames, and always at least one message. A
+/// client that asks for the whole history gets it in pages, one request each, so no answer
+/// makes the server hold more than about a mebibyte for one client.
+struct PageBound
+{
+    qsizetype messages = 1000;
+    qsizetype bytes = 1024 * 1024;
+};
+
 /// The history of one room: sequence numbers and the retained messages, each encoded once.
 class Room
 {
@@ -35,7 +45,8 @@ public:
         QList<const Entry *> entries; ///< the messages with seq > cursor, ascending
         bool gap = false;             ///< some messages after the cursor were evicted
         bool reset = false;           ///< the cursor is from another history (or ahead of this one)
-        QString epoch;                ///< the room's history identity, for the page
+        bool more = false; ///< cut at the page's bound: messages after the last entry follow
+        QString epoch;     ///< the room's history identity, for the page
 
         /// `{"messages":[…],"last_seq":…,…}`, the poll answer, built in one buffer: a burst's
         /// pages run to hundreds of kilobytes, and each copy costs page faults.
@@ -70,10 +81,11 @@ public:
     qsizetype retainedCount() const { return qsizetype(m_entries.size()); }
     int historyLimit() const { return m_historyLimit; }
 
-    /// The retained messages after the cursor; all of them, with `reset`, when the cursor is
-    /// from another history: ahead of this one, or given with another `epoch` (a null epoch,
-    /// from a client that sent none, is taken as this history's).
-    Slice after(qint64 cursor, HistoryEpoch epoch = {}) const;
+    /// The retained messages after the cursor, up to `bound` (Slice::more says whether it cut);
+    /// from the oldest, with `reset`, when the cursor is from another history: ahead of this
+    /// one, or given with another `epoch` (a null epoch, from a client that sent none, is taken
+    /// as this history's).
+    Slice after(qint64 cursor, HistoryEpoch epoch = {}, PageBound bound = {}) const;
 
     /// Retained messages, for carrying the history over a stop and start.
     QList<ChatMessage> retainedMessages() const;

@@ -7,6 +7,10 @@
 #include "serverclock.h"
 #include "serverlog.h"
 #include "shrinkafterpeak.h"
+#include "tlsconfig.h"
+
+#include <QSslConfiguration>
+#include <QSslSocket>
 
 #include <QTimer>
 
@@ -26,6 +30,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_room(config.historyLimit)
     , m_presence(config.onlineTimeoutMs)
     , m_rateLimiter(config.rateLimitPerSecond)
+    , m_addressRateLimiter(config.addressRateLimitPerSecond)
     , m_accessPolicy(config.allowedOrigins, config.key)
     , m_faults(config.faults, this)
     , m_parking(m_config, m_room, &m_stats, this)
@@ -36,6 +41,18 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     m_room.setHistory(snapshot.epoch, snapshot.startSeq);
     m_faults.setSilenceCutter(
         [this](qint64 silentSinceMs) { m_webSockets.cutSilent(silentSinceMs); });
+}
+
+StatsReport RoomServer::statsReport()
+{
+    const qint64 threadCpuNs = m_cpu.settle(); // first: it adds to the counters
+    return {m_stats,       m_uptime.elapsed(), m_room.lastSeq(), m_room.retainedCount(),
+            wallClockMs(), threadCpuNs};
+}
+
+void RoomServer::reportStats()
+{
+    emit statsReported(statsReport());
 }
 
 RoomServer::~RoomServer()
@@ -51,6 +68,17 @@ void RoomServer::start()
     if (!openHistory())
         return;
     m_uptime.start();
+    m_cpu.install();
+    if (m_config.usesTls()) {
+        QString error;
+        auto tls = TlsConfig::load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &error);
+        if (!tls) {
+            qCWarning(lcServer).noquote() << error;
+            emit failed({ServerError::Kind::Other, error});
+            return;
+        }
+        m_tls = std::make_unique<QSslConfiguration>(*tls);
+    }
 
     m_tcpServer = new ConnectionListener(this);
     m_tcpServer->setListenBacklogSize(m_config.listenBacklog);
@@ -68,7 +96,18 @@ void RoomServer::start()
         emit failed(error);
         return;
     }
-    connect(m_tcpServer, &QTcpServer::newConnection, this, &RoomServer::onNewTcpConnections);
+    m_connectionCap = ConnectionListener::connectionCap(m_config.maxConnections);
+    if (m_connectionCap < m_config.maxConnections)
+        qCInfo(lcServer) << "at most" << m_connectionCap
+                         << "connections: the open-file limit keeps a reserve";
+    const QByteArray refusal =
+        JsonCodec::encodeError(QStringLiteral("server full: %1 connections").arg(m_connectionCap));
+    m_tcpServer->setRefusal("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                            "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+                            QByteArray::number(refusal.size()) + "\r\n\r\n" + refusal);
+    connect(m_tcpServer, &ConnectionListener::connectionsAccepted, this,
+            &RoomServer::onNewTcpConnections);
+    m_tcpServer->startAccepting();
     m_webSockets.start();
 
     m_sweepTimer = new QTimer(this);
@@ -132,6 +171,7 @@ void RoomServer::clearHistory()
 void RoomServer::closeEverything()
 {
     m_running = false;
+    m_cpu.uninstall();
     m_faults.stop();
     delete m_sweepTimer;
     m_sweepTimer = nullptr;
@@ -178,11 +218,16 @@ void RoomServer::onNewTcpConnections()
 {
     if (!m_tcpServer)
         return;
+    // Which transport a connection is for is known at its first request.
+    CpuAccount::Scope cpu(StatsBucket::Other);
     for (const qintptr descriptor : m_tcpServer->takeDescriptors()) {
-        if (m_connections.size() + m_webSockets.clientCount() >= m_config.maxConnections) {
+        if (m_connections.size() + m_webSockets.clientCount() >= m_connectionCap) {
             refuseConnection(descriptor);
             continue;
         }
+        // Inherited by the WebSocket a connection may become; the heartbeat covers those too.
+        if (!m_config.tcpKeepAlive.applyTo(int(descriptor)))
+            qCDebug(lcHttp) << "cannot set TCP keepalive:" << qt_error_string(errno);
         auto *connection =
             new HttpConnection(descriptor, m_config.http, &m_stats, monotonicMs(), this);
         connection->setClassifier(&HttpApi::classify);
@@ -191,6 +236,9 @@ void RoomServer::onNewTcpConnections()
         connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs);
         connect(connection, &HttpConnection::requestHeadPending, this,
                 [this] { connectionTimeoutBy(monotonicMs() + m_config.headTimeoutMs); });
+        connect(connection, &HttpConnection::writePending, this, [this] {
+            connectionTimeoutBy(monotonicMs() + HttpConnection::StalledWriteTimeoutMs);
+        });
         connect(connection, &HttpConnection::requestReceived, this,
                 [this](HttpConnection *connection, const Http::Request &request) {
                     m_httpApi.handleRequest(connection, request);
@@ -206,27 +254,39 @@ void RoomServer::onNewTcpConnections()
             shrinkAfterPeak(m_connections);
             closed->deleteLater();
         });
+        if (m_tls)
+            connection->encrypt(*m_tls);
     }
 }
 
 void RoomServer::refuseConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
-        delete socket;
+    if (!m_tls) {
+        m_tcpServer->refuse(descriptor);
         return;
     }
+    // Over TLS the 503 can only follow the handshake.
+    auto *tls = new QSslSocket(this);
+    if (!tls->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete tls;
+        return;
+    }
+    // Encrypting before the write: the answer then waits in the socket for the handshake.
+    tls->setSslConfiguration(*m_tls);
+    tls->startServerEncryption();
     const QByteArray body = JsonCodec::encodeError(
         QStringLiteral("server full: %1 connections").arg(m_config.maxConnections));
-    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                  "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
-    if (socket->state() == QAbstractSocket::UnconnectedState)
-        socket->deleteLater();
-    qCDebug(lcHttp) << "refused a connection: server full";
+    tls->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+               "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+               QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // The connection ends once the answer is out after the handshake, when the handshake fails,
+    // or at the head timeout.
+    connect(tls, &QTcpSocket::disconnected, tls, &QObject::deleteLater);
+    connect(tls, &QSslSocket::encrypted, tls, &QSslSocket::disconnectFromHost);
+    connect(tls, &QSslSocket::errorOccurred, tls, &QObject::deleteLater);
+    QTimer::singleShot(m_config.headTimeoutMs, tls, &QObject::deleteLater);
+    qCDebug(lcHttp) << "refused a TLS connection: server full";
 }
 
 void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
@@ -239,6 +299,33 @@ void RoomServer::seen(const QString &nick, std::optional<Transport> transport)
     // (not by the earliest of all, which would cost a walk over every member per request).
     if (const auto expiry = m_presence.expiryOf(nick))
         sweepBy(*expiry);
+}
+
+bool RoomServer::isRateExempt(const QString &address) const
+{
+    // No limit per sender means no limit at all: `--rate-limit 0` keeps meaning "unlimited".
+    if (m_config.rateLimitPerSecond <= 0)
+        return true;
+    if (!m_config.rateLimitExemptLoopback)
+        return false;
+    const QHostAddress host(address);
+    bool mapped = false;
+    const quint32 ipv4 = host.toIPv4Address(&mapped); // ::ffff:127.0.0.1 from a dual-stack port
+    return mapped ? QHostAddress(ipv4).isLoopback() : host.isLoopback();
+}
+
+bool RoomServer::admitNick(const QString &nick, const QString &address)
+{
+    if (nick.isEmpty() || m_presence.isOnline(nick) || isRateExempt(address))
+        return true;
+    return m_addressRateLimiter.allow(address, monotonicMs());
+}
+
+QString RoomServer::addressLimitError() const
+{
+    return QStringLiteral(
+               "more than %1 messages and new nicks a second from one address; slow down")
+        .arg(m_config.addressRateLimitPerSecond);
 }
 
 void RoomServer::webSocketOpened(const QString &nick)
@@ -269,10 +356,17 @@ void RoomServer::acceptChat(const ChatSubmission &submission, ChatAnswer answer)
         return answer({earlier, 0, {}});
     if (const StoredMessage *pending = m_journal ? m_journal->findPending(clientKey) : nullptr)
         return m_waiters[pending->message.seq].append(std::move(answer));
-    if (!m_rateLimiter.allow(submission.sender, monotonicMs())) {
-        return answer({nullptr, 429,
-                       QStringLiteral("more than %1 messages a second; slow down")
-                           .arg(m_config.rateLimitPerSecond)});
+    if (!isRateExempt(submission.address)) {
+        const qint64 now = monotonicMs();
+        if (!m_rateLimiter.allow(submission.sender, now)) {
+            return answer({nullptr, 429,
+                           QStringLiteral("more than %1 messages a second; slow down")
+                               .arg(m_config.rateLimitPerSecond)});
+        }
+        // A nick not online yet brings a join as well: rotating nicks costs more, not less.
+        const int cost = m_presence.isOnline(nick) ? 1 : 2;
+        if (!m_addressRateLimiter.allow(submission.address, now, cost))
+            return answer({nullptr, 429, addressLimitError()});
     }
     if (const QString refusal = storeRefusal(); !refusal.isEmpty())
         return answer({nullptr, 503, refusal});
@@ -360,10 +454,15 @@ void RoomServer::connectionTimeoutBy(qint64 deadlineMs)
 
 void RoomServer::sweep()
 {
-    // News held for the batching window goes out before any poll is told there is none.
-    m_parking.releaseHeldNews();
+    CpuAccount::Scope cpu(StatsBucket::Other); // housekeeping
     const qint64 now = monotonicMs();
-    qint64 nextDeadline = m_parking.expire(now);
+    qint64 nextDeadline = 0;
+    {
+        CpuAccount::Scope parking(StatsBucket::LongPoll);
+        // News held for the batching window goes out before any poll is told there is none.
+        m_parking.releaseHeldNews();
+        nextDeadline = m_parking.expire(now);
+    }
     if (now - m_lastSlowSweepMs >= SlowSweepIntervalMs) {
         m_lastSlowSweepMs = now;
         m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
@@ -378,6 +477,7 @@ void RoomServer::sweep()
         for (const QString &nick : m_presence.expire(now))
             store(MessageKind::Leave, nick, QString());
         m_rateLimiter.prune(now);
+        m_addressRateLimiter.prune(now);
     }
     // Housekeeping at most once a second, and only when something is due: a connection's head
     // or idle timeout, or the expiry of someone online through polling or in a WebSocket's

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesspolicy.h"
+#include "cpuaccount.h"
 #include "faultinjector.h"
 #include "historyjournal.h"
 #include "httpapi.h"
@@ -23,6 +24,7 @@
 #include <memory>
 #include <optional>
 
+class QSslConfiguration;
 class QTimer;
 
 namespace PushChat {
@@ -50,7 +52,8 @@ public:
     struct ChatSubmission
     {
         ChatPost post;
-        QString sender; ///< rate-limit key
+        QString sender;  ///< rate-limit key
+        QString address; ///< the client's IP address, for the limit per address
         std::optional<Transport> via;
     };
     struct ChatOutcome
@@ -71,6 +74,8 @@ public:
     const Room &room() const { return m_room; }
     const Presence &presence() const { return m_presence; }
     ServerStats &stats() { return m_stats; }
+    /// What /api/stats answers; on the server's thread (its CPU time is read from there).
+    StatsReport statsReport();
     const QElapsedTimer &uptime() const { return m_uptime; }
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
     const FaultInjector &faults() const { return m_faults; }
@@ -80,6 +85,14 @@ public:
     /// A request from `nick` (empty: an observer, who is not listed): it is online, through
     /// `transport` if the request tells.
     void seen(const QString &nick, std::optional<Transport> transport);
+    /// Whether a request from `address` may bring `nick` online: a nick not yet online costs
+    /// its address one message of its rate limit (its join). False: answer 429.
+    bool admitNick(const QString &nick, const QString &address);
+    /// Whether the rate limits spare `address`: all do with no limit per sender, loopback
+    /// ones with ServerConfig::rateLimitExemptLoopback.
+    bool isRateExempt(const QString &address) const;
+    /// The error of a 429 for an address over its limit.
+    QString addressLimitError() const;
     /// `nick` is online while a WebSocket of theirs is open...
     void webSocketOpened(const QString &nick);
     /// ...and for ServerConfig::webSocketLeaveGraceMs after the last one closes.
@@ -96,10 +109,13 @@ public slots:
     /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
     /// what clients see when a network drops them (used by fault tests).
     void dropConnections();
+    /// Answers with statsReported(): the counters for a reader in another thread, without HTTP.
+    void reportStats();
     /// The faults to show from now on (docs/PROTOCOL.md, "Faults on demand").
     void setFaults(const PushChat::FaultSettings &faults);
 
 signals:
+    void statsReported(const PushChat::StatsReport &report);
     void started(quint16 port);
     void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
@@ -131,8 +147,10 @@ private:
     ServerConfig m_config;
     Room m_room;
     Presence m_presence;
-    RateLimiter m_rateLimiter;
+    RateLimiter m_rateLimiter;        ///< per nick and address
+    RateLimiter m_addressRateLimiter; ///< per address, over every nick from it
     ServerStats m_stats;
+    CpuAccount m_cpu{&m_stats};
     QElapsedTimer m_uptime;
     AccessPolicy m_accessPolicy;
     FaultInjector m_faults;
@@ -143,12 +161,14 @@ private:
     QHash<qint64, QList<ChatAnswer>> m_waiters; ///< by seq: sends answered once durable
 
     ConnectionListener *m_tcpServer = nullptr;
+    std::unique_ptr<QSslConfiguration> m_tls; ///< while serving https:// and wss://
     QTimer *m_sweepTimer = nullptr;
     QSet<HttpConnection *> m_connections;
     qint64 m_lastSlowSweepMs = 0;
     qint64 m_nextSweepMs = std::numeric_limits<qint64>::max();
     qint64 m_nextConnectionTimeoutMs = std::numeric_limits<qint64>::max();
     bool m_running = false;
+    int m_connectionCap = 0; ///< maxConnections, or lower to stay within the open-file limit
 };
 
 } // namespace PushChat

@@ -15,6 +15,7 @@ ServerHost::ServerHost(QObject *parent)
     qRegisterMetaType<RoomSnapshot>();
     qRegisterMetaType<ServerConfig>();
     qRegisterMetaType<ServerError>();
+    qRegisterMetaType<StatsReport>();
     qRegisterMetaType<FaultSettings>();
 }
 
@@ -61,6 +62,7 @@ void ServerHost::start(const ServerConfig &config)
         else
             emit started(port);
     });
+    connect(server, &RoomServer::statsReported, this, &ServerHost::statsReported);
     connect(server, &RoomServer::failed, this, [this](const ServerError &error) {
         m_restarting = false;
         joinThread();
@@ -121,6 +123,12 @@ void ServerHost::clearHistory()
 {
     if (m_server && m_state == State::Running)
         QMetaObject::invokeMethod(m_server, &RoomServer::clearHistory, Qt::QueuedConnection);
+}
+
+void ServerHost::requestStats()
+{
+    if (m_server && m_state == State::Running)
+        QMetaObject::invokeMethod(m_server, &RoomServer::reportStats, Qt::QueuedConnection);
 }
 
 void ServerHost::stopAndWait()

@@ -3,6 +3,7 @@
 #include "room.h"
 #include "serverconfig.h"
 #include "servererror.h"
+#include "serverstats.h"
 
 #include <QObject>
 #include <QPointer>
@@ -38,6 +39,9 @@ public:
     /// Deletes the room's history (the store file's too); answers with historyCleared() or
     /// historyFailed(). Clients are told to start again (docs/PROTOCOL.md).
     void clearHistory();
+    /// Asks the server thread for its counters; they come with statsReported() (queued, a
+    /// copy), so an app hosting the room reads them without an HTTP request of its own.
+    void requestStats();
     /// The faults the server shows from now on; kept for the next start() and restart().
     void setFaults(const PushChat::FaultSettings &faults);
     FaultSettings faults() const { return m_config.faults; }
@@ -57,6 +61,7 @@ signals:
     /// The history store failed while running (sends are refused) or could not clear.
     void historyFailed(const PushChat::ServerError &error);
     void historyCleared();
+    void statsReported(const PushChat::StatsReport &report);
     /// restart() is done: the server listens again on `port`.
     void restarted(quint16 port);
 

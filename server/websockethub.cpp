@@ -1,5 +1,7 @@
 #include "websockethub.h"
 
+#include "cpuaccount.h"
+#include "heartbeat.h"
 #include "httpconnection.h"
 #include "jsoncodec.h"
 #include "roomserver.h"
@@ -12,12 +14,19 @@
 #if QT_CONFIG(ssl)
 #include <QSslConfiguration>
 #endif
+#include <QCryptographicHash>
+#include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
 namespace PushChat {
 
 namespace {
+
+// How much of a history replay is written to a client before it has to read it (never more
+// than half the backlog a client may build up): the replay goes on when the client has taken
+// everything sent so far.
+constexpr PageBound ReplayChunk{256, 256 * 1024};
 
 // The key that pairs a handshake handed to QWebSocketServer with the QWebSocket it makes.
 QString peerKey(const QHostAddress &address, quint16 port)
@@ -33,7 +42,12 @@ WebSocketHub::WebSocketHub(RoomServer &server, QObject *parent)
     , m_config(server.config())
     , m_room(server.room())
     , m_counters(server.stats()[StatsBucket::WebSocket])
-{}
+    , m_heartbeat(
+          new Heartbeat(m_config.webSocketPingIntervalMs, m_config.webSocketPongTimeoutMs, this))
+{
+    connect(m_heartbeat, &Heartbeat::pingDue, this, &WebSocketHub::pingAll);
+    connect(m_heartbeat, &Heartbeat::answersDue, this, &WebSocketHub::dropSilent);
+}
 
 WebSocketHub::~WebSocketHub()
 {
@@ -67,6 +81,7 @@ void WebSocketHub::stop()
 
 void WebSocketHub::closeAll(bool goingAway)
 {
+    m_heartbeat->stop();
     const auto clients = std::exchange(m_clients, {});
     for (Client *client : clients) {
         if (goingAway)
@@ -125,6 +140,15 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
         pending.after = reader.value.after;
         pending.epoch = reader.value.epoch;
         pending.nick = std::move(reader.value.nick);
+        if (!m_server.admitNick(pending.nick, connection->peerAddress())) {
+            connection->respondError(429, m_server.addressLimitError(), false,
+                                     QByteArrayLiteral("Retry-After: 1\r\n"));
+            return;
+        }
+    }
+    if (auto *tls = qobject_cast<QSslSocket *>(connection->socket())) {
+        acceptEncrypted(connection, tls, request, headBytes, pending);
+        return;
     }
     QTcpSocket *socket = connection->detachSocket(m_webSocketServer);
     if (!socket)
@@ -140,44 +164,82 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
     m_webSocketServer->handleConnection(socket);
 }
 
+void WebSocketHub::acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                                   const Http::Request &request, qint64 headBytes,
+                                   const PendingHandshake &pending)
+{
+    // QWebSocketServer would keep the TLS socket inside its QWebSocket; the handshake is a
+    // few lines, answered here instead, and the peer writes its frames through the socket.
+    static constexpr char Guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    const QByteArray accept = QCryptographicHash::hash(request.header("sec-websocket-key") + Guid,
+                                                       QCryptographicHash::Sha1)
+                                  .toBase64();
+    const QString address = connection->peerAddress();
+    if (!connection->detachSocket(this))
+        return;
+    socket->skip(headBytes);
+    const QByteArray answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                              accept + "\r\n\r\n";
+    socket->write(answer);
+    m_counters.requests += 1;
+    m_counters.bytesIn += headBytes;
+    m_counters.bytesOut += answer.size();
+    const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
+                                       m_config.maxWebSocketBacklogBytes};
+    openClient(WebSocketPeer::adoptEncrypted(socket, limits, &m_counters, this), pending, address);
+}
+
 void WebSocketHub::onNewWebSockets()
 {
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     const WebSocketPeer::Limits limits{m_config.maxWebSocketMessageBytes,
                                        m_config.maxWebSocketBacklogBytes};
     while (m_webSocketServer && m_webSocketServer->hasPendingConnections()) {
         QWebSocket *socket = m_webSocketServer->nextPendingConnection();
         const auto pending =
             m_pendingHandshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
-        auto *client = new Client;
-        client->address = socket->peerAddress().toString();
-        client->nick = pending.nick;
-        client->echo = pending.echo;
-        client->peer = pending.tcp
-                           ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
-                           : nullptr;
-        if (!client->peer) {
+        const QString address = socket->peerAddress().toString();
+        WebSocketPeer *peer =
+            pending.tcp ? WebSocketPeer::adopt(pending.tcp, socket, limits, &m_counters, this)
+                        : nullptr;
+        if (!peer) {
             if (!pending.tcp)
                 delete socket;
-            delete client;
             continue;
         }
-        ++m_counters.openConnections;
-        client->peer->setFaults(&m_server.faults());
-        connect(client->peer, &WebSocketPeer::textReceived, this,
-                [this, client](const QByteArray &utf8) { onText(client, utf8); });
-        connect(client->peer, &WebSocketPeer::binaryReceived, this,
-                [this, client](const QByteArray &data) { onBinary(client, data); });
-        connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
-
-        if (client->echo) {
-            add(client);
-            continue;
-        }
-        greet(client, pending.after, pending.epoch);
-        add(client);
-        if (!client->nick.isEmpty())
-            m_server.webSocketOpened(client->nick);
+        openClient(peer, pending, address);
     }
+}
+
+void WebSocketHub::openClient(WebSocketPeer *peer, const PendingHandshake &pending,
+                              const QString &address)
+{
+    auto *client = new Client;
+    client->address = address;
+    client->nick = pending.nick;
+    client->echo = pending.echo;
+    client->peer = peer;
+    ++m_counters.openConnections;
+    client->peer->setFaults(&m_server.faults());
+    connect(client->peer, &WebSocketPeer::textReceived, this,
+            [this, client](const QByteArray &utf8) { onText(client, utf8); });
+    connect(client->peer, &WebSocketPeer::binaryReceived, this,
+            [this, client](const QByteArray &data) { onBinary(client, data); });
+    connect(client->peer, &WebSocketPeer::closed, this, [this, client] { onClosed(client); });
+    connect(client->peer, &WebSocketPeer::drained, this, [this, client] {
+        if (client->replayedUpTo >= 0)
+            continueReplay(client);
+    });
+
+    if (client->echo) {
+        add(client);
+        return;
+    }
+    greet(client, pending.after, pending.epoch);
+    add(client);
+    if (!client->nick.isEmpty())
+        m_server.webSocketOpened(client->nick);
 }
 
 void WebSocketHub::greet(Client *client, qint64 after, HistoryEpoch epoch)
@@ -186,13 +248,35 @@ void WebSocketHub::greet(Client *client, qint64 after, HistoryEpoch epoch)
     const QByteArray hello = JsonCodec::encodeHello(
         {m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap, slice.reset,
          client->nick.isEmpty(), wallClockMs(), m_room.epochText()});
-    qint64 replayBytes = 0;
-    for (const Room::Entry *entry : slice.entries)
-        replayBytes += entry->webSocketFrame.size();
-    client->peer->allowBacklog(replayBytes);
     sendToClient(client, hello);
-    for (const Room::Entry *entry : slice.entries)
-        writeFrame(client, entry->webSocketFrame);
+    // A reset replays from the oldest message; from what the cursor names otherwise.
+    client->replayedUpTo = slice.reset ? 0 : qMax<qint64>(after, 0);
+    continueReplay(client, true);
+}
+
+void WebSocketHub::continueReplay(Client *client, bool first)
+{
+    while (client->replayedUpTo >= 0) {
+        if (!client->peer->isOpen() || client->peer->unsentBytes() > 0)
+            return; // drained() brings us back
+        const Room::Slice slice = m_room.after(
+            client->replayedUpTo, {},
+            {ReplayChunk.messages,
+             qMin<qsizetype>(ReplayChunk.bytes, m_config.maxWebSocketBacklogBytes / 2)});
+        if (slice.gap && !first) {
+            // Messages it had not read yet were evicted meanwhile. Closed, it comes back with its
+            // cursor and hears of the gap in its hello: nothing is missed silently.
+            qCInfo(lcServer) << "closing a WebSocket client whose replay fell out of the history";
+            client->replayedUpTo = -1;
+            client->peer->close(WebSocketFrame::ClosePolicyViolation,
+                                "the replay fell behind the history; reconnect with your cursor");
+            return;
+        }
+        first = false;
+        for (const Room::Entry *entry : slice.entries)
+            writeFrame(client, entry->webSocketFrame);
+        client->replayedUpTo = slice.more ? slice.entries.last()->seq : -1;
+    }
 }
 
 void WebSocketHub::writeFrame(Client *client, const QByteArray &frame)
@@ -245,6 +329,7 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
     m_server.acceptChat(
         {{client->nick, command->text.string, command->clientId.string},
          client->nick + u'@' + client->address,
+         client->address,
          Transport::WebSocket},
         [peer = QPointer(client->peer), id](const RoomServer::ChatOutcome &outcome) {
             if (!peer)
@@ -274,6 +359,9 @@ void WebSocketHub::historyCleared()
     for (Client *client : std::as_const(m_clients)) {
         if (client->echo)
             continue;
+        // A replay under way belonged to the old history; the new one starts empty.
+        if (client->replayedUpTo >= 0)
+            client->replayedUpTo = m_room.lastSeq();
         sendToClient(client, JsonCodec::encodeHello(
                                  {m_config.roomName, ProtocolVersion, m_room.lastSeq(), false, true,
                                   client->nick.isEmpty(), wallClockMs(), m_room.epochText()}));
@@ -284,6 +372,7 @@ void WebSocketHub::add(Client *client)
 {
     client->slot = m_clients.size();
     m_clients.append(client);
+    m_heartbeat->start(); // no-op while it runs
 }
 
 bool WebSocketHub::remove(Client *client)
@@ -297,6 +386,8 @@ bool WebSocketHub::remove(Client *client)
         last->slot = slot;
     }
     client->slot = -1;
+    if (m_clients.isEmpty())
+        m_heartbeat->stop(); // an empty room's thread sleeps
     return true;
 }
 
@@ -326,10 +417,42 @@ void WebSocketHub::cutSilent(qint64 silentSinceMs)
 
 void WebSocketHub::broadcast(const QByteArray &frame)
 {
+    if (m_clients.isEmpty())
+        return;
+    // Inside the callback that stored the message (a post, a frame): the WebSocket clients'
+    // share of it is theirs.
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
+    writeToAll(frame, false);
+}
+
+void WebSocketHub::pingAll()
+{
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
+    static const QByteArray ping = WebSocketFrame::frame(WebSocketFrame::Ping, "pushchat");
+    for (Client *client : std::as_const(m_clients))
+        client->peer->expectAnswer();
+    writeToAll(ping, true);
+}
+
+void WebSocketHub::dropSilent()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->peer->hasAnswered())
+            continue;
+        qCInfo(lcServer).noquote() << "dropping a WebSocket client that did not answer a ping:"
+                                   << (client->nick.isEmpty() ? client->address : client->nick);
+        client->peer->dropSilent(); // closed() follows from the event loop
+    }
+}
+
+void WebSocketHub::writeToAll(const QByteArray &frame, bool includeEcho)
+{
     m_batchDescriptors.clear();
     m_batchPeers.clear();
     for (Client *client : std::as_const(m_clients)) {
-        if (client->echo)
+        // A ping goes to every client; a message not to echo clients, nor to one whose replay
+        // is in progress: the replay reaches this message in the room.
+        if (!includeEcho && (client->echo || client->replayedUpTo >= 0))
             continue;
         const int descriptor = m_socketBatch ? client->peer->directDescriptor() : -1;
         if (descriptor < 0) {

@@ -15,11 +15,13 @@
 #include <memory>
 #include <vector>
 
+class QSslSocket;
 class QTcpSocket;
 class QWebSocketServer;
 
 namespace PushChat {
 
+class Heartbeat;
 class HttpConnection;
 class RoomServer;
 class WebSocketPeer;
@@ -49,6 +51,10 @@ public:
     void broadcast(const QByteArray &frame);
     /// The room's history was cleared: every chat client gets a new hello with `reset`.
     void historyCleared();
+    /// A ping to every client; answersDue() follows on the heartbeat.
+    void pingAll();
+    /// Drops every client that sent nothing since the last pingAll().
+    void dropSilent();
     /// Cuts, without a close frame, every client silent since `silentSinceMs`: the proxy
     /// timeout fault (FaultInjector).
     void cutSilent(qint64 silentSinceMs);
@@ -61,6 +67,9 @@ private:
         QString nick;    ///< empty: an observer
         bool echo = false;
         qsizetype slot = -1; ///< index in m_clients while open
+        /// While replaying the history it asked for: the seq of the last message sent, and
+        /// broadcasts pass it by (the replay reaches them in the room). −1 once live.
+        qint64 replayedUpTo = -1;
     };
     struct PendingHandshake
     {
@@ -72,8 +81,18 @@ private:
     };
 
     void onNewWebSockets();
-    /// Sends hello and the messages after the client's cursor.
+    /// The handshake of a wss:// client, answered by the hub itself.
+    void acceptEncrypted(HttpConnection *connection, QSslSocket *socket,
+                         const Http::Request &request, qint64 headBytes,
+                         const PendingHandshake &pending);
+    /// A client whose handshake is done: hello, replay, and from now on every message.
+    void openClient(WebSocketPeer *peer, const PendingHandshake &pending, const QString &address);
+    /// Sends hello and starts the replay of the messages after the client's cursor (from the
+    /// oldest, with `reset`, when the cursor is of another history).
     void greet(Client *client, qint64 after, HistoryEpoch epoch);
+    /// Sends the replay on, a chunk at a time, while the client reads it: never more than
+    /// ReplayChunkBytes wait unsent for it. The client goes live once caught up.
+    void continueReplay(Client *client, bool first = false);
     void onText(Client *client, const QByteArray &utf8);
     void onBinary(Client *client, const QByteArray &data);
     void onClosed(Client *client);
@@ -81,6 +100,7 @@ private:
     /// False if the client was not open (closeAll() took them all already).
     bool remove(Client *client);
     void writeFrame(Client *client, const QByteArray &frame);
+    void writeToAll(const QByteArray &frame, bool includeEcho);
     void sendToClient(Client *client, const QByteArray &payload);
 
     RoomServer &m_server;
@@ -88,6 +108,7 @@ private:
     const Room &m_room;
     TransportCounters &m_counters; ///< of the WebSocket clients
     QWebSocketServer *m_webSocketServer = nullptr;
+    Heartbeat *m_heartbeat;                               ///< runs while there are clients
     QHash<QString, PendingHandshake> m_pendingHandshakes; ///< by peer "address|port"
     /// Dense, so a broadcast walks the open clients and nothing else (a QHash walks all its
     /// buckets, at least 128: more than the rest of a one-recipient broadcast). A client that

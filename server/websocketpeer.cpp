@@ -1,5 +1,6 @@
 #include "websocketpeer.h"
 
+#include "cpuaccount.h"
 #include "delayedoutput.h"
 #include "faultinjector.h"
 #include "serverclock.h"
@@ -61,15 +62,78 @@ WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, c
     return peer;
 }
 
+WebSocketPeer *WebSocketPeer::adoptEncrypted(QTcpSocket *socket, const Limits &limits,
+                                             TransportCounters *counters, QObject *parent)
+{
+    auto *peer = new WebSocketPeer(-1, limits, counters, parent);
+    peer->m_stream = socket;
+    socket->setParent(peer);
+    socket->setReadBufferSize(ReadChunkBytes * MaxReadsPerWakeUp);
+    // readyRead() comes once per arrival: whatever onReadable() leaves is read here too.
+    connect(socket, &QTcpSocket::readyRead, peer, [peer] {
+        while (peer->m_stream && peer->m_stream->bytesAvailable() > 0 && !peer->m_finishQueued)
+            peer->onReadable();
+    });
+    connect(socket, &QTcpSocket::disconnected, peer, [peer] { peer->finish(true); });
+    // The TLS socket holds what is unsent: its draining is this client's, for a paced replay.
+    connect(socket, &QTcpSocket::bytesWritten, peer, [peer] {
+        if (peer->m_state == State::Open && peer->unsentBytes() == 0)
+            emit peer->drained();
+    });
+    if (socket->bytesAvailable() > 0) // frames that came right behind the handshake
+        QMetaObject::invokeMethod(peer, &WebSocketPeer::onReadable, Qt::QueuedConnection);
+    return peer;
+}
+
+qint64 WebSocketPeer::unsentBytes() const
+{
+    return m_output.size() - m_outputOffset + (m_stream ? m_stream->bytesToWrite() : 0);
+}
+
+ssize_t WebSocketPeer::sendBytes(const char *data, size_t size)
+{
+    if (!m_stream)
+        return ::send(m_descriptor, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    // The TLS socket takes everything and writes in the background; what it holds unsent is
+    // this client's backlog, bounded as for everyone else.
+    if (m_stream->bytesToWrite() > m_limits.maxBacklogBytes) {
+        qCInfo(lcServer) << "dropping a TLS WebSocket client that does not read:"
+                         << m_stream->bytesToWrite() << "bytes unsent";
+        errno = ECONNABORTED;
+        return -1;
+    }
+    const qint64 n = m_stream->write(data, qint64(size));
+    if (n < 0) {
+        errno = EPIPE;
+        return -1;
+    }
+    return ssize_t(n);
+}
+
+ssize_t WebSocketPeer::receiveBytes(char *buffer, size_t size)
+{
+    if (!m_stream)
+        return ::recv(m_descriptor, buffer, size, MSG_DONTWAIT);
+    const qint64 n = m_stream->read(buffer, qint64(size));
+    if (n == 0) {
+        errno = EAGAIN; // the end of the stream comes as disconnected()
+        return -1;
+    }
+    if (n < 0)
+        errno = ECONNRESET;
+    return ssize_t(n);
+}
+
 WebSocketPeer::WebSocketPeer(int descriptor, const Limits &limits, TransportCounters *counters,
                              QObject *parent)
     : QObject(parent)
     , m_descriptor(descriptor)
     , m_limits(limits)
-    , m_backlogAllowance(limits.maxBacklogBytes)
     , m_counters(counters)
     , m_lastTrafficMs(monotonicMs())
 {
+    if (descriptor < 0)
+        return; // adoptEncrypted() reads and writes through a socket
     ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
     // Frames are whole messages, written when due: Nagle's algorithm would hold one back
     // until the client acknowledged the one before (up to its 40 ms delayed ACK).
@@ -86,6 +150,17 @@ WebSocketPeer::~WebSocketPeer()
 
 void WebSocketPeer::releaseDescriptor()
 {
+    if (m_stream) {
+        QTcpSocket *stream = std::exchange(m_stream, nullptr);
+        stream->disconnect(this);
+        stream->abort();
+        stream->deleteLater();
+        m_input.clear();
+        m_message.clear();
+        if (m_delayed)
+            m_delayed->clear();
+        return;
+    }
     if (m_descriptor < 0)
         return;
     // Notifiers go before the descriptor they watch is closed.
@@ -125,19 +200,14 @@ void WebSocketPeer::sendNow(const QByteArray &frame)
     writeOut(frame.constData(), frame.size(), &frame);
 }
 
-void WebSocketPeer::allowBacklog(qint64 bytes)
-{
-    m_backlogAllowance += bytes;
-}
-
 void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray *shared)
 {
-    if (m_descriptor < 0 || m_finishQueued)
+    if (!isConnected() || m_finishQueued)
         return;
     if (m_output.isEmpty() && !isCorked()) {
         // Nothing waiting: straight from the caller's bytes (for a broadcast, one buffer shared
         // by every recipient) to the kernel.
-        const ssize_t n = ::send(m_descriptor, data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n = sendBytes(data, size_t(size));
         afterSend(data, size, shared, n < 0 ? -errno : n);
         return;
     }
@@ -179,7 +249,7 @@ void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
         m_output = *shared; // shares the frame's bytes instead of copying them
     else
         m_output.append(data + sent, size - sent);
-    if (m_output.size() - m_outputOffset > m_backlogAllowance) {
+    if (m_output.size() - m_outputOffset > m_limits.maxBacklogBytes) {
         // The client stopped reading. It comes back with its cursor and misses nothing.
         qCInfo(lcServer) << "dropping a WebSocket client that does not read:"
                          << m_output.size() - m_outputOffset << "bytes unsent";
@@ -194,19 +264,21 @@ void WebSocketPeer::waitUntilWritable()
 {
     if (!m_writeNotifier) {
         m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketPeer::drainOutput);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+            CpuAccount::Scope cpu(StatsBucket::WebSocket);
+            drainOutput();
+        });
     }
     m_writeNotifier->setEnabled(true);
 }
 
 void WebSocketPeer::drainOutput()
 {
-    if (m_descriptor < 0 || m_finishQueued)
+    if (!isConnected() || m_finishQueued)
         return;
     while (m_outputOffset < m_output.size()) {
-        const ssize_t n =
-            ::send(m_descriptor, m_output.constData() + m_outputOffset,
-                   size_t(m_output.size() - m_outputOffset), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n = sendBytes(m_output.constData() + m_outputOffset,
+                                    size_t(m_output.size() - m_outputOffset));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -222,20 +294,22 @@ void WebSocketPeer::drainOutput()
     }
     m_output.clear();
     m_outputOffset = 0;
-    m_backlogAllowance = m_limits.maxBacklogBytes;
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
     if (m_closeReceived)
         finish();
     else if (m_state == State::CloseSent)
         shutdownAfterClose();
+    else if (m_state == State::Open)
+        emit drained();
 }
 
 void WebSocketPeer::onReadable()
 {
+    CpuAccount::Scope cpu(StatsBucket::WebSocket);
     char buffer[ReadChunkBytes];
-    for (int round = 0; round < MaxReadsPerWakeUp && m_descriptor >= 0; ++round) {
-        const ssize_t n = ::recv(m_descriptor, buffer, sizeof buffer, MSG_DONTWAIT);
+    for (int round = 0; round < MaxReadsPerWakeUp && isConnected(); ++round) {
+        const ssize_t n = receiveBytes(buffer, sizeof buffer);
         if (n == 0) {
             finish(); // the client closed the connection
             return;
@@ -247,6 +321,7 @@ void WebSocketPeer::onReadable()
                 finish();
             return;
         }
+        m_heardFrom = true;
         m_lastTrafficMs = monotonicMs();
         if (m_inputBroken) {
             // Read and dropped until the client closes: closing with unread input would reset
@@ -257,12 +332,12 @@ void WebSocketPeer::onReadable()
             // The usual case: whole frames, parsed where they lie; only a remainder is kept.
             const QByteArrayView data(buffer, n);
             const qsizetype used = processFrames(data);
-            if (m_descriptor >= 0 && used < n && m_state != State::Finished)
+            if (isConnected() && used < n && m_state != State::Finished)
                 m_input = data.sliced(used).toByteArray();
         } else {
             m_input.append(buffer, n);
             const qsizetype used = processFrames(m_input);
-            if (m_descriptor >= 0)
+            if (isConnected())
                 m_input.remove(0, used);
         }
         if (n < qsizetype(sizeof buffer))
@@ -423,7 +498,7 @@ void WebSocketPeer::close(quint16 code, QByteArrayView reason)
     m_state = State::CloseSent;
     m_message.clear();
     m_messageOpcode = 0;
-    if (m_descriptor < 0)
+    if (!isConnected())
         return;
     QTimer::singleShot(m_limits.closeTimeoutMs, this, [this] { finish(); });
     if (m_output.isEmpty())
@@ -432,6 +507,9 @@ void WebSocketPeer::close(quint16 code, QByteArrayView reason)
 
 void WebSocketPeer::shutdownAfterClose()
 {
+    if (m_stream)
+        return; // TLS ends with the connection: the client's close frame, or the timeout
+
     // Our close frame is out: the client sees the end of the stream after it, answers with its
     // own close frame and closes; we read until then.
     ::shutdown(m_descriptor, SHUT_WR);
@@ -439,16 +517,32 @@ void WebSocketPeer::shutdownAfterClose()
 
 void WebSocketPeer::closeNow(quint16 code, QByteArrayView reason)
 {
-    if (m_state == State::Open && m_output.isEmpty() && m_descriptor >= 0) {
+    if (m_state == State::Open && m_output.isEmpty() && isConnected()) {
         const QByteArray frame = WebSocketFrame::close(code, reason);
-        const ssize_t n = ::send(m_descriptor, frame.constData(), size_t(frame.size()),
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n = sendBytes(frame.constData(), size_t(frame.size()));
         if (n > 0) {
             ++m_counters->framesOut;
             m_counters->bytesOut += n;
         }
     }
     abort();
+}
+
+void WebSocketPeer::dropSilent()
+{
+    if (m_state == State::Finished)
+        return;
+    if (m_state == State::Open && m_output.isEmpty() && isConnected()) {
+        const QByteArray frame =
+            WebSocketFrame::close(WebSocketFrame::CloseGoingAway, "no answer to ping");
+        const ssize_t n = sendBytes(frame.constData(), size_t(frame.size()));
+        if (n > 0) {
+            ++m_counters->framesOut;
+            m_counters->bytesOut += n;
+        }
+    }
+    m_state = State::CloseSent; // takes nothing more; finish() below ends it
+    finish(true);
 }
 
 void WebSocketPeer::abort()

@@ -32,7 +32,7 @@ public:
     struct Limits
     {
         qint64 maxMessageBytes = 64 * 1024;       ///< frame or reassembled message; else close 1009
-        qint64 maxBacklogBytes = 4 * 1024 * 1024; ///< unsent output; past it the peer is dropped
+        qint64 maxBacklogBytes = 2 * 1024 * 1024; ///< unsent output; past it the peer is dropped
         int closeTimeoutMs = 2000;                ///< wait for the client's close frame after ours
     };
 
@@ -41,6 +41,11 @@ public:
     /// connection, if the 101 answer could not be written out first.
     static WebSocketPeer *adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
                                 TransportCounters *counters, QObject *parent);
+
+    /// Takes over `socket`, a TLS connection (QSslSocket) after its handshake: frames go
+    /// through the socket, which encrypts them, instead of straight to the descriptor.
+    static WebSocketPeer *adoptEncrypted(QTcpSocket *socket, const Limits &limits,
+                                         TransportCounters *counters, QObject *parent);
 
     ~WebSocketPeer() override;
 
@@ -62,9 +67,12 @@ public:
     /// written meanwhile (a sender's own message, then its ack) leaves in one send().
     void holdWrites();
     void releaseWrites();
-    /// Lets the backlog grow by `bytes` more until it has drained: for a history replay, which
-    /// a client asked for and reads at its own pace.
-    void allowBacklog(qint64 bytes);
+    /// Bytes written to the peer that the kernel has not taken yet.
+    /// Bytes written to this client and not yet taken by the kernel (or, under TLS, by the
+    /// TLS socket's writes); drained() says when they reach 0.
+    qint64 unsentBytes() const;
+    /// Whether frames sent now can still reach the client.
+    bool isOpen() const { return m_state == State::Open && m_descriptor >= 0 && !m_finishQueued; }
     /// Starts the closing handshake: a close frame, then the connection ends once the client
     /// answers, closes, or closeTimeoutMs passes. closed() follows.
     void close(quint16 code, QByteArrayView reason = {});
@@ -73,11 +81,22 @@ public:
     /// Writes a close frame if the socket takes it at once, then ends the connection; no signal.
     void closeNow(quint16 code, QByteArrayView reason = {});
 
+    /// The heartbeat: marks a ping sent, after which any input from the client (its pong or
+    /// anything else) shows it is alive.
+    void expectAnswer() { m_heardFrom = false; }
+    bool hasAnswered() const { return m_heardFrom || m_state != State::Open; }
+    /// Ends a connection whose client went silent: a close frame if the socket takes it at
+    /// once, then closed() from the event loop, without waiting for an answer that will not
+    /// come.
+    void dropSilent();
+
 signals:
     void textReceived(const QByteArray &utf8);
     void binaryReceived(const QByteArray &data);
     /// The connection has ended; the peer may be deleted (later, not inside this signal).
     void closed();
+    /// Everything that waited unsent has gone to the kernel (the peer is still open).
+    void drained();
 
 private:
     WebSocketPeer(int descriptor, const Limits &limits, TransportCounters *counters,
@@ -103,18 +122,23 @@ private:
     void finish(bool deferred = false);
     void releaseDescriptor();
     bool isCorked() const { return m_corked || m_holds > 0; }
+    bool isConnected() const { return m_descriptor >= 0 || m_stream; }
+    /// ::send() on the descriptor, or the TLS socket's write(): bytes taken, or −1 and errno.
+    ssize_t sendBytes(const char *data, size_t size);
+    ssize_t receiveBytes(char *buffer, size_t size);
 
     enum class State { Open, CloseSent, Finished };
 
     int m_descriptor = -1;
+    QTcpSocket *m_stream = nullptr; ///< instead of the descriptor, under TLS
     State m_state = State::Open;
     bool m_closeReceived = false;
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
     int m_holds = 0;            ///< holdWrites() not released yet: writes wait for that too
+    bool m_heardFrom = true;    ///< input arrived since the last expectAnswer()
     Limits m_limits;
-    qint64 m_backlogAllowance;
     TransportCounters *m_counters;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; ///< only once a write has had to wait

@@ -119,7 +119,7 @@ quint16 startServerProcess(QProcess &process, const QString &program, const QStr
     process.start(program, arguments);
     if (!process.waitForStarted(10000))
         return 0;
-    const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+    const QRegularExpression url(QStringLiteral("https?://127\\.0\\.0\\.1:(\\d+)/"));
     QByteArray out;
     QRegularExpressionMatch match;
     while (!(match = url.match(QString::fromUtf8(out))).hasMatch()) {

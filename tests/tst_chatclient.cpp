@@ -72,12 +72,18 @@ std::unique_ptr<ChatClient> makeClient(const Server &server, const QString &nick
 // The texts of the chat messages the server stored, in seq order.
 QStringList storedChatTexts(const Server &server)
 {
-    const QJsonArray all =
-        TestHttp::get(server.port, "/api/messages?after=0").json()["messages"].toArray();
+    // Page after page: a page holds at most 1,000 messages and says whether more follow.
     QStringList texts;
-    for (const QJsonValue &value : all) {
-        if (value.toObject()["kind"].toString() == QLatin1String("chat"))
-            texts.append(value.toObject()["text"].toString());
+    qint64 after = 0;
+    for (bool more = true; more;) {
+        const QJsonObject page =
+            TestHttp::get(server.port, "/api/messages?after=" + QByteArray::number(after)).json();
+        for (const QJsonValue &value : page["messages"].toArray()) {
+            if (value.toObject()["kind"].toString() == QLatin1String("chat"))
+                texts.append(value.toObject()["text"].toString());
+            after = value.toObject()["seq"].toInteger();
+        }
+        more = page["more"].toBool();
     }
     return texts;
 }
@@ -233,6 +239,8 @@ private slots:
     void refusedConnectionKeepsTrying();
     void historyEvictionSignalsGap_data() { addModeRows(); }
     void historyEvictionSignalsGap();
+    void catchesUpPageByPage_data() { addModeRows(); }
+    void catchesUpPageByPage();
     void pollingIdleCost();
     void longPollIdleCost();
     void longPollTimesOutAndAsksAgain();
@@ -248,6 +256,7 @@ private slots:
     void storedHistoryResumesAfterRestart();
     void pollIntervalChangesLive();
     void missingPongReconnects();
+    void answersTheServersPings();
     void latencyCorrectsClockOffset_data();
     void latencyCorrectsClockOffset();
     void wrongKeyDisconnects();
@@ -482,6 +491,28 @@ void tst_ChatClient::resumesAfterRestart()
     QVERIFY(client->metrics(mode).reconnects >= 1);
 }
 
+void tst_ChatClient::answersTheServersPings()
+{
+    Server server;
+    server.config.webSocketPingIntervalMs = 200;
+    server.config.webSocketPongTimeoutMs = 150;
+    server.config.webSocketLeaveGraceMs = 100;
+    QVERIFY(server.start());
+    auto alice = makeClient(server, QStringLiteral("alice"), Transport::WebSocket);
+    // Its own pings would keep it alive by themselves: only its pongs may do that here.
+    alice->setWebSocketTiming(600000, 600000);
+    QSignalSpy states(alice.get(), &ChatClient::stateChanged);
+    alice->connectToServer();
+    QTRY_COMPARE(alice->state(), ChatClient::State::Connected);
+    const int connectedAfter = int(states.size());
+    // Every frame the server reads from the client from now on is a pong.
+    QTRY_VERIFY_WITH_TIMEOUT(server.stats()["websocket"].toObject()["frames_in"].toInt() >= 8,
+                             10000);
+    QCOMPARE(alice->state(), ChatClient::State::Connected);
+    QCOMPARE(states.size(), connectedAfter); // never dropped and reconnected
+    QVERIFY(!hasPresence(*alice, QStringLiteral("alice"), MessageKind::Leave));
+}
+
 void tst_ChatClient::refusedConnectionKeepsTrying()
 {
     Server server;
@@ -532,6 +563,41 @@ void tst_ChatClient::historyEvictionSignalsGap()
     QCOMPARE(gap.first().first().toLongLong(), 2);
     QTRY_COMPARE(client->cursor(), 22);
     QCOMPARE(client->messages().size(), 2 + 5);
+}
+
+void tst_ChatClient::catchesUpPageByPage()
+{
+    // 2,500 messages: three pages of at most 1,000 (docs/PROTOCOL.md). A client follows a page
+    // that says "more" at once, not after its poll interval (here the longest, 10 s).
+    QFETCH(Transport, mode);
+    Server server;
+    server.config.rateLimitPerSecond = 0;
+    QVERIFY(server.start());
+    QByteArray posts;
+    for (int i = 0; i < 2499; ++i) // after the poster's join
+        posts += TestHttp::request("POST", "/api/messages",
+                                   R"({"nick":"eve","text":"m)" + QByteArray::number(i) + "\"}",
+                                   "Content-Type: application/json\r\n");
+    QTcpSocket poster;
+    poster.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(poster.waitForConnected(5000));
+    poster.write(posts);
+    QByteArray replies;
+    for (int i = 0; i < 2499; ++i)
+        QCOMPARE(TestHttp::readReply(poster, &replies).status, 201);
+
+    auto client = makeClient(server, QString(), mode, 10000);
+    client->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(isComplete(*client, 2500), 8000);
+    const QString bucket =
+        mode == Transport::Polling ? QStringLiteral("polling") : QStringLiteral("longpoll");
+    const int polls = server.stats()[bucket].toObject()["requests"].toInt();
+    // One request per page: the first poll and the two that followed "more" (a long poller
+    // may have parked its next one already).
+    if (mode == Transport::Polling)
+        QCOMPARE(polls, 3);
+    else if (mode == Transport::LongPoll)
+        QVERIFY2(polls == 3 || polls == 4, qPrintable(QString::number(polls)));
 }
 
 void tst_ChatClient::pollingIdleCost()

@@ -10,6 +10,7 @@
 #include "compareview.h"
 #include "csvexport.h"
 #include "eventlog.h"
+#include "httptestclient.h"
 #include "mainwindow.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
@@ -20,6 +21,7 @@
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -120,6 +122,8 @@ private slots:
     void cleanup();
     void oneMessageInAllThreeColumnsPollingSlowest();
     void countersDifferAsExpected();
+    void botBurstFromTheHostIsNotRateLimited();
+    void hostsAndComparesOverTls();
     void csvHasTheDocumentedColumns();
     void pngOfTheCurrentView();
     void switchedPollIsNoFailure();
@@ -230,6 +234,73 @@ void tst_CompareView::oneMessageInAllThreeColumnsPollingSlowest()
                 .data()
                 .toString()
                 .contains(TrafficGenerator::botNick()));
+}
+
+void tst_CompareView::botBurstFromTheHostIsNotRateLimited()
+{
+    hostAndCompare();
+    if (QTest::currentTestFailed())
+        return;
+    // Sixty nicks posting from this machine at once: three times what one client address may
+    // send in a second, and each a join as well. The hosting app exempts its own machine, so
+    // none is refused (the bots would retry a refusal: their rows alone would not show it).
+    const quint16 port = m_window->session()->port();
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray body = R"({"nick":"helper)" + QByteArray::number(i) + R"(","text":"x"})";
+        QCOMPARE(TestHttp::postJson(port, "/api/messages", body).status, 201);
+    }
+    // And the compare view's own bots, seven of them on one address, deliver a burst.
+    CompareView *view = m_window->compareView();
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 60, Timeout);
+    view->session()->generator()->burst(120);
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 180, Timeout);
+}
+
+void tst_CompareView::hostsAndComparesOverTls()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    SessionRequest request;
+    request.kind = SessionRequest::Kind::Host;
+    request.roomName = QStringLiteral("Secure");
+    request.nick = QStringLiteral("teacher");
+    request.tlsCertificateFile = dir.filePath(QStringLiteral("cert.pem"));
+    request.tlsKeyFile = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                   "-nodes", "-days", "1", "-subj", "/CN=PushChat test", "-keyout",
+                   request.tlsKeyFile, "-out", request.tlsCertificateFile});
+    QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+    QVERIFY(!request.problem());
+
+    SessionController *session = m_window->session();
+    session->start(request);
+    QTRY_VERIFY_WITH_TIMEOUT(inRoom(*m_window), Timeout);
+    QCOMPARE(session->client()->serverUrl().scheme(), QString("https"));
+    QVERIFY(session->tlsFingerprint().startsWith(u"SHA256:"));
+    QVERIFY(!session->joinUrls().isEmpty());
+    QVERIFY(session->joinUrls().first().startsWith(u"https://"));
+    // The compare view's observers and bots trust the same certificate.
+    m_window->compareAction()->trigger();
+    CompareView *view = m_window->compareView();
+    QTRY_VERIFY_WITH_TIMEOUT(observersConnected(view->session()), Timeout);
+    view->session()->generator()->burst(1);
+    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(deliveredEverywhere(view->model(), lastSeq(view->model())), Timeout);
+
+    // Half a TLS setup is refused before anything starts.
+    request.tlsKeyFile.clear();
+    QVERIFY(request.problem().has_value());
+    // A joiner's fingerprint must look like one.
+    SessionRequest join;
+    join.kind = SessionRequest::Kind::Join;
+    join.nick = QStringLiteral("pupil");
+    join.address = QStringLiteral("https://127.0.0.1:8765");
+    join.fingerprint = QStringLiteral("not a fingerprint");
+    QVERIFY(join.problem().has_value());
+    join.fingerprint = session->tlsFingerprint();
+    QVERIFY(!join.problem());
 }
 
 void tst_CompareView::countersDifferAsExpected()

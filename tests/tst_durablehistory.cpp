@@ -81,6 +81,7 @@ void tst_DurableHistory::answeredOnlyOnceDurable()
     qint64 seqWhenAnswered = -1;
     server.acceptChat({{QStringLiteral("a"), QStringLiteral("hi"), QStringLiteral("c-1")},
                        QStringLiteral("a@local"),
+                       QStringLiteral("127.0.0.1"),
                        Transport::Polling},
                       [&](const RoomServer::ChatOutcome &answered) {
                           outcome = answered;
@@ -96,7 +97,10 @@ void tst_DurableHistory::answeredOnlyOnceDurable()
 
     // A refusal is answered at once.
     std::optional<RoomServer::ChatOutcome> refused;
-    server.acceptChat({{QStringLiteral("a"), QString(), {}}, QStringLiteral("a@local"), {}},
+    server.acceptChat({{QStringLiteral("a"), QString(), {}},
+                       QStringLiteral("a@local"),
+                       QStringLiteral("127.0.0.1"),
+                       {}},
                       [&](const RoomServer::ChatOutcome &answered) { refused = answered; });
     QVERIFY(refused);
     QCOMPARE(refused->status, 400);
@@ -119,6 +123,7 @@ void tst_DurableHistory::retryWhileStoringWaitsForTheSameMessage()
     const RoomServer::ChatSubmission send{
         {QStringLiteral("a"), QStringLiteral("once"), QStringLiteral("same")},
         QStringLiteral("a@local"),
+        QStringLiteral("127.0.0.1"),
         Transport::WebSocket};
     server.acceptChat(send, answer);
     server.acceptChat(send, answer); // the retry, before the first is durable

@@ -159,6 +159,7 @@ void tst_HttpParser::malformedRequests_data()
     QTest::newRow("lower-case version") << QByteArray("GET / http/1.1\r\n" + host + "\r\n") << 400;
     QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\n" + host + "\r\n") << 505;
     QTest::newRow("HTTP/0.9 style") << QByteArray("GET / HTTP/0.9\r\n\r\n") << 505;
+    QTest::newRow("HTTP/1.2") << QByteArray("GET / HTTP/1.2\r\n" + host + "\r\n") << 505;
     QTest::newRow("bad version digits") << QByteArray("GET / HTTP/1.x\r\n" + host + "\r\n") << 400;
     QTest::newRow("absolute-form target")
         << QByteArray("GET http://h/ HTTP/1.1\r\n" + host + "\r\n") << 400;

@@ -36,6 +36,8 @@ private slots:
     void ackRoundTrips_data();
     void ackRoundTrips();
     void decodersRefuseMalformedInput();
+    void clientJsonStringsAreStrict_data();
+    void clientJsonStringsAreStrict();
     void utf8LengthCountsAsTheServer_data();
     void utf8LengthCountsAsTheServer();
     void nickLengthCountsAsTheServer_data();
@@ -101,19 +103,23 @@ void tst_JsonCodec::pageRoundTrips()
     const QByteArray list =
         JsonCodec::encodeMessage(first) + ',' + JsonCodec::encodeMessage(second);
     for (const bool reset : {false, true}) {
-        const QByteArray json =
-            JsonCodec::encodePage(list, 6, true, 1764100000456, reset, u"00ff00ff00ff00ff");
-        QCOMPARE(json, R"({"messages":[)" + list +
-                           R"(],"last_seq":6,"epoch":"00ff00ff00ff00ff","gap":true,)" +
-                           (reset ? R"("reset":true,)" : "") + R"("now":1764100000456})");
-        const std::optional<MessagePage> page = JsonCodec::decodePage(json);
-        QVERIFY(page);
-        QCOMPARE(page->messages, (QList<ChatMessage>{first, second}));
-        QCOMPARE(page->lastSeq, 6);
-        QVERIFY(page->gap);
-        QCOMPARE(page->reset, reset);
-        QCOMPARE(page->epoch, QStringLiteral("00ff00ff00ff00ff"));
-        QCOMPARE(page->now, 1764100000456);
+        for (const bool more : {false, true}) {
+            const QByteArray json = JsonCodec::encodePage(list, 6, true, 1764100000456, reset, more,
+                                                          u"00ff00ff00ff00ff");
+            QCOMPARE(json, R"({"messages":[)" + list +
+                               R"(],"last_seq":6,"epoch":"00ff00ff00ff00ff","gap":true,)" +
+                               (reset ? R"("reset":true,)" : "") + (more ? R"("more":true,)" : "") +
+                               R"("now":1764100000456})");
+            const std::optional<MessagePage> page = JsonCodec::decodePage(json);
+            QVERIFY(page);
+            QCOMPARE(page->messages, (QList<ChatMessage>{first, second}));
+            QCOMPARE(page->lastSeq, 6);
+            QVERIFY(page->gap);
+            QCOMPARE(page->reset, reset);
+            QCOMPARE(page->more, more);
+            QCOMPARE(page->epoch, QStringLiteral("00ff00ff00ff00ff"));
+            QCOMPARE(page->now, 1764100000456);
+        }
     }
     // A page without an epoch (a server from before histories had one) decodes to an empty one.
     const auto withoutEpoch = JsonCodec::decodePage(JsonCodec::encodePage(list, 6, false, 1));
@@ -266,30 +272,38 @@ void tst_JsonCodec::statsRoundTrip()
     StatsReport report;
     qint64 value = 1;
     for (TransportCounters &counters : report.stats.buckets) {
-        for (qint64 *counter : {&counters.requests, &counters.responses, &counters.emptyResponses,
-                                &counters.framesIn, &counters.framesOut, &counters.bytesIn,
-                                &counters.bytesOut, &counters.openConnections, &counters.parked})
+        for (qint64 *counter :
+             {&counters.requests, &counters.responses, &counters.emptyResponses, &counters.framesIn,
+              &counters.framesOut, &counters.bytesIn, &counters.bytesOut, &counters.openConnections,
+              &counters.parked, &counters.cpuNs})
             *counter = value++;
     }
     report.uptimeMs = 1000;
     report.messages = 50;
     report.retained = 40;
     report.now = 1764100000000;
+    report.serverCpuNs = 123456789;
     const QByteArray json = JsonCodec::encodeStats(report);
-    QCOMPARE(json,
-             QByteArray(R"({"polling":{"requests":1,"responses":2,"empty_responses":3,)"
-                        R"("frames_in":4,"frames_out":5,"bytes_in":6,"bytes_out":7,)"
-                        R"("open_connections":8,"parked":9},)"
-                        R"("longpoll":{"requests":10,"responses":11,"empty_responses":12,)"
-                        R"("frames_in":13,"frames_out":14,"bytes_in":15,"bytes_out":16,)"
-                        R"("open_connections":17,"parked":18},)"
-                        R"("websocket":{"requests":19,"responses":20,"empty_responses":21,)"
-                        R"("frames_in":22,"frames_out":23,"bytes_in":24,"bytes_out":25,)"
-                        R"("open_connections":26,"parked":27},)"
-                        R"("other":{"requests":28,"responses":29,"empty_responses":30,)"
-                        R"("frames_in":31,"frames_out":32,"bytes_in":33,"bytes_out":34,)"
-                        R"("open_connections":35,"parked":36},)"
-                        R"("uptime_ms":1000,"messages":50,"retained":40,"now":1764100000000})"));
+    QCOMPARE(
+        json,
+        QByteArray(
+            R"({"polling":{"requests":1,"responses":2,"empty_responses":3,"frames_in":4,)"
+            R"("frames_out":5,"bytes_in":6,"bytes_out":7,"open_connections":8,)"
+            R"("parked":9,"cpu_ns":10},)"
+            R"("longpoll":{"requests":11,"responses":12,"empty_responses":13,"frames_in":14,)"
+            R"("frames_out":15,"bytes_in":16,"bytes_out":17,"open_connections":18,)"
+            R"("parked":19,"cpu_ns":20},)"
+            R"("websocket":{"requests":21,"responses":22,"empty_responses":23,"frames_in":24,)"
+            R"("frames_out":25,"bytes_in":26,"bytes_out":27,"open_connections":28,)"
+            R"("parked":29,"cpu_ns":30},)"
+            R"("other":{"requests":31,"responses":32,"empty_responses":33,"frames_in":34,)"
+            R"("frames_out":35,"bytes_in":36,"bytes_out":37,"open_connections":38,)"
+            R"("parked":39,"cpu_ns":40},)"
+            R"("monitoring":{"requests":41,"responses":42,"empty_responses":43,"frames_in":44,)"
+            R"("frames_out":45,"bytes_in":46,"bytes_out":47,"open_connections":48,)"
+            R"("parked":49,"cpu_ns":50},)"
+            R"("uptime_ms":1000,"messages":50,"retained":40,"now":1764100000000,)"
+            R"("server_cpu_ns":123456789})"));
     QCOMPARE(JsonCodec::decodeStats(json), report);
 }
 
@@ -400,6 +414,42 @@ void tst_JsonCodec::nickLengthCountsAsTheServer()
 {
     QFETCH(QString, text);
     QCOMPARE(nickLength(text), text.toUcs4().size());
+}
+
+void tst_JsonCodec::clientJsonStringsAreStrict_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("raw tab") << QByteArray("\"a\tb\"") << false
+                             << QStringLiteral("malformed JSON: control character U+0009");
+    QTest::addRow("raw newline") << QByteArray("\"a\nb\"") << false
+                                 << QStringLiteral("malformed JSON: control character U+000a");
+    QTest::addRow("escaped tab") << QByteArray(R"("a\tb")") << true << QString();
+    QTest::addRow("lone high surrogate")
+        << QByteArray(R"("\ud800")") << false << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("lone low surrogate")
+        << QByteArray(R"("x\uDC00y")") << false << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("high then not low") << QByteArray(R"("\ud800\u0041")") << false
+                                       << QStringLiteral("bad UTF-8: a lone surrogate");
+    QTest::addRow("pair") << QByteArray(R"("\ud83d\ude00")") << true << QString();
+    QTest::addRow("escaped backslash before u") << QByteArray(R"("\\ud800")") << true << QString();
+}
+
+void tst_JsonCodec::clientJsonStringsAreStrict()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, valid);
+    QFETCH(QString, error);
+    const QByteArray post = R"({"nick":"ann","text":)" + text + "}";
+    QString why;
+    const auto decoded = JsonCodec::decodePostedMessage(post, &why);
+    QCOMPARE(decoded.has_value(), valid);
+    QVERIFY2(why.startsWith(error), qPrintable(why));
+    QCOMPARE(JsonCodec::decodePostedMessageWithQt(post).has_value(), valid);
+    const QByteArray command = R"({"type":"send","text":)" + text + "}";
+    QCOMPARE(JsonCodec::decodeClientCommand(command).has_value(), valid);
+    QCOMPARE(JsonCodec::decodeClientCommandWithQt(command).has_value(), valid);
 }
 
 QTEST_APPLESS_MAIN(tst_JsonCodec)

@@ -18,6 +18,9 @@ private slots:
     void servesAndStopsOnSignal();
     void reportsPortInUse();
     void rejectsBadOptions();
+    void rejectsBadOptions_data();
+    void rateLimitPerAddressAndLoopbackExemption_data();
+    void rateLimitPerAddressAndLoopbackExemption();
 
 private:
     static quint16 startAndReadPort(QProcess &process, const QStringList &arguments);
@@ -65,13 +68,59 @@ void tst_PushChatServer::reportsPortInUse()
     QVERIFY2(error.contains(u"in use", Qt::CaseInsensitive), qPrintable(error));
 }
 
+void tst_PushChatServer::rejectsBadOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("port") << QStringList{"--port", "70000"} << "--port";
+    QTest::newRow("address rate") << QStringList{"--rate-limit-address", "-1"}
+                                  << "--rate-limit-address";
+    QTest::newRow("ping interval") << QStringList{"--ping-interval", "x"} << "--ping-interval";
+    QTest::newRow("pong timeout not below the interval")
+        << QStringList{"--ping-interval", "1000", "--pong-timeout", "1000"} << "--pong-timeout";
+    QTest::newRow("keepalive") << QStringList{"--tcp-keepalive", "20,5"} << "--tcp-keepalive";
+}
+
 void tst_PushChatServer::rejectsBadOptions()
 {
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, named);
     QProcess process;
-    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH), {"--port", "70000"});
+    process.start(QStringLiteral(PUSHCHAT_SERVER_PATH), arguments);
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 2);
-    QVERIFY(process.readAllStandardError().contains("--port"));
+    QVERIFY(process.readAllStandardError().contains(named.toUtf8()));
+}
+
+void tst_PushChatServer::rateLimitPerAddressAndLoopbackExemption_data()
+{
+    QTest::addColumn<bool>("exempt");
+    QTest::newRow("limited") << false;
+    QTest::newRow("--rate-exempt-loopback") << true;
+}
+
+void tst_PushChatServer::rateLimitPerAddressAndLoopbackExemption()
+{
+    QFETCH(bool, exempt);
+    QStringList arguments{
+        "--port",          "0",    "--bind",         "127.0.0.1", "--rate-limit-address", "1",
+        "--ping-interval", "5000", "--pong-timeout", "1000",      "--tcp-keepalive",      "10,2,3"};
+    if (exempt)
+        arguments << "--rate-exempt-loopback";
+    QProcess process;
+    const quint16 port = startAndReadPort(process, arguments);
+    QVERIFY(port != 0);
+    int created = 0;
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray body = R"({"nick":"n)" + QByteArray::number(i) + R"(","text":"x"})";
+        created += TestHttp::postJson(port, "/api/messages", body).status == 201 ? 1 : 0;
+    }
+    if (exempt)
+        QCOMPARE(created, 10);
+    else
+        QVERIFY2(created < 5, qPrintable(QString::number(created)));
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(tst_PushChatServer)

@@ -19,6 +19,7 @@ private slots:
     void sequenceAndSlices();
     void evictionAndGap();
     void cursorAheadIsReset();
+    void slicesStopAtThePageBound();
     void restoreKeepsSequence();
     void encodedMessageRoundTrips_data();
     void encodedMessageRoundTrips();
@@ -434,6 +435,46 @@ void tst_Room::rateLimiterBucket()
     RateLimiter off(0);
     for (int i = 0; i < 1000; ++i)
         QVERIFY(off.allow("a", 0));
+}
+
+void tst_Room::slicesStopAtThePageBound()
+{
+    Room room(5000);
+    for (int i = 0; i < 2500; ++i)
+        room.append(MessageKind::Chat, QStringLiteral("ann"), QString(100, u'x'), i);
+    // By count: 1000, 1000, then the rest, each page continuing after the last one's end.
+    qint64 cursor = 0;
+    QList<qsizetype> sizes;
+    for (;;) {
+        const Room::Slice slice = room.after(cursor);
+        sizes.append(slice.entries.size());
+        QCOMPARE(slice.entries.first()->seq, cursor + 1);
+        cursor = slice.entries.last()->seq;
+        const auto page = JsonCodec::decodePage(slice.page(room.lastSeq(), 0));
+        QVERIFY(page);
+        QCOMPARE(page->more, slice.more);
+        QCOMPARE(page->lastSeq, 2500);
+        if (!slice.more)
+            break;
+    }
+    QCOMPARE(sizes, (QList<qsizetype>{1000, 1000, 500}));
+    QCOMPARE(cursor, 2500);
+    QVERIFY(!room.after(2500).more);
+
+    // By bytes: as many whole frames as fit, but always one, however large.
+    const qsizetype frame = room.after(0).entries.first()->webSocketFrame.size();
+    const Room::Slice bytes = room.after(0, {}, {1000, frame * 3 + 1});
+    QCOMPARE(bytes.entries.size(), 3);
+    QVERIFY(bytes.more);
+    const Room::Slice one = room.after(10, {}, {1000, 1});
+    QCOMPARE(one.entries.size(), 1);
+    QCOMPARE(one.entries.first()->seq, 11);
+    QVERIFY(one.more);
+    // A reset starts from the oldest retained message, paged as well.
+    const Room::Slice reset = room.after(9999);
+    QVERIFY(reset.reset);
+    QCOMPARE(reset.entries.size(), 1000);
+    QVERIFY(reset.more);
 }
 
 QTEST_APPLESS_MAIN(tst_Room)

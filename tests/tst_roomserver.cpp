@@ -2,6 +2,7 @@
 // the chat core, and one room seen through every transport.
 
 #include "servertestsupport.h"
+#include "websockettestclient.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -24,6 +25,8 @@ private slots:
     void postAndShortPoll();
     void retriedSendIsStoredOnce();
     void rateLimit();
+    void rotatingNicksFromOneAddressIsLimited_data();
+    void rotatingNicksFromOneAddressIsLimited();
     void headTimeout();
     void headTimeoutOnALaterRequest();
     void keepAliveClosedWhenIdleAfterAParkedPoll();
@@ -32,6 +35,8 @@ private slots:
     void presenceJoinAndLeave();
     void historyEvictionReportsGap();
     void statsCountBytesAtTheSocket();
+    void cpuIsChargedToTheBucketThatWorked();
+    void monitoringIsNotChargedToTheTransports();
     void dropConnectionsKeepsRoom();
 };
 
@@ -184,6 +189,67 @@ void tst_RoomServer::rateLimit()
     QCOMPARE(
         TestHttp::postJson(server.port, "/api/messages", R"({"nick":"slow","text":"x"})").status,
         201);
+}
+
+void tst_RoomServer::rotatingNicksFromOneAddressIsLimited_data()
+{
+    QTest::addColumn<QString>("via");
+    QTest::addColumn<bool>("exemptLoopback");
+    for (const char *via : {"post", "poll", "websocket"}) {
+        QTest::addRow("%s", via) << QString::fromLatin1(via) << false;
+        QTest::addRow("%s, loopback exempt", via) << QString::fromLatin1(via) << true;
+    }
+}
+
+void tst_RoomServer::rotatingNicksFromOneAddressIsLimited()
+{
+    QFETCH(QString, via);
+    QFETCH(bool, exemptLoopback);
+    RunningServer server;
+    ServerConfig config;
+    config.rateLimitPerSecond = 1000; // each nick alone would pass
+    config.addressRateLimitPerSecond = 2;
+    config.rateLimitExemptLoopback = exemptLoopback;
+    QVERIFY(server.start(config));
+
+    // Forty nicks from 127.0.0.1 as fast as the server answers: a post each, a poll each (its
+    // join) or a WebSocket each (its join).
+    constexpr int Nicks = 40;
+    QList<int> statuses;
+    std::vector<std::unique_ptr<TestWebSocket::Client>> sockets;
+    for (int i = 0; i < Nicks; ++i) {
+        const QByteArray nick = "rotating" + QByteArray::number(i);
+        if (via == u"post") {
+            statuses << TestHttp::postJson(server.port, "/api/messages",
+                                           R"({"nick":")" + nick + R"(","text":"spam"})")
+                            .status;
+        } else if (via == u"poll") {
+            statuses << TestHttp::get(server.port, "/api/messages?nick=" + nick).status;
+        } else {
+            auto socket = std::make_unique<TestWebSocket::Client>();
+            statuses << (socket->open(server.port, "/ws?nick=" + nick) ? 101 : 429);
+            sockets.push_back(std::move(socket));
+        }
+    }
+    const int accepted = int(Nicks - statuses.count(429));
+    const QJsonArray stored = messagesOf(TestHttp::get(server.port, "/api/messages"));
+    if (exemptLoopback) {
+        QCOMPARE(accepted, Nicks);
+        QCOMPARE(stored.size(), via == u"post" ? 2 * Nicks : Nicks); // joins, and posts
+        return;
+    }
+    QVERIFY2(accepted < Nicks / 2, qPrintable(QString::number(accepted)));
+    // What was refused left no trace: every join stored belongs to an accepted request.
+    QCOMPARE(stored.size(), via == u"post" ? 2 * accepted : accepted);
+    if (via != u"websocket") {
+        const auto refused = TestHttp::get(server.port, "/api/messages?nick=one-more");
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QVERIFY(refused.json().value(u"error").toString().contains(u"one address"));
+    }
+    // A nick already online keeps polling: its presence costs nothing more.
+    QVERIFY(statuses.first() != 429);
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?nick=rotating0").status, 200);
 }
 
 void tst_RoomServer::headTimeout()
@@ -407,6 +473,78 @@ void tst_RoomServer::statsCountBytesAtTheSocket()
     // 101 answer + hello frame: more than the frame alone.
     QVERIFY(websocket.value(u"bytes_out").toInteger() > 129);
     QVERIFY(websocket.value(u"bytes_in").toInteger() > 100);
+}
+
+namespace {
+// The counters as the app reads them when it hosts: from the server thread, without HTTP.
+StatsReport statsInProcess(RunningServer &server)
+{
+    QSignalSpy reported(server.host.get(), &ServerHost::statsReported);
+    server.host->requestStats();
+    if (!reported.wait(10000))
+        return {};
+    return reported.first().first().value<StatsReport>();
+}
+} // namespace
+
+void tst_RoomServer::cpuIsChargedToTheBucketThatWorked()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    const StatsReport before = statsInProcess(server);
+    QVERIFY(before.serverCpuNs > 0);
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0").status, 200);
+    // Closing a connection is its bucket's work too: wait until the last one has closed.
+    QTRY_COMPARE(statsInProcess(server).stats[StatsBucket::Polling].openConnections, 0);
+    const StatsReport afterPolls = statsInProcess(server);
+    QVERIFY(afterPolls.stats[StatsBucket::Polling].cpuNs >
+            before.stats[StatsBucket::Polling].cpuNs);
+    // Nobody used WebSocket or long polling: their buckets did no work.
+    QCOMPARE(afterPolls.stats[StatsBucket::WebSocket].cpuNs, 0);
+    QCOMPARE(afterPolls.stats[StatsBucket::LongPoll].cpuNs, 0);
+
+    QWebSocket ws;
+    FrameCollector collector(&ws);
+    ws.open(wsUrl(server.port, "/ws?nick=wendy"));
+    QTRY_VERIFY(!collector.frames.isEmpty());
+    ws.sendTextMessage(R"({"type":"send","text":"over the socket"})");
+    QTRY_VERIFY(statsInProcess(server).stats[StatsBucket::WebSocket].framesIn >= 1);
+    const StatsReport afterSocket = statsInProcess(server);
+    QVERIFY(afterSocket.stats[StatsBucket::WebSocket].cpuNs > 0);
+    QCOMPARE(afterSocket.stats[StatsBucket::Polling].cpuNs,
+             afterPolls.stats[StatsBucket::Polling].cpuNs);
+    qint64 charged = 0;
+    for (const TransportCounters &counters : afterSocket.stats.buckets)
+        charged += counters.cpuNs;
+    QVERIFY(charged <= afterSocket.serverCpuNs);
+}
+
+void tst_RoomServer::monitoringIsNotChargedToTheTransports()
+{
+    RunningServer server;
+    QVERIFY(server.start(quietConfig()));
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(TestHttp::get(server.port, "/api/stats").status, 200);
+        QCOMPARE(TestHttp::get(server.port, "/api/room").status, 200);
+    }
+    const StatsReport report = statsInProcess(server);
+    QCOMPARE(report.stats[StatsBucket::Monitoring].requests, 10);
+    QVERIFY(report.stats[StatsBucket::Monitoring].bytesOut > 0);
+    QVERIFY(report.stats[StatsBucket::Monitoring].cpuNs > 0);
+    for (const StatsBucket transport :
+         {StatsBucket::Polling, StatsBucket::LongPoll, StatsBucket::WebSocket}) {
+        QCOMPARE(report.stats[transport].requests, 0);
+        QCOMPARE(report.stats[transport].cpuNs, 0);
+    }
+    // Accepting the connections is "other" work (their transport is not known yet); their
+    // requests are not.
+    QCOMPARE(report.stats[StatsBucket::Other].requests, 0);
+    // And over HTTP the same bucket is published.
+    const QJsonObject monitoring =
+        TestHttp::get(server.port, "/api/stats").json().value(u"monitoring").toObject();
+    QCOMPARE(monitoring.value(u"requests").toInt(), 11);
+    QVERIFY(monitoring.value(u"cpu_ns").toInteger() > 0);
 }
 
 void tst_RoomServer::dropConnectionsKeepsRoom()

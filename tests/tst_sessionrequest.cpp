@@ -40,8 +40,10 @@ void tst_SessionRequest::parsesAddress_data()
                                   << "http://h:1";
     QTest::newRow("empty") << ""
                            << "";
-    QTest::newRow("https") << "https://h:1"
-                           << "";
+    QTest::newRow("https") << "https://h:1/"
+                           << "https://h:1";
+    QTest::newRow("ftp scheme") << "ftp://h:1"
+                                << "";
     QTest::newRow("ws scheme") << "ws://h:1"
                                << "";
     QTest::newRow("bad port") << "h:99999"

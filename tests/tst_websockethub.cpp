@@ -12,6 +12,10 @@
 #include <set>
 #include <vector>
 
+#include "tcpkeepalive.h"
+
+#include <QTcpServer>
+
 #include <linux/tcp.h> // tcp_info with tcpi_data_segs_in
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -35,6 +39,8 @@ private slots:
     void webSocketProtocolErrorsClose();
     void webSocketClientThatStopsReadingIsDroppedAndCatchesUp();
     void echoEndpoint();
+    void silentClientIsDroppedAndLeavesWithinTheBound();
+    void acceptedConnectionsGetTcpKeepAlive();
 };
 
 namespace {
@@ -382,4 +388,104 @@ void tst_WebSocketHub::echoEndpoint()
 }
 
 QTEST_MAIN(tst_WebSocketHub)
+void tst_WebSocketHub::silentClientIsDroppedAndLeavesWithinTheBound()
+{
+    RunningServer server;
+    ServerConfig config = quietConfig();
+    config.webSocketPingIntervalMs = 300;
+    config.webSocketPongTimeoutMs = 200;
+    config.webSocketLeaveGraceMs = 100;
+    QVERIFY(server.start(config));
+    // The documented bound: the check after the next ping round, the leave grace, and the
+    // presence sweep, which runs at most once a second.
+    const int boundMs = config.webSocketPingIntervalMs + config.webSocketPongTimeoutMs +
+                        config.webSocketLeaveGraceMs + 1000;
+
+    // Did the handshake, then ignores everything: a laptop closed with the connection open.
+    TestWebSocket::Client ghost;
+    QVERIFY(ghost.open(server.port, "/ws?nick=ghost"));
+    // Answers every ping, and sends nothing else.
+    TestWebSocket::Client alive;
+    QVERIFY(alive.open(server.port, "/ws?nick=alive"));
+    int pingsAnswered = 0;
+    while (pingsAnswered < 5) {
+        const TestWebSocket::Frame frame = alive.next(5000);
+        QVERIFY2(frame.opcode != -1, "the live client was dropped or never pinged");
+        if (frame.opcode == 0x9) {
+            alive.send(0x8A, frame.payload);
+            ++pingsAnswered;
+        }
+    }
+
+    // The ghost's join and leave as the server stamped them.
+    auto presenceOf = [&](const QString &nick, const QString &kind) {
+        QList<qint64> stamps;
+        for (const QJsonValue &value : messagesOf(TestHttp::get(server.port, "/api/messages"))) {
+            const QJsonObject message = value.toObject();
+            if (message.value(u"kind").toString() == kind &&
+                message.value(u"nick").toString() == nick)
+                stamps.append(message.value(u"ts").toInteger());
+        }
+        return stamps;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOf(QStringLiteral("ghost"), QStringLiteral("leave")).size(),
+                              1, 10000);
+    const qint64 joinedMs = presenceOf(QStringLiteral("ghost"), QStringLiteral("join")).value(0);
+    const qint64 leftMs = presenceOf(QStringLiteral("ghost"), QStringLiteral("leave")).value(0);
+    // The sweep's timer may fire up to 5 % late (a coarse QTimer): 50 ms of the second.
+    QVERIFY2(leftMs - joinedMs <= boundMs + 50,
+             qPrintable(QStringLiteral("left %1 ms after it went silent").arg(leftMs - joinedMs)));
+    QVERIFY(ghost.waitForEndOfStream());
+    QVERIFY(presenceOf(QStringLiteral("alive"), QStringLiteral("leave")).isEmpty());
+    const QJsonArray online =
+        TestHttp::get(server.port, "/api/room").json().value(u"online").toArray();
+    QCOMPARE(online.size(), 1);
+    QCOMPARE(online.first().toObject().value(u"nick").toString(), QString("alive"));
+    // Still served after five rounds: its message goes out and comes back.
+    alive.send(0x81, R"({"type":"send","text":"still here","id":"1"})");
+    bool acked = false;
+    for (int i = 0; i < 20 && !acked; ++i) {
+        const TestWebSocket::Frame frame = alive.next(5000);
+        QVERIFY(frame.opcode != -1);
+        if (frame.opcode == 0x9)
+            alive.send(0x8A, frame.payload);
+        acked = frame.opcode == 0x1 && frame.payload.contains(R"("type":"ack")");
+    }
+    QVERIFY(acked);
+}
+
+void tst_WebSocketHub::acceptedConnectionsGetTcpKeepAlive()
+{
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost));
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
+    QVERIFY(listener.waitForNewConnection(5000));
+    std::unique_ptr<QTcpSocket> accepted(listener.nextPendingConnection());
+    const int descriptor = int(accepted->socketDescriptor());
+
+    const TcpKeepAlive keepAlive{7, 3, 2};
+    QVERIFY(keepAlive.applyTo(descriptor));
+    auto option = [descriptor](int level, int name) {
+        int value = -1;
+        socklen_t size = sizeof value;
+        return ::getsockopt(descriptor, level, name, &value, &size) == 0 ? value : -1;
+    };
+    QCOMPARE(option(SOL_SOCKET, SO_KEEPALIVE), 1);
+    QCOMPARE(option(IPPROTO_TCP, TCP_KEEPIDLE), 7);
+    QCOMPARE(option(IPPROTO_TCP, TCP_KEEPINTVL), 3);
+    QCOMPARE(option(IPPROTO_TCP, TCP_KEEPCNT), 2);
+    QCOMPARE(option(IPPROTO_TCP, TCP_USER_TIMEOUT), (7 + 3 * 2) * 1000);
+    QCOMPARE(keepAlive.deadPeerSeconds(), 13);
+
+    QVERIFY(TcpKeepAlive::parse(QStringLiteral("0")).has_value());
+    QVERIFY(!TcpKeepAlive::parse(QStringLiteral("0"))->enabled());
+    QCOMPARE(TcpKeepAlive::parse(QStringLiteral("20,5,4"))->deadPeerSeconds(), 40);
+    QVERIFY(!TcpKeepAlive::parse(QStringLiteral("20,5")));
+    QVERIFY(!TcpKeepAlive::parse(QStringLiteral("20,0,4")));
+    QVERIFY(!TcpKeepAlive::parse(QStringLiteral("a,b,c")));
+    // The server's defaults keep a dead peer within the documented 45 s.
+    QVERIFY(ServerConfig{}.tcpKeepAlive.deadPeerSeconds() <= 45);
+}
+
 #include "tst_websockethub.moc"

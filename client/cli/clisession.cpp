@@ -22,6 +22,7 @@ CliSession::CliSession(const Options &options, QObject *parent)
     , m_err(stderr)
 {
     m_client.setServerUrl(options.url);
+    m_client.setTlsTrust(options.caCertificates, options.pinnedSha256);
     m_client.setNick(options.nick);
     m_client.setKey(options.key);
     m_client.setMode(options.mode);

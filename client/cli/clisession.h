@@ -24,6 +24,8 @@ public:
         QString key;
         Transport mode = Transport::WebSocket;
         int intervalMs = 1000;
+        QList<QSslCertificate> caCertificates; ///< https:// only
+        QByteArray pinnedSha256;
         int heartbeatSeconds = 20; ///< WebSocket ping interval: keeps an idle link alive
     };
 

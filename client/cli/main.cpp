@@ -1,5 +1,6 @@
 // pushchat-cli: a terminal client for a PushChat room.
 
+#include "clienttls.h"
 #include "clisession.h"
 
 #include <QCommandLineParser>
@@ -40,14 +41,26 @@ int main(int argc, char *argv[])
     const QCommandLineOption intervalOption(QStringLiteral("interval"),
                                             QStringLiteral("Polling interval in ms, 100-10000."),
                                             QStringLiteral("ms"), QStringLiteral("1000"));
+    const QCommandLineOption caOption(
+        QStringLiteral("ca"),
+        QCoreApplication::translate("pushchat-cli",
+                                    "For https://: also trust the certificates in this PEM "
+                                    "file (a self-signed room's own certificate)."),
+        QStringLiteral("file"));
+    const QCommandLineOption fingerprintOption(
+        QStringLiteral("fingerprint"),
+        QCoreApplication::translate("pushchat-cli",
+                                    "For https://: accept the server certificate with this "
+                                    "SHA-256 fingerprint (as the host shows it)."),
+        QStringLiteral("sha256"));
     const QCommandLineOption heartbeatOption(
         QStringLiteral("heartbeat"),
         QCoreApplication::translate("pushchat-cli",
                                     "WebSocket ping every this many seconds, 1-120 (default "
                                     "20): keeps an idle link through a proxy's timeout."),
         QStringLiteral("seconds"), QStringLiteral("20"));
-    parser.addOptions(
-        {urlOption, nickOption, modeOption, keyOption, intervalOption, heartbeatOption});
+    parser.addOptions({urlOption, nickOption, modeOption, keyOption, intervalOption,
+                       heartbeatOption, caOption, fingerprintOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -56,9 +69,23 @@ int main(int argc, char *argv[])
     };
     CliSession::Options options;
     options.url = QUrl(parser.value(urlOption));
-    if (!parser.isSet(urlOption) || !options.url.isValid() || options.url.scheme() != "http" ||
+    const bool knownScheme = options.url.scheme() == u"http" || options.url.scheme() == u"https";
+    if (!parser.isSet(urlOption) || !options.url.isValid() || !knownScheme ||
         options.url.host().isEmpty())
-        return usage(QStringLiteral("--url http://HOST:PORT is required"));
+        return usage(QStringLiteral("--url http://HOST:PORT or https://HOST:PORT is required"));
+    if (parser.isSet(caOption)) {
+        QString error;
+        const auto certificates = ClientTls::readCaFile(parser.value(caOption), &error);
+        if (!certificates)
+            return usage(QStringLiteral("--ca: %1").arg(error));
+        options.caCertificates = *certificates;
+    }
+    if (parser.isSet(fingerprintOption)) {
+        const auto digest = ClientTls::parseFingerprint(parser.value(fingerprintOption));
+        if (!digest)
+            return usage(QStringLiteral("--fingerprint must be SHA256:AB:CD:… or 64 hex digits"));
+        options.pinnedSha256 = *digest;
+    }
     options.nick = parser.value(nickOption);
     options.key = parser.value(keyOption);
     const QString mode = parser.value(modeOption);

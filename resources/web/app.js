@@ -68,7 +68,8 @@ class Delivery {
     this.resetOrGap(page.reset, page.gap, page.epoch);
     for (const message of page.messages)
       this.message(message, mode);
-    if (page.gap && typeof page.lastSeq === 'number' && page.lastSeq > this.cursor)
+    // A page cut at its bound (`more`) continues from its last message, never from last_seq.
+    if (page.gap && !page.more && typeof page.lastSeq === 'number' && page.lastSeq > this.cursor)
       this.cursor = page.lastSeq;
     this.#view.scheduleStats();
   }

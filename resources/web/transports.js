@@ -152,7 +152,8 @@ export class PollTransport extends Transport {
         this.cost.empty += 1;
       this.connected();
       this.session.events.page(page, this.mode);
-      if (this.mode === 'polling' && !(await this.#pause()))
+      // A page cut at its bound is followed at once, in either mode: the rest is waiting.
+      if (this.mode === 'polling' && !page.more && !(await this.#pause()))
         return;
     }
   }

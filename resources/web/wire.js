@@ -80,6 +80,7 @@ export function decodePage(body) {
     messages: Array.isArray(page.messages) ? page.messages : [],
     reset: page.reset === true,
     gap: page.gap === true,
+    more: page.more === true,   // cut at the page's bound: ask again after its last message
     lastSeq: page.last_seq,
     epoch: typeof page.epoch === 'string' ? page.epoch : '',
     now: page.now,

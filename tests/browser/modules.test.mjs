@@ -1,5 +1,6 @@
 // Unit tests of the browser client's pure modules (resources/web/): the wire format, the
-// server clock and the cost figures. No browser and no server needed.
+// server clock, the cost figures, and the polling loop against a stand-in fetch(). No browser
+// and no server needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -7,12 +8,14 @@ import {
   encodePost, encodeSendFrame, frameSize, isLoopbackHost, joinAddress, socketUrl, utf8Length,
 } from '../../resources/web/wire.js';
 import { ServerClock } from '../../resources/web/clock.js';
-import { ModeCost } from '../../resources/web/cost.js';
+import { ModeCost, costsByMode } from '../../resources/web/cost.js';
+import { PollTransport } from '../../resources/web/transports.js';
 import { STRINGS } from '../../resources/web/i18n.js';
 import { readFileSync } from 'node:fs';
 
 // The page's address, as a browser would have it.
 globalThis.location = new URL('http://127.0.0.1:8765/?lang=zh');
+globalThis.navigator ??= { userAgent: 'node' };
 
 test('text is counted in UTF-8 bytes, nicks in characters, as the server counts them', () => {
   assert.equal(utf8Length('hello'), 5);
@@ -59,9 +62,11 @@ test('pages decode to the fields the page uses, and anything else to null', () =
   const message = { seq: 5, ts: 1764100000123, nick: 'bob', text: 'hi', kind: 'chat' };
   assert.deepEqual(decodePage(JSON.stringify({ messages: [message], last_seq: 5,
     epoch: '0123456789abcdef', now: 9 })),
-  { messages: [message], reset: false, gap: false, lastSeq: 5, epoch: '0123456789abcdef', now: 9 });
+  { messages: [message], reset: false, gap: false, more: false, lastSeq: 5,
+    epoch: '0123456789abcdef', now: 9 });
   assert.deepEqual(decodePage('{"messages":[],"reset":true,"gap":true,"last_seq":40}'),
-    { messages: [], reset: true, gap: true, lastSeq: 40, epoch: '', now: undefined });
+    { messages: [], reset: true, gap: true, more: false, lastSeq: 40, epoch: '', now: undefined });
+  assert.equal(decodePage(JSON.stringify({ messages: [message], last_seq: 9, more: true })).more, true);
   assert.deepEqual(decodePage('{"messages":"nope"}').messages, []);
   for (const body of ['', 'null', '42', '"text"', '{"messages":', '<html>'])
     assert.equal(decodePage(body), null, JSON.stringify(body));
@@ -158,4 +163,52 @@ test('How it works: every text in both languages, the same in docs/HOW-IT-WORKS.
     }
   }
   assert.deepEqual(Object.keys(STRINGS.zh).sort(), Object.keys(STRINGS.en).sort());
+});
+
+test('polling follows a page that says "more" at once, from its last message, then pauses', async () => {
+  const message = (seq) => ({ seq, ts: 1, nick: 'eve', text: `m${seq}`, kind: 'chat' });
+  const pages = [
+    { messages: [message(1), message(2)], last_seq: 5, gap: false, more: true, now: 1 },
+    { messages: [message(3), message(4)], last_seq: 5, gap: false, more: true, now: 1 },
+    { messages: [message(5)], last_seq: 5, gap: false, now: 1 },
+  ];
+  const asked = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => {
+    asked.push(new URL(url).searchParams.get('after'));
+    return new Response(JSON.stringify(pages[asked.length - 1]),
+      { status: 200, headers: { 'Content-Type': 'application/json' } });
+  };
+  let cursor = 0;
+  let pauses = 0;
+  let transport;
+  const delivered = [];
+  const caughtUp = new Promise((resolve) => {
+    const session = {
+      nick: 'reader', key: '', clock: new ServerClock(() => {}), costs: costsByMode(),
+      cursor: () => cursor,
+      intervalMs: () => { pauses += 1; return 10000; },
+      events: {
+        stateChanged() {}, connected() {}, costChanged() {},
+        page(page) {
+          delivered.push({ pausesBefore: pauses, more: page.more });
+          cursor = page.messages.at(-1)?.seq ?? cursor;
+          if (!page.more) {
+            transport.stop();
+            resolve();
+          }
+        },
+      },
+    };
+    transport = new PollTransport('polling', session);
+    transport.start();
+  });
+  try {
+    await caughtUp;
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assert.deepEqual(asked, ['0', '2', '4']);
+  assert.deepEqual(delivered, [{ pausesBefore: 0, more: true }, { pausesBefore: 0, more: true },
+    { pausesBefore: 0, more: false }]);
 });
