@@ -10,6 +10,7 @@
 #include "roompanel.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
+#include "verticalscrollarea.h"
 #include "zoom.h"
 
 #include <QGroupBox>
@@ -222,7 +223,11 @@ QSplitter *ChatPage::buildColumns(QWidget *chat, QWidget *inspectorAndTimeline)
 {
     auto *columns = new QSplitter(Qt::Horizontal, this);
     columns->setObjectName(QStringLiteral("chatColumns"));
-    columns->addWidget(m_roomPanel);
+    // With the totals, the TLS fields and large type the panel is taller than a 720 px
+    // projector leaves the page (at 150 %): it scrolls rather than making the window taller.
+    m_roomColumn = new VerticalScrollArea(m_roomPanel, columns);
+    m_roomColumn->setObjectName(QStringLiteral("roomPanelScroll"));
+    columns->addWidget(m_roomColumn);
     columns->addWidget(chat);
     columns->addWidget(inspectorAndTimeline);
     for (int i = 0; i < columns->count(); ++i)
@@ -299,7 +304,7 @@ void ChatPage::setPollInterval(int ms)
 
 void ChatPage::setPresenting(bool on)
 {
-    m_roomPanel->setVisible(!on);
+    m_roomColumn->setVisible(!on);
     // Large type leaves no height for both: the compare view has the timeline for a class.
     m_timeline->parentWidget()->setVisible(!on);
 }

@@ -87,6 +87,7 @@ private:
     InspectorModel *m_inspectorModel;
     TimelineWidget *m_timeline;
     RoomPanel *m_roomPanel;
+    QWidget *m_roomColumn = nullptr; ///< scrolls m_roomPanel
     /// What this page sent and the server has not answered yet, by the client's local id: a
     /// refused text goes back to the input box (the client forgets it on refusal).
     QHash<qint64, QString> m_unconfirmed;

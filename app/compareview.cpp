@@ -10,6 +10,7 @@
 #include "pollinterval.h"
 #include "timelinewidget.h"
 #include "trafficgenerator.h"
+#include "verticalscrollarea.h"
 #include "zoom.h"
 
 #include <QDoubleSpinBox>
@@ -90,7 +91,9 @@ CompareView::CompareView(QWidget *parent)
     layout->setContentsMargins(6, 4, 6, 4);
     layout->setSpacing(4);
     layout->addWidget(createGeneratorBar());
-    layout->addWidget(m_split, 1);
+    // With the server cost row the line-up and the timeline need more than a 720 px projector
+    // leaves at 150 %: they scroll rather than making the window taller.
+    layout->addWidget(new VerticalScrollArea(m_split, this), 1);
 
     connect(m_session, &CompareSession::delivered, m_model, &CompareModel::add);
     connect(m_session->generator(), &TrafficGenerator::sent, this,

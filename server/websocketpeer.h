@@ -72,7 +72,7 @@ public:
     /// TLS socket's writes); drained() says when they reach 0.
     qint64 unsentBytes() const;
     /// Whether frames sent now can still reach the client.
-    bool isOpen() const { return m_state == State::Open && m_descriptor >= 0 && !m_finishQueued; }
+    bool isOpen() const { return m_state == State::Open && isConnected() && !m_finishQueued; }
     /// Starts the closing handshake: a close frame, then the connection ends once the client
     /// answers, closes, or closeTimeoutMs passes. closed() follows.
     void close(quint16 code, QByteArrayView reason = {});
