@@ -186,7 +186,7 @@ test('polling follows a page that says "more" at once, from its last message, th
   const caughtUp = new Promise((resolve) => {
     const session = {
       nick: 'reader', key: '', clock: new ServerClock(() => {}), costs: costsByMode(),
-      cursor: () => cursor,
+      cursor: () => cursor, epoch: () => '',
       intervalMs: () => { pauses += 1; return 10000; },
       events: {
         stateChanged() {}, connected() {}, costChanged() {},
