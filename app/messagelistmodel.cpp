@@ -29,7 +29,8 @@ void MessageListModel::attach(ChatClient *client)
     connect(client, &ChatClient::historyReset, this, [this] {
         m_lastSeq = 0;
         appendNotice({staticMetaObject.className(),
-                      QT_TR_NOOP("The room was restarted; its history begins again here."),
+                      QT_TR_NOOP("The room's history begins again here (the room was restarted "
+                                 "without it, or its history was cleared)."),
                       {}});
     });
     for (const ChatMessage &message : client->messages())

@@ -9,11 +9,13 @@
 #include "zoom.h"
 
 #include <QEvent>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -52,6 +54,8 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     , m_statsBox(new QGroupBox(this))
     , m_statsTable(new QTableWidget(m_statsBox))
     , m_statsSummary(new QLabel(m_statsBox))
+    , m_historyLabel(new QLabel(m_statsBox))
+    , m_clearHistoryButton(new QPushButton(tr("C&lear history…"), this))
     , m_leaveButton(new QPushButton(this))
 {
     auto *addressLayout = new QVBoxLayout(m_addressBox);
@@ -107,6 +111,16 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     auto *statsLayout = new QVBoxLayout(m_statsBox);
     statsLayout->addWidget(m_statsTable);
     statsLayout->addWidget(m_statsSummary);
+    // One line: the panel must fit a projector at 150 % (the full path is the tooltip).
+    m_historyLabel->setObjectName(QStringLiteral("historyLabel"));
+    m_historyLabel->setTextFormat(Qt::PlainText);
+    m_historyLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statsLayout->addWidget(m_historyLabel);
+    m_historyLabel->hide(); // refresh() shows it, and the button, when hosting
+    m_clearHistoryButton->setObjectName(QStringLiteral("clearHistoryButton"));
+    m_clearHistoryButton->hide();
+    m_clearHistoryButton->setToolTip(
+        tr("Deletes every message of this room, for everyone in it; the room goes on."));
 
     m_leaveButton->setObjectName(QStringLiteral("leaveButton"));
 
@@ -115,11 +129,23 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
     layout->addWidget(m_addressBox);
     layout->addWidget(m_onlineBox, 1);
     layout->addWidget(m_statsBox);
-    layout->addWidget(m_leaveButton);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_clearHistoryButton);
+    buttons->addWidget(m_leaveButton, 1);
+    layout->addLayout(buttons);
 
     connect(m_leaveButton, &QPushButton::clicked, m_session, &SessionController::leave);
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &RoomPanel::showServerStats);
+    connect(m_clearHistoryButton, &QPushButton::clicked, this, &RoomPanel::confirmClearHistory);
+    connect(m_session, &SessionController::historyCleared, this, [this] {
+        m_clearHistoryButton->setEnabled(true);
+        showHistoryFile();
+    });
+    connect(m_session, &SessionController::historyFailed, this, [this](const ServerError &error) {
+        m_clearHistoryButton->setEnabled(true);
+        m_historyLabel->setText(error.message);
+    });
     retranslateUi();
 }
 
@@ -128,6 +154,7 @@ void RoomPanel::retranslateUi()
     m_addressBox->setTitle(tr("Others join at"));
     m_onlineBox->setTitle(tr("People online"));
     m_statsBox->setTitle(tr("Server counters (/api/stats)"));
+    m_clearHistoryButton->setText(tr("C&lear history…"));
     m_connectionTotals->setToolTip(
         tr("Open connections at the server, observers and simulated clients included: they "
            "have no nick, so the list does not show them"));
@@ -145,6 +172,7 @@ void RoomPanel::changeEvent(QEvent *event)
             showRoomInfo(client->roomInfo());
         if (m_statsBox->isVisible())
             showServerStats();
+        showHistoryFile();
     }
     QWidget::changeEvent(event);
 }
@@ -163,6 +191,10 @@ void RoomPanel::refresh()
     const bool hosting = m_session->isHosting();
     m_addressBox->setVisible(hosting);
     m_statsBox->setVisible(hosting);
+    m_historyLabel->setVisible(hosting);
+    m_clearHistoryButton->setVisible(hosting);
+    m_clearHistoryButton->setEnabled(true);
+    showHistoryFile();
     updateRoleTexts();
     m_onlineList->clear();
     m_onlineTotals->clear();
@@ -179,6 +211,26 @@ void RoomPanel::refresh()
             m_onlineList->setEnabled(state == ChatClient::State::Connected);
         });
     }
+}
+
+void RoomPanel::showHistoryFile()
+{
+    const QString file = m_session->historyFile();
+    m_historyLabel->setText(file.isEmpty() ? tr("History: in memory until the app closes")
+                                           : tr("History: %1").arg(QFileInfo(file).fileName()));
+    m_historyLabel->setToolTip(file);
+}
+
+void RoomPanel::confirmClearHistory()
+{
+    const auto answer = QMessageBox::question(
+        this, tr("Clear history"),
+        tr("Delete every message of this room, for everyone in it? This cannot be undone."),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    m_clearHistoryButton->setEnabled(false); // until the server answers
+    m_session->clearHistory();
 }
 
 void RoomPanel::showRoomInfo(const RoomInfo &info)

@@ -16,7 +16,8 @@ class JoinBanner;
 class SessionController;
 
 /// The side panel: how others join (hosting), who is online with which transport, the
-/// server's own counters (hosting), and the button to stop hosting or leave.
+/// server's own counters and where the history is kept (hosting), and the button to stop
+/// hosting or leave.
 class RoomPanel final : public QWidget
 {
     Q_OBJECT
@@ -37,6 +38,8 @@ private:
     void updateRoleTexts();
     void showRoomInfo(const RoomInfo &info);
     void showServerStats();
+    void showHistoryFile();
+    void confirmClearHistory();
 
     SessionController *m_session;
     QGroupBox *m_addressBox;
@@ -48,6 +51,8 @@ private:
     QGroupBox *m_statsBox;
     QTableWidget *m_statsTable;
     QLabel *m_statsSummary;
+    QLabel *m_historyLabel;
+    QPushButton *m_clearHistoryButton;
     QPushButton *m_leaveButton;
 };
 

@@ -6,7 +6,11 @@
 #include "serverstatspoller.h"
 #include "tlsconfig.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
 
 #include <chrono>
 
@@ -26,6 +30,8 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::started, this, &SessionController::onServerStarted);
     connect(m_server, &ServerHost::failed, this, &SessionController::onServerFailed);
     connect(m_server, &ServerHost::stopped, this, &SessionController::onServerStopped);
+    connect(m_server, &ServerHost::historyCleared, this, &SessionController::historyCleared);
+    connect(m_server, &ServerHost::historyFailed, this, &SessionController::historyFailed);
     // A restart keeps the room: the clients come back by themselves.
     connect(m_server, &ServerHost::restarted, this, &SessionController::titleChanged);
     connect(&m_tourTimer, &QTimer::timeout, this, [this] {
@@ -113,6 +119,11 @@ void SessionController::start(const SessionRequest &request)
     config.port = request.port;
     config.roomName = request.roomName.trimmed();
     config.key = request.key;
+    m_historyFile = request.keepHistory ? historyPath(config.roomName) : QString();
+    // A directory that cannot be made shows as the store's own error when the server starts.
+    if (!m_historyFile.isEmpty())
+        QDir().mkpath(QFileInfo(m_historyFile).absolutePath());
+    config.storePath = m_historyFile;
     // The compare view's bots and observers run in this process, on loopback, and may send
     // far more than one client address is allowed: the host's own machine is trusted.
     config.rateLimitExemptLoopback = true;
@@ -127,6 +138,29 @@ void SessionController::start(const SessionRequest &request)
     emit titleChanged();
     qCInfo(lcAppSession) << "hosting" << config.roomName << "on port" << config.port;
     m_server->start(config);
+}
+
+QString SessionController::historyPath(const QString &roomName)
+{
+    // Letters and digits of the name keep the file recognisable; a hash of the whole name keeps
+    // "Class 4B" and "Class/4B" (or two names in another script) apart.
+    QString safe;
+    for (const QChar c : roomName.trimmed()) {
+        const bool plain = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                           (c >= u'0' && c <= u'9') || c == u'-' || c == u'_';
+        safe += plain ? c : u'_';
+    }
+    const QByteArray hash =
+        QCryptographicHash::hash(roomName.trimmed().toUtf8(), QCryptographicHash::Sha256).toHex();
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/history/%1-%2.sqlite")
+               .arg(safe.left(40), QString::fromLatin1(hash.left(12)));
+}
+
+void SessionController::clearHistory()
+{
+    if (isHosting())
+        m_server->clearHistory();
 }
 
 void SessionController::onServerStarted(quint16 port)

@@ -72,6 +72,15 @@ public:
     /// from entered() until the next start().
     ChatClient *client() const { return m_client; }
     ServerHost *serverHost() const { return m_server; }
+
+    /// Where a hosted room's history is kept: one SQLite file per room name in the user's
+    /// data directory (QStandardPaths::AppDataLocation), the name made safe for a file name.
+    static QString historyPath(const QString &roomName);
+    /// The hosted room's history file; empty when not hosting or kept in memory.
+    QString historyFile() const { return m_historyFile; }
+    /// Deletes the hosted room's history, for everyone in it (historyCleared() or
+    /// historyFailed() answers).
+    void clearHistory();
     MessageListModel *messages() const { return m_messages; }
     ServerStatsPoller *statsPoller() const { return m_stats; }
 
@@ -82,6 +91,9 @@ signals:
     void left(const QString &reason);
     void titleChanged();
     void modesUsedChanged();
+    void historyCleared();
+    /// The hosted room's history store failed (sends are refused) or could not clear.
+    void historyFailed(const PushChat::ServerError &error);
     /// A fault was done to the hosted room at `wallClockMs`: for the timelines' markers.
     void faultInjected(qint64 wallClockMs, const QString &label);
 
@@ -100,6 +112,7 @@ private:
     MessageListModel *m_messages;
     ServerStatsPoller *m_stats;
     QStringList m_joinUrls;
+    QString m_historyFile;
     QString m_tlsFingerprint;
     ClientTls m_tls; ///< what this session's clients trust
     QList<Transport> m_modesUsed;

@@ -28,6 +28,9 @@ public:
     QString fingerprint;        ///< Join only: the SHA-256 of the https:// room's certificate
     QString nick;
     Transport mode = Transport::WebSocket;
+    /// Host only: keep the room's history on disk (SessionController::historyPath()), so that
+    /// it survives the app; off, it lives as long as the app.
+    bool keepHistory = true;
 
     /// Why the request cannot be started, or nullopt when it can.
     std::optional<QString> problem() const;

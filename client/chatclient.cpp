@@ -250,6 +250,7 @@ void ChatClient::startTransport()
                 if (transport == m_transport)
                     onSendFailed(id, code, message);
             });
+    transport->setEpoch(m_epoch);
     transport->open(m_cursor);
 }
 
@@ -394,11 +395,14 @@ void ChatClient::scheduleReconnect(const QString &reason)
 void ChatClient::onMessages(const MessagePage &page)
 {
     if (page.reset) {
-        qCInfo(lcClient) << "server history reset; dropping cursor" << m_cursor;
+        qCInfo(lcClient) << "server history reset; dropping cursor" << m_cursor << "of epoch"
+                         << m_epoch << "for" << page.epoch;
         m_messages.clear();
         m_cursor = 0;
         emit historyReset();
     }
+    if (!page.epoch.isEmpty())
+        m_epoch = page.epoch;
     if (page.gap)
         emit gapDetected(m_cursor);
     bool presence = false;

@@ -95,6 +95,8 @@ public:
 
     const QList<ChatMessage> &messages() const { return m_messages; }
     qint64 cursor() const { return m_cursor; }
+    /// The identity of the history the cursor counts in; empty until the server named it.
+    QString historyEpoch() const { return m_epoch; }
     RoomInfo roomInfo() const { return m_room; }
     QStringList onlineNicks() const;
 
@@ -108,7 +110,8 @@ signals:
     void modeChanged(PushChat::Transport mode);
     /// One per new message, in seq order.
     void messageReceived(const PushChat::ChatMessage &message);
-    /// The server restarted with a new history: the message list was cleared.
+    /// The server has another history (restarted without its store, or cleared): the message
+    /// list was cleared and fills again from the new history.
     void historyReset();
     /// Messages after `afterSeq` were evicted before we could read them: some were missed.
     void gapDetected(qint64 afterSeq);
@@ -160,6 +163,7 @@ private:
     QTimer m_reconnectTimer;
 
     qint64 m_cursor = 0;
+    QString m_epoch; ///< the history m_cursor counts in
     QList<ChatMessage> m_messages;
 
     QList<OutboxEntry> m_outbox;

@@ -139,10 +139,15 @@ QByteArray ChatTransport::nickQuery() const
     return "&nick=" + QUrl::toPercentEncoding(m_context.nick);
 }
 
+QByteArray ChatTransport::epochQuery() const
+{
+    return m_epoch.isEmpty() ? QByteArray() : "&epoch=" + m_epoch.toLatin1();
+}
+
 QByteArray ChatTransport::pollTarget(qint64 after, QByteArrayView extraQuery) const
 {
     QByteArray target = Paths::Messages + QByteArrayLiteral("?after=") + QByteArray::number(after);
-    return target.append(extraQuery).append(nickQuery());
+    return target.append(epochQuery()).append(extraQuery).append(nickQuery());
 }
 
 bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, bool *first,
@@ -173,6 +178,8 @@ bool ChatTransport::takePollAnswer(const HttpResponse &response, qint64 *after, 
         *after = page->messages.constLast().seq;
     else if (page->reset)
         *after = page->lastSeq;
+    if (!page->epoch.isEmpty())
+        m_epoch = page->epoch;
     const qint64 liveFrom =
         *first && m_context.clock ? m_context.clock->serverNow(response.sentAtMs) : 0;
     *first = false;

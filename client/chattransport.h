@@ -79,6 +79,11 @@ public:
 
     virtual Transport kind() const = 0;
 
+    /// The history identity `after` counts in (from a page or hello; empty before the first):
+    /// sent back with the cursor, so a server with another history answers with `reset`.
+    /// Set before open(); the transport then follows the epochs the server sends.
+    void setEpoch(const QString &epoch) { m_epoch = epoch; }
+    QString epoch() const { return m_epoch; }
     /// Starts receiving every message with seq > `after`.
     virtual void open(qint64 after) = 0;
     /// Sends `text`; answers with sendAccepted(id, …) or sendFailed(id, …) unless the
@@ -124,11 +129,14 @@ protected:
     QByteArray authHeader() const;
     /// `&nick=…` (percent-encoded) or nothing for an observer.
     QByteArray nickQuery() const;
-    /// `/api/messages?after=N`, then `extraQuery` (`&wait=S`), then nickQuery(): a poll.
+    /// `&epoch=E`, or nothing before the server has named its history.
+    QByteArray epochQuery() const;
+    /// `/api/messages?after=N`, epochQuery(), then `extraQuery` (`&wait=S`), then nickQuery().
     QByteArray pollTarget(qint64 after, QByteArrayView extraQuery = {}) const;
 
     TransportContext m_context;
     bool m_receiving = true;
+    QString m_epoch;
 
 private:
     State m_state = State::Closed;

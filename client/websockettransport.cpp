@@ -43,7 +43,7 @@ void WebSocketTransport::open(qint64 after)
     m_openedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_socket->open(m_context.serverUrl.host(), quint16(m_context.serverUrl.port(80)),
                    Paths::WebSocket + QByteArrayLiteral("?after=") + QByteArray::number(after) +
-                       nickQuery(),
+                       epochQuery() + nickQuery(),
                    authHeader(), HandshakeTimeoutMs);
 }
 
@@ -140,6 +140,9 @@ void WebSocketTransport::onHello(const QJsonObject &frame)
     page.gap = hello->gap;
     page.reset = hello->reset;
     page.now = hello->now;
+    page.epoch = hello->epoch;
+    if (!hello->epoch.isEmpty())
+        m_epoch = hello->epoch;
     m_helloLastSeq = page.lastSeq;
     if (m_context.clock)
         m_context.clock->addSample(m_openedAtMs, QDateTime::currentMSecsSinceEpoch(), page.now);

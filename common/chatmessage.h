@@ -28,8 +28,9 @@ struct MessagePage
     QList<ChatMessage> messages;
     qint64 lastSeq = 0;
     bool gap = false;
-    bool reset = false; ///< the cursor was ahead of the server: it restarted with a new history
+    bool reset = false; ///< the cursor was from another history: drop it and start again
     bool more = false;  ///< the page was cut at its bound: ask again after its last message now
+    QString epoch;      ///< the history's identity, 16 hex digits; empty if the server sent none
     qint64 now = 0;     ///< server clock when the answer was made
 };
 

@@ -151,19 +151,24 @@ QByteArray webSocketMessage(QByteArrayView encodedMessage)
 }
 
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset, bool more)
+                      bool reset, bool more, QStringView epoch)
 {
     QByteArray out;
-    out.reserve(encodedMessageList.size() + 80);
+    out.reserve(encodedMessageList.size() + 110);
     out.append(PageHead).append(encodedMessageList);
-    appendPageTail(out, lastSeq, gap, now, reset, more);
+    appendPageTail(out, lastSeq, gap, now, reset, more, epoch);
     return out;
 }
 
-void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset, bool more)
+void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset, bool more,
+                    QStringView epoch)
 {
     out.append("],\"last_seq\":");
     appendInteger(out, lastSeq);
+    if (!epoch.isEmpty()) {
+        out.append(",\"epoch\":");
+        appendQuoted(out, epoch);
+    }
     out.append(",\"gap\":").append(gap ? "true" : "false");
     if (reset)
         out.append(",\"reset\":true");
@@ -260,6 +265,7 @@ std::optional<MessagePage> decodePage(QByteArrayView json, QString *error)
     page.gap = object.value(u"gap").toBool();
     page.reset = object.value(u"reset").toBool();
     page.more = object.value(u"more").toBool();
+    page.epoch = object.value(u"epoch").toString();
     page.now = object.value(u"now").toInteger();
     return page;
 }

@@ -47,16 +47,17 @@ inline constexpr QByteArrayView WebSocketMessagePrefix = "{\"type\":\"message\",
 /// back with decodeMessage().
 QByteArray webSocketMessage(QByteArrayView encodedMessage);
 
-/// `{"messages":[…],"last_seq":L,"gap":G,"now":T}` from already encoded messages, given as
-/// one comma-separated list (the inside of the array); `"reset":true` and `"more":true` only
-/// when true.
+/// `{"messages":[…],"last_seq":L,"epoch":"E","gap":G,"now":T}` from already encoded messages,
+/// given as one comma-separated list (the inside of the array); `"reset":true` and
+/// `"more":true` only when true. `epoch`: the history's identity (16 hex digits); the member is
+/// left out when it is empty.
 QByteArray encodePage(QByteArrayView encodedMessageList, qint64 lastSeq, bool gap, qint64 now,
-                      bool reset = false, bool more = false);
+                      bool reset = false, bool more = false, QStringView epoch = {});
 /// encodePage() in two halves, for a caller that appends the messages in between itself:
 /// PageHead, the comma-separated messages, then appendPageTail().
 inline constexpr QByteArrayView PageHead = "{\"messages\":[";
 void appendPageTail(QByteArray &out, qint64 lastSeq, bool gap, qint64 now, bool reset = false,
-                    bool more = false);
+                    bool more = false, QStringView epoch = {});
 
 /// Parses a poll answer; on failure returns nullopt and says why in *error.
 std::optional<MessagePage> decodePage(QByteArrayView json, QString *error = nullptr);

@@ -24,6 +24,15 @@ void appendFlag(QByteArray &out, QByteArrayView prefix, bool value)
     out.append(prefix).append(value ? "true" : "false");
 }
 
+/// `,"epoch":"…"`, the history's identity; nothing when it is empty.
+void appendEpoch(QByteArray &out, QStringView epoch)
+{
+    if (epoch.isEmpty())
+        return;
+    out.append(",\"epoch\":");
+    appendQuoted(out, epoch);
+}
+
 /// The JSON object in `json`; nullopt, with the reason in *error, if it is not one.
 std::optional<QJsonObject> parseObject(QByteArrayView json, QString *error)
 {
@@ -133,6 +142,7 @@ QByteArray encodeRoomInfo(const RoomInfo &room)
     appendQuoted(out, room.name);
     appendField(out, ",\"protocol\":", room.protocol);
     appendField(out, ",\"last_seq\":", room.lastSeq);
+    appendEpoch(out, room.epoch);
     appendFlag(out, ",\"key_required\":", room.keyRequired);
     out.append(",\"online\":[");
     for (qsizetype i = 0; i < room.online.size(); ++i) {
@@ -164,6 +174,7 @@ std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error)
     room.name = name.toString();
     room.protocol = object->value(u"protocol").toInt();
     room.lastSeq = lastSeq.toInteger();
+    room.epoch = object->value(u"epoch").toString();
     room.keyRequired = object->value(u"key_required").toBool();
     room.now = object->value(u"now").toInteger();
     const std::optional<ProtocolLimits> limits = decodeLimits(object->value(u"limits").toObject());
@@ -248,6 +259,7 @@ QByteArray encodeHello(const Hello &hello)
     appendQuoted(out, hello.room);
     appendField(out, ",\"protocol\":", hello.protocol);
     appendField(out, ",\"last_seq\":", hello.lastSeq);
+    appendEpoch(out, hello.epoch);
     appendFlag(out, ",\"gap\":", hello.gap);
     appendFlag(out, ",\"reset\":", hello.reset);
     appendFlag(out, ",\"observer\":", hello.observer);
@@ -266,6 +278,7 @@ std::optional<Hello> decodeHello(const QJsonObject &frame)
     hello.room = frame.value(u"room").toString();
     hello.protocol = frame.value(u"protocol").toInt();
     hello.lastSeq = lastSeq.toInteger();
+    hello.epoch = frame.value(u"epoch").toString();
     hello.gap = frame.value(u"gap").toBool();
     hello.reset = frame.value(u"reset").toBool();
     hello.observer = frame.value(u"observer").toBool();

@@ -22,7 +22,7 @@ QByteArray encodeLimits(const ProtocolLimits &limits);
 /// A member that is absent keeps its default (a server that publishes fewer limits).
 std::optional<ProtocolLimits> decodeLimits(const QJsonObject &object);
 
-/// `{"name":…,"protocol":1,"last_seq":…,"key_required":…,"online":[…],"limits":{…},"now":…}`
+/// `{"name":…,"protocol":1,"last_seq":…,"epoch":"…","key_required":…,"online":[…],"limits":{…},"now":…}`
 QByteArray encodeRoomInfo(const RoomInfo &room);
 std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error = nullptr);
 
@@ -53,11 +53,12 @@ struct Hello
     bool reset = false;
     bool observer = false;
     qint64 now = 0;
+    QString epoch; ///< the history's identity, 16 hex digits (left out when empty)
 
     friend bool operator==(const Hello &, const Hello &) = default;
 };
 
-/// `{"type":"hello","room":…,"protocol":1,"last_seq":L,"gap":G,"reset":R,"observer":O,"now":T}`
+/// `{"type":"hello","room":…,"protocol":1,"last_seq":L,"epoch":"E","gap":G,"reset":R,"observer":O,"now":T}`
 QByteArray encodeHello(const Hello &hello);
 std::optional<Hello> decodeHello(const QJsonObject &frame);
 

@@ -23,6 +23,7 @@ struct RoomInfo
     QString name;
     int protocol = ProtocolVersion;
     qint64 lastSeq = 0;
+    QString epoch; ///< the history's identity, 16 hex digits (docs/PROTOCOL.md)
     bool keyRequired = false;
     QList<Member> online;
     ProtocolLimits limits;

@@ -9,6 +9,9 @@
 #include "serverclock.h"
 #include "staticfiles.h"
 
+#include <QElapsedTimer>
+#include <QPointer>
+
 namespace PushChat {
 
 HttpApi::HttpApi(RoomServer &server, LongPollParking &parking)
@@ -128,7 +131,7 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
         connection->respondError(poll.status, poll.error);
         return;
     }
-    const auto &[after, wait, nick] = poll.value;
+    const auto &[after, wait, nick, epoch] = poll.value;
     if (const auto refusal =
             m_server.faults().refusal(wait > 0 ? Transport::LongPoll : Transport::Polling)) {
         connection->respondError(refusal->status, refusal->message, false, refusal->extraHeaders);
@@ -141,7 +144,7 @@ void HttpApi::handleGetMessages(HttpConnection *connection, const QueryItems &qu
     }
     m_server.seen(nick, wait > 0 ? Transport::LongPoll : Transport::Polling);
 
-    const Room::Slice slice = m_room.after(after);
+    const Room::Slice slice = m_room.after(after, epoch);
     // News inside an open batching window waits for the window's end with the polls already
     // parked, so a burst is delivered in a few pages rather than one request per message.
     if (wait == 0 || slice.reset || (!slice.entries.isEmpty() && !m_parking.batchWindowOpen())) {
@@ -163,19 +166,25 @@ void HttpApi::handlePostMessage(HttpConnection *connection, const Http::Request 
         connection->respondError(post.status, post.error);
         return;
     }
-    // A post says nothing about how its sender receives, unless `via` tells.
+    // A post says nothing about how its sender receives, unless `via` tells. It is answered
+    // once the message is durable; the connection waits meanwhile, as a parked poll does.
     const QString address = connection->peerAddress();
-    const RoomServer::ChatOutcome outcome =
-        m_server.acceptChat({post.value, post.value.nick.trimmed() + u'@' + address, address,
-                             RequestDecoding::via(query)});
-    if (!outcome.stored) {
-        connection->respondError(outcome.status, outcome.error, false,
-                                 outcome.status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
-                                                       : QByteArray());
-        return;
-    }
-    const Room::Entry *stored = outcome.stored;
-    connection->respond(201, JsonCodec::encodeCreated({stored->seq, stored->ts}));
+    m_server.acceptChat(
+        {post.value, post.value.nick.trimmed() + u'@' + address, address,
+         RequestDecoding::via(query)},
+        [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
+            if (!connection)
+                return; // closed meanwhile
+            if (!outcome.stored) {
+                const bool retry = outcome.status == 429 || outcome.status == 503;
+                connection->respondError(outcome.status, outcome.error, false,
+                                         retry ? QByteArrayLiteral("Retry-After: 1\r\n")
+                                               : QByteArray());
+                return;
+            }
+            const Room::Entry *stored = outcome.stored;
+            connection->respond(201, JsonCodec::encodeCreated({stored->seq, stored->ts}));
+        });
 }
 
 void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Request &request,
@@ -187,13 +196,16 @@ void HttpApi::handleCompatNewMessage(HttpConnection *connection, const Http::Req
         return;
     }
     const QString address = connection->peerAddress();
-    const RoomServer::ChatOutcome outcome = m_server.acceptChat(
-        {post.value, post.value.nick.trimmed() + u'@' + address, address, Transport::LongPoll});
-    if (!outcome.stored) {
-        connection->respondError(outcome.status, outcome.error);
-        return;
-    }
-    connection->respond(200, outcome.stored->json());
+    m_server.acceptChat(
+        {post.value, post.value.nick.trimmed() + u'@' + address, address, Transport::LongPoll},
+        [connection = QPointer(connection)](const RoomServer::ChatOutcome &outcome) {
+            if (!connection)
+                return;
+            if (!outcome.stored)
+                connection->respondError(outcome.status, outcome.error);
+            else
+                connection->respond(200, outcome.stored->json());
+        });
 }
 
 void HttpApi::handleCompatUpdate(HttpConnection *connection, const Http::Request &request,
@@ -228,6 +240,7 @@ void HttpApi::handleRoom(HttpConnection *connection)
     RoomInfo room;
     room.name = m_config.roomName;
     room.lastSeq = m_room.lastSeq();
+    room.epoch = m_room.epochText();
     room.keyRequired = !m_config.key.isEmpty();
     for (const Presence::Member &member : m_presence.members())
         room.online.append({member.nick, member.transport});

@@ -103,6 +103,18 @@ void LongPollParking::releaseWithNews()
     releaseAll(m_arrays, [](const Room::Slice &slice) { return slice.array(); });
 }
 
+void LongPollParking::historyCleared()
+{
+    const QList<HttpConnection *> pages = m_pages.values();
+    m_pages.clear();
+    countParked();
+    if (!pages.isEmpty())
+        release(pages,
+                JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), true, false,
+                                      m_room.epochText()),
+                true);
+}
+
 void LongPollParking::releaseHeldNews()
 {
     if (batchWindowOpen())
@@ -127,8 +139,10 @@ qint64 LongPollParking::expire(qint64 nowMs)
         if (!due.isEmpty())
             release(due, makeEmptyBody(), true);
     };
-    expireAll(m_pages,
-              [&] { return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs()); });
+    expireAll(m_pages, [&] {
+        return JsonCodec::encodePage({}, m_room.lastSeq(), false, wallClockMs(), false, false,
+                                     m_room.epochText());
+    });
     expireAll(m_arrays, [] { return QByteArrayLiteral("[]"); });
     return nextDeadline;
 }

@@ -46,6 +46,9 @@ public:
     /// A message was stored: answers the parked polls now, or when the batching window of the
     /// last answer ends.
     void messageStored();
+    /// The room's history was cleared: every parked poll's cursor counts in the old one, so each
+    /// is answered now with `reset` (the tutorial's polls wait on: their answer cannot say so).
+    void historyCleared();
     /// Answers now what waits for the end of a batching window.
     void releaseHeldNews();
     /// Answers the polls whose time is up with no news; returns the earliest deadline of those

@@ -117,6 +117,18 @@ int main(int argc, char *argv[])
         ServerCommandLine::tr("While many long polls wait, answer them at most once every this "
                               "many milliseconds (0 answers every message at once)."),
         QStringLiteral("ms"), QStringLiteral("5"));
+    const QCommandLineOption storeOption(
+        QStringLiteral("store"),
+        ServerCommandLine::tr(
+            "Keep the history in this SQLite file (created if missing), so that it "
+            "survives a restart; without it the history lives in memory."),
+        QStringLiteral("path"));
+    const QCommandLineOption storeSyncOption(
+        QStringLiteral("store-sync"),
+        ServerCommandLine::tr(
+            "full: every commit survives a power cut; normal: it survives the server "
+            "being killed, and costs less."),
+        QStringLiteral("full|normal"), QStringLiteral("full"));
     const QCommandLineOption addressRateOption(
         QStringLiteral("rate-limit-address"),
         ServerCommandLine::tr(
@@ -182,7 +194,8 @@ int main(int argc, char *argv[])
                        addressRateOption, exemptLoopbackOption, pingOption,
                        pongOption,        keepAliveOption,      tlsCertOption,
                        tlsKeyOption,      latencyOption,        proxyTimeoutOption,
-                       blockOption,       faultScriptOption,    languageOption});
+                       blockOption,       faultScriptOption,    storeOption,
+                       storeSyncOption,   languageOption});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -223,6 +236,16 @@ int main(int argc, char *argv[])
         return 2;
     }
     config.allowedOrigins = parser.values(originOption);
+    config.storePath = parser.value(storeOption);
+    if (const QString sync = parser.value(storeSyncOption); sync == u"normal") {
+        config.storeSync = PushChat::HistoryStore::Sync::Normal;
+    } else if (sync != u"full") {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(ServerCommandLine::tr(
+                         "pushchat-server: --store-sync must be full or normal")));
+        return 2;
+    }
+
     config.addressRateLimitPerSecond = parser.value(addressRateOption).toDouble(&ok);
     if (!ok || config.addressRateLimitPerSecond < 0) {
         usage(ServerCommandLine::tr("--rate-limit-address must be >= 0"));
@@ -330,6 +353,11 @@ int main(int argc, char *argv[])
                          std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(error.message));
                          exitCode = 1;
                          QCoreApplication::exit(1);
+                     });
+    // Reads go on; sends are refused with 503 until an operator restarts the server.
+    QObject::connect(&host, &PushChat::ServerHost::historyFailed, &app,
+                     [](const PushChat::ServerError &error) {
+                         std::fprintf(stderr, "pushchat-server: %s\n", qPrintable(error.message));
                      });
     QObject::connect(&host, &PushChat::ServerHost::stopped, &app,
                      [&] { QCoreApplication::exit(exitCode); });

@@ -124,6 +124,17 @@ Decoded<qint64> waitSeconds(const QueryItems &query, int maxSeconds)
         QStringLiteral("\"wait\" must be a whole number of seconds from 1 to %1").arg(maxSeconds));
 }
 
+Decoded<HistoryEpoch> epoch(const QueryItems &query)
+{
+    const QByteArray text = queryValue(query, "epoch");
+    if (text.isNull())
+        return {};
+    if (const auto epoch = HistoryEpoch::fromString(QString::fromLatin1(text)))
+        return {*epoch, 0, {}};
+    return Decoded<HistoryEpoch>::refused(
+        400, QStringLiteral("\"epoch\" must be 16 hex digits, as a page or hello gave it"));
+}
+
 Decoded<QString> nick(const QueryItems &query, int maxNickChars)
 {
     const QByteArray bytes = queryValue(query, "nick");
@@ -149,7 +160,10 @@ Decoded<Subscription> subscription(const QueryItems &query, int maxNickChars, in
     Decoded<QString> reader = nick(query, maxNickChars);
     if (!reader.ok())
         return Decoded<Subscription>::refused(reader.status, reader.error);
-    return {{after.value, wait.value, std::move(reader.value)}, 0, {}};
+    const Decoded<HistoryEpoch> history = epoch(query);
+    if (!history.ok())
+        return Decoded<Subscription>::refused(history.status, history.error);
+    return {{after.value, wait.value, std::move(reader.value), history.value}, 0, {}};
 }
 
 std::optional<Transport> via(const QueryItems &query)

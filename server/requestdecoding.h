@@ -1,5 +1,6 @@
 #pragma once
 
+#include "historyepoch.h"
 #include "httpparser.h"
 #include "protocol.h"
 
@@ -32,6 +33,7 @@ struct Subscription
     qint64 after = 0;       ///< the newest seq the client has
     qint64 waitSeconds = 0; ///< how long a long poll may be held; 0: a short poll
     QString nick;           ///< trimmed; empty: an observer
+    HistoryEpoch epoch;     ///< the history `after` counts in; null when the client sent none
 };
 
 /// What a post to /api/messages or the tutorial's /new-message carries.
@@ -55,9 +57,12 @@ Decoded<QueryItems> query(QByteArrayView queryString);
 Decoded<qint64> cursor(const QueryItems &query);
 /// `wait`: how long a long poll may be held, 1 to `maxSeconds`; 0 (a short poll) when absent.
 Decoded<qint64> waitSeconds(const QueryItems &query, int maxSeconds);
+/// `epoch`: the history identity a cursor belongs to (16 hex digits); null when absent.
+Decoded<HistoryEpoch> epoch(const QueryItems &query);
 /// `nick`, trimmed; empty when absent (an observer).
 Decoded<QString> nick(const QueryItems &query, int maxNickChars);
-/// cursor(), then waitSeconds() where the request may wait (`maxWaitSeconds` > 0), then nick():
+/// cursor(), then waitSeconds() where the request may wait (`maxWaitSeconds` > 0), then nick(),
+/// then epoch():
 /// the first error refuses the request.
 Decoded<Subscription> subscription(const QueryItems &query, int maxNickChars,
                                    int maxWaitSeconds = 0);

@@ -24,6 +24,14 @@ const Room::Entry &Room::append(MessageKind kind, const QString &nick, const QSt
     return m_entries.back();
 }
 
+const Room::Entry &Room::append(const ChatMessage &message, const QString &clientKey)
+{
+    Q_ASSERT(message.seq == m_lastSeq + 1);
+    m_lastSeq = message.seq;
+    push(message, clientKey);
+    return m_entries.back();
+}
+
 QString Room::clientKey(const QString &nick, const QString &clientId)
 {
     return clientId.isEmpty() ? QString() : nick + u'\n' + clientId;
@@ -57,7 +65,7 @@ QByteArray Room::Slice::page(qint64 lastSeq, qint64 now) const
     out.reserve(messagesSizeBound() + 96);
     out.append(JsonCodec::PageHead);
     appendMessages(out);
-    JsonCodec::appendPageTail(out, lastSeq, gap, now, reset, more);
+    JsonCodec::appendPageTail(out, lastSeq, gap, now, reset, more, epoch);
     return out;
 }
 
@@ -112,16 +120,19 @@ qint64 Room::firstRetainedSeq() const
     return m_entries.empty() ? m_lastSeq + 1 : m_entries.front().seq;
 }
 
-Room::Slice Room::after(qint64 cursor, PageBound bound) const
+Room::Slice Room::after(qint64 cursor, HistoryEpoch epoch, PageBound bound) const
 {
     Slice slice;
-    if (cursor > m_lastSeq) {
+    slice.epoch = m_epochText;
+    // A cursor of 0 holds nothing of any history: it starts this one, with nothing to reset.
+    if (cursor > 0 && (cursor > m_lastSeq || (!epoch.isNull() && epoch != m_epoch))) {
         slice.reset = true;
         cursor = 0;
     }
     cursor = qMax<qint64>(cursor, 0);
     const qint64 first = firstRetainedSeq();
-    slice.gap = cursor + 1 < first && cursor < m_lastSeq;
+    // Seqs up to startSeq belong to a history that was cleared: not missed, never there.
+    slice.gap = qMax(cursor, m_startSeq) + 1 < first && cursor < m_lastSeq;
     const qint64 from = qMax(cursor + 1, first);
     if (from <= m_lastSeq)
         slice.entries.reserve(qMin(m_lastSeq - from + 1, qint64(bound.messages)));
@@ -173,6 +184,20 @@ void Room::restore(const QList<ChatMessage> &messages, qint64 lastSeq,
     for (const ChatMessage &message : messages)
         push(message, clientKeys.value(message.seq));
     m_lastSeq = qMax(lastSeq, messages.isEmpty() ? 0 : messages.back().seq);
+}
+
+void Room::setHistory(HistoryEpoch epoch, qint64 startSeq)
+{
+    m_epoch = epoch;
+    m_epochText = epoch.isNull() ? QString() : epoch.toString();
+    m_startSeq = startSeq;
+}
+
+void Room::clear(HistoryEpoch epoch)
+{
+    m_entries.clear();
+    m_seqByClientKey.clear();
+    setHistory(epoch, m_lastSeq);
 }
 
 } // namespace PushChat

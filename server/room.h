@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "historyepoch.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -43,8 +44,9 @@ public:
     {
         QList<const Entry *> entries; ///< the messages with seq > cursor, ascending
         bool gap = false;             ///< some messages after the cursor were evicted
-        bool reset = false;           ///< the cursor is ahead of this history (a restarted server)
+        bool reset = false;           ///< the cursor is from another history (or ahead of this one)
         bool more = false; ///< cut at the page's bound: messages after the last entry follow
+        QString epoch;     ///< the room's history identity, for the page
 
         /// `{"messages":[…],"last_seq":…,…}`, the poll answer, built in one buffer: a burst's
         /// pages run to hundreds of kilobytes, and each copy costs page faults.
@@ -62,19 +64,28 @@ public:
     /// `clientKey` (see clientKey()) makes a retried send find the message it already stored.
     const Entry &append(MessageKind kind, const QString &nick, const QString &text, qint64 ts,
                         const QString &clientKey = {});
+    /// A message whose seq was given by the history journal: it must be lastSeq() + 1.
+    const Entry &append(const ChatMessage &message, const QString &clientKey);
     /// The retained message stored with this key, if any.
     const Entry *findByClientKey(const QString &clientKey) const;
     static QString clientKey(const QString &nick, const QString &clientId);
 
     qint64 lastSeq() const { return m_lastSeq; }
+    HistoryEpoch epoch() const { return m_epoch; }
+    /// HistoryEpoch::toString() of epoch(), made once.
+    const QString &epochText() const { return m_epochText; }
+    /// This history's messages have seqs above it (see StoredHistory::startSeq).
+    qint64 startSeq() const { return m_startSeq; }
     /// The oldest retained seq; lastSeq() + 1 when nothing is retained.
     qint64 firstRetainedSeq() const;
     qsizetype retainedCount() const { return qsizetype(m_entries.size()); }
     int historyLimit() const { return m_historyLimit; }
 
-    /// The retained messages after the cursor, from the oldest when the cursor is ahead (reset),
-    /// up to `bound`; Slice::more says whether it cut.
-    Slice after(qint64 cursor, PageBound bound = {}) const;
+    /// The retained messages after the cursor, up to `bound` (Slice::more says whether it cut);
+    /// from the oldest, with `reset`, when the cursor is from another history: ahead of this
+    /// one, or given with another `epoch` (a null epoch, from a client that sent none, is taken
+    /// as this history's).
+    Slice after(qint64 cursor, HistoryEpoch epoch = {}, PageBound bound = {}) const;
 
     /// Retained messages, for carrying the history over a stop and start.
     QList<ChatMessage> retainedMessages() const;
@@ -82,12 +93,19 @@ public:
     QHash<qint64, QString> retainedClientKeys() const;
     void restore(const QList<ChatMessage> &messages, qint64 lastSeq,
                  const QHash<qint64, QString> &clientKeys = {});
+    /// Names the history: its identity and the seq its messages come after.
+    void setHistory(HistoryEpoch epoch, qint64 startSeq);
+    /// Forgets every message: a new history `epoch` whose seqs go on after lastSeq().
+    void clear(HistoryEpoch epoch);
 
 private:
     void push(const ChatMessage &message, const QString &clientKey);
 
     int m_historyLimit;
     qint64 m_lastSeq = 0;
+    qint64 m_startSeq = 0;
+    HistoryEpoch m_epoch;
+    QString m_epochText;
     std::deque<Entry> m_entries;
     QHash<QString, qint64> m_seqByClientKey;
 };
@@ -98,6 +116,8 @@ struct RoomSnapshot
     QList<ChatMessage> messages;
     qint64 lastSeq = 0;
     QHash<qint64, QString> clientKeys;
+    HistoryEpoch epoch; ///< null: a new history
+    qint64 startSeq = 0;
 };
 
 } // namespace PushChat

@@ -38,6 +38,7 @@ RoomServer::RoomServer(const ServerConfig &config, const RoomSnapshot &snapshot,
     , m_httpApi(*this, m_parking)
 {
     m_room.restore(snapshot.messages, snapshot.lastSeq, snapshot.clientKeys);
+    m_room.setHistory(snapshot.epoch, snapshot.startSeq);
     m_faults.setSilenceCutter(
         [this](qint64 silentSinceMs) { m_webSockets.cutSilent(silentSinceMs); });
 }
@@ -62,6 +63,9 @@ RoomServer::~RoomServer()
 void RoomServer::start()
 {
     if (m_running)
+        return;
+    // A server cannot answer anyone before it knows its history.
+    if (!openHistory())
         return;
     m_uptime.start();
     m_cpu.install();
@@ -88,6 +92,7 @@ void RoomServer::start()
         qCWarning(lcServer).noquote() << error.message;
         delete m_tcpServer;
         m_tcpServer = nullptr;
+        m_journal.reset();
         emit failed(error);
         return;
     }
@@ -119,11 +124,48 @@ void RoomServer::start()
     emit started(m_tcpServer->serverPort());
 }
 
+bool RoomServer::openHistory()
+{
+    m_journal = std::make_unique<HistoryJournal>();
+    connect(m_journal.get(), &HistoryJournal::durable, this, &RoomServer::publish);
+    connect(m_journal.get(), &HistoryJournal::failed, this, &RoomServer::onHistoryFailed);
+    connect(m_journal.get(), &HistoryJournal::cleared, this, &RoomServer::onHistoryCleared);
+    connect(m_journal.get(), &HistoryJournal::clearFailed, this, [this](const QString &error) {
+        qCWarning(lcServer).noquote() << "history not cleared:" << error;
+        emit historyFailed({ServerError::Kind::Other, QStringLiteral("history: %1").arg(error)});
+    });
+    if (m_config.storePath.isEmpty()) {
+        // The history a host kept over a stop keeps its identity; a new one gets a new epoch.
+        m_journal->openInMemory(m_room.epoch(), m_room.lastSeq());
+        m_room.setHistory(m_journal->epoch(), m_room.startSeq());
+        return true;
+    }
+    const std::optional<StoredHistory> history =
+        m_journal->open(m_config.storePath, m_config.historyLimit, m_config.storeSync);
+    if (!history) {
+        const ServerError error{ServerError::Kind::Other,
+                                QStringLiteral("history: %1").arg(m_journal->errorString())};
+        qCWarning(lcServer).noquote() << error.message;
+        m_journal.reset();
+        emit failed(error);
+        return false;
+    }
+    m_room.restore(history->room.messages, history->room.lastSeq, history->room.clientKeys);
+    m_room.setHistory(history->epoch, history->startSeq);
+    return true;
+}
+
 void RoomServer::stop()
 {
     closeEverything();
-    emit stopped(
-        RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq(), m_room.retainedClientKeys()});
+    emit stopped(RoomSnapshot{m_room.retainedMessages(), m_room.lastSeq(),
+                              m_room.retainedClientKeys(), m_room.epoch(), m_room.startSeq()});
+}
+
+void RoomServer::clearHistory()
+{
+    if (m_journal && !m_journal->hasFailed())
+        m_journal->clear();
 }
 
 void RoomServer::closeEverything()
@@ -139,6 +181,9 @@ void RoomServer::closeEverything()
     m_tcpServer = nullptr;
     abortConnections(true);
     m_webSockets.stop();
+    // Their connections are gone; what they sent is committed as the journal closes.
+    m_waiters.clear();
+    m_journal.reset();
     m_presence.clear();
     for (TransportCounters &counters : m_stats.buckets)
         counters.openConnections = 0;
@@ -296,42 +341,101 @@ void RoomServer::webSocketClosed(const QString &nick)
         sweepBy(*expiry);
 }
 
-RoomServer::ChatOutcome RoomServer::acceptChat(const ChatSubmission &submission)
+void RoomServer::acceptChat(const ChatSubmission &submission, ChatAnswer answer)
 {
     const ChatPost &post = submission.post;
     if (QString error =
             RequestDecoding::chatError(post, m_config.maxNickChars, m_config.maxTextBytes);
         !error.isEmpty())
-        return {nullptr, 400, error};
+        return answer({nullptr, 400, error});
     const QString nick = post.nick.trimmed();
     const QString clientKey = Room::clientKey(nick, post.clientId);
+    // A retry of a send that was taken is answered as the first one is, and stores nothing:
+    // at once if it is durable, else together with it.
     if (const Room::Entry *earlier = m_room.findByClientKey(clientKey))
-        return {
-            earlier, 0, {}}; // a retry of a send that was stored: answer as before, store nothing
+        return answer({earlier, 0, {}});
+    if (const StoredMessage *pending = m_journal ? m_journal->findPending(clientKey) : nullptr)
+        return m_waiters[pending->message.seq].append(std::move(answer));
     if (!isRateExempt(submission.address)) {
         const qint64 now = monotonicMs();
         if (!m_rateLimiter.allow(submission.sender, now)) {
-            return {nullptr, 429,
-                    QStringLiteral("more than %1 messages a second; slow down")
-                        .arg(m_config.rateLimitPerSecond)};
+            return answer({nullptr, 429,
+                           QStringLiteral("more than %1 messages a second; slow down")
+                               .arg(m_config.rateLimitPerSecond)});
         }
         // A nick not online yet brings a join as well: rotating nicks costs more, not less.
         const int cost = m_presence.isOnline(nick) ? 1 : 2;
         if (!m_addressRateLimiter.allow(submission.address, now, cost))
-            return {nullptr, 429, addressLimitError()};
+            return answer({nullptr, 429, addressLimitError()});
     }
+    if (const QString refusal = storeRefusal(); !refusal.isEmpty())
+        return answer({nullptr, 503, refusal});
     seen(nick, submission.via);
-    return {&store(MessageKind::Chat, nick, post.text, clientKey), 0, {}};
+    const qint64 seq = store(MessageKind::Chat, nick, post.text, clientKey);
+    if (seq == 0)
+        return answer({nullptr, 503, storeRefusal()});
+    m_waiters[seq].append(std::move(answer));
 }
 
-const Room::Entry &RoomServer::store(MessageKind kind, const QString &nick, const QString &text,
-                                     const QString &clientKey)
+QString RoomServer::storeRefusal() const
 {
-    const Room::Entry &entry = m_room.append(kind, nick, text, wallClockMs(), clientKey);
+    if (!m_journal || m_journal->hasFailed())
+        return QStringLiteral("the history store failed; no message can be stored");
+    if (m_journal->pendingCount() >= MaxPendingMessages)
+        return QStringLiteral("the history store is behind (%1 messages wait for the disk); "
+                              "try again")
+            .arg(m_journal->pendingCount());
+    return {};
+}
+
+qint64 RoomServer::store(MessageKind kind, const QString &nick, const QString &text,
+                         const QString &clientKey)
+{
+    if (!m_journal)
+        return 0;
+    ChatMessage message;
+    message.ts = wallClockMs();
+    message.nick = nick;
+    message.text = text;
+    message.kind = kind;
+    return m_journal->submit(message, clientKey);
+}
+
+void RoomServer::publish(const StoredMessages &messages)
+{
+    for (const StoredMessage &stored : messages) {
+        const Room::Entry &entry = m_room.append(stored.message, stored.clientKey);
+        m_webSockets.broadcast(entry.webSocketFrame);
+        for (const ChatAnswer &answer : m_waiters.take(entry.seq))
+            answer({&entry, 0, {}});
+    }
+    // Once per batch; short polls need no push: each finds the messages when it next asks.
     m_parking.messageStored();
-    m_webSockets.broadcast(entry.webSocketFrame);
-    // Short polls need no push: each finds the message in the room when it next asks.
-    return entry;
+}
+
+void RoomServer::onHistoryFailed(const QString &error, const StoredMessages &lost)
+{
+    qCWarning(lcServer).noquote() << "history store failed:" << error
+                                  << "- sends are refused from now on;" << lost.size()
+                                  << "messages were not stored";
+    const QString refusal = QStringLiteral("the history store failed: %1").arg(error);
+    for (const StoredMessage &stored : lost) {
+        for (const ChatAnswer &answer : m_waiters.take(stored.message.seq))
+            answer({nullptr, 503, refusal});
+    }
+    emit historyFailed({ServerError::Kind::Other, QStringLiteral("history: %1").arg(error)});
+}
+
+void RoomServer::onHistoryCleared(HistoryEpoch epoch, qint64 startSeq)
+{
+    // Every message taken before the clear was published before it: seq goes on from here.
+    Q_ASSERT(startSeq == m_room.lastSeq());
+    Q_UNUSED(startSeq);
+    m_room.clear(epoch);
+    m_parking.historyCleared();
+    m_webSockets.historyCleared();
+    qCInfo(lcServer) << "history cleared; new epoch" << epoch.toString();
+    emit historyCleared();
 }
 
 void RoomServer::sweepBy(qint64 deadlineMs)

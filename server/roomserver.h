@@ -3,6 +3,7 @@
 #include "accesspolicy.h"
 #include "cpuaccount.h"
 #include "faultinjector.h"
+#include "historyjournal.h"
 #include "httpapi.h"
 #include "longpollparking.h"
 #include "presence.h"
@@ -14,9 +15,11 @@
 #include "websockethub.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QSet>
 
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -32,7 +35,9 @@ class HttpConnection;
 /// The room server. Lives in its own thread (see ServerHost); start() creates every socket
 /// and timer there. Speaks protocol v1 (docs/PROTOCOL.md) on one port: HttpApi answers the
 /// HTTP requests (polls, long polls, posts), WebSocketHub takes the WebSocket upgrades. Every
-/// message, from any transport, is stored by acceptChat() and goes out through store().
+/// message, from any transport, goes to the history journal through acceptChat() and store(),
+/// and out through publish() once it is durable: the Room, and so every page, hello and ack,
+/// only ever holds durable messages.
 class RoomServer final : public QObject
 {
     Q_OBJECT
@@ -57,6 +62,12 @@ public:
         int status = 0;                      ///< the HTTP status of a refusal
         QString error;
     };
+    /// Called once with the outcome of a submission: at once when it is refused or a retry of
+    /// a stored send, else when the message is durable (or lost by a failing store). Whoever
+    /// waits must check that its connection is still there.
+    using ChatAnswer = std::function<void(const ChatOutcome &)>;
+    /// Sends refused with 503 while this many messages wait for the disk (a stalled store).
+    static constexpr qsizetype MaxPendingMessages = 10000;
 
     // For the transports, on the server's thread.
     const ServerConfig &config() const { return m_config; }
@@ -69,8 +80,8 @@ public:
     const AccessPolicy &accessPolicy() const { return m_accessPolicy; }
     const FaultInjector &faults() const { return m_faults; }
     /// Validates, rate-limits and stores a chat message, or finds the one a retry of the
-    /// same send already stored.
-    ChatOutcome acceptChat(const ChatSubmission &submission);
+    /// same send already stored (or is storing); `answer` gets the outcome.
+    void acceptChat(const ChatSubmission &submission, ChatAnswer answer);
     /// A request from `nick` (empty: an observer, who is not listed): it is online, through
     /// `transport` if the request tells.
     void seen(const QString &nick, std::optional<Transport> transport);
@@ -92,6 +103,9 @@ public:
 public slots:
     void start();
     void stop();
+    /// Deletes the history once every message taken so far is durable; the room goes on with
+    /// a new epoch (historyCleared(), or historyFailed() if the store could not).
+    void clearHistory();
     /// Aborts every HTTP and WebSocket connection but keeps listening and keeps the room:
     /// what clients see when a network drops them (used by fault tests).
     void dropConnections();
@@ -105,11 +119,23 @@ signals:
     void started(quint16 port);
     void failed(const PushChat::ServerError &error);
     void stopped(const PushChat::RoomSnapshot &snapshot);
+    /// The history store failed while running (sends are refused from now on), or could not
+    /// clear the history.
+    void historyFailed(const PushChat::ServerError &error);
+    void historyCleared();
 
 private:
-    /// Stores a message and sends it to everyone waiting for it.
-    const Room::Entry &store(MessageKind kind, const QString &nick, const QString &text,
-                             const QString &clientKey = {});
+    /// Opens the history (the store file, or memory); false after emitting failed().
+    bool openHistory();
+    /// Gives a message to the journal; returns its seq, or 0 if the store refused it.
+    qint64 store(MessageKind kind, const QString &nick, const QString &text,
+                 const QString &clientKey = {});
+    /// Why sends are refused now (503), or an empty string.
+    QString storeRefusal() const;
+    /// The chat core: durable messages go into the room and out to everyone waiting for them.
+    void publish(const StoredMessages &messages);
+    void onHistoryFailed(const QString &error, const StoredMessages &lost);
+    void onHistoryCleared(HistoryEpoch epoch, qint64 startSeq);
     void onNewTcpConnections();
     void refuseConnection(qintptr descriptor);
     void sweep();
@@ -131,6 +157,8 @@ private:
     LongPollParking m_parking;
     WebSocketHub m_webSockets;
     HttpApi m_httpApi;
+    std::unique_ptr<HistoryJournal> m_journal;  ///< open while running
+    QHash<qint64, QList<ChatAnswer>> m_waiters; ///< by seq: sends answered once durable
 
     ConnectionListener *m_tcpServer = nullptr;
     std::unique_ptr<QSslConfiguration> m_tls; ///< while serving https:// and wss://

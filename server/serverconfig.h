@@ -1,6 +1,7 @@
 #pragma once
 
 #include "faultsettings.h"
+#include "historystore.h"
 #include "httpparser.h"
 #include "protocollimits.h"
 #include "tcpkeepalive.h"
@@ -51,11 +52,14 @@ struct ServerConfig
     int longPollBatchMinimumConnections = 16;
     int listenBacklog = 4096;
     QStringList allowedOrigins; ///< e.g. "http://example.org:8080", beside same-origin
+    /// The history's SQLite file (created if missing); empty: the history lives in memory.
+    QString storePath;
+    HistoryStore::Sync storeSync = HistoryStore::Sync::Full;
     /// PEM files: with both, the port serves https:// and wss:// only (TlsConfig).
     QString tlsCertificateFile;
     QString tlsKeyFile;
     bool usesTls() const { return !tlsCertificateFile.isEmpty() || !tlsKeyFile.isEmpty(); }
-    FaultSettings faults;       ///< at start; RoomServer::setFaults() changes them live
+    FaultSettings faults; ///< at start; RoomServer::setFaults() changes them live
 
     /// The limits above as `/api/room` publishes them.
     ProtocolLimits protocolLimits() const

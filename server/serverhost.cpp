@@ -69,6 +69,8 @@ void ServerHost::start(const ServerConfig &config)
         setState(State::Stopped);
         emit failed(error);
     });
+    connect(server, &RoomServer::historyFailed, this, &ServerHost::historyFailed);
+    connect(server, &RoomServer::historyCleared, this, &ServerHost::historyCleared);
     connect(server, &RoomServer::stopped, this, [this](const RoomSnapshot &snapshot) {
         m_snapshot = snapshot;
         const quint16 port = m_port;
@@ -115,6 +117,12 @@ void ServerHost::dropConnections()
 {
     if (m_server && m_state == State::Running)
         QMetaObject::invokeMethod(m_server, &RoomServer::dropConnections, Qt::QueuedConnection);
+}
+
+void ServerHost::clearHistory()
+{
+    if (m_server && m_state == State::Running)
+        QMetaObject::invokeMethod(m_server, &RoomServer::clearHistory, Qt::QueuedConnection);
 }
 
 void ServerHost::requestStats()

@@ -36,6 +36,9 @@ public:
     void stopAndWait();
     /// Aborts every client connection, keeping the room and the listening socket.
     void dropConnections();
+    /// Deletes the room's history (the store file's too); answers with historyCleared() or
+    /// historyFailed(). Clients are told to start again (docs/PROTOCOL.md).
+    void clearHistory();
     /// Asks the server thread for its counters; they come with statsReported() (queued, a
     /// copy), so an app hosting the room reads them without an HTTP request of its own.
     void requestStats();
@@ -55,6 +58,9 @@ signals:
     void failed(const PushChat::ServerError &error);
     void stopped();
     void stateChanged(PushChat::ServerHost::State state);
+    /// The history store failed while running (sends are refused) or could not clear.
+    void historyFailed(const PushChat::ServerError &error);
+    void historyCleared();
     void statsReported(const PushChat::StatsReport &report);
     /// restart() is done: the server listens again on `port`.
     void restarted(quint16 port);

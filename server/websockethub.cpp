@@ -138,6 +138,7 @@ void WebSocketHub::handleUpgrade(HttpConnection *connection, const Http::Request
             return;
         }
         pending.after = reader.value.after;
+        pending.epoch = reader.value.epoch;
         pending.nick = std::move(reader.value.nick);
         if (!m_server.admitNick(pending.nick, connection->peerAddress())) {
             connection->respondError(429, m_server.addressLimitError(), false,
@@ -235,18 +236,18 @@ void WebSocketHub::openClient(WebSocketPeer *peer, const PendingHandshake &pendi
         add(client);
         return;
     }
-    greet(client, pending.after);
+    greet(client, pending.after, pending.epoch);
     add(client);
     if (!client->nick.isEmpty())
         m_server.webSocketOpened(client->nick);
 }
 
-void WebSocketHub::greet(Client *client, qint64 after)
+void WebSocketHub::greet(Client *client, qint64 after, HistoryEpoch epoch)
 {
-    const Room::Slice slice = m_room.after(after);
-    const QByteArray hello =
-        JsonCodec::encodeHello({m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap,
-                                slice.reset, client->nick.isEmpty(), wallClockMs()});
+    const Room::Slice slice = m_room.after(after, epoch);
+    const QByteArray hello = JsonCodec::encodeHello(
+        {m_config.roomName, ProtocolVersion, m_room.lastSeq(), slice.gap, slice.reset,
+         client->nick.isEmpty(), wallClockMs(), m_room.epochText()});
     sendToClient(client, hello);
     // A reset replays from the oldest message; from what the cursor names otherwise.
     client->replayedUpTo = slice.reset ? 0 : qMax<qint64>(after, 0);
@@ -259,7 +260,7 @@ void WebSocketHub::continueReplay(Client *client, bool first)
         if (!client->peer->isOpen() || client->peer->unsentBytes() > 0)
             return; // drained() brings us back
         const Room::Slice slice = m_room.after(
-            client->replayedUpTo,
+            client->replayedUpTo, {},
             {ReplayChunk.messages,
              qMin<qsizetype>(ReplayChunk.bytes, m_config.maxWebSocketBacklogBytes / 2)});
         if (slice.gap && !first) {
@@ -322,17 +323,25 @@ void WebSocketHub::onText(Client *client, const QByteArray &utf8)
         sendError(400, QStringLiteral("\"client_id\" must be a string"));
         return;
     }
-    const RoomServer::ChatOutcome outcome =
-        m_server.acceptChat({{client->nick, command->text.string, command->clientId.string},
-                             client->nick + u'@' + client->address,
-                             client->address,
-                             Transport::WebSocket});
-    if (!outcome.stored) {
-        sendError(outcome.status, outcome.error);
-        return;
-    }
-    if (!id.isNull())
-        sendToClient(client, JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}}));
+    // Acked once the message is durable, after its broadcast; the client may be gone by then.
+    // Its writes are held till then, so that its message and the ack leave in one send().
+    client->peer->holdWrites();
+    m_server.acceptChat(
+        {{client->nick, command->text.string, command->clientId.string},
+         client->nick + u'@' + client->address,
+         client->address,
+         Transport::WebSocket},
+        [peer = QPointer(client->peer), id](const RoomServer::ChatOutcome &outcome) {
+            if (!peer)
+                return;
+            if (!outcome.stored)
+                peer->send(WebSocketFrame::text(
+                    JsonCodec::webSocketError(outcome.status, outcome.error, id)));
+            else if (!id.isNull())
+                peer->send(WebSocketFrame::text(
+                    JsonCodec::encodeAck({id, {outcome.stored->seq, outcome.stored->ts}})));
+            peer->releaseWrites();
+        });
 }
 
 void WebSocketHub::onBinary(Client *client, const QByteArray &data)
@@ -343,6 +352,20 @@ void WebSocketHub::onBinary(Client *client, const QByteArray &data)
     }
     sendToClient(client, JsonCodec::webSocketError(
                              400, QStringLiteral("binary frames are not understood on /ws")));
+}
+
+void WebSocketHub::historyCleared()
+{
+    for (Client *client : std::as_const(m_clients)) {
+        if (client->echo)
+            continue;
+        // A replay under way belonged to the old history; the new one starts empty.
+        if (client->replayedUpTo >= 0)
+            client->replayedUpTo = m_room.lastSeq();
+        sendToClient(client, JsonCodec::encodeHello(
+                                 {m_config.roomName, ProtocolVersion, m_room.lastSeq(), false, true,
+                                  client->nick.isEmpty(), wallClockMs(), m_room.epochText()}));
+    }
 }
 
 void WebSocketHub::add(Client *client)

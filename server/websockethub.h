@@ -49,6 +49,8 @@ public:
     void handleUpgrade(HttpConnection *connection, const Http::Request &request, qint64 headBytes);
     /// Writes a stored message's frame to every client that is not an echo client.
     void broadcast(const QByteArray &frame);
+    /// The room's history was cleared: every chat client gets a new hello with `reset`.
+    void historyCleared();
     /// A ping to every client; answersDue() follows on the heartbeat.
     void pingAll();
     /// Drops every client that sent nothing since the last pingAll().
@@ -73,6 +75,7 @@ private:
     {
         QString nick;
         qint64 after = 0;
+        HistoryEpoch epoch;
         bool echo = false;
         QPointer<QTcpSocket> tcp;
     };
@@ -84,8 +87,9 @@ private:
                          const PendingHandshake &pending);
     /// A client whose handshake is done: hello, replay, and from now on every message.
     void openClient(WebSocketPeer *peer, const PendingHandshake &pending, const QString &address);
-    /// Sends hello and starts the replay of the messages after the client's cursor.
-    void greet(Client *client, qint64 after);
+    /// Sends hello and starts the replay of the messages after the client's cursor (from the
+    /// oldest, with `reset`, when the cursor is of another history).
+    void greet(Client *client, qint64 after, HistoryEpoch epoch);
     /// Sends the replay on, a chunk at a time, while the client reads it: never more than
     /// ReplayChunkBytes wait unsent for it. The client goes live once caught up.
     void continueReplay(Client *client, bool first = false);

@@ -204,7 +204,7 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
 {
     if (!isConnected() || m_finishQueued)
         return;
-    if (m_output.isEmpty() && !m_corked) {
+    if (m_output.isEmpty() && !isCorked()) {
         // Nothing waiting: straight from the caller's bytes (for a broadcast, one buffer shared
         // by every recipient) to the kernel.
         const ssize_t n = sendBytes(data, size_t(size));
@@ -216,7 +216,7 @@ void WebSocketPeer::writeOut(const char *data, qsizetype size, const QByteArray 
 
 int WebSocketPeer::directDescriptor() const
 {
-    const bool nothingWaits = m_output.isEmpty() && !m_corked && !m_finishQueued &&
+    const bool nothingWaits = m_output.isEmpty() && !isCorked() && !m_finishQueued &&
                               !(m_faults && m_faults->addedLatencyMs() > 0) &&
                               !(m_delayed && !m_delayed->isEmpty());
     return m_state == State::Open && m_descriptor >= 0 && nothingWaits ? m_descriptor : -1;
@@ -256,7 +256,7 @@ void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
         finish(true);
         return;
     }
-    if (!m_corked)
+    if (!isCorked())
         waitUntilWritable();
 }
 
@@ -353,10 +353,25 @@ qsizetype WebSocketPeer::processFrames(QByteArrayView data)
     const qsizetype used = processFramesCorked(data);
     if (!alreadyCorked) {
         m_corked = false;
-        if (!m_output.isEmpty() && !(m_writeNotifier && m_writeNotifier->isEnabled()))
+        if (!isCorked() && !m_output.isEmpty() &&
+            !(m_writeNotifier && m_writeNotifier->isEnabled()))
             drainOutput();
     }
     return used;
+}
+
+void WebSocketPeer::holdWrites()
+{
+    ++m_holds;
+}
+
+void WebSocketPeer::releaseWrites()
+{
+    Q_ASSERT(m_holds > 0);
+    if (--m_holds > 0 || isCorked())
+        return;
+    if (!m_output.isEmpty() && !(m_writeNotifier && m_writeNotifier->isEnabled()))
+        drainOutput();
 }
 
 qsizetype WebSocketPeer::processFramesCorked(QByteArrayView data)

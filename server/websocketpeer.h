@@ -63,6 +63,10 @@ public:
     /// Accounts for `frame` written to directDescriptor() by a broadcast; `result` is what that
     /// send returned (bytes, or −errno). What the kernel did not take waits in the backlog.
     void sentDirectly(const QByteArray &frame, ssize_t result);
+    /// Holds this client's writes until releaseWrites() has been called as often: what is
+    /// written meanwhile (a sender's own message, then its ack) leaves in one send().
+    void holdWrites();
+    void releaseWrites();
     /// Bytes written to the peer that the kernel has not taken yet.
     /// Bytes written to this client and not yet taken by the kernel (or, under TLS, by the
     /// TLS socket's writes); drained() says when they reach 0.
@@ -117,6 +121,7 @@ private:
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);
     void releaseDescriptor();
+    bool isCorked() const { return m_corked || m_holds > 0; }
     bool isConnected() const { return m_descriptor >= 0 || m_stream; }
     /// ::send() on the descriptor, or the TLS socket's write(): bytes taken, or −1 and errno.
     ssize_t sendBytes(const char *data, size_t size);
@@ -131,6 +136,7 @@ private:
     bool m_finishQueued = false;
     bool m_inputBroken = false; ///< after a framing error: input is read and dropped
     bool m_corked = false;      ///< while handling input: writes to this client wait for its end
+    int m_holds = 0;            ///< holdWrites() not released yet: writes wait for that too
     bool m_heardFrom = true;    ///< input arrived since the last expectAnswer()
     Limits m_limits;
     TransportCounters *m_counters;

@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -249,6 +250,10 @@ private slots:
     void refusedMessageIsReported();
     void newHistoryResetsCursor_data() { addModeRows(); }
     void newHistoryResetsCursor();
+    void newHistoryPastTheCursorResetsIt_data() { addModeRows(); }
+    void newHistoryPastTheCursorResetsIt();
+    void storedHistoryResumesAfterRestart_data() { addModeRows(); }
+    void storedHistoryResumesAfterRestart();
     void pollIntervalChangesLive();
     void missingPongReconnects();
     void answersTheServersPings();
@@ -766,6 +771,59 @@ void tst_ChatClient::newHistoryResetsCursor()
     QCOMPARE(client->messages().size(), 2);
     QCOMPARE(client->messages().last().text, QStringLiteral("fresh"));
     QVERIFY(isComplete(*client, 2));
+}
+
+void tst_ChatClient::newHistoryPastTheCursorResetsIt()
+{
+    // The issue's finding 4: the new run has passed the old cursor before the client is back.
+    QFETCH(Transport, mode);
+    Server first;
+    QVERIFY(first.start());
+    auto client = makeClient(first, QString(), mode);
+    QSignalSpy reset(client.get(), &ChatClient::historyReset);
+    client->connectToServer();
+    TestHttp::postJson(first.port, "/api/messages", R"({"nick":"old","text":"old"})");
+    QTRY_COMPARE(client->cursor(), 2);
+    const QString oldEpoch = client->historyEpoch();
+    QCOMPARE(oldEpoch.size(), 16);
+    QVERIFY(first.stop());
+
+    Server second;
+    second.config.port = first.port;
+    QVERIFY(second.start());
+    for (int i = 0; i < 5; ++i)
+        TestHttp::postJson(second.port, "/api/messages", R"({"nick":"new","text":"fresh"})");
+    QTRY_VERIFY_WITH_TIMEOUT(reset.size() == 1, 15000);
+    QTRY_COMPARE(client->cursor(), 6);
+    QCOMPARE(countText(*client, QStringLiteral("fresh")), 5);
+    QCOMPARE(countText(*client, QStringLiteral("old")), 0);
+    QVERIFY(client->historyEpoch() != oldEpoch);
+    QVERIFY(isComplete(*client, 6));
+}
+
+void tst_ChatClient::storedHistoryResumesAfterRestart()
+{
+    QFETCH(Transport, mode);
+    QTemporaryDir dir;
+    Server first;
+    first.config.storePath = dir.filePath(QStringLiteral("room.sqlite"));
+    QVERIFY(first.start());
+    auto client = makeClient(first, QString(), mode);
+    QSignalSpy reset(client.get(), &ChatClient::historyReset);
+    client->connectToServer();
+    TestHttp::postJson(first.port, "/api/messages", R"({"nick":"a","text":"before"})");
+    QTRY_COMPARE(client->cursor(), 2);
+    first.host.reset(); // stops and joins the server's thread
+
+    Server second;
+    second.config = first.config; // same port, same store
+    QVERIFY(second.start());
+    TestHttp::postJson(second.port, "/api/messages", R"({"nick":"a","text":"after"})");
+    QTRY_COMPARE_WITH_TIMEOUT(client->cursor(), 4, 15000); // a's join again, then "after"
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(countText(*client, QStringLiteral("before")), 1);
+    QCOMPARE(countText(*client, QStringLiteral("after")), 1);
+    QVERIFY(isComplete(*client, 4));
 }
 
 void tst_ChatClient::pollIntervalChangesLive()

@@ -17,6 +17,7 @@
 #include "trafficgenerator.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
@@ -149,6 +150,8 @@ void tst_CompareView::initTestCase()
 
 void tst_CompareView::init()
 {
+    // Hosted rooms keep their history on disk: each test starts without the last one's.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
     m_window = new MainWindow;
     m_window->resize(1280, 720);
     m_window->show();

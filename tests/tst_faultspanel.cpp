@@ -11,6 +11,7 @@
 #include "timelinewidget.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
@@ -91,6 +92,8 @@ void tst_FaultsPanel::initTestCase()
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("PushChatTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_faultspanel"));
+    // Hosted rooms keep their history on disk: start without the last run's.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
 }
 
 void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()

@@ -104,9 +104,10 @@ void tst_JsonCodec::pageRoundTrips()
         JsonCodec::encodeMessage(first) + ',' + JsonCodec::encodeMessage(second);
     for (const bool reset : {false, true}) {
         for (const bool more : {false, true}) {
-            const QByteArray json =
-                JsonCodec::encodePage(list, 6, true, 1764100000456, reset, more);
-            QCOMPARE(json, R"({"messages":[)" + list + R"(],"last_seq":6,"gap":true,)" +
+            const QByteArray json = JsonCodec::encodePage(list, 6, true, 1764100000456, reset, more,
+                                                          u"00ff00ff00ff00ff");
+            QCOMPARE(json, R"({"messages":[)" + list +
+                               R"(],"last_seq":6,"epoch":"00ff00ff00ff00ff","gap":true,)" +
                                (reset ? R"("reset":true,)" : "") + (more ? R"("more":true,)" : "") +
                                R"("now":1764100000456})");
             const std::optional<MessagePage> page = JsonCodec::decodePage(json);
@@ -116,9 +117,14 @@ void tst_JsonCodec::pageRoundTrips()
             QVERIFY(page->gap);
             QCOMPARE(page->reset, reset);
             QCOMPARE(page->more, more);
+            QCOMPARE(page->epoch, QStringLiteral("00ff00ff00ff00ff"));
             QCOMPARE(page->now, 1764100000456);
         }
     }
+    // A page without an epoch (a server from before histories had one) decodes to an empty one.
+    const auto withoutEpoch = JsonCodec::decodePage(JsonCodec::encodePage(list, 6, false, 1));
+    QVERIFY(withoutEpoch);
+    QVERIFY(withoutEpoch->epoch.isEmpty());
 }
 
 void tst_JsonCodec::errorRoundTrips_data()
@@ -240,12 +246,14 @@ void tst_JsonCodec::roomInfoRoundTrips()
     room.name = QStringLiteral("Lobby \"1\"");
     room.protocol = ProtocolVersion;
     room.lastSeq = 42;
+    room.epoch = QStringLiteral("fedcba9876543210");
     room.keyRequired = true;
     room.online = {{QStringLiteral("alice"), Transport::WebSocket},
                    {QStringLiteral("bob"), Transport::LongPoll}};
     room.now = 1764100000123;
     const QByteArray json = JsonCodec::encodeRoomInfo(room);
-    QCOMPARE(json, R"({"name":"Lobby \"1\"","protocol":1,"last_seq":42,"key_required":true,)"
+    QCOMPARE(json, R"({"name":"Lobby \"1\"","protocol":1,"last_seq":42,)"
+                   R"("epoch":"fedcba9876543210","key_required":true,)"
                    R"("online":[{"nick":"alice","transport":"websocket"},)"
                    R"({"nick":"bob","transport":"longpoll"}],"limits":)" +
                        JsonCodec::encodeLimits(room.limits) + R"(,"now":1764100000123})");
@@ -313,12 +321,14 @@ void tst_JsonCodec::helloRoundTrips_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addRow("member") << false
                             << QByteArray(R"({"type":"hello","room":"PushChat","protocol":1,)"
-                                          R"("last_seq":12,"gap":false,"reset":false,)"
+                                          R"("last_seq":12,"epoch":"0123456789abcdef",)"
+                                          R"("gap":false,"reset":false,)"
                                           R"("observer":false,"now":1764100000001})");
     QTest::addRow("observer after a gap and reset")
         << true
-        << QByteArray(R"({"type":"hello","room":"PushChat","protocol":1,"last_seq":12,)"
-                      R"("gap":true,"reset":true,"observer":true,"now":1764100000001})");
+        << QByteArray(
+               R"({"type":"hello","room":"PushChat","protocol":1,"last_seq":12,)"
+               R"("epoch":"0123456789abcdef","gap":true,"reset":true,"observer":true,"now":1764100000001})");
 }
 
 void tst_JsonCodec::helloRoundTrips()
@@ -326,7 +336,8 @@ void tst_JsonCodec::helloRoundTrips()
     QFETCH(bool, flags);
     QFETCH(QByteArray, json);
     const JsonCodec::Hello hello{
-        QStringLiteral("PushChat"), ProtocolVersion, 12, flags, flags, flags, 1764100000001};
+        QStringLiteral("PushChat"),        ProtocolVersion, 12, flags, flags, flags, 1764100000001,
+        QStringLiteral("0123456789abcdef")};
     QCOMPARE(JsonCodec::encodeHello(hello), json);
     QCOMPARE(JsonCodec::decodeHello(object(json)), hello);
 }

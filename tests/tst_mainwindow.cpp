@@ -15,6 +15,8 @@
 #include "timelinewidget.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -156,7 +158,9 @@ class tst_MainWindow : public QObject
 
 private slots:
     void initTestCase();
+    void init();
     void hostAndJoinThenChat();
+    void hostedHistorySurvivesTheServerAndClears();
     void switchModesDuringTrafficLosesAndRepeatsNothing();
     void inspectorCountsPerMode();
     void portInUseIsExplained();
@@ -180,6 +184,56 @@ void tst_MainWindow::initTestCase()
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("PushChatTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void tst_MainWindow::init()
+{
+    // Hosted rooms keep their history on disk: each test starts without the last one's.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+}
+
+void tst_MainWindow::hostedHistorySurvivesTheServerAndClears()
+{
+    // One file per room name, the name made safe for a file name, distinct names kept apart.
+    const QString path = SessionController::historyPath(QStringLiteral("Class 4B/../x"));
+    QVERIFY(path.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    QVERIFY(!QFileInfo(path).fileName().contains(u'/'));
+    QVERIFY(QFileInfo(path).fileName().startsWith(u"Class_4B____x-"));
+    QVERIFY(path != SessionController::historyPath(QStringLiteral("Class_4B__x")));
+
+    MainWindow window;
+    window.show();
+    host(window, QStringLiteral("Durable"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    const QString file = window.session()->historyFile();
+    QCOMPARE(file, SessionController::historyPath(QStringLiteral("Durable")));
+    QVERIFY(QFileInfo::exists(file));
+    QVERIFY(child<QLabel>(window, "historyLabel")->text().contains(QFileInfo(file).fileName()));
+    QCOMPARE(child<QLabel>(window, "historyLabel")->toolTip(), file);
+    typeAndSend(window, QStringLiteral("kept over a restart"));
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), "kept over a restart"), 1,
+                              Timeout);
+
+    // Stop hosting, host the same room again: the history is back.
+    QTest::mouseClick(child<QPushButton>(window, "leaveButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->phase(), SessionController::Phase::Idle, Timeout);
+    host(window, QStringLiteral("Durable"), QStringLiteral("alice"), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), "kept over a restart"), 1,
+                              Timeout);
+
+    // Clear history: the client starts again from the new history, the chat says so, and the
+    // room goes on.
+    ChatClient *client = window.session()->client();
+    QSignalSpy reset(client, &ChatClient::historyReset);
+    QSignalSpy cleared(window.session(), &SessionController::historyCleared);
+    window.session()->clearHistory();
+    QVERIFY(cleared.wait(Timeout));
+    QTRY_COMPARE_WITH_TIMEOUT(reset.size(), 1, Timeout);
+    QVERIFY(client->messages().isEmpty());
+    typeAndSend(window, QStringLiteral("after the clear"));
+    QTRY_COMPARE_WITH_TIMEOUT(countText(window.session()->messages(), "after the clear"), 1,
+                              Timeout);
 }
 
 void tst_MainWindow::hostAndJoinThenChat()

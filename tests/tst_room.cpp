@@ -463,10 +463,10 @@ void tst_Room::slicesStopAtThePageBound()
 
     // By bytes: as many whole frames as fit, but always one, however large.
     const qsizetype frame = room.after(0).entries.first()->webSocketFrame.size();
-    const Room::Slice bytes = room.after(0, {1000, frame * 3 + 1});
+    const Room::Slice bytes = room.after(0, {}, {1000, frame * 3 + 1});
     QCOMPARE(bytes.entries.size(), 3);
     QVERIFY(bytes.more);
-    const Room::Slice one = room.after(10, {1000, 1});
+    const Room::Slice one = room.after(10, {}, {1000, 1});
     QCOMPARE(one.entries.size(), 1);
     QCOMPARE(one.entries.first()->seq, 11);
     QVERIFY(one.more);

@@ -264,9 +264,9 @@ void tst_WebSocketHub::webSocketSenderGetsItsMessageAndAckInOneWrite()
     QVERIFY(ws.open(server.port, "/ws?nick=one"));
     QVERIFY(ws.next().payload.contains(R"("type":"hello")"));
     QVERIFY(ws.next().payload.contains(R"("kind":"join")"));
-    // The peer holds its writes while it handles a client's input (corked), so the message and
-    // its ack leave in one send(): one TCP segment, one wake-up of the client. The kernel
-    // counts the segments with data that reach the client's socket.
+    // The ack comes once the message is durable, after its broadcast; the peer holds its writes
+    // until then, so the message and its ack leave in one send(): one TCP segment, one wake-up
+    // of the client. The kernel counts the segments with data that reach the client's socket.
     auto dataSegmentsIn = [&] {
         tcp_info info{};
         socklen_t length = sizeof info;

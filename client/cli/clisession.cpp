@@ -64,8 +64,12 @@ CliSession::CliSession(const Options &options, QObject *parent)
               << tr("some messages after %1 were missed (evicted from the history)").arg(after)
               << Qt::endl;
     });
-    connect(&m_client, &ChatClient::historyReset, this,
-            [this] { m_err << "* " << tr("the server restarted with a new history") << Qt::endl; });
+    connect(&m_client, &ChatClient::historyReset, this, [this] {
+        m_err << "* "
+              << tr("the room has another history now (a restart without its store, or "
+                    "cleared): showing it from the start")
+              << Qt::endl;
+    });
     connect(&m_client, &ChatClient::sendFailed, this, [this](qint64 id, const QString &reason) {
         ++m_failures;
         m_err << "pushchat-cli: " << tr("message %1 was refused: %2").arg(id).arg(reason)

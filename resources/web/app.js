@@ -32,8 +32,10 @@ function remember(name, value) {
 }
 
 // The cursor makes delivery exactly-once across modes: a message at or below it was shown.
+// It counts in one history, named by its epoch; the server resets a cursor of another one.
 class Delivery {
   cursor = 0;       // highest seq shown; every transport resumes after it
+  epoch = '';       // the history the cursor counts in, sent back with it
   #modeStartMs = 0; // server time the current mode started: older messages are replay
   #session;
   #view;
@@ -63,7 +65,7 @@ class Delivery {
   }
 
   page(page, mode) {
-    this.resetOrGap(page.reset, page.gap);
+    this.resetOrGap(page.reset, page.gap, page.epoch);
     for (const message of page.messages)
       this.message(message, mode);
     // A page cut at its bound (`more`) continues from its last message, never from last_seq.
@@ -72,9 +74,11 @@ class Delivery {
     this.#view.scheduleStats();
   }
 
-  resetOrGap(reset, gap) {
+  resetOrGap(reset, gap, epoch) {
+    if (epoch)
+      this.epoch = epoch;
     if (reset) {
-      // A new server with a new history: its seqs start again from 1.
+      // Another history (a restart without a store, or cleared): it starts again.
       this.cursor = 0;
       this.#view.log.notice(this.#view.t('reset'), 'notice reset');
     }
@@ -102,13 +106,14 @@ class Chat {
       clock,
       costs,
       cursor: () => this.delivery.cursor,
+      epoch: () => this.delivery.epoch,
       intervalMs: () => this.intervalMs,
       events: {
         stateChanged: (state, args) => this.view.showState(state, args),
         connected: () => this.#connected(),
         page: (page, mode) => this.delivery.page(page, mode),
         message: (message, mode) => this.delivery.message(message, mode),
-        resetOrGap: (reset, gap) => this.delivery.resetOrGap(reset, gap),
+        resetOrGap: (reset, gap, epoch) => this.delivery.resetOrGap(reset, gap, epoch),
         costChanged: () => this.view.scheduleStats(),
         keyRejected: () => this.#keyRejected(),
         refused: (unsent, status, error) => this.outbox.refused(unsent, status, error),

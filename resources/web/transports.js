@@ -161,7 +161,7 @@ export class PollTransport extends Transport {
   // One request: the answer's status and page (null when there is none to show).
   async #poll() {
     const { session } = this;
-    const url = apiUrl(Paths.messages, { after: session.cursor(),
+    const url = apiUrl(Paths.messages, { after: session.cursor(), epoch: session.epoch(),
       wait: this.mode === 'longpoll' ? LONGPOLL_WAIT_S : undefined,
       nick: session.nick, key: session.key });
     this.#controller = new AbortController();
@@ -223,7 +223,8 @@ export class SocketTransport extends Transport {
 
   #open() {
     const { session } = this;
-    const url = socketUrl({ nick: session.nick, after: session.cursor(), key: session.key });
+    const url = socketUrl({ nick: session.nick, after: session.cursor(), epoch: session.epoch(),
+      key: session.key });
     const sentAt = Date.now();
     let socket;
     try {
@@ -280,7 +281,7 @@ export class SocketTransport extends Transport {
     this.cost.down += UPGRADE_RESPONSE_BYTES; // the handshake's answer, seen only now
     this.session.clock.addSample(sentAt, Date.now(), hello.now);
     this.connected();
-    this.session.events.resetOrGap(hello.reset, hello.gap);
+    this.session.events.resetOrGap(hello.reset, hello.gap, hello.epoch);
   }
 
   // A send the server refused; sending it again is a retry of the same message (its client_id).

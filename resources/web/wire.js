@@ -82,6 +82,7 @@ export function decodePage(body) {
     gap: page.gap === true,
     more: page.more === true,   // cut at the page's bound: ask again after its last message
     lastSeq: page.last_seq,
+    epoch: typeof page.epoch === 'string' ? page.epoch : '',
     now: page.now,
   };
 }
@@ -89,8 +90,10 @@ export function decodePage(body) {
 // A WebSocket text frame from the server, or null when it is not JSON.
 export function decodeFrame(data) {
   const frame = parseObject(data);
-  if (frame?.type === 'hello')
-    return { ...frame, reset: frame.reset === true, gap: frame.gap === true };
+  if (frame?.type === 'hello') {
+    return { ...frame, reset: frame.reset === true, gap: frame.gap === true,
+      epoch: typeof frame.epoch === 'string' ? frame.epoch : '' };
+  }
   return frame;
 }
 

@@ -39,6 +39,9 @@ test('addresses leave out empty parameters and follow the page to ws: or wss:', 
   assert.equal(apiUrl('/api/messages', { after: 0, wait: undefined, nick: 'a b', key: '' }),
     'http://127.0.0.1:8765/api/messages?after=0&nick=a+b');
   assert.equal(socketUrl({ nick: '陈', after: 3 }), 'ws://127.0.0.1:8765/ws?nick=%E9%99%88&after=3');
+  assert.equal(socketUrl({ after: 3, epoch: '0123456789abcdef' }),
+    'ws://127.0.0.1:8765/ws?after=3&epoch=0123456789abcdef');
+  assert.equal(socketUrl({ after: 0, epoch: '' }), 'ws://127.0.0.1:8765/ws?after=0');
   const page = globalThis.location;
   globalThis.location = new URL('https://room.example/');
   try {
@@ -57,10 +60,12 @@ test('bodies and frames sent round-trip through JSON with the protocol names', (
 
 test('pages decode to the fields the page uses, and anything else to null', () => {
   const message = { seq: 5, ts: 1764100000123, nick: 'bob', text: 'hi', kind: 'chat' };
-  assert.deepEqual(decodePage(JSON.stringify({ messages: [message], last_seq: 5, now: 9 })),
-    { messages: [message], reset: false, gap: false, more: false, lastSeq: 5, now: 9 });
+  assert.deepEqual(decodePage(JSON.stringify({ messages: [message], last_seq: 5,
+    epoch: '0123456789abcdef', now: 9 })),
+  { messages: [message], reset: false, gap: false, more: false, lastSeq: 5,
+    epoch: '0123456789abcdef', now: 9 });
   assert.deepEqual(decodePage('{"messages":[],"reset":true,"gap":true,"last_seq":40}'),
-    { messages: [], reset: true, gap: true, more: false, lastSeq: 40, now: undefined });
+    { messages: [], reset: true, gap: true, more: false, lastSeq: 40, epoch: '', now: undefined });
   assert.equal(decodePage(JSON.stringify({ messages: [message], last_seq: 9, more: true })).more, true);
   assert.deepEqual(decodePage('{"messages":"nope"}').messages, []);
   for (const body of ['', 'null', '42', '"text"', '{"messages":', '<html>'])
@@ -69,7 +74,8 @@ test('pages decode to the fields the page uses, and anything else to null', () =
 
 test('frames and error answers decode without throwing on bad input', () => {
   assert.deepEqual(decodeFrame('{"type":"hello","now":1,"reset":1}'),
-    { type: 'hello', now: 1, reset: false, gap: false });
+    { type: 'hello', now: 1, reset: false, gap: false, epoch: '' });
+  assert.equal(decodeFrame('{"type":"hello","epoch":"00000000000000ff"}').epoch, '00000000000000ff');
   assert.deepEqual(decodeFrame('{"type":"ack","id":3}'), { type: 'ack', id: 3 });
   assert.equal(decodeFrame('null'), null);
   assert.equal(decodeFrame('not json'), null);
@@ -180,7 +186,7 @@ test('polling follows a page that says "more" at once, from its last message, th
   const caughtUp = new Promise((resolve) => {
     const session = {
       nick: 'reader', key: '', clock: new ServerClock(() => {}), costs: costsByMode(),
-      cursor: () => cursor,
+      cursor: () => cursor, epoch: () => '',
       intervalMs: () => { pauses += 1; return 10000; },
       events: {
         stateChanged() {}, connected() {}, costChanged() {},
