@@ -176,7 +176,8 @@ void tst_Language::windowSwitchesLive()
                               Timeout);
     window.session()->messages()->appendNotice(
         {MessageListModel::staticMetaObject.className(),
-         "The room was restarted; its history begins again here.",
+         "The room's history begins again here (the room was restarted without it, or its "
+         "history was cleared).",
          {}});
     QTRY_VERIFY(!rowText(messages, MessageListModel::RowType::Notice).isEmpty());
     window.chatPage()->showHowItWorks();
@@ -225,7 +226,7 @@ void tst_Language::windowSwitchesLive()
              u"HTTP 请求");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice 加入了");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
-             u"房间重启了，历史记录从这里重新开始。");
+             u"房间的历史记录从这里重新开始（房间重启时没有保留历史，或者历史记录被清除了）。");
     const Transport mode = window.session()->client()->mode();
     const auto *howTitle = window.chatPage()->howItWorks()->findChild<QLabel *>(
         QStringLiteral("howTitle_%1").arg(transportName(mode)));
@@ -240,7 +241,8 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(child<QToolButton>(window, "modeLongPoll")->text(), u"Long polling");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice joined");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
-             u"The room was restarted; its history begins again here.");
+             u"The room's history begins again here (the room was restarted without it, or its "
+             u"history was cleared).");
     QVERIFY(!QApplication::font().families().contains(simplified) ||
             QFontInfo(QApplication::font()).family() == simplified);
     QVERIFY(window.session()->client()->state() == ChatClient::State::Connected);

@@ -382,10 +382,6 @@ Without options it opens the start screen.</source>
         <translation>%1 之后的一些消息丢失了（已被移出历史记录）</translation>
     </message>
     <message>
-        <source>the server restarted with a new history</source>
-        <translation>服务器重启了，历史记录重新开始</translation>
-    </message>
-    <message>
         <source>message %1 was refused: %2</source>
         <translation>消息 %1 被拒绝：%2</translation>
     </message>
@@ -414,6 +410,10 @@ Without options it opens the start screen.</source>
     <message>
         <source>cannot connect to %1: %2</source>
         <translation>无法连接 %1：%2</translation>
+    </message>
+    <message>
+        <source>the room has another history now (a restart without its store, or cleared): showing it from the start</source>
+        <translation>房间现在是另一份历史记录了（重启时没有保留存储，或已被清除）：从头显示</translation>
     </message>
 </context>
 <context>
@@ -1084,10 +1084,6 @@ Try another port, or let PushChat pick a free one.</source>
 <context>
     <name>PushChat::MessageListModel</name>
     <message>
-        <source>The room was restarted; its history begins again here.</source>
-        <translation>房间重启了，历史记录从这里重新开始。</translation>
-    </message>
-    <message>
         <source>%1 joined</source>
         <translation>%1 加入了</translation>
     </message>
@@ -1102,6 +1098,10 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Message %1, stored by the server at %2</source>
         <translation>消息 %1，服务器于 %2 存下</translation>
+    </message>
+    <message>
+        <source>The room&apos;s history begins again here (the room was restarted without it, or its history was cleared).</source>
+        <translation>房间的历史记录从这里重新开始（房间重启时没有保留历史，或者历史记录被清除了）。</translation>
     </message>
 </context>
 <context>
@@ -1238,6 +1238,30 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Open connections at the server, observers and simulated clients included: they have no nick, so the list does not show them</source>
         <translation>服务器上打开的连接，包括观察者和模拟客户端：它们没有昵称，所以名单里不显示</translation>
+    </message>
+    <message>
+        <source>C&amp;lear history…</source>
+        <translation>清除历史记录(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Deletes every message of this room, for everyone in it; the room goes on.</source>
+        <translation>为房间里的所有人删除这个房间的全部消息；房间继续开放。</translation>
+    </message>
+    <message>
+        <source>History: in memory until the app closes</source>
+        <translation>历史记录：保存在内存中，直到程序关闭</translation>
+    </message>
+    <message>
+        <source>History: %1</source>
+        <translation>历史记录：%1</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>清除历史记录</translation>
+    </message>
+    <message>
+        <source>Delete every message of this room, for everyone in it? This cannot be undone.</source>
+        <translation>要为房间里的所有人删除这个房间的全部消息吗？此操作无法撤销。</translation>
     </message>
 </context>
 <context>
@@ -1794,6 +1818,18 @@ Try another port, or let PushChat pick a free one.</source>
     <message>
         <source>Certificate fingerprint: %1</source>
         <translation>证书指纹：%1</translation>
+    </message>
+    <message>
+        <source>Keep the history in this SQLite file (created if missing), so that it survives a restart; without it the history lives in memory.</source>
+        <translation>把历史记录保存在这个 SQLite 文件中（不存在则创建），重启后仍然保留；不指定时历史记录只存在于内存中。</translation>
+    </message>
+    <message>
+        <source>full: every commit survives a power cut; normal: it survives the server being killed, and costs less.</source>
+        <translation>full：每次提交都能挺过断电；normal：能挺过服务器被强行终止，开销更小。</translation>
+    </message>
+    <message>
+        <source>pushchat-server: --store-sync must be full or normal</source>
+        <translation>pushchat-server：--store-sync 必须是 full 或 normal</translation>
     </message>
 </context>
 <context>
