@@ -111,6 +111,7 @@ JoinBanner::JoinBanner(Qt::Orientation orientation, QWidget *parent)
     Zoom::onFontChange(m_list, fitList);
     m_list->hide();
     m_copyButton->setObjectName(QStringLiteral("copyAddressButton"));
+    m_hint->setObjectName(QStringLiteral("joinHint"));
 
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
@@ -166,6 +167,8 @@ void JoinBanner::retranslateUi()
                              : tr("A browser at this address gets the web client too.");
     if (m_keyed)
         hint += QLatin1Char(' ') + tr("They also need the room key.");
+    if (!m_fingerprint.isEmpty())
+        hint += QLatin1Char(' ') + tr("The certificate's fingerprint: %1").arg(m_fingerprint);
     m_hint->setText(hint);
 }
 
@@ -176,8 +179,10 @@ void JoinBanner::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
-void JoinBanner::setAddresses(const QStringList &urls, const QString &loopback, bool keyed)
+void JoinBanner::setAddresses(const QStringList &urls, const QString &loopback, bool keyed,
+                              const QString &certificateFingerprint)
 {
+    m_fingerprint = certificateFingerprint;
     m_urls = urls;
     m_urls.removeAll(loopback);
     m_urls.append(loopback);

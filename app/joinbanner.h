@@ -26,7 +26,9 @@ public:
 
     /// The room's join addresses, best first (JoinUrls::forPort), and its loopback address;
     /// `keyed`: the room needs a key, which the banner says (it never shows the key).
-    void setAddresses(const QStringList &urls, const QString &loopback, bool keyed);
+    /// `certificateFingerprint`: a TLS room's, for guests to compare with what they are shown.
+    void setAddresses(const QStringList &urls, const QString &loopback, bool keyed,
+                      const QString &certificateFingerprint = {});
     /// The address shown in large type and in the QR code.
     QString address() const { return m_current; }
     QStringList addresses() const { return m_urls; }
@@ -43,6 +45,7 @@ private:
     QStringList m_urls;
     bool m_offline = false; ///< no address but loopback
     bool m_keyed = false;
+    QString m_fingerprint;
     QString m_current;
     QrCodeWidget *m_qr;
     QLabel *m_caption;

@@ -459,7 +459,7 @@ void MainWindow::updateJoinBanner()
     banner->setVisible(hosting);
     if (hosting)
         banner->setAddresses(m_session->joinUrls(), JoinUrls::loopback(m_session->port()),
-                             !m_session->request().key.isEmpty());
+                             !m_session->request().key.isEmpty(), m_session->tlsFingerprint());
 }
 
 void MainWindow::retranslateUi()

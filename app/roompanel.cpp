@@ -202,7 +202,8 @@ void RoomPanel::refresh()
     m_connectionTotals->setVisible(hosting);
     if (hosting)
         m_joinBanner->setAddresses(m_session->joinUrls(), JoinUrls::loopback(m_session->port()),
-                                   !m_session->request().key.isEmpty());
+                                   !m_session->request().key.isEmpty(),
+                                   m_session->tlsFingerprint());
     if (ChatClient *client = m_session->client()) {
         connect(client, &ChatClient::roomInfoChanged, this, &RoomPanel::showRoomInfo,
                 Qt::UniqueConnection);

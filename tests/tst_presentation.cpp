@@ -347,6 +347,15 @@ void tst_Presentation::qrCodeDecodesToTheShownAddress()
     QCOMPARE(banner.address(), QStringLiteral("http://192.0.2.17:8765"));
     QCOMPARE(banner.addresses().constLast(), QStringLiteral("http://127.0.0.1:8765"));
 
+    // A TLS room shows its certificate's fingerprint, for guests to compare when they pin it.
+    auto *hint = banner.findChild<QLabel *>(QStringLiteral("joinHint"));
+    QVERIFY(hint);
+    QVERIFY(!hint->text().contains(u"SHA256:"));
+    const QString fingerprint = QStringLiteral("SHA256:AB:CD:EF");
+    banner.setAddresses(QStringList{QStringLiteral("http://192.0.2.17:8765")},
+                        QStringLiteral("http://127.0.0.1:8765"), false, fingerprint);
+    QVERIFY(hint->text().contains(fingerprint));
+
     const QString first = m_dir.filePath(QStringLiteral("banner-qr.png"));
     QVERIFY(banner.qrCode()->grab().save(first, "PNG"));
     QCOMPARE(decodeWithZbar(first), banner.address());

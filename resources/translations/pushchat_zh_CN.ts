@@ -884,6 +884,10 @@ Without options it opens the start screen.</source>
         <source>They also need the room key.</source>
         <translation>他们还需要房间密钥。</translation>
     </message>
+    <message>
+        <source>The certificate&apos;s fingerprint: %1</source>
+        <translation>证书指纹：%1</translation>
+    </message>
 </context>
 <context>
     <name>PushChat::MainWindow</name>
