@@ -2,6 +2,7 @@
 // because most tests run in all three modes against the same fixture, end to end.
 
 #include "chatclient.h"
+#include "clienttestsupport.h"
 #include "eventlog.h"
 #include "httptestclient.h"
 #include "serverhost.h"
@@ -21,6 +22,8 @@
 #include <memory>
 
 using namespace PushChat;
+using ClientTest::isComplete;
+using ClientTest::waitUntil;
 
 Q_DECLARE_METATYPE(PushChat::Transport)
 
@@ -103,37 +106,6 @@ bool hasPresence(const ChatClient &client, const QString &nick, MessageKind kind
             return true;
     }
     return false;
-}
-
-// Each seq from 1 to the last exactly once, ascending.
-bool isComplete(const ChatClient &client, qint64 lastSeq)
-{
-    const QList<ChatMessage> &messages = client.messages();
-    if (messages.size() != lastSeq)
-        return false;
-    for (qsizetype i = 0; i < messages.size(); ++i) {
-        if (messages.at(i).seq != i + 1)
-            return false;
-    }
-    return true;
-}
-
-// Like QTRY_VERIFY, but on a real event loop: QTest::qWait() sleeps 10 ms between rounds of
-// events, which would make a stream of 2,000 request/answer pairs crawl.
-template<typename Condition> bool waitUntil(Condition condition, int timeoutMs)
-{
-    QElapsedTimer elapsed;
-    elapsed.start();
-    QEventLoop loop;
-    QTimer check;
-    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-        if (condition() || elapsed.hasExpired(timeoutMs))
-            loop.quit();
-    });
-    check.start(5);
-    if (!condition())
-        loop.exec();
-    return condition();
 }
 
 // A WebSocket server of a few lines: handshake, hello (with its clock shifted by skewMs),

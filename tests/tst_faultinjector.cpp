@@ -2,6 +2,7 @@
 // transport: a real server on its thread, real clients over loopback.
 
 #include "chatclient.h"
+#include "clienttestsupport.h"
 #include "faultscript.h"
 #include "httptestclient.h"
 #include "serverhost.h"
@@ -16,6 +17,8 @@
 #include <memory>
 
 using namespace PushChat;
+using ClientTest::isComplete;
+using ClientTest::waitUntil;
 
 Q_DECLARE_METATYPE(PushChat::Transport)
 Q_DECLARE_METATYPE(PushChat::ErrorCode)
@@ -75,35 +78,6 @@ int countText(const ChatClient &client, const QString &text)
     for (const ChatMessage &message : client.messages())
         n += message.kind == MessageKind::Chat && message.text == text;
     return n;
-}
-
-// Each seq from 1 to the last exactly once, ascending.
-bool isComplete(const ChatClient &client, qint64 lastSeq)
-{
-    const QList<ChatMessage> &messages = client.messages();
-    if (messages.size() != lastSeq)
-        return false;
-    for (qsizetype i = 0; i < messages.size(); ++i) {
-        if (messages.at(i).seq != i + 1)
-            return false;
-    }
-    return true;
-}
-
-template<typename Condition> bool waitUntil(Condition condition, int timeoutMs)
-{
-    QElapsedTimer elapsed;
-    elapsed.start();
-    QEventLoop loop;
-    QTimer check;
-    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-        if (condition() || elapsed.hasExpired(timeoutMs))
-            loop.quit();
-    });
-    check.start(5);
-    if (!condition())
-        loop.exec();
-    return condition();
 }
 
 void addModeRows()

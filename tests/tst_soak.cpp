@@ -10,6 +10,7 @@
 //   PUSHCHAT_SOAK_SEED      the random seed (default: a random one, printed, to repeat a run)
 
 #include "chatclient.h"
+#include "clienttestsupport.h"
 #include "httptestclient.h"
 #include "jsoncodec.h"
 
@@ -33,6 +34,7 @@
 #include <vector>
 
 using namespace PushChat;
+using ClientTest::waitUntil;
 
 namespace {
 
@@ -48,24 +50,6 @@ int environmentNumber(const char *name, int fallback)
     bool ok = false;
     const int value = qEnvironmentVariableIntValue(name, &ok);
     return ok && value > 0 ? value : fallback;
-}
-
-// Like QTRY_VERIFY, but on a real event loop: QTest::qWait() naps 10 ms between rounds of
-// events, which would slow 20 clients' request/answer streams to a crawl.
-template<typename Condition> bool waitUntil(Condition condition, int timeoutMs)
-{
-    QElapsedTimer elapsed;
-    elapsed.start();
-    QEventLoop loop;
-    QTimer check;
-    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-        if (condition() || elapsed.hasExpired(timeoutMs))
-            loop.quit();
-    });
-    check.start(5);
-    if (!condition())
-        loop.exec();
-    return condition();
 }
 
 // A pushchat-server process: the first start picks a free port, every later one reuses it,
