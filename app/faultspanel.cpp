@@ -3,6 +3,7 @@
 #include "sessioncontroller.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
@@ -82,10 +83,10 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
     connect(m_heartbeatSpin, &QSpinBox::valueChanged, m_session,
             &SessionController::setHeartbeatSeconds);
     connect(m_blockCombo, &QComboBox::currentIndexChanged, this, &FaultsPanel::onBlockChosen);
-    connect(m_session, &SessionController::faultInjected, this,
-            [this](qint64, const QString &label) {
-                m_lastFaultLabel = label;
-                m_lastFaultTime = QTime::currentTime();
+    connect(m_session, &SessionController::faultAnnounced, this,
+            [this](qint64 wallClockMs, const Fault &fault) {
+                m_lastFaultDone = fault;
+                m_lastFaultTime = QDateTime::fromMSecsSinceEpoch(wallClockMs).time();
                 showLastFault();
                 showCurrentFaults();
             });
@@ -140,11 +141,11 @@ void FaultsPanel::changeEvent(QEvent *event)
 
 void FaultsPanel::showLastFault()
 {
-    if (m_lastFaultLabel.isEmpty())
+    if (!m_lastFaultDone)
         return;
-    m_lastFault->setText(
-        tr("Last fault: %1 at %2")
-            .arg(m_lastFaultLabel, QLocale().toString(m_lastFaultTime, QLocale::ShortFormat)));
+    m_lastFault->setText(tr("Last fault: %1 at %2")
+                             .arg(m_lastFaultDone->label(),
+                                  QLocale().toString(m_lastFaultTime, QLocale::ShortFormat)));
 }
 
 void FaultsPanel::onBlockChosen(int index)

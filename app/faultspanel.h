@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fault.h"
+
 #include <QHash>
 #include <QTime>
 #include <QWidget>
@@ -14,8 +16,8 @@ namespace PushChat {
 class SessionController;
 
 /// The host's Faults panel: each fault switched live, without leaving the room (docs/APP.md,
-/// "Faults on demand"). Every change goes to SessionController::injectFault(), which marks it
-/// on the timelines.
+/// "Faults on demand"). Every change goes to SessionController::injectFault(); the room
+/// announces it to every client, which marks it on the timelines.
 class FaultsPanel final : public QWidget
 {
     Q_OBJECT
@@ -51,7 +53,7 @@ private:
     QSpinBox *m_heartbeatSpin;
     QLabel *m_lastFault;
     QHash<const QWidget *, QLabel *> m_fieldLabels; ///< the form's label of each field
-    QString m_lastFaultLabel; ///< as the server named it, with the time it was done
+    std::optional<Fault> m_lastFaultDone;           ///< worded when shown: it follows the language
     QTime m_lastFaultTime;
     bool m_updating = false; ///< while showing the server's state: no fault is injected
 };

@@ -121,12 +121,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &SessionController::left, this, &MainWindow::onLeft);
     connect(m_session, &SessionController::hostFailed, this, &MainWindow::onHostFailed);
     connect(m_session, &SessionController::titleChanged, this, &MainWindow::updateTitle);
-    // The host did it, so the host's timelines mark it at once (docs/APP.md).
-    connect(m_session, &SessionController::faultInjected, this,
-            [this](qint64 wallClockMs, const QString &label) {
-                m_chatPage->timeline()->addFaultMarker(wallClockMs, label);
-                m_compareView->timeline()->addFaultMarker(wallClockMs, label);
-                statusBar()->showMessage(tr("Fault: %1").arg(label), StatusMessageMs);
+    // Every window marks the faults its room announces, hosting or joined (docs/APP.md).
+    connect(m_session, &SessionController::faultAnnounced, this,
+            [this](qint64 wallClockMs, const Fault &fault) {
+                m_chatPage->timeline()->addFaultMarker(wallClockMs, fault);
+                m_compareView->timeline()->addFaultMarker(wallClockMs, fault);
+                m_statusFault = fault;
+                showStatusFault();
             });
     updateTitle();
 }
@@ -495,6 +496,8 @@ void MainWindow::retranslateUi()
     m_faultsDock->setWindowTitle(tr("Faults"));
     findChild<QAction *>(QStringLiteral("faultsAction"))->setText(tr("&Faults (when hosting)"));
     m_languageMenu->setTitle(tr("&Language"));
+    if (m_statusFault && statusBar()->currentMessage() == m_statusFaultText)
+        showStatusFault(); // still on show: in the new language
     for (QAction *action : m_languageGroup->actions())
         action->setChecked(action->data().toString() == Language::current());
     updateTitle();
@@ -508,6 +511,12 @@ void MainWindow::setLanguage(const QString &language)
     applyFont(); // the window's own font (zoom, presentation) takes the new families
     QSettings settings;
     settings.setValue(QLatin1String(LanguageSetting), Language::current());
+}
+
+void MainWindow::showStatusFault()
+{
+    m_statusFaultText = tr("Fault: %1").arg(m_statusFault->label());
+    statusBar()->showMessage(m_statusFaultText, StatusMessageMs);
 }
 
 void MainWindow::fitFaultsDock()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "appoptions.h"
+#include "fault.h"
 #include "servererror.h"
 #include "startsettings.h"
 
@@ -98,6 +99,8 @@ private:
     void retranslateUi();
     /// Asks for the Faults dock as wide as its panel's words (they change with the language).
     void fitFaultsDock();
+    /// "Fault: …" in the status bar, for m_statusFault.
+    void showStatusFault();
     void exportWithDialog(bool png);
     void createViewActions(QMenu *view);
     void applyFont();
@@ -131,6 +134,8 @@ private:
     QDockWidget *m_faultsDock;
     bool m_compareOnEnter = false;
     std::optional<double> m_botOnEnter;
+    std::optional<Fault> m_statusFault; ///< the last fault announced, worded when shown
+    QString m_statusFaultText;          ///< as the status bar shows it
 };
 
 } // namespace PushChat

@@ -7,7 +7,6 @@
 #include "tlsconfig.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -34,6 +33,12 @@ SessionController::SessionController(QObject *parent)
     connect(m_server, &ServerHost::historyFailed, this, &SessionController::historyFailed);
     // A restart keeps the room: the clients come back by themselves.
     connect(m_server, &ServerHost::restarted, this, &SessionController::titleChanged);
+    // The host's own timelines mark a fault as every guest's do, from the room's list: fetched
+    // now rather than at the next refresh.
+    connect(m_server, &ServerHost::faultAnnounced, this, [this] {
+        if (m_client && isHosting())
+            m_client->fetchRoom();
+    });
     connect(&m_tourTimer, &QTimer::timeout, this, [this] {
         if (!m_client || m_phase != Phase::InRoom)
             return;
@@ -56,8 +61,7 @@ void SessionController::injectFault(const FaultStep &step)
     if (!isHosting() || m_phase != Phase::InRoom)
         return;
     qCInfo(lcAppSession).noquote() << "fault:" << step.label();
-    step.applyTo(*m_server);
-    emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
+    m_server->injectFault(step);
 }
 
 void SessionController::setHeartbeatSeconds(int seconds)
@@ -83,7 +87,6 @@ void SessionController::startFaultScript()
     m_faultRunner = new FaultScriptRunner(m_server, m_faultScript, this);
     connect(m_faultRunner, &FaultScriptRunner::stepApplied, this, [this](const FaultStep &step) {
         qCInfo(lcAppSession).noquote() << "fault script:" << step.label();
-        emit faultInjected(QDateTime::currentMSecsSinceEpoch(), step.label());
     });
     m_faultRunner->start();
 }
@@ -206,6 +209,7 @@ void SessionController::enterRoom(const QUrl &url)
     connect(m_client, &ChatClient::modeChanged, this, &SessionController::noteMode);
     connect(m_client, &ChatClient::stateChanged, this, &SessionController::titleChanged);
     connect(m_client, &ChatClient::roomInfoChanged, this, &SessionController::titleChanged);
+    connect(m_client, &ChatClient::faultAnnounced, this, &SessionController::faultAnnounced);
     if (m_request.kind == SessionRequest::Kind::Host)
         m_stats->start(m_server);
     m_phase = Phase::InRoom;

@@ -38,8 +38,8 @@ public:
     void reconnectNow();
     /// Switches to the next mode every `seconds` while in a room (0 stops the tour).
     void setTour(int seconds);
-    /// Hosting only: does `step` to the room's server now (its time is ignored) and announces
-    /// it with faultInjected().
+    /// Hosting only: does `step` to the room's server now (its time is ignored). The room
+    /// announces it to every client; this one's faultAnnounced() follows at once.
     void injectFault(const FaultStep &step);
     /// Hosting only: runs a fault script from when the room is open (at once if it is).
     void setFaultScript(const QList<FaultStep> &steps);
@@ -94,8 +94,9 @@ signals:
     void historyCleared();
     /// The hosted room's history store failed (sends are refused) or could not clear.
     void historyFailed(const PushChat::ServerError &error);
-    /// A fault was done to the hosted room at `wallClockMs`: for the timelines' markers.
-    void faultInjected(qint64 wallClockMs, const QString &label);
+    /// The room announced a fault done to its server at `wallClockMs` (this machine's clock),
+    /// hosted or joined: for the timelines' markers. Once per fault.
+    void faultAnnounced(qint64 wallClockMs, const PushChat::Fault &fault);
 
 private:
     void enterRoom(const QUrl &url);

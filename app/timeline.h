@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientevent.h"
+#include "fault.h"
 #include "protocol.h"
 
 #include <QList>
@@ -44,12 +45,16 @@ public:
             Reconnect,
             Error,
             ModeSwitch,
-            Fault, ///< something done to every client (e.g. "restart"): `detail` is its label
+            Fault, ///< something done to every client (e.g. "restart"): `fault`
         };
         Transport lane = Transport::Polling; ///< Fault: drawn across every lane
         qint64 timeMs = 0;
         Kind kind = Kind::Reconnect;
         QString detail;
+        Fault fault; ///< Fault only: kept as data, worded when drawn (label())
+
+        /// What the marker says: a fault's label in the language of the moment, or `detail`.
+        QString label() const { return kind == Kind::Fault ? fault.label() : detail; }
     };
 
     /// Pairs requests with their answers. `events` oldest first, as EventLog gives them.

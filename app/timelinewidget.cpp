@@ -84,12 +84,12 @@ void TimelineWidget::setLanes(const QList<Lane> &lanes)
     rebuild();
 }
 
-void TimelineWidget::addFaultMarker(qint64 timeMs, const QString &label)
+void TimelineWidget::addFaultMarker(qint64 timeMs, const Fault &fault)
 {
     Timeline::Marker marker;
     marker.kind = Timeline::Marker::Kind::Fault;
     marker.timeMs = timeMs;
-    marker.detail = label;
+    marker.fault = fault;
     m_faults.append(marker);
     rebuild();
 }
@@ -384,10 +384,11 @@ void TimelineWidget::paintMarkers(QPainter &p, const Layout &l) const
         if (marker.kind == Timeline::Marker::Kind::Fault) {
             p.setPen(QPen(FaultColor, 2));
             p.drawLine(QPointF(x, 0), QPointF(x, l.axisTop));
-            const QRectF box(x + 3, 2, fm.horizontalAdvance(marker.detail) + 8, fm.height() + 2);
+            const QString label = marker.label();
+            const QRectF box(x + 3, 2, fm.horizontalAdvance(label) + 8, fm.height() + 2);
             p.fillRect(box, FaultColor);
             p.setPen(readableOn(Qt::white, FaultColor));
-            p.drawText(box, Qt::AlignCenter, marker.detail);
+            p.drawText(box, Qt::AlignCenter, label);
             continue;
         }
         const int lane = laneIndex(marker.lane);

@@ -37,9 +37,10 @@ public:
     /// Three lanes, one per mode, all from `log`.
     void setEventLog(EventLog *log);
     void setLanes(const QList<Lane> &lanes);
-    /// A labelled line across every lane (e.g. "restart", "drop all connections"), for faults
-    /// done to every client at once. Kept while it is inside the window.
-    void addFaultMarker(qint64 timeMs, const QString &label);
+    /// A labelled line across every lane (e.g. "restart", "drop all"), for faults done to
+    /// every client at once. Kept while it is inside the window; its label follows the
+    /// language.
+    void addFaultMarker(qint64 timeMs, const PushChat::Fault &fault);
 
     /// The marks drawn last, every lane's together (for tests).
     const Timeline &timeline() const { return m_timeline; }

@@ -9,6 +9,7 @@
 #include "pollingtransport.h"
 #include "websockettransport.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QRandomGenerator>
 
@@ -125,6 +126,8 @@ void ChatClient::connectToServer()
     m_wanted = true;
     m_everConnected = false;
     m_attempt = 0;
+    m_connectedAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_lastFaultId = -1;
     delete m_roomHttp;
     m_roomHttp = new HttpClient(m_context.serverUrl.host(), quint16(m_context.serverUrl.port(80)),
                                 nullptr, this);
@@ -489,10 +492,28 @@ void ChatClient::onRoomFinished(const HttpResponse &response)
             m_room = *info;
             if (changed)
                 emit roomInfoChanged(m_room);
+            announceFaults(m_room.faults);
         }
     }
     if (std::exchange(m_roomRefetch, false))
         fetchRoom();
+}
+
+void ChatClient::announceFaults(const QList<FaultNotice> &faults)
+{
+    if (faults.isEmpty())
+        return;
+    // A server started anew (another process) numbers its faults from 1 again: read its list
+    // as on joining.
+    if (faults.constLast().id < m_lastFaultId)
+        m_lastFaultId = -1;
+    const qint64 oldest = m_clock.serverNow(m_connectedAtMs) - RecentFaultMs;
+    for (const FaultNotice &notice : faults) {
+        const bool seen = m_lastFaultId < 0 ? notice.ts < oldest : notice.id <= m_lastFaultId;
+        if (!seen)
+            emit faultAnnounced(notice.ts - m_clock.offsetMs(), notice.fault);
+    }
+    m_lastFaultId = faults.constLast().id;
 }
 
 OutboxEntry *ChatClient::entry(qint64 id)

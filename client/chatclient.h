@@ -49,6 +49,10 @@ public:
     enum class State { Disconnected, Connecting, Connected, Reconnecting };
     Q_ENUM(State)
 
+    /// How long before connectToServer() a fault may have been done and still be announced:
+    /// one done as the room opened, before this client's first fetch of it.
+    static constexpr qint64 RecentFaultMs = 5000;
+
     explicit ChatClient(QObject *parent = nullptr);
     ~ChatClient() override;
 
@@ -81,6 +85,9 @@ public:
     void connectToServer();
     /// Closes the transport now; queued messages stay in the outbox for a later connect.
     void disconnectFromServer();
+    /// Fetches /api/room now, besides on link-up, on presence changes and every few seconds
+    /// (e.g. right after the host did a fault, to mark it at once). Only while connected.
+    void fetchRoom();
 
     State state() const { return m_state; }
     QString stateReason() const { return m_stateReason; }
@@ -121,6 +128,11 @@ signals:
     void outboxDrained();
     /// The online list, the name or the limits changed.
     void roomInfoChanged(const PushChat::RoomInfo &info);
+    /// The room announced a fault done to its server (`faults` in /api/room), at
+    /// `localTimeMs` on this machine's clock (ms since the epoch, through clock()). Once per
+    /// fault, in the order done; the first fetch after connectToServer() announces only the
+    /// faults done from RecentFaultMs before it, not the room's older ones.
+    void faultAnnounced(qint64 localTimeMs, const PushChat::Fault &fault);
     void metricsChanged(PushChat::Transport transport);
     void errorOccurred(PushChat::ErrorCode code, const QString &message);
 
@@ -141,8 +153,8 @@ private:
     void requeueInFlight();
     void flushOutbox();
     void checkDrained();
-    void fetchRoom();
     void onRoomFinished(const HttpResponse &response);
+    void announceFaults(const QList<FaultNotice> &faults);
     OutboxEntry *entry(qint64 id);
 
     TransportContext m_context;
@@ -174,6 +186,8 @@ private:
     HttpClient *m_roomHttp = nullptr;
     QTimer m_roomTimer;
     bool m_roomRefetch = false;
+    qint64 m_connectedAtMs = 0; ///< local clock, at connectToServer()
+    qint64 m_lastFaultId = -1;  ///< the newest fault announced; -1: none read since connecting
 
     EventLog *m_log;
     std::array<MetricsRecorder *, 3> m_recorders{};

@@ -85,6 +85,68 @@ void appendCounters(QByteArray &out, const TransportCounters &counters)
     out.append('}');
 }
 
+/// `{"id":…,"ts":…,"action":"latency","value":800}`; `value` only for latency and
+/// proxy-timeout, `technique` only for a block (none: the block is lifted).
+void appendFaultNotice(QByteArray &out, const FaultNotice &notice)
+{
+    appendField(out, "{\"id\":", notice.id);
+    appendField(out, ",\"ts\":", notice.ts);
+    out.append(",\"action\":\"").append(faultActionName(notice.fault.action)).append('"');
+    switch (notice.fault.action) {
+    case Fault::Action::Latency:
+    case Fault::Action::ProxyTimeout:
+        appendField(out, ",\"value\":", notice.fault.value);
+        break;
+    case Fault::Action::Block:
+        if (notice.fault.technique)
+            out.append(",\"technique\":\"")
+                .append(transportName(*notice.fault.technique).toLatin1())
+                .append('"');
+        break;
+    case Fault::Action::Drop:
+    case Fault::Action::Restart:
+        break;
+    }
+    out.append('}');
+}
+
+/// Reads `faults` into *faults. False when it is malformed; entries with an action this
+/// client does not know (a newer server's) are left out.
+bool decodeFaultNotices(const QJsonValue &value, QList<FaultNotice> *faults)
+{
+    if (value.isUndefined())
+        return true; // a server from before faults were announced
+    if (!value.isArray())
+        return false;
+    for (const QJsonValue entry : value.toArray()) {
+        const QJsonObject object = entry.toObject();
+        const QJsonValue id = object.value(u"id");
+        const QJsonValue ts = object.value(u"ts");
+        const QJsonValue action = object.value(u"action");
+        const QJsonValue number = object.value(u"value");
+        const QJsonValue technique = object.value(u"technique");
+        if (!id.isDouble() || !ts.isDouble() || !action.isString() ||
+            !(number.isUndefined() || number.isDouble()) ||
+            !(technique.isUndefined() || technique.isString()))
+            return false;
+        FaultNotice notice;
+        notice.id = id.toInteger();
+        notice.ts = ts.toInteger();
+        const std::optional<Fault::Action> known = faultActionFromName(action.toString());
+        if (!known)
+            continue;
+        notice.fault.action = *known;
+        notice.fault.value = number.toInt();
+        if (!technique.isUndefined()) {
+            notice.fault.technique = transportFromName(technique.toString());
+            if (!notice.fault.technique)
+                continue; // a technique this client does not know
+        }
+        faults->append(notice);
+    }
+    return true;
+}
+
 TransportCounters decodeCounters(const QJsonObject &object)
 {
     TransportCounters counters;
@@ -155,6 +217,13 @@ QByteArray encodeRoomInfo(const RoomInfo &room)
         out.append("\"}");
     }
     out.append("],\"limits\":").append(encodeLimits(room.limits));
+    out.append(",\"faults\":[");
+    for (qsizetype i = 0; i < room.faults.size(); ++i) {
+        if (i > 0)
+            out.append(',');
+        appendFaultNotice(out, room.faults.at(i));
+    }
+    out.append(']');
     appendField(out, ",\"now\":", room.now);
     out.append('}');
     return out;
@@ -181,6 +250,8 @@ std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error)
     if (!limits)
         return fail(error, QStringLiteral("malformed \"limits\""));
     room.limits = *limits;
+    if (!decodeFaultNotices(object->value(u"faults"), &room.faults))
+        return fail(error, QStringLiteral("malformed \"faults\""));
     for (const QJsonValue value : online.toArray()) {
         const QJsonObject member = value.toObject();
         const QJsonValue nick = member.value(u"nick");

@@ -22,7 +22,8 @@ QByteArray encodeLimits(const ProtocolLimits &limits);
 /// A member that is absent keeps its default (a server that publishes fewer limits).
 std::optional<ProtocolLimits> decodeLimits(const QJsonObject &object);
 
-/// `{"name":…,"protocol":1,"last_seq":…,"epoch":"…","key_required":…,"online":[…],"limits":{…},"now":…}`
+/// `{"name":…,"protocol":1,"last_seq":…,"epoch":"…","key_required":…,"online":[…],"limits":{…},
+/// "faults":[{"id":…,"ts":…,"action":…},…],"now":…}`
 QByteArray encodeRoomInfo(const RoomInfo &room);
 std::optional<RoomInfo> decodeRoomInfo(QByteArrayView json, QString *error = nullptr);
 

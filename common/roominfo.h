@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fault.h"
 #include "protocol.h"
 #include "protocollimits.h"
 
@@ -27,7 +28,8 @@ struct RoomInfo
     bool keyRequired = false;
     QList<Member> online;
     ProtocolLimits limits;
-    qint64 now = 0; ///< server clock, ms since the epoch
+    QList<FaultNotice> faults; ///< the faults done lately, oldest first (empty from older servers)
+    qint64 now = 0;            ///< server clock, ms since the epoch
 
     /// The longest text the room stores, in UTF-8 bytes (count with utf8Length()).
     int maxTextBytes() const { return limits.maxTextBytes; }

@@ -3,6 +3,7 @@
 #include "faultsettings.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -16,6 +17,7 @@ namespace PushChat {
 /// ask it in a few local hooks: HttpConnection and WebSocketPeer hold their output back by
 /// addedLatencyMs(), HttpApi shortens a parked poll with heldRequestDeadline() and refuses a
 /// blocked technique with refusal(), and a timer cuts WebSockets silent for the proxy timeout.
+/// It also holds the faults done lately, which HttpApi lists in /api/room.
 class FaultInjector final : public QObject
 {
     Q_OBJECT
@@ -49,6 +51,10 @@ public:
     /// The deadline a request held from `nowMs` to `deadlineMs` really gets: earlier when a
     /// proxy timeout is shorter.
     qint64 heldRequestDeadline(qint64 nowMs, qint64 deadlineMs) const;
+    /// The faults done lately, oldest first, as `faults` in /api/room announces them.
+    void setRecentFaults(const QList<FaultNotice> &faults) { m_recentFaults = faults; }
+    const QList<FaultNotice> &recentFaults() const { return m_recentFaults; }
+
     /// A refusal when `technique` is blocked.
     std::optional<Refusal> refusal(Transport technique) const;
 
@@ -60,6 +66,7 @@ private:
     void updateSilenceTimer();
 
     FaultSettings m_settings;
+    QList<FaultNotice> m_recentFaults;
     std::function<void(qint64)> m_cutSilent;
     QTimer m_silenceTimer;
     bool m_running = false;

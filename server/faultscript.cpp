@@ -11,63 +11,6 @@
 
 namespace PushChat {
 
-QString FaultStep::label() const
-{
-    switch (action) {
-    case Action::Drop:
-        return QCoreApplication::translate("FaultStep", "drop all");
-    case Action::Latency:
-        return value > 0 ? QCoreApplication::translate("FaultStep", "latency %1 ms").arg(value)
-                         : QCoreApplication::translate("FaultStep", "latency off");
-    case Action::ProxyTimeout:
-        return value > 0 ? QCoreApplication::translate("FaultStep", "proxy timeout %1 s").arg(value)
-                         : QCoreApplication::translate("FaultStep", "proxy timeout off");
-    case Action::Block:
-        return technique ? QCoreApplication::translate("FaultStep", "block %1")
-                               .arg(transportName(*technique))
-                         : QCoreApplication::translate("FaultStep", "unblock");
-    case Action::Restart:
-        return QCoreApplication::translate("FaultStep", "restart");
-    }
-    return {};
-}
-
-FaultSettings FaultStep::appliedTo(FaultSettings settings) const
-{
-    switch (action) {
-    case Action::Latency:
-        settings.addedLatencyMs = value;
-        break;
-    case Action::ProxyTimeout:
-        settings.proxyTimeoutSeconds = value;
-        break;
-    case Action::Block:
-        settings.blocked = technique;
-        break;
-    case Action::Drop:
-    case Action::Restart:
-        break;
-    }
-    return settings;
-}
-
-void FaultStep::applyTo(ServerHost &host) const
-{
-    switch (action) {
-    case Action::Drop:
-        host.dropConnections();
-        return;
-    case Action::Restart:
-        host.restart();
-        return;
-    case Action::Latency:
-    case Action::ProxyTimeout:
-    case Action::Block:
-        host.setFaults(appliedTo(host.faults()));
-        return;
-    }
-}
-
 namespace FaultScript {
 
 namespace {
@@ -194,7 +137,7 @@ void FaultScriptRunner::runDueSteps()
     const qint64 elapsed = monotonicMs() - m_startedMs;
     while (m_next < m_steps.size() && m_steps.at(m_next).atMs <= elapsed) {
         const FaultStep step = m_steps.at(m_next++);
-        step.applyTo(*m_host);
+        m_host->injectFault(step);
         emit stepApplied(step);
     }
     if (m_next < m_steps.size())

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "faultsettings.h"
+#include "fault.h"
 
 #include <QList>
 #include <QObject>
@@ -11,21 +11,10 @@ namespace PushChat {
 
 class ServerHost;
 
-/// One fault, switched on or off at a time in a script (or now, from the app's Faults panel).
-struct FaultStep
+/// One fault of a script, at its time (or now, from the app's Faults panel).
+struct FaultStep : Fault
 {
-    enum class Action {
-        Drop,         ///< drop every connection
-        Latency,      ///< `value` ms added to everything the server sends; 0 turns it off
-        ProxyTimeout, ///< `value` s; 0 turns it off
-        Block,        ///< refuse `technique`; none lifts the block
-        Restart,      ///< stop and start on the same port, history kept
-    };
-
     qint64 atMs = 0; ///< from the script's start
-    Action action = Action::Drop;
-    int value = 0;
-    std::optional<Transport> technique;
 
     /// A step to do at once (from the app's Faults panel).
     static FaultStep now(Action action, int value = 0,
@@ -37,13 +26,6 @@ struct FaultStep
         step.technique = technique;
         return step;
     }
-
-    /// What a timeline marker says, e.g. "latency 800 ms" (translated).
-    QString label() const;
-    /// `settings` with this step applied (Drop and Restart leave them as they are).
-    FaultSettings appliedTo(FaultSettings settings) const;
-    /// Applies the step to a hosted server now.
-    void applyTo(ServerHost &host) const;
 };
 
 /// The `--fault-script FILE` format (docs/PROTOCOL.md, "Fault scripts"): one step a line,
@@ -64,7 +46,8 @@ Parsed load(const QString &path);
 
 } // namespace FaultScript
 
-/// Runs a script's steps against a ServerHost at their times, from start() on.
+/// Runs a script's steps against a ServerHost (ServerHost::injectFault()) at their times, from
+/// start() on.
 class FaultScriptRunner final : public QObject
 {
     Q_OBJECT

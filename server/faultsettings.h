@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fault.h"
 #include "protocol.h"
 
 #include <QMetaType>
@@ -23,6 +24,27 @@ struct FaultSettings
     int proxyTimeoutSeconds = 0;
     /// The technique a network in between refuses (WebSocket upgrades, long polls or polls).
     std::optional<Transport> blocked;
+
+    /// These settings with `fault` applied (Drop and Restart leave them as they are).
+    FaultSettings applied(const Fault &fault) const
+    {
+        FaultSettings settings = *this;
+        switch (fault.action) {
+        case Fault::Action::Latency:
+            settings.addedLatencyMs = fault.value;
+            break;
+        case Fault::Action::ProxyTimeout:
+            settings.proxyTimeoutSeconds = fault.value;
+            break;
+        case Fault::Action::Block:
+            settings.blocked = fault.technique;
+            break;
+        case Fault::Action::Drop:
+        case Fault::Action::Restart:
+            break;
+        }
+        return settings;
+    }
 
     bool operator==(const FaultSettings &) const = default;
 };

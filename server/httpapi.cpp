@@ -245,6 +245,7 @@ void HttpApi::handleRoom(HttpConnection *connection)
     for (const Presence::Member &member : m_presence.members())
         room.online.append({member.nick, member.transport});
     room.limits = m_config.protocolLimits();
+    room.faults = m_server.faults().recentFaults();
     room.now = wallClockMs();
     connection->respond(200, JsonCodec::encodeRoomInfo(room));
 }

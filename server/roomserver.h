@@ -113,6 +113,11 @@ public slots:
     void reportStats();
     /// The faults to show from now on (docs/PROTOCOL.md, "Faults on demand").
     void setFaults(const PushChat::FaultSettings &faults);
+    /// The faults done lately, as /api/room announces them (ServerHost keeps them).
+    void setRecentFaults(const QList<PushChat::FaultNotice> &faults)
+    {
+        m_faults.setRecentFaults(faults);
+    }
 
 signals:
     void statsReported(const PushChat::StatsReport &report);

@@ -2,6 +2,7 @@
 
 #include "epolleventdispatcher.h"
 #include "roomserver.h"
+#include "serverclock.h"
 #include "serverlog.h"
 
 #include <QThread>
@@ -17,6 +18,7 @@ ServerHost::ServerHost(QObject *parent)
     qRegisterMetaType<ServerError>();
     qRegisterMetaType<StatsReport>();
     qRegisterMetaType<FaultSettings>();
+    qRegisterMetaType<FaultNotice>();
 }
 
 ServerHost::~ServerHost()
@@ -50,6 +52,7 @@ void ServerHost::start(const ServerConfig &config)
     else
         m_thread->setEventDispatcher(new EpollEventDispatcher);
     auto *server = new RoomServer(config, m_snapshot);
+    server->setRecentFaults(m_recentFaults); // before it runs: still on this thread
     server->moveToThread(m_thread);
     m_server = server;
     connect(m_thread, &QThread::started, server, &RoomServer::start);
@@ -111,6 +114,45 @@ void ServerHost::setFaults(const FaultSettings &faults)
         QMetaObject::invokeMethod(
             m_server, [server = m_server.data(), faults] { server->setFaults(faults); },
             Qt::QueuedConnection);
+}
+
+void ServerHost::injectFault(const Fault &fault)
+{
+    const FaultNotice notice{++m_lastFaultId, wallClockMs(), fault};
+    m_recentFaults.append(notice);
+    if (m_recentFaults.size() > MaxRecentFaults)
+        m_recentFaults.removeFirst();
+    // Listed first, then done: a client cut by a drop finds it in the room when it is back.
+    publishRecentFaults(notice);
+    switch (fault.action) {
+    case Fault::Action::Drop:
+        dropConnections();
+        return;
+    case Fault::Action::Restart:
+        restart();
+        return;
+    case Fault::Action::Latency:
+    case Fault::Action::ProxyTimeout:
+    case Fault::Action::Block:
+        setFaults(m_config.faults.applied(fault));
+        return;
+    }
+}
+
+void ServerHost::publishRecentFaults(const FaultNotice &latest)
+{
+    if (!m_server || m_state == State::Stopped)
+        return; // the next start() hands them over
+    // The answer comes from the server's thread once it lists them, so whoever fetches the
+    // room on faultAnnounced() is sure to see the fault.
+    QMetaObject::invokeMethod(
+        m_server,
+        [this, server = m_server.data(), faults = m_recentFaults, latest] {
+            server->setRecentFaults(faults);
+            QMetaObject::invokeMethod(
+                this, [this, latest] { emit faultAnnounced(latest); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 void ServerHost::dropConnections()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fault.h"
 #include "room.h"
 #include "serverconfig.h"
 #include "servererror.h"
@@ -48,6 +49,13 @@ public:
     /// Stops the server and starts it again on the same port with the same history; answers
     /// with restarted() (not stopped() and started()) or failed().
     void restart();
+    /// Does `fault` to the server now (setFaults(), dropConnections() or restart()) and
+    /// announces it to every client: /api/room lists the last MaxRecentFaults faults, kept
+    /// across restarts (docs/PROTOCOL.md, "Faults on demand"). faultAnnounced() follows.
+    void injectFault(const PushChat::Fault &fault);
+    /// The faults /api/room lists, oldest first.
+    QList<FaultNotice> recentFaults() const { return m_recentFaults; }
+    static constexpr qsizetype MaxRecentFaults = 20;
 
     State state() const { return m_state; }
     quint16 port() const { return m_port; }
@@ -64,10 +72,14 @@ signals:
     void statsReported(const PushChat::StatsReport &report);
     /// restart() is done: the server listens again on `port`.
     void restarted(quint16 port);
+    /// The server lists `notice` in /api/room from now on (or, for a restart, from when it
+    /// listens again): a client that fetches the room now sees it.
+    void faultAnnounced(const PushChat::FaultNotice &notice);
 
 private:
     void setState(State state);
     void joinThread();
+    void publishRecentFaults(const FaultNotice &latest);
 
     ServerConfig m_config;
     RoomSnapshot m_snapshot;
@@ -76,6 +88,8 @@ private:
     State m_state = State::Stopped;
     quint16 m_port = 0;
     bool m_restarting = false;
+    QList<FaultNotice> m_recentFaults; ///< here, so a restart's new server lists them too
+    qint64 m_lastFaultId = 0;
 };
 
 } // namespace PushChat

@@ -460,11 +460,12 @@ void tst_CompareView::switchedPollIsNoFailure()
         QVERIFY(bar.kind != Timeline::Bar::Kind::Aborted);
 
     // The hook for faults done to every client: a labelled marker across the lanes.
-    timeline->addFaultMarker(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("restart"));
+    timeline->addFaultMarker(QDateTime::currentMSecsSinceEpoch(),
+                             Fault{Fault::Action::Restart, 0, std::nullopt});
     QVERIFY(std::any_of(timeline->timeline().markers.begin(), timeline->timeline().markers.end(),
                         [](const Timeline::Marker &m) {
                             return m.kind == Timeline::Marker::Kind::Fault &&
-                                   m.detail == u"restart";
+                                   m.label() == u"restart";
                         }));
     QImage image(timeline->size(), QImage::Format_ARGB32);
     timeline->render(&image); // painting with every kind of mark does not trip

@@ -7,6 +7,7 @@
 #include "httptestclient.h"
 #include "serverhost.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonArray>
@@ -115,6 +116,31 @@ bool postProbe(quint16 port)
     return false;
 }
 
+// Waits until `client` fetched /api/room `count` more times (each answer has a new `now`).
+bool roomFetched(const ChatClient &client, int count)
+{
+    int fetches = 0;
+    qint64 lastNow = client.roomInfo().now;
+    return waitUntil(
+        [&] {
+            if (client.roomInfo().now != lastNow) {
+                lastNow = client.roomInfo().now;
+                ++fetches;
+            }
+            return fetches >= count && client.state() == ChatClient::State::Connected;
+        },
+        20000);
+}
+
+// The faults `spy` (on ChatClient::faultAnnounced) saw, in order.
+QList<Fault> announcedFaults(const QSignalSpy &spy)
+{
+    QList<Fault> faults;
+    for (const QList<QVariant> &arguments : spy)
+        faults << arguments.at(1).value<Fault>();
+    return faults;
+}
+
 QStringList numbered(const QString &prefix, int count)
 {
     QStringList texts;
@@ -147,6 +173,7 @@ private slots:
     void scriptParses_data();
     void scriptParses();
     void scriptRunsAgainstHost();
+    void faultsAnnouncedOnceToEveryClient();
 };
 
 void tst_FaultInjector::dropRecovers()
@@ -421,6 +448,92 @@ void tst_FaultInjector::scriptRunsAgainstHost()
     QCOMPARE(refused.status, 403);
     QCOMPARE(refused.header("pushchat-blocked"), QByteArray("websocket"));
     QVERIFY(refused.json()["error"].toString().contains(QStringLiteral("WebSocket")));
+}
+
+// Every client of the room, not only whoever did the fault, hears of it once: through a drop
+// and a restart (the new server lists the same faults again), on every later room fetch.
+void tst_FaultInjector::faultsAnnouncedOnceToEveryClient()
+{
+    Server server;
+    QVERIFY(server.start());
+    auto first = makeClient(server, QStringLiteral("hana"), Transport::WebSocket);
+    auto second = makeClient(server, QStringLiteral("ivo"), Transport::LongPoll);
+    QSignalSpy firstHeard(first.get(), &ChatClient::faultAnnounced);
+    QSignalSpy secondHeard(second.get(), &ChatClient::faultAnnounced);
+    QSignalSpy announced(server.host.get(), &ServerHost::faultAnnounced);
+    for (ChatClient *client : {first.get(), second.get()}) {
+        client->setRoomRefreshInterval(100);
+        client->connectToServer();
+    }
+    QVERIFY(roomFetched(*first, 1));
+    QVERIFY(roomFetched(*second, 1));
+
+    using Action = Fault::Action;
+    const Fault latency{Action::Latency, 300, std::nullopt};
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    server.host->injectFault(latency);
+    QVERIFY(announced.wait(10000));
+    const qint64 after = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(waitUntil([&] { return firstHeard.size() == 1 && secondHeard.size() == 1; }, 20000));
+    QCOMPARE(announcedFaults(firstHeard), QList<Fault>{latency});
+    QCOMPARE(announcedFaults(secondHeard), QList<Fault>{latency});
+    QCOMPARE(server.host->faults().addedLatencyMs, 300);
+    // When it was done, on this machine's clock (the same clock here, give or take the
+    // offset's error bound).
+    const qint64 heardAt = firstHeard.first().first().toLongLong();
+    const qint64 slack = first->clock().uncertaintyMs() + 1;
+    QVERIFY2(heardAt >= before - slack && heardAt <= after + slack,
+             qPrintable(QStringLiteral("%1 not in [%2, %3]").arg(heardAt).arg(before).arg(after)));
+    // /api/room lists it for whoever asks.
+    const QJsonArray listed = TestHttp::get(server.port, "/api/room").json()["faults"].toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.first()["action"].toString(), QStringLiteral("latency"));
+    QCOMPARE(listed.first()["value"].toInt(), 300);
+
+    // A drop: the clients come back and hear of it once.
+    const Fault drop{Action::Drop, 0, std::nullopt};
+    const qint64 opened = first->metrics(Transport::WebSocket).connectionsOpened;
+    server.host->injectFault(drop);
+    QVERIFY(waitUntil([&] { return firstHeard.size() == 2 && secondHeard.size() == 2; }, 20000));
+    QVERIFY(waitUntil(
+        [&] { return first->metrics(Transport::WebSocket).connectionsOpened > opened; }, 20000));
+    QVERIFY(roomFetched(*first, 3));
+    QVERIFY(roomFetched(*second, 3));
+    QCOMPARE(announcedFaults(firstHeard), (QList<Fault>{latency, drop}));
+    QCOMPARE(announcedFaults(secondHeard), (QList<Fault>{latency, drop}));
+
+    // A restart: the new server lists every fault again; each is still heard of once.
+    const Fault restart{Action::Restart, 0, std::nullopt};
+    QSignalSpy restarted(server.host.get(), &ServerHost::restarted);
+    server.host->injectFault(restart);
+    QVERIFY(restarted.wait(10000));
+    QVERIFY(waitUntil([&] { return firstHeard.size() == 3 && secondHeard.size() == 3; }, 20000));
+    QVERIFY(roomFetched(*first, 3));
+    QVERIFY(roomFetched(*second, 3));
+    QCOMPARE(announcedFaults(firstHeard), (QList<Fault>{latency, drop, restart}));
+    QCOMPARE(announcedFaults(secondHeard), (QList<Fault>{latency, drop, restart}));
+    QCOMPARE(TestHttp::get(server.port, "/api/room").json()["faults"].toArray().size(), 3);
+    QCOMPARE(server.host->faults().addedLatencyMs, 300); // kept across the restart
+
+    // Who joins now hears of what was done moments before (ChatClient::RecentFaultMs; how
+    // many of these three depends on how long the reconnects took), never of one twice, and
+    // then of what follows.
+    auto late = makeClient(server, QStringLiteral("jo"), Transport::Polling);
+    QSignalSpy lateHeard(late.get(), &ChatClient::faultAnnounced);
+    late->setRoomRefreshInterval(100);
+    late->connectToServer();
+    QVERIFY(roomFetched(*late, 2));
+    const QList<Fault> done{latency, drop, restart};
+    const QList<Fault> heardOnJoining = announcedFaults(lateHeard);
+    QCOMPARE(heardOnJoining, done.mid(done.size() - heardOnJoining.size()));
+    const Fault unblock{Action::Block, 0, std::nullopt};
+    server.host->injectFault(unblock);
+    QVERIFY(waitUntil(
+        [&] { return lateHeard.size() == heardOnJoining.size() + 1 && firstHeard.size() == 4; },
+        20000));
+    QVERIFY(roomFetched(*late, 3));
+    QCOMPARE(announcedFaults(lateHeard), heardOnJoining + QList<Fault>{unblock});
+    QCOMPARE(announcedFaults(firstHeard), done + QList<Fault>{unblock});
 }
 
 QTEST_MAIN(tst_FaultInjector)

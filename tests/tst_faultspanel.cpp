@@ -1,5 +1,6 @@
 // The host's Faults panel in the desktop app: each fault switched live from the panel, the
-// room kept (inspector and timeline included), and a labelled marker on the host's timelines.
+// room kept (inspector and timeline included), and a labelled marker on the timelines of
+// every window in the room, the host's and a guest's.
 
 #include "chatclient.h"
 #include "chatpage.h"
@@ -13,6 +14,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -20,6 +22,7 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
@@ -59,7 +62,7 @@ bool hasFaultMarker(const TimelineWidget *timeline, const QString &label)
 {
     const QList<Timeline::Marker> &markers = timeline->timeline().markers;
     return std::any_of(markers.begin(), markers.end(), [&](const Timeline::Marker &m) {
-        return m.kind == Timeline::Marker::Kind::Fault && m.detail == label;
+        return m.kind == Timeline::Marker::Kind::Fault && m.label() == label;
     });
 }
 
@@ -67,6 +70,31 @@ bool markedEverywhere(const MainWindow &window, const QString &label)
 {
     return hasFaultMarker(window.chatPage()->timeline(), label) &&
            hasFaultMarker(window.compareView()->timeline(), label);
+}
+
+qsizetype faultMarkers(const TimelineWidget *timeline)
+{
+    const QList<Timeline::Marker> &markers = timeline->timeline().markers;
+    return std::count_if(markers.begin(), markers.end(), [](const Timeline::Marker &m) {
+        return m.kind == Timeline::Marker::Kind::Fault;
+    });
+}
+
+// Waits until the window's client fetched /api/room `count` more times.
+bool roomFetched(const MainWindow &window, int count)
+{
+    const ChatClient *client = window.session()->client();
+    int fetches = 0;
+    qint64 lastNow = client->roomInfo().now;
+    return QTest::qWaitFor(
+        [&] {
+            if (client->roomInfo().now != lastNow) {
+                lastNow = client->roomInfo().now;
+                ++fetches;
+            }
+            return fetches >= count;
+        },
+        Timeout);
 }
 
 } // namespace
@@ -79,6 +107,7 @@ private slots:
     void initTestCase();
     void panelInjectsEachFaultAndKeepsTheRoom();
     void faultScriptRunsWhenHosting();
+    void guestWindowMarksTheHostsFaults();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -112,7 +141,7 @@ void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()
     // Drop: the client comes back by itself; the window stays in the room.
     const qint64 opened = client->metrics(Transport::WebSocket).connectionsOpened;
     QTest::mouseClick(panel->dropButton(), Qt::LeftButton);
-    QTRY_VERIFY(markedEverywhere(window, QStringLiteral("drop all")));
+    QTRY_VERIFY_WITH_TIMEOUT(markedEverywhere(window, QStringLiteral("drop all")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(client->metrics(Transport::WebSocket).connectionsOpened > opened &&
                                  connected(window),
                              Timeout);
@@ -121,17 +150,17 @@ void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()
     // Latency and proxy timeout reach the hosted server.
     panel->latencySpin()->setValue(300);
     QTRY_COMPARE(session->faults().addedLatencyMs, 300);
-    QVERIFY(markedEverywhere(window, QStringLiteral("latency 300 ms")));
+    QTRY_VERIFY(markedEverywhere(window, QStringLiteral("latency 300 ms")));
     panel->latencySpin()->setValue(0);
     QTRY_COMPARE(session->faults().addedLatencyMs, 0);
     panel->proxyTimeoutSpin()->setValue(15);
     QTRY_COMPARE(session->faults().proxyTimeoutSeconds, 15);
-    QVERIFY(markedEverywhere(window, QStringLiteral("proxy timeout 15 s")));
+    QTRY_VERIFY(markedEverywhere(window, QStringLiteral("proxy timeout 15 s")));
 
     // Blocking the client's own technique: it says so; lifting the block brings it back.
     QSignalSpy errors(client, &ChatClient::errorOccurred);
     panel->blockCombo()->setCurrentIndex(panel->blockCombo()->findData(int(Transport::WebSocket)));
-    QVERIFY(markedEverywhere(window, QStringLiteral("block websocket")));
+    QTRY_VERIFY(markedEverywhere(window, QStringLiteral("block websocket")));
     QTest::mouseClick(panel->dropButton(), Qt::LeftButton); // the open WebSocket must reconnect
     QTRY_VERIFY_WITH_TIMEOUT(std::any_of(errors.begin(), errors.end(),
                                          [](const QList<QVariant> &args) {
@@ -141,7 +170,7 @@ void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()
                              Timeout);
     QTRY_VERIFY(session->stateText().contains(QStringLiteral("refused")));
     panel->blockCombo()->setCurrentIndex(0);
-    QVERIFY(markedEverywhere(window, QStringLiteral("unblock")));
+    QTRY_VERIFY_WITH_TIMEOUT(markedEverywhere(window, QStringLiteral("unblock")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
 
     // Restart: same port, history kept, the window still in the room with its timeline.
@@ -151,7 +180,7 @@ void tst_FaultsPanel::panelInjectsEachFaultAndKeepsTheRoom()
     QSignalSpy restarted(session->serverHost(), &ServerHost::restarted);
     QTest::mouseClick(panel->restartButton(), Qt::LeftButton);
     QVERIFY(restarted.wait(Timeout));
-    QVERIFY(markedEverywhere(window, QStringLiteral("restart")));
+    QTRY_VERIFY_WITH_TIMEOUT(markedEverywhere(window, QStringLiteral("restart")), Timeout);
     QCOMPARE(restarted.first().first().value<quint16>(), port);
     QCOMPARE(session->client(), client); // the same session: nothing was re-entered
     QCOMPARE(pages->currentWidget(), window.chatPage());
@@ -212,6 +241,41 @@ void tst_FaultsPanel::faultScriptRunsWhenHosting()
     QVERIFY(markedEverywhere(window, QStringLiteral("drop all")));
     QTRY_COMPARE(window.session()->faults().addedLatencyMs, 0);
     QTRY_VERIFY_WITH_TIMEOUT(connected(window), Timeout);
+}
+
+// A window that joined the room hears of the host's faults from the room itself.
+void tst_FaultsPanel::guestWindowMarksTheHostsFaults()
+{
+    MainWindow hostWindow;
+    hostWindow.show();
+    host(hostWindow);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(hostWindow), Timeout);
+    MainWindow guest;
+    guest.show();
+    child<QLineEdit>(guest, "joinAddressEdit")
+        ->setText(QStringLiteral("http://127.0.0.1:%1").arg(hostWindow.session()->port()));
+    child<QLineEdit>(guest, "joinNickEdit")->setText(QStringLiteral("pupil"));
+    child<QLineEdit>(guest, "joinKeyEdit")->clear();
+    QTest::mouseClick(child<QPushButton>(guest, "joinButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(connected(guest), Timeout);
+    QVERIFY(!guest.session()->isHosting());
+    QVERIFY(!guest.faultsDock()->isVisible());
+    QVERIFY(roomFetched(guest, 1));
+
+    hostWindow.faultsPanel()->latencySpin()->setValue(400);
+    QTRY_VERIFY_WITH_TIMEOUT(markedEverywhere(guest, QStringLiteral("latency 400 ms")), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(markedEverywhere(hostWindow, QStringLiteral("latency 400 ms")),
+                             Timeout);
+    QCOMPARE(guest.statusBar()->currentMessage(), QStringLiteral("Fault: latency 400 ms"));
+    // Later fetches of the room mark nothing again, on either side.
+    QVERIFY(roomFetched(hostWindow, 2));
+    QVERIFY(roomFetched(guest, 2));
+    for (const MainWindow *window : {&hostWindow, &guest}) {
+        QCOMPARE(faultMarkers(window->chatPage()->timeline()), 1);
+        QCOMPARE(faultMarkers(window->compareView()->timeline()), 1);
+    }
+    QCOMPARE(child<QLabel>(*hostWindow.faultsPanel(), "lastFault")->text().left(28),
+             QStringLiteral("Last fault: latency 400 ms a"));
 }
 
 QTEST_MAIN(tst_FaultsPanel)

@@ -251,19 +251,37 @@ void tst_JsonCodec::roomInfoRoundTrips()
     room.online = {{QStringLiteral("alice"), Transport::WebSocket},
                    {QStringLiteral("bob"), Transport::LongPoll}};
     room.now = 1764100000123;
+    using Action = Fault::Action;
+    room.faults = {
+        {7, 1764100000001, {Action::Latency, 800, std::nullopt}},
+        {8, 1764100000002, {Action::ProxyTimeout, 0, std::nullopt}},
+        {9, 1764100000003, {Action::Block, 0, Transport::WebSocket}},
+        {10, 1764100000004, {Action::Block, 0, std::nullopt}},
+        {11, 1764100000005, {Action::Drop, 0, std::nullopt}},
+        {12, 1764100000006, {Action::Restart, 0, std::nullopt}},
+    };
     const QByteArray json = JsonCodec::encodeRoomInfo(room);
     QCOMPARE(json, R"({"name":"Lobby \"1\"","protocol":1,"last_seq":42,)"
                    R"("epoch":"fedcba9876543210","key_required":true,)"
                    R"("online":[{"nick":"alice","transport":"websocket"},)"
                    R"({"nick":"bob","transport":"longpoll"}],"limits":)" +
-                       JsonCodec::encodeLimits(room.limits) + R"(,"now":1764100000123})");
+                       JsonCodec::encodeLimits(room.limits) +
+                       R"(,"faults":[{"id":7,"ts":1764100000001,"action":"latency","value":800},)"
+                       R"({"id":8,"ts":1764100000002,"action":"proxy-timeout","value":0},)"
+                       R"({"id":9,"ts":1764100000003,"action":"block","technique":"websocket"},)"
+                       R"({"id":10,"ts":1764100000004,"action":"block"},)"
+                       R"({"id":11,"ts":1764100000005,"action":"drop"},)"
+                       R"({"id":12,"ts":1764100000006,"action":"restart"}],)"
+                       R"("now":1764100000123})");
     QCOMPARE(JsonCodec::decodeRoomInfo(json), room);
     QCOMPARE(room.maxTextBytes(), 4096);
 
     room.online.clear();
+    room.faults.clear();
     room.keyRequired = false;
     const QByteArray empty = JsonCodec::encodeRoomInfo(room);
     QVERIFY(empty.contains(R"("key_required":false,"online":[],"limits":{)"));
+    QVERIFY(empty.contains(R"("faults":[],"now":)"));
     QCOMPARE(JsonCodec::decodeRoomInfo(empty), room);
 }
 
@@ -374,6 +392,20 @@ void tst_JsonCodec::decodersRefuseMalformedInput()
     QVERIFY(sparse);
     QCOMPARE(sparse->maxTextBytes(), 10);
     QCOMPARE(sparse->limits.maxNickChars, ProtocolLimits{}.maxNickChars);
+    // A server from before faults were announced lists none; a newer server's unknown fault
+    // is left out, a malformed list refused.
+    QVERIFY(sparse->faults.isEmpty());
+    const auto newer = JsonCodec::decodeRoomInfo(
+        R"({"name":"r","last_seq":1,"online":[],"limits":{},"faults":[)"
+        R"({"id":1,"ts":5,"action":"packet-loss","value":10},{"id":2,"ts":6,"action":"drop"},)"
+        R"({"id":3,"ts":7,"action":"block","technique":"carrier-pigeon"}]})");
+    QVERIFY(newer);
+    QCOMPARE(newer->faults, QList<FaultNotice>({{2, 6, {Fault::Action::Drop, 0, std::nullopt}}}));
+    QVERIFY(!JsonCodec::decodeRoomInfo(
+        R"({"name":"r","last_seq":1,"online":[],"limits":{},"faults":{}})", &error));
+    QCOMPARE(error, QStringLiteral("malformed \"faults\""));
+    QVERIFY(!JsonCodec::decodeRoomInfo(
+        R"({"name":"r","last_seq":1,"online":[],"limits":{},"faults":[{"id":"1","ts":5,"action":"drop"}]})"));
 
     QVERIFY(!JsonCodec::decodeStats(R"({"polling":{}})", &error));
     QCOMPARE(error, QStringLiteral("no \"longpoll\" counters"));

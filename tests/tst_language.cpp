@@ -1,5 +1,6 @@
 // The two languages: the choice of language, a window switched live (texts set once and
-// texts drawn from data), and the three programs' --help in Chinese and without a display.
+// texts drawn from data, a fault's marker among them), and the three programs' --help in Chinese
+// and without a display.
 
 #include "chatclient.h"
 #include "chatpage.h"
@@ -12,6 +13,7 @@
 #include "messagelistmodel.h"
 #include "sessioncontroller.h"
 #include "startpage.h"
+#include "timelinewidget.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,6 +29,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -50,6 +53,16 @@ QString rowText(const MessageListModel *model, MessageListModel::RowType type)
         const QModelIndex index = model->index(row);
         if (index.data(MessageListModel::RowTypeRole).value<MessageListModel::RowType>() == type)
             return index.data().toString();
+    }
+    return {};
+}
+
+// The label of the first fault marker on `timeline`, as it is drawn now.
+QString faultLabel(const TimelineWidget *timeline)
+{
+    for (const Timeline::Marker &marker : timeline->timeline().markers) {
+        if (marker.kind == Timeline::Marker::Kind::Fault)
+            return marker.label();
     }
     return {};
 }
@@ -186,6 +199,16 @@ void tst_Language::windowSwitchesLive()
     auto *sendButton = child<QPushButton>(window, "sendButton");
     QCOMPARE(sendButton->text(), u"Send");
 
+    // A fault, marked as data on the timelines: its label is worded when drawn.
+    window.session()->injectFault(FaultStep::now(FaultStep::Action::Latency, 800));
+    QTRY_COMPARE_WITH_TIMEOUT(faultLabel(window.chatPage()->timeline()), u"latency 800 ms",
+                              Timeout);
+    QTRY_COMPARE(faultLabel(window.compareView()->timeline()), u"latency 800 ms");
+    QCOMPARE(window.statusBar()->currentMessage(), u"Fault: latency 800 ms");
+    auto *lastFault = child<QLabel>(window, "lastFault");
+    QVERIFY2(lastFault->text().startsWith(u"Last fault: latency 800 ms at "),
+             qPrintable(lastFault->text()));
+
     // View > Language > 简体中文
     auto *chinese = child<QAction>(window, "language_zh_CN");
     QCOMPARE(chinese->text(), u"简体中文");
@@ -234,12 +257,18 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(howTitle->text(), HowItWorksDialog::title(mode));
     QVERIFY2(howTitle->text().endsWith(u"的工作原理"), qPrintable(howTitle->text()));
     QCOMPARE(window.compareView()->model()->headerData(0, Qt::Horizontal).toString(), u"消息");
+    QCOMPARE(faultLabel(window.chatPage()->timeline()), u"延迟 800 毫秒");
+    QCOMPARE(faultLabel(window.compareView()->timeline()), u"延迟 800 毫秒");
+    QCOMPARE(window.statusBar()->currentMessage(), u"故障：延迟 800 毫秒");
+    QVERIFY2(lastFault->text().startsWith(u"上一个故障：延迟 800 毫秒，发生于 "),
+             qPrintable(lastFault->text()));
 
     // And back, without leaving the room.
     child<QAction>(window, "language_en")->trigger();
     QTRY_COMPARE(sendButton->text(), u"Send");
     QCOMPARE(child<QToolButton>(window, "modeLongPoll")->text(), u"Long polling");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice joined");
+    QCOMPARE(faultLabel(window.chatPage()->timeline()), u"latency 800 ms");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
              u"The room's history begins again here (the room was restarted without it, or its "
              u"history was cleared).");

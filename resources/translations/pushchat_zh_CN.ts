@@ -170,6 +170,41 @@ Without options it opens the start screen.</source>
     </message>
 </context>
 <context>
+    <name>Fault</name>
+    <message>
+        <source>drop all</source>
+        <translation>全部断开</translation>
+    </message>
+    <message>
+        <source>latency %1 ms</source>
+        <translation>延迟 %1 毫秒</translation>
+    </message>
+    <message>
+        <source>latency off</source>
+        <translation>取消延迟</translation>
+    </message>
+    <message>
+        <source>proxy timeout %1 s</source>
+        <translation>代理超时 %1 秒</translation>
+    </message>
+    <message>
+        <source>proxy timeout off</source>
+        <translation>取消代理超时</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>阻止 %1</translation>
+    </message>
+    <message>
+        <source>unblock</source>
+        <translation>取消阻止</translation>
+    </message>
+    <message>
+        <source>restart</source>
+        <translation>重启</translation>
+    </message>
+</context>
+<context>
     <name>FaultScript</name>
     <message>
         <source>line %1: %2</source>
@@ -206,41 +241,6 @@ Without options it opens the start screen.</source>
     <message>
         <source>cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>FaultStep</name>
-    <message>
-        <source>drop all</source>
-        <translation>全部断开</translation>
-    </message>
-    <message>
-        <source>latency %1 ms</source>
-        <translation>延迟 %1 毫秒</translation>
-    </message>
-    <message>
-        <source>latency off</source>
-        <translation>取消延迟</translation>
-    </message>
-    <message>
-        <source>proxy timeout %1 s</source>
-        <translation>代理超时 %1 秒</translation>
-    </message>
-    <message>
-        <source>proxy timeout off</source>
-        <translation>取消代理超时</translation>
-    </message>
-    <message>
-        <source>block %1</source>
-        <translation>阻止 %1</translation>
-    </message>
-    <message>
-        <source>unblock</source>
-        <translation>取消阻止</translation>
-    </message>
-    <message>
-        <source>restart</source>
-        <translation>重启</translation>
     </message>
 </context>
 <context>
