@@ -1,5 +1,6 @@
 #include "faultscript.h"
 
+#include "faultsettings.h"
 #include "serverclock.h"
 #include "serverhost.h"
 
@@ -51,50 +52,52 @@ Parsed parse(const QString &text)
             return fail(QCoreApplication::translate("FaultScript",
                                                     "\"%1\" is not a time such as 5s or 800ms")
                             .arg(words.at(0)));
-        const QString action = words.value(1).toLower();
-        const QString argument = words.value(2).toLower();
-        const bool takesArgument =
-            action == u"latency" || action == u"proxy-timeout" || action == u"block";
-        const bool known = takesArgument || action == u"drop" || action == u"restart";
-        if (known && words.size() != (takesArgument ? 3 : 2))
+        const QString name = words.value(1).toLower();
+        const std::optional<Fault::Action> action = faultActionFromName(name);
+        if (!action)
+            return fail(QCoreApplication::translate(
+                            "FaultScript",
+                            "unknown fault \"%1\"; use drop, latency, proxy-timeout, block or "
+                            "restart")
+                            .arg(name));
+        step.action = *action;
+        const bool takesArgument = *action == Fault::Action::Latency ||
+                                   *action == Fault::Action::ProxyTimeout ||
+                                   *action == Fault::Action::Block;
+        if (words.size() != (takesArgument ? 3 : 2))
             return fail(
                 takesArgument
                     ? QCoreApplication::translate("FaultScript", "\"%1\" needs one argument")
-                          .arg(action)
+                          .arg(name)
                     : QCoreApplication::translate("FaultScript", "\"%1\" takes no argument")
-                          .arg(action));
+                          .arg(name));
+        const QString argument = words.value(2).toLower();
         bool ok = false;
-        if (action == u"drop") {
-            step.action = FaultStep::Action::Drop;
-        } else if (action == u"restart") {
-            step.action = FaultStep::Action::Restart;
-        } else if (action == u"latency") {
-            step.action = FaultStep::Action::Latency;
+        switch (*action) {
+        case Fault::Action::Drop:
+        case Fault::Action::Restart:
+            break;
+        case Fault::Action::Latency:
             step.value = argument.toInt(&ok);
             if (!ok || step.value < 0 || step.value > FaultSettings::MaxAddedLatencyMs)
                 return fail(QCoreApplication::translate("FaultScript", "latency must be 0…%1 ms")
                                 .arg(FaultSettings::MaxAddedLatencyMs));
-        } else if (action == u"proxy-timeout") {
-            step.action = FaultStep::Action::ProxyTimeout;
+            break;
+        case Fault::Action::ProxyTimeout:
             step.value = argument.toInt(&ok);
             if (!ok || step.value < 0 || step.value > FaultSettings::MaxProxyTimeoutSeconds)
                 return fail(QCoreApplication::translate("FaultScript",
                                                         "proxy-timeout must be 0 (off) or 1…%1 s")
                                 .arg(FaultSettings::MaxProxyTimeoutSeconds));
-        } else if (action == u"block") {
-            step.action = FaultStep::Action::Block;
+            break;
+        case Fault::Action::Block:
             if (argument != u"none") {
                 step.technique = transportFromName(argument);
                 if (!step.technique)
                     return fail(QCoreApplication::translate(
                         "FaultScript", "block takes websocket, longpoll, polling or none"));
             }
-        } else {
-            return fail(QCoreApplication::translate(
-                            "FaultScript",
-                            "unknown fault \"%1\"; use drop, latency, proxy-timeout, block or "
-                            "restart")
-                            .arg(action));
+            break;
         }
         parsed.steps.append(step);
     }

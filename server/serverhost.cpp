@@ -64,6 +64,9 @@ void ServerHost::start(const ServerConfig &config)
             emit restarted(port);
         else
             emit started(port);
+        // Faults done while the server before it was stopping: this one lists them.
+        if (!m_recentFaults.isEmpty())
+            announce(m_recentFaults.constLast());
     });
     connect(server, &RoomServer::statsReported, this, &ServerHost::statsReported);
     connect(server, &RoomServer::failed, this, [this](const ServerError &error) {
@@ -123,7 +126,7 @@ void ServerHost::injectFault(const Fault &fault)
     if (m_recentFaults.size() > MaxRecentFaults)
         m_recentFaults.removeFirst();
     // Listed first, then done: a client cut by a drop finds it in the room when it is back.
-    publishRecentFaults(notice);
+    publishRecentFaults();
     switch (fault.action) {
     case Fault::Action::Drop:
         dropConnections();
@@ -139,20 +142,29 @@ void ServerHost::injectFault(const Fault &fault)
     }
 }
 
-void ServerHost::publishRecentFaults(const FaultNotice &latest)
+void ServerHost::publishRecentFaults()
 {
-    if (!m_server || m_state == State::Stopped)
-        return; // the next start() hands them over
+    if (!m_server || (m_state != State::Starting && m_state != State::Running))
+        return; // the server a restart makes next gets them from start()
     // The answer comes from the server's thread once it lists them, so whoever fetches the
     // room on faultAnnounced() is sure to see the fault.
     QMetaObject::invokeMethod(
         m_server,
-        [this, server = m_server.data(), faults = m_recentFaults, latest] {
+        [this, server = m_server.data(), faults = m_recentFaults] {
             server->setRecentFaults(faults);
             QMetaObject::invokeMethod(
-                this, [this, latest] { emit faultAnnounced(latest); }, Qt::QueuedConnection);
+                this, [this, latest = faults.constLast()] { announce(latest); },
+                Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
+}
+
+void ServerHost::announce(const FaultNotice &latest)
+{
+    if (latest.id <= m_announcedFaultId)
+        return;
+    m_announcedFaultId = latest.id;
+    emit faultAnnounced(latest);
 }
 
 void ServerHost::dropConnections()

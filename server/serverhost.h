@@ -72,14 +72,16 @@ signals:
     void statsReported(const PushChat::StatsReport &report);
     /// restart() is done: the server listens again on `port`.
     void restarted(quint16 port);
-    /// The server lists `notice` in /api/room from now on (or, for a restart, from when it
-    /// listens again): a client that fetches the room now sees it.
+    /// The server lists `notice`, and every fault before it, in /api/room from now on: a
+    /// client that fetches the room now sees it. Once per notice; of faults done while a
+    /// restart had the server stopped, only the last.
     void faultAnnounced(const PushChat::FaultNotice &notice);
 
 private:
     void setState(State state);
     void joinThread();
-    void publishRecentFaults(const FaultNotice &latest);
+    void publishRecentFaults();
+    void announce(const FaultNotice &latest);
 
     ServerConfig m_config;
     RoomSnapshot m_snapshot;
@@ -90,6 +92,7 @@ private:
     bool m_restarting = false;
     QList<FaultNotice> m_recentFaults; ///< here, so a restart's new server lists them too
     qint64 m_lastFaultId = 0;
+    qint64 m_announcedFaultId = 0; ///< the newest fault a running server was known to list
 };
 
 } // namespace PushChat
