@@ -22,6 +22,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QPainter>
 #include <QProcess>
@@ -262,11 +263,14 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(window.statusBar()->currentMessage(), u"故障：延迟 800 毫秒");
     QVERIFY2(lastFault->text().startsWith(u"上一个故障：延迟 800 毫秒，发生于 "),
              qPrintable(lastFault->text()));
+    // Sizes in the counters ("1 conn., 500 bytes") name their unit in the language too.
+    QCOMPARE(QLocale().formattedDataSize(500), u"500 字节");
 
     // And back, without leaving the room.
     child<QAction>(window, "language_en")->trigger();
     QTRY_COMPARE(sendButton->text(), u"Send");
     QCOMPARE(child<QToolButton>(window, "modeLongPoll")->text(), u"Long polling");
+    QCOMPARE(QLocale().formattedDataSize(500), u"500 bytes");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice joined");
     QCOMPARE(faultLabel(window.chatPage()->timeline()), u"latency 800 ms");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
