@@ -504,14 +504,16 @@ void tst_HostileClients::silentPeers()
     QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0").status, 200);
     steadySends();
 
-    // Ended by the server within the bound (the test's own event loop may notice up to 0.5 s
-    // late on a loaded machine).
-    QTRY_VERIFY_WITH_TIMEOUT(silent->state() == QAbstractSocket::UnconnectedState,
-                             closedWithinMs + 5000);
+    // Ended by the server within the bound. The housekeeping's coarse timer may fire up to 5 %
+    // late, and a check that comes a few milliseconds before a deadline waits for the next
+    // second: 250 ms of slack for both and for this test's own event loop.
+    QSignalSpy ended(silent, &QAbstractSocket::disconnected);
+    if (silent->state() != QAbstractSocket::UnconnectedState)
+        QVERIFY(ended.wait(closedWithinMs + 5000));
     const qint64 closedAfterMs = silentFor.elapsed();
     qInfo("silent peer ended by the server after %lld ms (bound %d ms)", closedAfterMs,
           closedWithinMs);
-    QVERIFY2(closedAfterMs <= closedWithinMs + 500, "the silent peer was kept past its bound");
+    QVERIFY2(closedAfterMs <= closedWithinMs + 250, "the silent peer was kept past its bound");
     if (peer == SilentPeer::PartialHead) {
         QByteArray buffer = silent->readAll();
         TestHttp::Reply reply;
@@ -529,8 +531,9 @@ void tst_HostileClients::silentPeers()
         const qint64 left = presenceStamps(server.port, nick, QStringLiteral("leave")).value(0);
         qInfo("%s left %lld ms after its join (bound %d ms)", qPrintable(nick), left - joined,
               leftWithinMs);
-        // A timer may fire up to 5 % late (QTimer's coarse type): 50 ms of the second.
-        QVERIFY2(left - joined <= leftWithinMs + 50, "the silent peer left later than the bound");
+        // A timer may fire up to 5 % late (QTimer's coarse type).
+        QVERIFY2(left - joined <= leftWithinMs + leftWithinMs / 20,
+                 "the silent peer left later than the bound");
         QVERIFY(!isOnline(server.port, nick));
     }
 
