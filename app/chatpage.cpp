@@ -1,6 +1,7 @@
 #include "chatpage.h"
 
 #include "chatclient.h"
+#include "flowlayout.h"
 #include "howitworksdialog.h"
 #include "inspectormodel.h"
 #include "messagedelegate.h"
@@ -43,7 +44,7 @@ constexpr double ByteCounterFromShare = 0.8;
 constexpr int NoticeQuoteChars = 80;
 constexpr int InspectorRowPadding = 6;
 constexpr int InspectorHeaderPadding = 12;
-constexpr int InspectorMinRows = 5;
+constexpr int InspectorMinRows = 3;
 constexpr int ChatMinChars = 30;
 /// Within this many pixels of the end the view counts as following new messages.
 constexpr int FollowEndTolerance = 4;
@@ -144,15 +145,13 @@ QLayout *ChatPage::buildModeRow()
     };
     fitLabel();
     Zoom::onFontChange(m_intervalLabel, fitLabel);
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_modeCaption);
-    row->addWidget(m_modeToggle);
-    row->addWidget(m_howButton);
-    row->addSpacing(ModeRowSpacing);
-    row->addWidget(m_intervalCaption);
-    row->addWidget(m_intervalSlider);
-    row->addWidget(m_intervalLabel);
-    row->addStretch();
+    // On a narrow window the interval goes under the mode toggle.
+    auto *row = new FlowLayout;
+    row->addWidget(FlowLayout::group(this, {m_modeCaption, m_modeToggle, m_howButton}));
+    QWidget *interval =
+        FlowLayout::group(this, {m_intervalCaption, m_intervalSlider, m_intervalLabel});
+    interval->layout()->setContentsMargins(ModeRowSpacing, 0, 0, 0);
+    row->addWidget(interval);
     return row;
 }
 

@@ -7,6 +7,7 @@
 #include "csvexport.h"
 #include "deliverylog.h"
 #include "eventlog.h"
+#include "flowlayout.h"
 #include "howitworksdialog.h"
 #include "pollinterval.h"
 #include "timelinewidget.h"
@@ -163,7 +164,8 @@ CompareView::~CompareView()
 QWidget *CompareView::createGeneratorBar()
 {
     auto *bar = new QWidget(this);
-    auto *row = new QHBoxLayout(bar);
+    // On a narrow window the groups wrap onto a second row rather than widening it.
+    auto *row = new FlowLayout(bar);
     row->setContentsMargins(0, 0, 0, 0);
 
     m_rateSpin->setObjectName(QStringLiteral("botRateSpin"));
@@ -196,20 +198,17 @@ QWidget *CompareView::createGeneratorBar()
     m_howButton->setObjectName(QStringLiteral("compareHowItWorksButton"));
     m_backButton->setObjectName(QStringLiteral("compareBackButton"));
 
-    row->addWidget(m_botCaption);
-    row->addWidget(m_rateSpin);
-    row->addWidget(m_botButton);
-    row->addSpacing(fontMetrics().averageCharWidth() * 2);
-    row->addWidget(m_burstButton);
-    row->addWidget(m_burstSpin);
-    row->addWidget(m_sentLabel);
-    row->addSpacing(fontMetrics().averageCharWidth() * 3);
-    row->addWidget(m_intervalCaption);
-    row->addWidget(m_intervalSlider);
-    row->addWidget(m_intervalLabel);
-    row->addStretch();
-    row->addWidget(m_howButton);
-    row->addWidget(m_backButton);
+    row->addWidget(FlowLayout::group(bar, {m_botCaption, m_rateSpin, m_botButton}));
+    QWidget *burst = FlowLayout::group(bar, {m_burstButton, m_burstSpin, m_sentLabel});
+    burst->layout()->setContentsMargins(fontMetrics().averageCharWidth() * 2, 0, 0, 0);
+    row->addWidget(burst);
+    QWidget *interval =
+        FlowLayout::group(bar, {m_intervalCaption, m_intervalSlider, m_intervalLabel});
+    interval->layout()->setContentsMargins(fontMetrics().averageCharWidth() * 3, 0, 0, 0);
+    row->addWidget(interval);
+    QWidget *navigation = FlowLayout::group(bar, {m_howButton, m_backButton});
+    row->addWidget(navigation);
+    row->setAlignment(navigation, Qt::AlignRight);
 
     connect(m_botButton, &QPushButton::clicked, this, [this] {
         TrafficGenerator *generator = m_session->generator();

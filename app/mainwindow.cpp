@@ -40,6 +40,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -84,7 +85,8 @@ MainWindow::MainWindow(QWidget *parent)
     // As wide as the panel's words (they change with the language and the text size): without
     // a horizontal scroll bar, a narrower dock would cut its buttons and fields.
     m_faultsDock->setWidget(faultsScroll);
-    m_faultsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    m_faultsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                              QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, m_faultsDock);
     m_faultsDock->hide();
     createMenus();
@@ -196,6 +198,7 @@ void MainWindow::onEntered()
     m_compareAction->setEnabled(true);
     updateJoinBanner();
     m_faultsPanel->showCurrentFaults();
+    fitFaultsDock(); // docked or floating, before it shows and can widen the window
     m_faultsDock->setVisible(m_session->isHosting());
     fitFaultsDock();
     m_faultsDock->toggleViewAction()->setEnabled(m_session->isHosting());
@@ -415,6 +418,8 @@ void MainWindow::applyFont()
         font = Zoom::scaled(font, m_zoomPercent);
     }
     setFont(font);
+    // Once the panel has its new size: it may fit beside the page now, or no longer.
+    QTimer::singleShot(0, this, &MainWindow::fitFaultsDock);
     // The platform's font for table headers outranks the one they would inherit.
     const auto headers = findChildren<QHeaderView *>();
     for (QHeaderView *header : headers)
@@ -512,13 +517,41 @@ void MainWindow::setLanguage(const QString &language)
 
 void MainWindow::fitFaultsDock()
 {
+    const auto *scroll = static_cast<QScrollArea *>(m_faultsDock->widget());
+    const int panelWidth =
+        m_faultsPanel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width();
+    // Beside the page where the screen has room for both; floating over the window where it
+    // has not (a 1280×720 projector at 150 % scaling is 853 wide to us), rather than widening
+    // the window past the screen or cutting the panel's fields.
+    const QScreen *screen = this->screen();
+    const QRect available = screen ? screen->availableGeometry() : QRect();
+    const int besidePage =
+        centralWidget()->minimumSizeHint().width() + panelWidth +
+        style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
+    const bool docked = available.isEmpty() || besidePage <= available.width();
+    if (m_faultsDock->isFloating() == docked) {
+        const bool shown = m_faultsDock->isVisible();
+        m_faultsDock->setFloating(!docked);
+        m_faultsDock->setVisible(shown); // a dock made floating is hidden until shown again
+        // The dock beside the page may have widened the window past the screen.
+        if (!docked)
+            resize(size().boundedTo(available.size()));
+    }
     if (!m_faultsDock->isVisible())
         return;
-    auto *scroll = static_cast<QScrollArea *>(m_faultsDock->widget());
-    resizeDocks(
-        {m_faultsDock},
-        {m_faultsPanel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()},
-        Qt::Horizontal);
+    if (docked) {
+        resizeDocks({m_faultsDock}, {panelWidth}, Qt::Horizontal);
+        return;
+    }
+    // At the window's top right, under the menu bar, and on the screen.
+    m_faultsDock->resize(panelWidth, m_faultsDock->sizeHint().height());
+    QRect placed(QPoint(), m_faultsDock->frameGeometry().size().boundedTo(available.size()));
+    placed.moveTopRight(frameGeometry().topRight() + QPoint(0, menuBar()->height()));
+    placed.moveRight(std::min(placed.right(), available.right()));
+    placed.moveLeft(std::max(placed.left(), available.left()));
+    placed.moveBottom(std::min(placed.bottom(), available.bottom()));
+    placed.moveTop(std::max(placed.top(), available.top()));
+    m_faultsDock->move(placed.topLeft());
 }
 
 void MainWindow::changeEvent(QEvent *event)

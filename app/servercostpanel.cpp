@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QToolButton>
@@ -29,6 +30,7 @@ enum Column { RequestsColumn, BytesColumn, ConnectionsColumn, CpuColumn, Audienc
 constexpr int RowPadding = 8;
 constexpr int DefaultAudience = 100;
 constexpr double BytesPerKB = 1000;
+constexpr char ExpandedSetting[] = "serverCost/expanded";
 
 QString bucketTitle(StatsBucket bucket)
 {
@@ -89,7 +91,11 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     m_toggle->setObjectName(QStringLiteral("serverCostToggle"));
     m_toggle->setCheckable(true);
     m_toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    connect(m_toggle, &QToolButton::toggled, this, &ServerCostPanel::setExpanded);
+    connect(m_toggle, &QToolButton::toggled, this, [this](bool expanded) {
+        setExpanded(expanded);
+        // A teacher who opened it for one lesson wants it open in the next.
+        QSettings().setValue(QLatin1String(ExpandedSetting), expanded);
+    });
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_toggle);
@@ -99,7 +105,7 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     layout->setSpacing(2);
     layout->addLayout(header);
     layout->addWidget(m_table);
-    setExpanded(false);
+    setExpanded(QSettings().value(QLatin1String(ExpandedSetting), false).toBool());
 
     connect(m_session->statsPoller(), &ServerStatsPoller::updated, this,
             &ServerCostPanel::showStats);

@@ -1,5 +1,7 @@
 #include "startpage.h"
 
+#include "verticalscrollarea.h"
+
 #include <QComboBox>
 #include <QEvent>
 #include <QFormLayout>
@@ -198,10 +200,16 @@ void StartPage::layOut(QLayout *boxes, QLayout *modeRow)
     centre->addStretch(AboveStretch);
     centre->addLayout(column);
     centre->addStretch(BelowStretch);
-    auto *outer = new QHBoxLayout(this);
+    // On a short screen (a projector at 150 % scaling) the page scrolls rather than growing
+    // the window past the screen.
+    auto *content = new QWidget(this);
+    auto *outer = new QHBoxLayout(content);
     outer->addStretch(SideStretch);
     outer->addLayout(centre, ColumnStretch);
     outer->addStretch(SideStretch);
+    auto *page = new QVBoxLayout(this);
+    page->setContentsMargins(0, 0, 0, 0);
+    page->addWidget(new VerticalScrollArea(content, this));
 }
 
 void StartPage::connectFields()

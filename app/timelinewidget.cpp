@@ -283,7 +283,9 @@ TimelineWidget::Layout TimelineWidget::layout() const
         l.captionHeight = std::max(l.captionHeight, lineHeight);
     }
     const int minimumBars = 2 * fm.height();
-    l.laneHeight = std::max(minimumBars + 10, (height() - axisHeight - legendHeight) / lanes);
+    // Short of height (a scaled projector), the lanes give way to the legend down to a line of
+    // their own: a legend cut off at the bottom explains nothing.
+    l.laneHeight = std::max(fm.height() + 10, (height() - axisHeight - legendHeight) / lanes);
     if (l.laneHeight - l.captionHeight - 10 < minimumBars)
         l.captionHeight = 0;
     l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);

@@ -106,6 +106,10 @@ bool Language::install(const QString &language)
     remove(state.ours);
     remove(state.qt);
     state.language = wanted;
+    // Numbers, dates and units ("500 字节") in the chosen language too; the system's own
+    // locale when it speaks that language, so its region's conventions stay.
+    QLocale::setDefault(normalized(QLocale::system().name()) == wanted ? QLocale::system()
+                                                                       : QLocale(wanted));
     // English is the source language; its file holds the plural forms only.
     auto ours = std::make_unique<QTranslator>();
     if (ours->load(QStringLiteral(":/i18n/pushchat_%1.qm").arg(wanted))) {

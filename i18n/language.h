@@ -26,7 +26,8 @@ public:
     static QString fromArguments(const QStringList &arguments);
 
     /// Loads `language` (normalized) and makes it current; every widget gets
-    /// QEvent::LanguageChange. Needs a QCoreApplication. False if it is not available.
+    /// QEvent::LanguageChange, and QLocale() formats numbers and units in it. Needs a
+    /// QCoreApplication. False if it is not available.
     static bool install(const QString &language);
     /// The language installed last ("en" before any).
     static QString current();

@@ -9,6 +9,7 @@
 #   docs/screenshot-present-chat-720p.png  presentation mode on the chat page at 1280×720
 #   docs/screenshot-zh-720p.png    the chat page in Simplified Chinese on a 1280×720 screen
 #   docs/screenshot-compare-zh-720p.png  the compare view in Chinese, 1280×720
+#   docs/screenshot-scaled-720p.png  the chat page while hosting, QT_SCALE_FACTOR=1.5 at 1280×720
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -31,6 +32,9 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
     PUSHCHAT_IN_XVFB=zh xvfb-run -a -s '-screen 0 1280x720x24' bash "${BASH_SOURCE[0]}" "$build"
     PUSHCHAT_IN_XVFB=present-chat xvfb-run -a -s '-screen 0 1280x720x24' \
         bash "${BASH_SOURCE[0]}" "$build"
+    # The projector with the desktop scaled to 150 %.
+    PUSHCHAT_IN_XVFB=scaled QT_SCALE_FACTOR=1.5 xvfb-run -a -s '-screen 0 1280x720x24' \
+        bash "${BASH_SOURCE[0]}" "$build"
     exit 0
 fi
 
@@ -46,6 +50,9 @@ cleanup() {
 trap cleanup EXIT
 # Keep the user's remembered start screen values out of it.
 export XDG_CONFIG_HOME="$work/config"
+# The server cost panel open, as a teacher showing the cost leaves it.
+mkdir -p "$XDG_CONFIG_HOME/PushChat"
+printf '[serverCost]\nexpanded=true\n' >"$XDG_CONFIG_HOME/PushChat/pushchat.conf"
 export QT_QPA_PLATFORM=xcb
 export LANG=C.UTF-8
 
@@ -98,6 +105,20 @@ if [ "$PUSHCHAT_IN_XVFB" = zh ]; then
     sleep 14
     import -window root "$root/docs/screenshot-compare-zh-720p.png"
     echo "wrote docs/screenshot-compare-zh-720p.png"
+    exit 0
+fi
+
+if [ "$PUSHCHAT_IN_XVFB" = scaled ]; then
+    "$app" --host --port "$port" --room "Class 4B" --nick teacher --interval 1000 \
+        >"$work/scaled.log" 2>&1 &
+    pids+=($!)
+    wait_for_room
+    post alice "Hi! Is this the networking class?"
+    sleep 0.3
+    post bob "Yes, try the three modes and watch the timeline."
+    sleep 4
+    import -window root "$root/docs/screenshot-scaled-720p.png"
+    echo "wrote docs/screenshot-scaled-720p.png"
     exit 0
 fi
 

@@ -20,6 +20,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QPainter>
 #include <QProcess>
@@ -234,11 +235,14 @@ void tst_Language::windowSwitchesLive()
     QCOMPARE(howTitle->text(), HowItWorksDialog::title(mode));
     QVERIFY2(howTitle->text().endsWith(u"的工作原理"), qPrintable(howTitle->text()));
     QCOMPARE(window.compareView()->model()->headerData(0, Qt::Horizontal).toString(), u"消息");
+    // Sizes in the counters ("1 conn., 500 bytes") name their unit in the language too.
+    QCOMPARE(QLocale().formattedDataSize(500), u"500 字节");
 
     // And back, without leaving the room.
     child<QAction>(window, "language_en")->trigger();
     QTRY_COMPARE(sendButton->text(), u"Send");
     QCOMPARE(child<QToolButton>(window, "modeLongPoll")->text(), u"Long polling");
+    QCOMPARE(QLocale().formattedDataSize(500), u"500 bytes");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Join), u"alice joined");
     QCOMPARE(rowText(messages, MessageListModel::RowType::Notice),
              u"The room's history begins again here (the room was restarted without it, or its "

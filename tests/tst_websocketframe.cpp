@@ -221,6 +221,10 @@ void tst_WebSocketFrame::utf8Validation_data()
     QTest::newRow("lone continuation") << QByteArray("a\x80") << false;
     QTest::newRow("cut short") << QByteArray("\xe4\xb8") << false;
     QTest::newRow("0xff") << QByteArray("\xff") << false;
+    QTest::newRow("overlong four-byte") << QByteArray("\xf0\x80\x80\xaf") << false;
+    QTest::newRow("surrogate pair, CESU-8") << QByteArray("\xed\xa0\xbd\xed\xb8\x80") << false;
+    QTest::newRow("noncharacter U+FFFF") << QByteArray("\xef\xbf\xbf") << true;
+    QTest::newRow("cut short at the end") << QByteArray("ok\xf0\x9f\x98") << false;
 }
 
 void tst_WebSocketFrame::utf8Validation()
