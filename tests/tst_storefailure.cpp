@@ -196,7 +196,9 @@ void tst_StoreFailure::diskRefusingWritesFailsSendsWith503()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("room.sqlite"));
     RunningServer server;
-    QVERIFY(server.start(storeConfig(path)));
+    ServerConfig config = storeConfig(path);
+    config.webSocketPingIntervalMs = 0; // no pongs: the frames counted in are the sender's sends
+    QVERIFY(server.start(config));
 
     // A reader on WebSocket, and messages acknowledged before the disk fails.
     QWebSocket reader;
@@ -218,27 +220,49 @@ void tst_StoreFailure::diskRefusingWritesFailsSendsWith503()
     const qint64 lastSeqBefore = lastSeq(server.port);
 
     {
-        // From here on no file of the process may grow: the next commit cannot append to the
-        // write-ahead log, as on a full disk. (Output redirected to a file would be cut too.)
+        // Three WebSocket sends and a post wait for a stalled writer, so that they are one
+        // batch, one transaction...
+        const int framesBefore = statsCounter(server.port, "websocket", "frames_in");
+        const int postsBefore = statsCounter(server.port, "other", "requests");
+        WriterStall stall;
+        QVERIFY2(stall.stall(), "cannot find or hold the history writer's thread");
+        for (int i = 0; i < 3; ++i)
+            sender.sendTextMessage(
+                QStringLiteral(R"({"type":"send","text":"doomed-%1","id":%1})").arg(i));
+        QTcpSocket poster;
+        poster.connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(poster.waitForConnected(5000));
+        poster.write(TestHttp::request("POST", "/api/messages",
+                                       postBody("http", "doomed-http", "doomed-http"),
+                                       "Content-Type: application/json\r\n"));
+        QTRY_COMPARE(statsCounter(server.port, "websocket", "frames_in"), framesBefore + 3);
+        QTRY_COMPARE(statsCounter(server.port, "other", "requests"), postsBefore + 1);
+
+        // ...and meanwhile no file of the process may grow any more: the commit cannot append
+        // to the write-ahead log, as on a full disk. (Output redirected to a file would be cut
+        // too.)
         const QFileInfo wal(path + QStringLiteral("-wal"));
         QVERIFY(wal.exists());
         const FileSizeCap cap(rlim_t(qMax(wal.size(), QFileInfo(path).size())));
         QVERIFY(cap.isApplied());
+        stall.release();
 
-        // Three sends at once, likely one batch: its commit fails, and each is refused with an
-        // error frame, none acknowledged.
-        for (int i = 0; i < 3; ++i)
-            sender.sendTextMessage(
-                QStringLiteral(R"({"type":"send","text":"doomed-%1","id":%1})").arg(i));
+        // Each of the batch is refused, none acknowledged.
         QTRY_COMPARE(senderFrames.ofType("error").size(), 3);
         for (int i = 0; i < 3; ++i) {
             const QJsonObject error = senderFrames.ofType("error").at(i);
             QCOMPARE(error.value(u"id").toInt(), i);
             QCOMPARE(error.value(u"code").toInt(), 503);
-            QVERIFY2(error.value(u"error").toString().startsWith(u"the history store failed"),
+            QVERIFY2(error.value(u"error").toString().startsWith(u"the history store failed: "),
                      qPrintable(error.value(u"error").toString()));
         }
         QVERIFY(senderFrames.ofType("ack").isEmpty());
+        // (readReply() waits for bytes beyond those this event loop may have read already.)
+        QByteArray buffer = poster.readAll();
+        const TestHttp::Reply doomed = TestHttp::readReply(poster, &buffer);
+        QCOMPARE(doomed.status, 503);
+        QCOMPARE(doomed.header("retry-after"), QByteArray("1"));
+        QVERIFY(doomed.json().value(u"error").toString().startsWith(u"the history store failed: "));
 
         // From then on every send is refused at once, with a JSON error and Retry-After.
         const TestHttp::Reply later =
