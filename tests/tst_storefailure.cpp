@@ -327,6 +327,7 @@ void tst_StoreFailure::storeBehindRefusesSendsWith503UntilItCatchesUp()
     // one client that can have more messages waiting than the limit.
     QWebSocket sender;
     FrameCollector senderFrames(&sender);
+    QSignalSpy senderGone(&sender, &QWebSocket::disconnected);
     sender.open(wsUrl(server.port, QStringLiteral("/ws?nick=burst")));
     QTRY_COMPARE(readerFrames.ofType("message").size(), 1); // its join, durable
     const qint64 lastSeqBefore = lastSeq(server.port);
@@ -337,10 +338,15 @@ void tst_StoreFailure::storeBehindRefusesSendsWith503UntilItCatchesUp()
 
     constexpr int Limit = int(RoomServer::MaxPendingMessages);
     constexpr int Over = 300;
+    // 300 bytes each: once the disk is back, the sender's own 10,000 messages and acks (4 MB)
+    // go out to it while its writes are held for its acks, and it reads them all; it must not
+    // be taken for a client that stopped reading (more than 2 MiB unsent).
+    const QString pad(300, u'x');
     for (int i = 0; i < Limit + Over; ++i)
-        sender.sendTextMessage(QStringLiteral(R"({"type":"send","text":"b-%1","id":%1,)"
-                                              R"("client_id":"b-%1"})")
-                                   .arg(i));
+        sender.sendTextMessage(
+            QStringLiteral(R"({"type":"send","text":"b-%1 %2","id":%1,"client_id":"b-%1"})")
+                .arg(i)
+                .arg(pad));
     // Once the server has read the whole burst, an HTTP post is refused at once too.
     QTRY_COMPARE_WITH_TIMEOUT(statsCounter(server.port, "websocket", "frames_in"),
                               framesBefore + Limit + Over, 20000);
@@ -383,11 +389,15 @@ void tst_StoreFailure::storeBehindRefusesSendsWith503UntilItCatchesUp()
     const QHash<QString, qint64> stored = storedChats(server.port);
     QCOMPARE(stored.size(), Limit);
     for (int i = 0; i < Limit; ++i)
-        QCOMPARE(stored.value(QStringLiteral("b-%1").arg(i)), lastSeqBefore + 1 + i);
+        QCOMPARE(stored.value(QStringLiteral("b-%1 %2").arg(i).arg(pad)), lastSeqBefore + 1 + i);
     QTRY_COMPARE_WITH_TIMEOUT(readerFrames.ofType("message").size(), 1 + Limit, 20000);
     const QList<QJsonObject> broadcast = readerFrames.ofType("message");
     for (qsizetype i = 0; i < broadcast.size(); ++i)
         QCOMPARE(broadcast.at(i).value(u"seq").toInteger(), i + 1);
+    // The sender got its 4 MB while its writes were held, and is still connected.
+    QTRY_COMPARE(senderFrames.ofType("message").last().value(u"seq").toInteger(),
+                 lastSeqBefore + Limit);
+    QVERIFY(senderGone.isEmpty());
 
     // A refused send, sent again, is taken now.
     const QString retried = QStringLiteral("b-%1").arg(Limit);
