@@ -4,6 +4,7 @@
 #include "flowlayout.h"
 #include "howitworksdialog.h"
 #include "inspectormodel.h"
+#include "languagefont.h"
 #include "messagedelegate.h"
 #include "messagelistmodel.h"
 #include "modetoggle.h"
@@ -205,7 +206,7 @@ QWidget *ChatPage::buildChat()
     // Room for a sentence, not a word, whatever the other columns want (at 150 % text on a
     // 1280-pixel screen the chat was squeezed to 120 px).
     const auto fitWidth = [chat] {
-        chat->setMinimumWidth(chat->fontMetrics().averageCharWidth() * ChatMinChars);
+        chat->setMinimumWidth(latinCharWidth(chat->fontMetrics()) * ChatMinChars);
     };
     fitWidth();
     Zoom::onFontChange(chat, fitWidth);
@@ -262,7 +263,9 @@ QSplitter *ChatPage::buildColumns(QWidget *chat, QWidget *inspectorAndTimeline)
     m_roomColumn->setObjectName(QStringLiteral("roomPanelScroll"));
     columns->addWidget(m_roomColumn);
     columns->addWidget(chat);
-    columns->addWidget(inspectorAndTimeline);
+    // The same for the inspector and the timeline on a screen shorter still (the desktop
+    // scaled to 150 % with a CJK font's taller lines).
+    columns->addWidget(new VerticalScrollArea(inspectorAndTimeline, columns));
     for (int i = 0; i < columns->count(); ++i)
         columns->setStretchFactor(i, ColumnStretch[i]);
     columns->setSizes({std::begin(ColumnWidths), std::end(ColumnWidths)});

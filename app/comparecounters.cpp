@@ -2,6 +2,7 @@
 
 #include "contrast.h"
 #include "inspectormodel.h"
+#include "languagefont.h"
 
 #include <QHelpEvent>
 #include <QLocale>
@@ -119,12 +120,12 @@ int CompareCounters::rowHeight() const
 
 QSize CompareCounters::sizeHint() const
 {
-    return {fontMetrics().averageCharWidth() * 100, int(m_figures.size() + 1) * rowHeight() + 4};
+    return {latinCharWidth(fontMetrics()) * 100, int(m_figures.size() + 1) * rowHeight() + 4};
 }
 
 QSize CompareCounters::minimumSizeHint() const
 {
-    return {fontMetrics().averageCharWidth() * 60, int(m_figures.size() + 1) * rowHeight() + 4};
+    return {latinCharWidth(fontMetrics()) * 60, int(m_figures.size() + 1) * rowHeight() + 4};
 }
 
 QList<QPair<int, int>> CompareCounters::columns() const
@@ -132,7 +133,7 @@ QList<QPair<int, int>> CompareCounters::columns() const
     if (m_columns.size() == 4)
         return m_columns;
     // Without a table to follow: a label column and three equal ones.
-    const int label = fontMetrics().averageCharWidth() * 22;
+    const int label = latinCharWidth(fontMetrics()) * 22;
     const int each = (width() - label) / 3;
     return {{0, label}, {label, each}, {label + each, each}, {label + 2 * each, each}};
 }

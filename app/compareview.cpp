@@ -9,6 +9,7 @@
 #include "eventlog.h"
 #include "flowlayout.h"
 #include "howitworksdialog.h"
+#include "languagefont.h"
 #include "pollinterval.h"
 #include "timelinewidget.h"
 #include "trafficgenerator.h"
@@ -185,7 +186,7 @@ QWidget *CompareView::createGeneratorBar()
     m_intervalSlider->setRange(0, PollInterval::SliderMax);
     m_intervalSlider->setValue(PollInterval::toSlider(1000));
     const auto fitWidths = [this] {
-        m_intervalSlider->setMinimumWidth(fontMetrics().averageCharWidth() * 12);
+        m_intervalSlider->setMinimumWidth(latinCharWidth(fontMetrics()) * 12);
         m_intervalLabel->setMinimumWidth(
             fontMetrics().horizontalAdvance(PollInterval::text(PollInterval::MaxMs)));
     };
@@ -200,11 +201,11 @@ QWidget *CompareView::createGeneratorBar()
 
     row->addWidget(FlowLayout::group(bar, {m_botCaption, m_rateSpin, m_botButton}));
     QWidget *burst = FlowLayout::group(bar, {m_burstButton, m_burstSpin, m_sentLabel});
-    burst->layout()->setContentsMargins(fontMetrics().averageCharWidth() * 2, 0, 0, 0);
+    burst->layout()->setContentsMargins(latinCharWidth(fontMetrics()) * 2, 0, 0, 0);
     row->addWidget(burst);
     QWidget *interval =
         FlowLayout::group(bar, {m_intervalCaption, m_intervalSlider, m_intervalLabel});
-    interval->layout()->setContentsMargins(fontMetrics().averageCharWidth() * 3, 0, 0, 0);
+    interval->layout()->setContentsMargins(latinCharWidth(fontMetrics()) * 3, 0, 0, 0);
     row->addWidget(interval);
     QWidget *navigation = FlowLayout::group(bar, {m_howButton, m_backButton});
     row->addWidget(navigation);
@@ -299,7 +300,7 @@ void CompareView::fitPresentation()
     for (const CompareCounters::Figure &figure : m_counters->figures())
         names = std::max(names, fm.horizontalAdvance(figure.name));
     m_table->horizontalHeader()->resizeSection(CompareModel::MessageColumn,
-                                               names + fm.averageCharWidth());
+                                               names + latinCharWidth(fm));
 }
 
 void CompareView::resizeEvent(QResizeEvent *event)

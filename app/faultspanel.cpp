@@ -53,6 +53,8 @@ FaultsPanel::FaultsPanel(SessionController *session, QWidget *parent)
     m_lastFault->setTextFormat(Qt::PlainText);
 
     auto *form = new QFormLayout;
+    // A label goes above its field when the dock is narrow (Chinese labels, a small screen).
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     for (QWidget *field :
          {static_cast<QWidget *>(m_latencySpin), static_cast<QWidget *>(m_proxyTimeoutSpin),
           static_cast<QWidget *>(m_blockCombo), static_cast<QWidget *>(m_heartbeatSpin)}) {

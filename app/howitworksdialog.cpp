@@ -1,6 +1,7 @@
 #include "howitworksdialog.h"
 
 #include "inspectormodel.h"
+#include "languagefont.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -133,7 +134,7 @@ void HowItWorksDialog::rebuild()
     m_columns = new QWidget(this);
     auto *columns = new QHBoxLayout(m_columns);
     columns->setContentsMargins(0, 0, 0, 0);
-    const int columnWidth = fontMetrics().averageCharWidth() * ColumnChars;
+    const int columnWidth = latinCharWidth(fontMetrics()) * ColumnChars;
     for (const Transport technique : std::as_const(m_techniques)) {
         auto *column = new QVBoxLayout;
         auto *heading = new QLabel(title(technique), m_columns);

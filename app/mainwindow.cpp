@@ -200,7 +200,8 @@ void MainWindow::onEntered()
     updateJoinBanner();
     m_faultsPanel->showCurrentFaults();
     fitFaultsDock(); // docked or floating, before it shows and can widen the window
-    m_faultsDock->setVisible(m_session->isHosting());
+    // Presentation mode (--present) shows the essentials only: Ctrl+Shift+F brings it.
+    m_faultsDock->setVisible(m_session->isHosting() && !m_presenting);
     fitFaultsDock();
     m_faultsDock->toggleViewAction()->setEnabled(m_session->isHosting());
     if (std::exchange(m_compareOnEnter, false) && client) {
@@ -442,6 +443,7 @@ void MainWindow::setPresenting(bool on)
         m_faultsDock->setVisible(!on);
     m_chatPage->setPresenting(on);
     m_compareView->setPresenting(on);
+    m_costPanel->setPresenting(on);
     if (on) {
         m_wasMaximized = isMaximized();
         showFullScreen();
@@ -527,17 +529,18 @@ void MainWindow::showStatusFault()
 void MainWindow::fitFaultsDock()
 {
     const auto *scroll = static_cast<QScrollArea *>(m_faultsDock->widget());
-    const int panelWidth =
-        m_faultsPanel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width();
+    const int scrollBar = scroll->verticalScrollBar()->sizeHint().width();
+    // Its labels beside their fields where the width allows, above them where not.
+    const int leastWidth = m_faultsPanel->minimumSizeHint().width() + scrollBar;
+    const int preferredWidth = m_faultsPanel->sizeHint().width() + scrollBar;
     // Beside the page where the screen has room for both; floating over the window where it
     // has not (a 1280×720 projector at 150 % scaling is 853 wide to us), rather than widening
     // the window past the screen or cutting the panel's fields.
     const QScreen *screen = this->screen();
     const QRect available = screen ? screen->availableGeometry() : QRect();
-    const int besidePage =
-        centralWidget()->minimumSizeHint().width() + panelWidth +
-        style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
-    const bool docked = available.isEmpty() || besidePage <= available.width();
+    const int page = centralWidget()->minimumSizeHint().width() +
+                     style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
+    const bool docked = available.isEmpty() || page + leastWidth <= available.width();
     if (m_faultsDock->isFloating() == docked) {
         const bool shown = m_faultsDock->isVisible();
         m_faultsDock->setFloating(!docked);
@@ -549,11 +552,12 @@ void MainWindow::fitFaultsDock()
     if (!m_faultsDock->isVisible())
         return;
     if (docked) {
-        resizeDocks({m_faultsDock}, {panelWidth}, Qt::Horizontal);
+        const int room = available.isEmpty() ? preferredWidth : available.width() - page;
+        resizeDocks({m_faultsDock}, {std::min(preferredWidth, room)}, Qt::Horizontal);
         return;
     }
     // At the window's top right, under the menu bar, and on the screen.
-    m_faultsDock->resize(panelWidth, m_faultsDock->sizeHint().height());
+    m_faultsDock->resize(preferredWidth, m_faultsDock->sizeHint().height());
     QRect placed(QPoint(), m_faultsDock->frameGeometry().size().boundedTo(available.size()));
     placed.moveTopRight(frameGeometry().topRight() + QPoint(0, menuBar()->height()));
     placed.moveRight(std::min(placed.right(), available.right()));

@@ -3,6 +3,7 @@
 #include "inspectormodel.h"
 #include "joinbanner.h"
 #include "joinurls.h"
+#include "languagefont.h"
 #include "onlinetotals.h"
 #include "serverstatspoller.h"
 #include "sessioncontroller.h"
@@ -92,7 +93,7 @@ RoomPanel::RoomPanel(SessionController *session, QWidget *parent)
                                          m_statsTable->verticalHeader()->defaultSectionSize() +
                                      2 * m_statsTable->frameWidth());
         // Every column wide enough for five digits: a counter shown as "1,…" tells nothing.
-        const int cell = fm.horizontalAdvance(QLocale().toString(88888)) + fm.averageCharWidth();
+        const int cell = fm.horizontalAdvance(QLocale().toString(88888)) + latinCharWidth(fm);
         m_statsTable->setMinimumWidth(m_statsTable->verticalHeader()->sizeHint().width() +
                                       StatsColumns * cell + 2 * m_statsTable->frameWidth());
     };

@@ -5,6 +5,7 @@
 #include "serverstatspoller.h"
 #include "sessioncontroller.h"
 #include "simulatedaudience.h"
+#include "zoom.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -78,11 +79,16 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     for (const Transport technique :
          {Transport::Polling, Transport::LongPoll, Transport::WebSocket})
         m_table->setCellWidget(int(technique), AudienceColumn, buildAudienceCell(technique));
-    const int rowHeight =
-        qMax(m_table->fontMetrics().height() + RowPadding, m_spins[0]->sizeHint().height());
-    m_table->verticalHeader()->setDefaultSectionSize(rowHeight);
-    m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() +
-                            RowCount * rowHeight + 2 * m_table->frameWidth());
+    // As tall as its rows at the current text size (zoom and presentation mode change it).
+    const auto fitRows = [this] {
+        const int rowHeight =
+            qMax(m_table->fontMetrics().height() + RowPadding, m_spins[0]->sizeHint().height());
+        m_table->verticalHeader()->setDefaultSectionSize(rowHeight);
+        m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() +
+                                RowCount * rowHeight + 2 * m_table->frameWidth());
+    };
+    fitRows();
+    Zoom::onFontChange(m_table, fitRows);
 
     m_cpuSummary->setObjectName(QStringLiteral("serverCostSummary"));
     m_cpuSummary->setTextFormat(Qt::PlainText);
@@ -91,7 +97,7 @@ ServerCostPanel::ServerCostPanel(SessionController *session, QWidget *parent)
     m_toggle->setObjectName(QStringLiteral("serverCostToggle"));
     m_toggle->setCheckable(true);
     m_toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    connect(m_toggle, &QToolButton::toggled, this, [this](bool expanded) {
+    connect(m_toggle, &QToolButton::clicked, this, [this](bool expanded) {
         setExpanded(expanded);
         // A teacher who opened it for one lesson wants it open in the next.
         QSettings().setValue(QLatin1String(ExpandedSetting), expanded);
@@ -178,6 +184,12 @@ void ServerCostPanel::setExpanded(bool expanded)
     m_toggle->setChecked(expanded);
     m_toggle->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
     m_table->setVisible(expanded);
+}
+
+void ServerCostPanel::setPresenting(bool on)
+{
+    // The essentials only: the summary line, the table one click away; back as it was after.
+    setExpanded(!on && QSettings().value(QLatin1String(ExpandedSetting), false).toBool());
 }
 
 bool ServerCostPanel::isExpanded() const

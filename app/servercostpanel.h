@@ -41,6 +41,9 @@ public:
     /// Shows the table (true) or only the summary line.
     void setExpanded(bool expanded);
     bool isExpanded() const;
+    /// Presentation mode folds the panel to its summary line; leaving it restores the
+    /// remembered state.
+    void setPresenting(bool on);
     /// Starts (or stops, with 0) `count` simulated clients of `technique`.
     void simulate(Transport technique, int count);
 

@@ -3,6 +3,7 @@
 #include "contrast.h"
 #include "eventlog.h"
 #include "inspectormodel.h"
+#include "languagefont.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -112,7 +113,7 @@ QString TimelineWidget::caption(Transport mode)
 QSize TimelineWidget::sizeHint() const
 {
     const QFontMetrics fm(font());
-    return {fm.averageCharWidth() * 90, fm.lineSpacing() * 18};
+    return {latinCharWidth(fm) * 90, fm.lineSpacing() * 18};
 }
 
 QSize TimelineWidget::minimumSizeHint() const
@@ -121,8 +122,8 @@ QSize TimelineWidget::minimumSizeHint() const
     // without captions, three lanes of bars, the axis and a legend of up to three rows.
     const QFontMetrics fm(font());
     if (!m_captionsShown)
-        return {labelWidth() + fm.averageCharWidth() * 20, fm.lineSpacing() * 10};
-    return {labelWidth() + fm.averageCharWidth() * 30, fm.lineSpacing() * 13};
+        return {labelWidth() + latinCharWidth(fm) * 20, fm.lineSpacing() * 10};
+    return {labelWidth() + latinCharWidth(fm) * 30, fm.lineSpacing() * 13};
 }
 
 void TimelineWidget::setCaptionsShown(bool shown)
@@ -191,7 +192,7 @@ int TimelineWidget::labelWidth() const
     for (const Transport mode : Modes)
         widest = std::max(widest, fm.horizontalAdvance(InspectorModel::modeTitle(mode)));
     // Long names wrap onto a second line rather than eat the plot.
-    return std::min(widest, fm.averageCharWidth() * 12) + 16;
+    return std::min(widest, latinCharWidth(fm) * 12) + 16;
 }
 
 QColor TimelineWidget::mutedText() const
@@ -248,7 +249,7 @@ TimelineWidget::Layout TimelineWidget::layout() const
     Layout l;
     const int lineHeight = textLineHeight();
     const int swatch = fm.height();
-    const int itemGap = fm.averageCharWidth() * 2;
+    const int itemGap = latinCharWidth(fm) * 2;
     const int legendRowHeight = lineHeight + 4;
 
     // The legend first: it may need more rows on a narrow widget.

@@ -25,6 +25,8 @@ namespace {
 constexpr qsizetype ReadChunkBytes = 16 * 1024;
 /// Reads per wake-up: one client that keeps sending cannot hold up the others.
 constexpr int MaxReadsPerWakeUp = 4;
+// Held writes beyond this go to the kernel before the hold ends (keepUnsent()).
+constexpr qsizetype HeldWritesFlushBytes = 64 * 1024;
 } // namespace
 
 WebSocketPeer *WebSocketPeer::adopt(QTcpSocket *socket, QWebSocket *webSocket, const Limits &limits,
@@ -249,6 +251,10 @@ void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
         m_output = *shared; // shares the frame's bytes instead of copying them
     else
         m_output.append(data + sent, size - sent);
+    // Writes held back (isCorked()) wait to save send() calls, not for the client: a sender
+    // whose messages wait for a slow disk must not look like a client that does not read.
+    if (isCorked() && m_output.size() - m_outputOffset > HeldWritesFlushBytes && !sendHeldWrites())
+        return;
     if (m_output.size() - m_outputOffset > m_limits.maxBacklogBytes) {
         // The client stopped reading. It comes back with its cursor and misses nothing.
         qCInfo(lcServer) << "dropping a WebSocket client that does not read:"
@@ -258,6 +264,27 @@ void WebSocketPeer::keepUnsent(const char *data, qsizetype size, qsizetype sent,
     }
     if (!isCorked())
         waitUntilWritable();
+}
+
+bool WebSocketPeer::sendHeldWrites()
+{
+    while (m_outputOffset < m_output.size()) {
+        const ssize_t n = sendBytes(m_output.constData() + m_outputOffset,
+                                    size_t(m_output.size() - m_outputOffset));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (n < 0) {
+            finish(true);
+            return false;
+        }
+        m_counters->bytesOut += n;
+        m_outputOffset += n;
+    }
+    m_output.clear();
+    m_outputOffset = 0;
+    return true;
 }
 
 void WebSocketPeer::waitUntilWritable()

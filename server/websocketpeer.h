@@ -117,6 +117,9 @@ private:
     /// After a send of `size` bytes returned `result`: counts, keeps the rest, or ends.
     void afterSend(const char *data, qsizetype size, const QByteArray *shared, ssize_t result);
     void keepUnsent(const char *data, qsizetype size, qsizetype sent, const QByteArray *shared);
+    /// Gives the backlog to the kernel while writes are held, as far as it takes it; false if
+    /// the connection failed (it is ending).
+    bool sendHeldWrites();
     void shutdownAfterClose();
     /// Ends the connection; emits closed() at once, or from the event loop when `deferred`.
     void finish(bool deferred = false);

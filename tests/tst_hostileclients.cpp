@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 using namespace ServerTestSupport;
@@ -82,6 +83,47 @@ QByteArray pageRequest()
     return TestHttp::request("GET", "/api/messages?after=0");
 }
 
+// Peers that connect, say something and then fall silent without closing (a laptop lid shut,
+// Wi-Fi gone, a half-sent request).
+enum class SilentPeer {
+    WebSocket,   // completes the handshake, then never reads nor answers a ping
+    KeepAlive,   // polls once with a nick on a keep-alive connection, then sends nothing
+    PartialHead, // sends half a request head, then nothing
+};
+
+// Short heartbeat and timeouts, so the documented bounds are seconds, not a minute.
+ServerConfig silentPeerConfig()
+{
+    ServerConfig config = quietConfig();
+    config.webSocketPingIntervalMs = 500;
+    config.webSocketPongTimeoutMs = 400;
+    config.webSocketLeaveGraceMs = 200;
+    config.headTimeoutMs = 800;
+    config.idleTimeoutMs = 800;
+    config.onlineTimeoutMs = 1000;
+    return config;
+}
+
+// The server's stamps of a nick's presence messages of one kind.
+QList<qint64> presenceStamps(quint16 port, const QString &nick, const QString &kind)
+{
+    QList<qint64> stamps;
+    for (const QJsonValue &value : messagesOf(TestHttp::get(port, "/api/messages?after=0"))) {
+        const QJsonObject message = value.toObject();
+        if (message.value(u"kind").toString() == kind && message.value(u"nick").toString() == nick)
+            stamps.append(message.value(u"ts").toInteger());
+    }
+    return stamps;
+}
+
+bool isOnline(quint16 port, const QString &nick)
+{
+    const QJsonArray online = TestHttp::get(port, "/api/room").json().value(u"online").toArray();
+    return std::any_of(online.begin(), online.end(), [&](const QJsonValue &member) {
+        return member.toObject().value(u"nick").toString() == nick;
+    });
+}
+
 } // namespace
 
 class tst_HostileClients : public QObject
@@ -98,6 +140,8 @@ private slots:
     void pipeliningUnderAddedLatency();
     void replayNeverRead();
     void replayOvertakenByEviction();
+    void silentPeers_data();
+    void silentPeers();
     void fileLimit();
     void connectionCapKeepsAReserve_data();
     void connectionCapKeepsAReserve();
@@ -381,6 +425,126 @@ void tst_HostileClients::replayOvertakenByEviction()
     back.open(wsUrl(server.port, QStringLiteral("/ws?after=%1").arg(cursor)));
     QTRY_VERIFY(!backFrames.ofType("hello").isEmpty());
     QVERIFY(backFrames.ofType("hello").first().value(u"gap").toBool());
+}
+
+void tst_HostileClients::silentPeers_data()
+{
+    // Each row: how long the server may take to end the connection, counted from the peer's
+    // last bytes, and to store its leave (0: it never gave a nick), counted from its join;
+    // docs/PROTOCOL.md, "Heartbeats" and "Errors". The housekeeping that ends idle connections
+    // and expires presence runs at most once a second, hence the 1 s in every bound.
+    const ServerConfig config = silentPeerConfig();
+    QTest::addColumn<SilentPeer>("peer");
+    QTest::addColumn<int>("closedWithinMs");
+    QTest::addColumn<int>("leftWithinMs");
+    QTest::addRow("WebSocket that never answers a ping")
+        << SilentPeer::WebSocket << config.webSocketPingIntervalMs + config.webSocketPongTimeoutMs
+        << config.webSocketPingIntervalMs + config.webSocketPongTimeoutMs +
+               config.webSocketLeaveGraceMs + 1000;
+    QTest::addRow("keep-alive poller gone quiet")
+        << SilentPeer::KeepAlive << config.idleTimeoutMs + 1000 << config.onlineTimeoutMs + 1000;
+    QTest::addRow("request head never finished")
+        << SilentPeer::PartialHead << config.headTimeoutMs + 1000 << 0;
+}
+
+void tst_HostileClients::silentPeers()
+{
+    QFETCH(SilentPeer, peer);
+    QFETCH(int, closedWithinMs);
+    QFETCH(int, leftWithinMs);
+    RunningServer server;
+    QVERIFY(server.start(silentPeerConfig()));
+
+    // The normal client: a WebSocket with a nick that answers pings (QWebSocket does) and
+    // sends now and then.
+    QWebSocket steady;
+    FrameCollector steadyFrames(&steady);
+    QSignalSpy steadyGone(&steady, &QWebSocket::disconnected);
+    steady.open(wsUrl(server.port, QStringLiteral("/ws?nick=steady")));
+    QTRY_VERIFY(!steadyFrames.ofType("hello").isEmpty());
+    int sent = 0;
+    auto steadySends = [&] {
+        const QString id = QString::number(++sent);
+        steady.sendTextMessage(QStringLiteral(R"({"type":"send","text":"m%1","id":"%1"})").arg(id));
+        QTRY_COMPARE(steadyFrames.ofType("ack").size(), sent);
+        QCOMPARE(steadyFrames.ofType("ack").last().value(u"id").toString(), id);
+    };
+    steadySends();
+
+    // The silent peer. Its socket is watched without blocking, so the steady client keeps
+    // answering pings meanwhile.
+    QTcpSocket plain;
+    TestWebSocket::Client webSocket;
+    QTcpSocket *silent = &plain;
+    QString nick;
+    QElapsedTimer silentFor;
+    switch (peer) {
+    case SilentPeer::WebSocket:
+        nick = QStringLiteral("ghost");
+        QVERIFY(webSocket.open(server.port, "/ws?nick=ghost"));
+        silent = &webSocket.socket();
+        break;
+    case SilentPeer::KeepAlive: {
+        nick = QStringLiteral("quiet");
+        plain.connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(plain.waitForConnected(5000));
+        plain.write(TestHttp::request("GET", "/api/messages?after=0&nick=quiet"));
+        QByteArray buffer;
+        QCOMPARE(TestHttp::readReply(plain, &buffer).status, 200);
+        break;
+    }
+    case SilentPeer::PartialHead:
+        plain.connectToHost(QHostAddress::LocalHost, server.port);
+        QVERIFY(plain.waitForConnected(5000));
+        plain.write("GET /api/room HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        QVERIFY(plain.waitForBytesWritten(5000));
+        break;
+    }
+    silentFor.start();
+    QCOMPARE(TestHttp::get(server.port, "/api/messages?after=0").status, 200);
+    steadySends();
+
+    // Ended by the server within the bound. The housekeeping's coarse timer may fire up to 5 %
+    // late, and a check that comes a few milliseconds before a deadline waits for the next
+    // second: 250 ms of slack for both and for this test's own event loop.
+    QSignalSpy ended(silent, &QAbstractSocket::disconnected);
+    if (silent->state() != QAbstractSocket::UnconnectedState)
+        QVERIFY(ended.wait(closedWithinMs + 5000));
+    const qint64 closedAfterMs = silentFor.elapsed();
+    qInfo("silent peer ended by the server after %lld ms (bound %d ms)", closedAfterMs,
+          closedWithinMs);
+    QVERIFY2(closedAfterMs <= closedWithinMs + 250, "the silent peer was kept past its bound");
+    if (peer == SilentPeer::PartialHead) {
+        QByteArray buffer = silent->readAll();
+        TestHttp::Reply reply;
+        QVERIFY(TestHttp::parseReply(buffer, &reply) > 0);
+        QCOMPARE(reply.status, 408);
+        QVERIFY(!reply.json().value(u"error").toString().isEmpty());
+    }
+
+    // Its leave is stored within the bound, as the server stamps it: the check after the ping
+    // round, the leave grace or the online timeout, and the presence sweep.
+    if (leftWithinMs > 0) {
+        QTRY_COMPARE_WITH_TIMEOUT(presenceStamps(server.port, nick, QStringLiteral("leave")).size(),
+                                  1, leftWithinMs + 5000);
+        const qint64 joined = presenceStamps(server.port, nick, QStringLiteral("join")).value(0);
+        const qint64 left = presenceStamps(server.port, nick, QStringLiteral("leave")).value(0);
+        qInfo("%s left %lld ms after its join (bound %d ms)", qPrintable(nick), left - joined,
+              leftWithinMs);
+        // A timer may fire up to 5 % late (QTimer's coarse type).
+        QVERIFY2(left - joined <= leftWithinMs + leftWithinMs / 20,
+                 "the silent peer left later than the bound");
+        QVERIFY(!isOnline(server.port, nick));
+    }
+
+    // The normal client was served all along, and still is.
+    steadySends();
+    QVERIFY(steadyGone.isEmpty());
+    QVERIFY(isOnline(server.port, QStringLiteral("steady")));
+    QVERIFY(
+        presenceStamps(server.port, QStringLiteral("steady"), QStringLiteral("leave")).isEmpty());
+    QCOMPARE(steadyFrames.ofType("message").last().value(u"text").toString(),
+             QStringLiteral("m%1").arg(sent));
 }
 
 void tst_HostileClients::fileLimit()

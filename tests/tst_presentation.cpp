@@ -11,11 +11,13 @@
 #include "contrast.h"
 #include "defaultroute.h"
 #include "joinbanner.h"
+#include "languagefont.h"
 #include "mainwindow.h"
 #include "modetoggle.h"
 #include "presentation.h"
 #include "presentationbar.h"
 #include "qrcodewidget.h"
+#include "servercostpanel.h"
 #include "sessioncontroller.h"
 #include "timelinewidget.h"
 #include "zoom.h"
@@ -330,7 +332,7 @@ void tst_Presentation::windowFitsAProjectorAt150Percent()
     const auto *columns = window.findChild<QSplitter *>(QStringLiteral("chatColumns"));
     QVERIFY(columns);
     const int chatWidth = columns->widget(1)->width();
-    const int averageChar = window.chatPage()->input()->fontMetrics().averageCharWidth();
+    const int averageChar = latinCharWidth(window.chatPage()->input()->fontMetrics());
     QVERIFY2(chatWidth >= 30 * averageChar,
              qPrintable(QStringLiteral("chat column %1 px").arg(chatWidth)));
     window.showCompare(true);
@@ -399,12 +401,18 @@ void tst_Presentation::presentFromTheCommandLine()
          QStringLiteral("0"), QStringLiteral("--present")});
     QVERIFY2(options.error.isEmpty(), qPrintable(options.error));
     QVERIFY(options.present);
+    QSettings().setValue(QStringLiteral("serverCost/expanded"), true); // left open last time
     MainWindow window;
     window.show();
     window.applyOptions(options);
     QVERIFY(window.isPresenting());
     QTRY_VERIFY_WITH_TIMEOUT(inRoom(window), Timeout);
     QTRY_VERIFY(window.windowState().testFlag(Qt::WindowFullScreen));
+    // The essentials only, though the room opened after presentation mode did: no Faults
+    // panel over the page, the server cost folded to its summary line even if it was left
+    // open.
+    QVERIFY(!window.findChild<QDockWidget *>(QStringLiteral("faultsDock"))->isVisible());
+    QVERIFY(!window.serverCostPanel()->isExpanded());
     // The banner shows this machine's join address first and its code reads back as it.
     JoinBanner *banner = window.presentationBar()->joinBanner();
     QTRY_VERIFY(banner->isVisible());
@@ -419,6 +427,8 @@ void tst_Presentation::presentFromTheCommandLine()
                                  !window.isPresenting(),
                              Timeout);
     QVERIFY(window.menuBar()->isVisible());
+    QVERIFY(window.serverCostPanel()->isExpanded()); // as the teacher left it
+    QSettings().remove(QStringLiteral("serverCost/expanded"));
 }
 
 // The offscreen platform with one 1280×720 screen at 96 dpi, before QApplication exists.

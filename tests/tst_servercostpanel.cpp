@@ -12,6 +12,7 @@
 #include "sessioncontroller.h"
 #include "simulatedaudience.h"
 
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QToolButton>
 
 using namespace PushChat;
 
@@ -55,6 +57,7 @@ private slots:
     void monitoringIsItsOwnRow();
     void onlineTotalsShowTheNumbers();
     void modelRatesFromTwoReports();
+    void openedOrFoldedAsLeft();
 
 private:
     void host();
@@ -251,6 +254,36 @@ void tst_ServerCostPanel::modelRatesFromTwoReports()
     restarted.uptimeMs = 500;
     model.add(restarted, 1'200'000'000, 200'000'000);
     QVERIFY(!model.hasRates());
+}
+
+void tst_ServerCostPanel::openedOrFoldedAsLeft()
+{
+    host();
+    if (QTest::currentTestFailed())
+        return;
+    m_window->showCompare(true);
+    ServerCostPanel *panel = m_window->serverCostPanel();
+    auto *toggle = panel->findChild<QToolButton *>(QStringLiteral("serverCostToggle"));
+    QVERIFY(toggle);
+    QVERIFY(!panel->isExpanded());
+    QTest::mouseClick(toggle, Qt::LeftButton);
+    QVERIFY(panel->isExpanded());
+    QVERIFY(panel->table()->isVisible());
+    // The next window (the next lesson) opens it as it was left.
+    {
+        MainWindow next;
+        QVERIFY(next.serverCostPanel()->isExpanded());
+    }
+    // Every row whole at a larger text size: the table's height follows the font.
+    m_window->setZoomPercent(200);
+    QTRY_VERIFY(panel->table()->height() >=
+                panel->table()->horizontalHeader()->height() +
+                    panel->table()->model()->rowCount() * panel->table()->fontMetrics().height());
+    m_window->setZoomPercent(100);
+    QTest::mouseClick(toggle, Qt::LeftButton);
+    QVERIFY(!panel->isExpanded());
+    MainWindow folded;
+    QVERIFY(!folded.serverCostPanel()->isExpanded());
 }
 
 QTEST_MAIN(tst_ServerCostPanel)
