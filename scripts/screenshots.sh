@@ -50,6 +50,8 @@ cleanup() {
 trap cleanup EXIT
 # Keep the user's remembered start screen values out of it.
 export XDG_CONFIG_HOME="$work/config"
+# And the hosted rooms' stored histories: every shot starts from an empty room.
+export XDG_DATA_HOME="$work/data"
 # The server cost panel open, as a teacher showing the cost leaves it.
 mkdir -p "$XDG_CONFIG_HOME/PushChat"
 printf '[serverCost]\nexpanded=true\n' >"$XDG_CONFIG_HOME/PushChat/pushchat.conf"

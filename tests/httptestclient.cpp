@@ -61,6 +61,8 @@ Reply readReply(QTcpSocket &socket, QByteArray *buffer, int timeoutMs)
     QDeadlineTimer deadline(timeoutMs);
     Reply reply;
     while (true) {
+        // What the socket already holds first: waitForReadyRead() waits only for more.
+        buffer->append(socket.readAll());
         if (const qsizetype used = parseReply(*buffer, &reply)) {
             buffer->remove(0, used);
             return reply;
@@ -78,7 +80,6 @@ Reply readReply(QTcpSocket &socket, QByteArray *buffer, int timeoutMs)
             }
             continue;
         }
-        buffer->append(socket.readAll());
     }
 }
 
