@@ -118,12 +118,24 @@ QSize TimelineWidget::sizeHint() const
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    // Three lanes of a bar area and a two-line caption, the axis and a legend row or two;
-    // without captions, three lanes of bars, the axis and a legend of up to three rows.
+    // Three lanes of bars a line high, the axis and the whole legend at the current width
+    // (resizeEvent() asks again when its rows change). The captions need no room of their
+    // own: layout() leaves them out where the lanes are too short for them.
     const QFontMetrics fm(font());
-    if (!m_captionsShown)
-        return {labelWidth() + latinCharWidth(fm) * 20, fm.lineSpacing() * 10};
-    return {labelWidth() + latinCharWidth(fm) * 30, fm.lineSpacing() * 13};
+    const int width = labelWidth() + latinCharWidth(fm) * (m_captionsShown ? 30 : 20);
+    int legendRows = 0;
+    placeLegend(this->width() > 0 ? this->width() : sizeHint().width(), &legendRows);
+    const int lanes = std::max<int>(1, int(m_lanes.size()));
+    return {width, lanes * minimumLaneHeight(fm) + axisHeight() + legendHeight(legendRows)};
+}
+
+void TimelineWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    int rows = 0;
+    placeLegend(width(), &rows);
+    if (std::exchange(m_legendRows, rows) != rows)
+        updateGeometry(); // a legend on more rows needs more height
 }
 
 void TimelineWidget::setCaptionsShown(bool shown)
@@ -229,6 +241,38 @@ QList<TimelineWidget::LegendItem> TimelineWidget::legendItems() const
     };
 }
 
+QList<TimelineWidget::LegendItem> TimelineWidget::placeLegend(int width, int *rows) const
+{
+    const QFontMetrics fm(font());
+    const int swatch = fm.height();
+    const int itemGap = latinCharWidth(fm) * 2;
+    const int rowHeight = textLineHeight() + 4;
+    QList<LegendItem> legend = legendItems();
+    int x = 6;
+    int row = 0;
+    for (LegendItem &item : legend) {
+        const int w = swatch + 4 + fm.horizontalAdvance(item.label) + itemGap;
+        if (x + w > width && x > 6) {
+            ++row;
+            x = 6;
+        }
+        item.position = QPoint(x, row * rowHeight);
+        x += w;
+    }
+    *rows = row + 1;
+    return legend;
+}
+
+int TimelineWidget::legendHeight(int rows) const
+{
+    return rows * (textLineHeight() + 4) + 4;
+}
+
+int TimelineWidget::axisHeight() const
+{
+    return textLineHeight() + 6;
+}
+
 // One line of the legend or a caption as drawn: Chinese comes from a CJK fallback font whose
 // lines are taller than the widget font's, so its metrics alone would cut them off.
 int TimelineWidget::textLineHeight() const
@@ -248,25 +292,12 @@ TimelineWidget::Layout TimelineWidget::layout() const
     const QFontMetrics fm(font());
     Layout l;
     const int lineHeight = textLineHeight();
-    const int swatch = fm.height();
-    const int itemGap = latinCharWidth(fm) * 2;
-    const int legendRowHeight = lineHeight + 4;
 
     // The legend first: it may need more rows on a narrow widget.
-    l.legend = legendItems();
-    int x = 6;
-    int row = 0;
-    for (LegendItem &item : l.legend) {
-        const int w = swatch + 4 + fm.horizontalAdvance(item.label) + itemGap;
-        if (x + w > width() && x > 6) {
-            ++row;
-            x = 6;
-        }
-        item.position = QPoint(x, row * legendRowHeight);
-        x += w;
-    }
-    const int legendHeight = (row + 1) * legendRowHeight + 4;
-    const int axisHeight = lineHeight + 6;
+    int legendRows = 0;
+    l.legend = placeLegend(width(), &legendRows);
+    const int legendHeight = this->legendHeight(legendRows);
+    const int axisHeight = this->axisHeight();
     const int lanes = std::max<int>(1, int(m_lanes.size()));
 
     l.plotLeft = labelWidth();
@@ -286,7 +317,7 @@ TimelineWidget::Layout TimelineWidget::layout() const
     const int minimumBars = 2 * fm.height();
     // Short of height (a scaled projector), the lanes give way to the legend down to a line of
     // their own: a legend cut off at the bottom explains nothing.
-    l.laneHeight = std::max(fm.height() + 10, (height() - axisHeight - legendHeight) / lanes);
+    l.laneHeight = std::max(minimumLaneHeight(fm), (height() - axisHeight - legendHeight) / lanes);
     if (l.laneHeight - l.captionHeight - 10 < minimumBars)
         l.captionHeight = 0;
     l.barAreaHeight = std::max(16, l.laneHeight - l.captionHeight - 10);

@@ -55,6 +55,7 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
@@ -90,6 +91,12 @@ private:
     int textLineHeight() const;
     Layout layout() const;
     QList<LegendItem> legendItems() const;
+    /// The legend's items placed in rows at `width` (positions relative to its top left).
+    QList<LegendItem> placeLegend(int width, int *rows) const;
+    int legendHeight(int rows) const;
+    int axisHeight() const;
+    /// A lane's least height: its name and a bar on one line.
+    static int minimumLaneHeight(const QFontMetrics &fm) { return fm.height() + 10; }
     QColor mutedText() const;
 
     void paintLanes(QPainter &p, const Layout &l) const;
@@ -104,6 +111,7 @@ private:
     Timeline m_timeline;
     qint64 m_nowMs = 0;
     bool m_captionsShown = true;
+    int m_legendRows = 0;
     QTimer m_timer;
 };
 

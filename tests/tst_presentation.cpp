@@ -36,6 +36,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -92,6 +94,7 @@ private slots:
     void zoomIsRememberedAcrossWindows();
     void presentationModeFillsTheScreenWithLargeType();
     void windowFitsAProjectorAt150Percent();
+    void compareViewWithServerCostFitsWhole();
     void qrCodeDecodesToTheShownAddress();
     void presentFromTheCommandLine();
 
@@ -341,6 +344,26 @@ void tst_Presentation::windowFitsAProjectorAt150Percent()
     // At the default size on the projector there is room for it beside the page.
     if (!desktopScaled)
         QTRY_VERIFY(!faults->isFloating());
+}
+
+void tst_Presentation::compareViewWithServerCostFitsWhole()
+{
+    // The teacher left the server cost open; the Faults panel is docked beside the page.
+    QSettings().setValue(QStringLiteral("serverCost/expanded"), true);
+    MainWindow window;
+    window.show();
+    window.resize(Projector);
+    hostOnAnyPort(window);
+    QTRY_VERIFY_WITH_TIMEOUT(inRoom(window), Timeout);
+    window.showCompare(true);
+    QVERIFY(window.serverCostPanel()->isExpanded());
+    QTRY_VERIFY(window.findChild<QDockWidget *>(QStringLiteral("faultsDock"))->isVisible());
+    QVERIFY(!window.findChild<QDockWidget *>(QStringLiteral("faultsDock"))->isFloating());
+    // The counters, the line-up and the whole timeline, legend included, without scrolling.
+    const auto *scroll = window.compareView()->findChild<QScrollArea *>();
+    QVERIFY(scroll);
+    QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
+    QSettings().remove(QStringLiteral("serverCost/expanded"));
 }
 
 QString tst_Presentation::decodeWithZbar(const QString &imagePath)
