@@ -10,6 +10,8 @@
 #   docs/screenshot-zh-720p.png    the chat page in Simplified Chinese on a 1280×720 screen
 #   docs/screenshot-compare-zh-720p.png  the compare view in Chinese, 1280×720
 #   docs/screenshot-scaled-720p.png  the chat page while hosting, QT_SCALE_FACTOR=1.5 at 1280×720
+#   docs/screenshot-faults-720p.png, docs/screenshot-faults-zh-720p.png  a guest's compare view
+#                                  marking the faults of a headless server's --fault-script
 # Needs xvfb-run, ImageMagick (import) and curl; builds first if needed.
 # Usage: bash scripts/screenshots.sh [build-dir]
 set -euo pipefail
@@ -31,6 +33,10 @@ if [ -z "${PUSHCHAT_IN_XVFB:-}" ]; then
     # The projector's screen in Chinese, the language chosen by the system's locale.
     PUSHCHAT_IN_XVFB=zh xvfb-run -a -s '-screen 0 1280x720x24' bash "${BASH_SOURCE[0]}" "$build"
     PUSHCHAT_IN_XVFB=present-chat xvfb-run -a -s '-screen 0 1280x720x24' \
+        bash "${BASH_SOURCE[0]}" "$build"
+    # A guest's compare view marking the faults a headless server's script does, both languages.
+    PUSHCHAT_IN_XVFB=faults xvfb-run -a -s '-screen 0 1280x720x24' bash "${BASH_SOURCE[0]}" "$build"
+    PUSHCHAT_IN_XVFB=faults PUSHCHAT_LANG=zh_CN xvfb-run -a -s '-screen 0 1280x720x24' \
         bash "${BASH_SOURCE[0]}" "$build"
     # The projector with the desktop scaled to 150 %.
     PUSHCHAT_IN_XVFB=scaled QT_SCALE_FACTOR=1.5 xvfb-run -a -s '-screen 0 1280x720x24' \
@@ -107,6 +113,25 @@ if [ "$PUSHCHAT_IN_XVFB" = zh ]; then
     sleep 14
     import -window root "$root/docs/screenshot-compare-zh-720p.png"
     echo "wrote docs/screenshot-compare-zh-720p.png"
+    exit 0
+fi
+
+if [ "$PUSHCHAT_IN_XVFB" = faults ]; then
+    # Latency 800 ms, then a drop, then no latency: the marks line up across the three lanes.
+    printf '2s latency 800\n7s drop\n10s latency 0\n' >"$work/faults.txt"
+    "$build/server/pushchat-server" --port "$port" --bind 127.0.0.1 --name "Class 4B" \
+        --rate-exempt-loopback --fault-script "$work/faults.txt" >"$work/server.log" 2>&1 &
+    pids+=($!)
+    wait_for_room
+    lang=${PUSHCHAT_LANG:-en}
+    file=screenshot-faults-720p.png
+    [ "$lang" = en ] || file=screenshot-faults-zh-720p.png
+    "$app" --join "$url" --nick student --interval 1000 --bot 2 --lang "$lang" \
+        >"$work/faults.log" 2>&1 &
+    pids+=($!)
+    sleep 15
+    import -window root "$root/docs/$file"
+    echo "wrote docs/$file"
     exit 0
 fi
 
