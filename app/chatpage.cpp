@@ -28,6 +28,7 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -453,8 +454,18 @@ void ChatPage::setIntervalFromSlider(int value)
 
 void ChatPage::scrollToEndIfFollowing()
 {
-    if (m_followEnd)
+    // Not while the page is hidden behind the compare view: scrolling makes the view lay out
+    // every row (a text layout each), so a long stream cost more with every message.
+    // showEvent() catches up.
+    if (m_followEnd && isVisible())
         m_messageView->scrollToBottom();
+}
+
+void ChatPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_followEnd)
+        QTimer::singleShot(0, m_messageView, &QListView::scrollToBottom);
 }
 
 void ChatPage::updateState()

@@ -4,6 +4,7 @@
 
 #include <QAbstractItemView>
 #include <QDateTime>
+#include <QHash>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -45,7 +46,7 @@ struct TextFit
 };
 
 // How `text` wraps at `width`, the way drawText() with wrapOption() wraps it.
-TextFit fitText(const QFont &font, const QString &text, int width, int foldedLines)
+TextFit layOutText(const QFont &font, const QString &text, int width, int foldedLines)
 {
     QTextLayout layout(text, font);
     layout.setTextOption(wrapOption());
@@ -60,6 +61,39 @@ TextFit fitText(const QFont &font, const QString &text, int width, int foldedLin
     }
     layout.endLayout();
     fit.fullHeight = int(std::ceil(height));
+    return fit;
+}
+
+struct FitKey
+{
+    QString text;
+    QString font;
+    int width;
+    int foldedLines;
+    friend bool operator==(const FitKey &, const FitKey &) = default;
+};
+
+size_t qHash(const FitKey &key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.text, key.font, key.width, key.foldedLines);
+}
+
+// The view asks for every row's height whenever it lays the rows out, which it does for each
+// message added: without the cache a long chat cost a text layout per row per message. The key
+// holds everything the fit depends on, so nothing needs invalidating; the cache is the GUI
+// thread's, bounded, and starts again when full.
+constexpr qsizetype MaxCachedFits = 20000;
+
+TextFit fitText(const QFont &font, const QString &text, int width, int foldedLines)
+{
+    static QHash<FitKey, TextFit> cache;
+    FitKey key{text, font.key(), width, foldedLines};
+    if (const auto cached = cache.constFind(key); cached != cache.cend())
+        return *cached;
+    const TextFit fit = layOutText(font, text, width, foldedLines);
+    if (cache.size() >= MaxCachedFits)
+        cache.clear();
+    cache.insert(std::move(key), fit);
     return fit;
 }
 

@@ -277,6 +277,10 @@ int TimelineWidget::axisHeight() const
 // lines are taller than the widget font's, so its metrics alone would cut them off.
 int TimelineWidget::textLineHeight() const
 {
+    // Asked for at every layout pass and paint; the words change only with the font or the
+    // language (changeEvent()).
+    if (m_textLineHeight > 0)
+        return m_textLineHeight;
     QString sample = caption(Transport::Polling);
     for (const LegendItem &item : legendItems())
         sample += item.label;
@@ -284,7 +288,17 @@ int TimelineWidget::textLineHeight() const
     text.beginLayout();
     const QTextLine line = text.createLine();
     text.endLayout();
-    return std::max(QFontMetrics(font()).height(), int(std::ceil(line.height())));
+    m_textLineHeight = std::max(QFontMetrics(font()).height(), int(std::ceil(line.height())));
+    return m_textLineHeight;
+}
+
+void TimelineWidget::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::LanguageChange) {
+        m_textLineHeight = 0;
+        updateGeometry();
+    }
+    QWidget::changeEvent(event);
 }
 
 TimelineWidget::Layout TimelineWidget::layout() const

@@ -56,6 +56,7 @@ public:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
@@ -112,6 +113,7 @@ private:
     qint64 m_nowMs = 0;
     bool m_captionsShown = true;
     int m_legendRows = 0;
+    mutable int m_textLineHeight = 0; ///< 0: to be measured again
     QTimer m_timer;
 };
 
