@@ -87,13 +87,13 @@ constexpr qsizetype MaxCachedFits = 20000;
 TextFit fitText(const QFont &font, const QString &text, int width, int foldedLines)
 {
     static QHash<FitKey, TextFit> cache;
-    FitKey key{text, font.key(), width, foldedLines};
+    const FitKey key{text, font.key(), width, foldedLines};
     if (const auto cached = cache.constFind(key); cached != cache.cend())
         return *cached;
     const TextFit fit = layOutText(font, text, width, foldedLines);
     if (cache.size() >= MaxCachedFits)
         cache.clear();
-    cache.insert(std::move(key), fit);
+    cache.insert(key, fit);
     return fit;
 }
 

@@ -85,7 +85,7 @@ void SessionController::startFaultScript()
     if (m_faultScript.isEmpty())
         return;
     m_faultRunner = new FaultScriptRunner(m_server, m_faultScript, this);
-    connect(m_faultRunner, &FaultScriptRunner::stepApplied, this, [this](const FaultStep &step) {
+    connect(m_faultRunner, &FaultScriptRunner::stepApplied, this, [](const FaultStep &step) {
         qCInfo(lcAppSession).noquote() << "fault script:" << step.label();
     });
     m_faultRunner->start();
