@@ -457,6 +457,10 @@ void tst_Presentation::presentFromTheCommandLine()
 // The offscreen platform with one 1280×720 screen at 96 dpi, before QApplication exists.
 int main(int argc, char *argv[])
 {
+    // A home of this process's own: ctest runs this program's variants side by side, and a
+    // hosted room's stored history (under ~/.qttest in test mode) admits one server at a time.
+    QTemporaryDir home;
+    qputenv("HOME", home.path().toLocal8Bit());
     QTemporaryDir configDir;
     const QString config = configDir.filePath(QStringLiteral("screens.json"));
     QFile file(config);
