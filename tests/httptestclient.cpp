@@ -115,6 +115,23 @@ Reply postJson(quint16 port, const QByteArray &target, const QByteArray &json,
         port, request("POST", target, json, "Content-Type: application/json\r\n" + extraHeaders));
 }
 
+int postPipelined(quint16 port, const QList<QByteArray> &jsonBodies, int timeoutMs)
+{
+    QByteArray posts;
+    for (const QByteArray &json : jsonBodies)
+        posts += request("POST", "/api/messages", json, "Content-Type: application/json\r\n");
+    QTcpSocket poster;
+    poster.connectToHost(QHostAddress::LocalHost, port);
+    if (!poster.waitForConnected(timeoutMs))
+        return 0;
+    poster.write(posts);
+    QByteArray replies;
+    int created = 0;
+    while (created < jsonBodies.size() && readReply(poster, &replies, timeoutMs).status == 201)
+        ++created;
+    return created;
+}
+
 quint16 startServerProcess(QProcess &process, const QString &program, const QStringList &arguments)
 {
     process.start(program, arguments);

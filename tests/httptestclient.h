@@ -41,6 +41,10 @@ QByteArray request(const QByteArray &method, const QByteArray &target, const QBy
 Reply get(quint16 port, const QByteArray &target, const QByteArray &extraHeaders = {});
 Reply postJson(quint16 port, const QByteArray &target, const QByteArray &json,
                const QByteArray &extraHeaders = {});
+/// Posts each JSON body to /api/messages, all pipelined on one connection (fast enough to fill
+/// a history), and reads the answers in order. Returns how many were `201` before the first
+/// that was not (or did not come).
+int postPipelined(quint16 port, const QList<QByteArray> &jsonBodies, int timeoutMs = 10000);
 
 /// Starts a server executable with `arguments` and reads the port of the join URL
 /// (http://127.0.0.1:PORT/) it prints. Returns 0 if none appears within 10 s.

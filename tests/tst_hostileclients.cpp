@@ -157,18 +157,10 @@ void tst_HostileClients::initTestCase()
     // A history of 9,000 messages of 2,000 bytes: 18 MB, eighteen pages, far more than the
     // kernel buffers for one connection (net.ipv4.tcp_wmem: 4 MiB at most here).
     const QByteArray text(TextBytes, 'h');
-    QByteArray posts;
-    for (int i = 1; i < HistoryMessages; ++i) // the poster's join is the first message
-        posts += TestHttp::request("POST", "/api/messages",
-                                   R"({"nick":"filler","text":")" + text + "\"}",
-                                   "Content-Type: application/json\r\n");
-    QTcpSocket poster;
-    poster.connectToHost(QHostAddress::LocalHost, m_server.port);
-    QVERIFY(poster.waitForConnected(5000));
-    poster.write(posts);
-    QByteArray replies;
-    for (int i = 1; i < HistoryMessages; ++i)
-        QCOMPARE(TestHttp::readReply(poster, &replies).status, 201);
+    // The poster's join is the first message.
+    const QList<QByteArray> posts(HistoryMessages - 1,
+                                  R"({"nick":"filler","text":")" + text + "\"}");
+    QCOMPARE(TestHttp::postPipelined(m_server.port, posts), HistoryMessages - 1);
     QCOMPARE(TestHttp::get(m_server.port, "/api/room").json().value(u"last_seq").toInteger(),
              HistoryMessages);
 }
@@ -382,19 +374,9 @@ void tst_HostileClients::replayOvertakenByEviction()
     config.historyLimit = 4000;
     QVERIFY(server.start(config));
     auto postMany = [&](int count) {
-        const QByteArray text(4000, 'e');
-        QByteArray posts;
-        for (int i = 0; i < count; ++i)
-            posts += TestHttp::request("POST", "/api/messages",
-                                       R"({"nick":"evictor","text":")" + text + "\"}",
-                                       "Content-Type: application/json\r\n");
-        QTcpSocket poster;
-        poster.connectToHost(QHostAddress::LocalHost, server.port);
-        QVERIFY(poster.waitForConnected(5000));
-        poster.write(posts);
-        QByteArray replies;
-        for (int i = 0; i < count; ++i)
-            QCOMPARE(TestHttp::readReply(poster, &replies, 20000).status, 201);
+        const QList<QByteArray> posts(count, R"({"nick":"evictor","text":")" +
+                                                 QByteArray(4000, 'e') + "\"}");
+        QCOMPARE(TestHttp::postPipelined(server.port, posts, 20000), count);
     };
     postMany(4000); // 16 MB: more than the kernel's buffers hold for one connection
 
