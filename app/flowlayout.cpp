@@ -66,7 +66,7 @@ QSize FlowLayout::sizeHint() const
         if (item->isEmpty())
             continue;
         if (width > 0)
-            width += horizontalGap();
+            width += gap(QStyle::PM_LayoutHorizontalSpacing);
         width += item->sizeHint().width();
         height = std::max(height, item->sizeHint().height());
     }
@@ -80,29 +80,19 @@ void FlowLayout::setGeometry(const QRect &rect)
     arrange(rect, true);
 }
 
-int FlowLayout::horizontalGap() const
+int FlowLayout::gap(QStyle::PixelMetric metric) const
 {
     if (spacing() >= 0)
         return spacing();
     const QWidget *widget = parentWidget();
-    return widget
-               ? widget->style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing, nullptr, widget)
-               : 0;
-}
-
-int FlowLayout::verticalGap() const
-{
-    if (spacing() >= 0)
-        return spacing();
-    const QWidget *widget = parentWidget();
-    return widget ? widget->style()->pixelMetric(QStyle::PM_LayoutVerticalSpacing, nullptr, widget)
-                  : 0;
+    return widget ? widget->style()->pixelMetric(metric, nullptr, widget) : 0;
 }
 
 int FlowLayout::arrange(const QRect &rect, bool apply) const
 {
     const QRect area = rect.marginsRemoved(contentsMargins());
-    const int gap = horizontalGap();
+    const int across = gap(QStyle::PM_LayoutHorizontalSpacing);
+    const int down = gap(QStyle::PM_LayoutVerticalSpacing);
     int top = area.top();
     int rows = 0;
     QList<QLayoutItem *> row;
@@ -120,10 +110,10 @@ int FlowLayout::arrange(const QRect &rect, bool apply) const
             int rightWidth = 0;
             for (const QLayoutItem *item : row) {
                 if (item->alignment().testFlag(Qt::AlignRight))
-                    rightWidth += std::min(item->sizeHint().width(), area.width()) + gap;
+                    rightWidth += std::min(item->sizeHint().width(), area.width()) + across;
             }
             int left = area.left();
-            int right = area.right() + 1 - rightWidth + gap;
+            int right = area.right() + 1 - rightWidth + across;
             for (QLayoutItem *item : row) {
                 const int width = std::max(std::min(item->sizeHint().width(), area.width()),
                                            item->minimumSize().width());
@@ -131,10 +121,10 @@ int FlowLayout::arrange(const QRect &rect, bool apply) const
                     rowHeight, std::max(item->sizeHint().height(), item->minimumSize().height()));
                 int &x = item->alignment().testFlag(Qt::AlignRight) ? right : left;
                 item->setGeometry(QRect(x, top + (rowHeight - height) / 2, width, height));
-                x += width + gap;
+                x += width + across;
             }
         }
-        top += rowHeight + verticalGap();
+        top += rowHeight + down;
         ++rows;
         row.clear();
         rowWidth = 0;
@@ -144,13 +134,13 @@ int FlowLayout::arrange(const QRect &rect, bool apply) const
         if (item->isEmpty())
             continue;
         const int width = std::min(item->sizeHint().width(), area.width());
-        if (!row.isEmpty() && rowWidth + gap + width > area.width())
+        if (!row.isEmpty() && rowWidth + across + width > area.width())
             finishRow();
-        rowWidth += (row.isEmpty() ? 0 : gap) + width;
+        rowWidth += (row.isEmpty() ? 0 : across) + width;
         row.append(item);
     }
     finishRow();
-    const int used = rows > 0 ? top - verticalGap() - area.top() : 0;
+    const int used = rows > 0 ? top - down - area.top() : 0;
     const QMargins margins = contentsMargins();
     return used + margins.top() + margins.bottom();
 }

@@ -2,6 +2,7 @@
 
 #include <QLayout>
 #include <QList>
+#include <QStyle>
 
 namespace PushChat {
 
@@ -31,8 +32,8 @@ public:
     void setGeometry(const QRect &rect) override;
 
 private:
-    int horizontalGap() const;
-    int verticalGap() const;
+    /// The layout's spacing, or else the style's `metric`.
+    int gap(QStyle::PixelMetric metric) const;
     /// Places the items in `rect` (only measures unless `apply`); returns the height used.
     int arrange(const QRect &rect, bool apply) const;
 

@@ -560,11 +560,9 @@ void MainWindow::fitFaultsDock()
     m_faultsDock->resize(preferredWidth, m_faultsDock->sizeHint().height());
     QRect placed(QPoint(), m_faultsDock->frameGeometry().size().boundedTo(available.size()));
     placed.moveTopRight(frameGeometry().topRight() + QPoint(0, menuBar()->height()));
-    placed.moveRight(std::min(placed.right(), available.right()));
-    placed.moveLeft(std::max(placed.left(), available.left()));
-    placed.moveBottom(std::min(placed.bottom(), available.bottom()));
-    placed.moveTop(std::max(placed.top(), available.top()));
-    m_faultsDock->move(placed.topLeft());
+    m_faultsDock->move(
+        std::clamp(placed.x(), available.left(), available.right() + 1 - placed.width()),
+        std::clamp(placed.y(), available.top(), available.bottom() + 1 - placed.height()));
 }
 
 void MainWindow::changeEvent(QEvent *event)

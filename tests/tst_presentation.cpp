@@ -42,6 +42,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -359,9 +360,13 @@ void tst_Presentation::compareViewWithServerCostFitsWhole()
     QVERIFY(window.serverCostPanel()->isExpanded());
     QTRY_VERIFY(window.findChild<QDockWidget *>(QStringLiteral("faultsDock"))->isVisible());
     QVERIFY(!window.findChild<QDockWidget *>(QStringLiteral("faultsDock"))->isFloating());
-    // The counters, the line-up and the whole timeline, legend included, without scrolling.
+    // The counters, the line-up and the whole timeline, legend included, without scrolling:
+    // once laid out (the timeline at least as tall as it asks to be), nothing is left to scroll.
     const auto *scroll = window.compareView()->findChild<QScrollArea *>();
     QVERIFY(scroll);
+    const TimelineWidget *timeline = window.compareView()->timeline();
+    QTRY_VERIFY(window.serverCostPanel()->table()->isVisible() && timeline->isVisible() &&
+                timeline->height() >= timeline->minimumSizeHint().height());
     QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
     QSettings().remove(QStringLiteral("serverCost/expanded"));
 }
